@@ -1,0 +1,65 @@
+//! Seeds and protocol-wide constants. The client crate imports these; nothing else may spell a seed.
+
+/// Singleton configuration; also the PDA that owns both vaults and is the DIEM mint authority.
+pub const CONFIG_SEED: &[u8] = b"config";
+/// Per-owner sVVV position: `[POSITION_SEED, owner]`.
+pub const POSITION_SEED: &[u8] = b"position";
+/// The live mint-rate curve (zero-copy).
+pub const CURVE_SEED: &[u8] = b"curve";
+/// The staging table a new curve is written into before `commit_curve` swaps it in.
+pub const CURVE_STAGING_SEED: &[u8] = b"curve-staging";
+/// VVV vault: staked sVVV, cooldowns, reward reserve, owed rewards and the treasury's accrual.
+pub const VVV_VAULT_SEED: &[u8] = b"vvv-vault";
+/// DIEM vault: staked DIEM and DIEM in cooldown.
+pub const DIEM_VAULT_SEED: &[u8] = b"diem-vault";
+/// The DIEM mint (Token-2022, metadata extension).
+pub const DIEM_MINT_SEED: &[u8] = b"diem-mint";
+
+/// DIEM has 9 decimals, like SOL and most Solana tokens.
+pub const DIEM_DECIMALS: u8 = 9;
+/// One whole DIEM in base units; curve rates are quoted per whole DIEM.
+pub const ONE_DIEM: u64 = 1_000_000_000;
+
+pub const DIEM_NAME: &str = "DIEM";
+pub const DIEM_SYMBOL: &str = "DIEM";
+/// Longest metadata URI `initialize` accepts (keeps the mint account bounded).
+pub const MAX_URI_LEN: usize = 200;
+
+/// Number of buckets in the mint-rate curve.
+pub const CURVE_LEN: usize = 256;
+/// Most curve entries one `stage_curve` instruction carries: 32 × 24 bytes keeps the
+/// transaction under the 1,232-byte packet limit with room for the accounts.
+pub const MAX_CURVE_CHUNK: usize = 32;
+/// Highest rate (VVV base units per whole DIEM) a curve may hold. A bucket at this rate costs
+/// more than the whole `u64` range of VVV per DIEM, so it is unreachable: the generator
+/// saturates here instead of overflowing, and the quote maths stays within `u128`.
+pub const MAX_RATE: u128 = u64::MAX as u128;
+
+/// Fixed-point scale of the reward-per-share accumulators. With it an accumulator can absorb
+/// about 3.4e20 base units of emissions per base unit staked before `checked_add` refuses:
+/// thousands of times any VVV supply, even if a single base unit were staked throughout.
+pub const REWARD_SCALE: u64 = 1_000_000_000_000_000_000;
+
+/// Treasury shares are in basis points.
+pub const BPS_DENOMINATOR: u16 = 10_000;
+/// Launch default: locked sVVV earns 80 % of what unlocked sVVV earns.
+pub const DEFAULT_TREASURY_SHARE_LOCKED_BPS: u16 = 2_000;
+
+/// Upper bound on `emission_rate` (VVV base units per second): 1e15/s is a million VVV a
+/// second at 9 decimals, far beyond any schedule, yet keeps `elapsed * rate` tiny in `u128`.
+pub const MAX_EMISSION_RATE: u64 = 1_000_000_000_000_000;
+/// Longest cooldown either unstake may be given: 90 days.
+pub const MAX_COOLDOWN_SECS: i64 = 90 * 86_400;
+pub const SECONDS_PER_DAY: i64 = 86_400;
+pub const DEFAULT_SVVV_COOLDOWN_SECS: i64 = 7 * SECONDS_PER_DAY;
+pub const DEFAULT_DIEM_COOLDOWN_SECS: i64 = SECONDS_PER_DAY;
+
+/// Pause flags (a bit each). Only operations that move value *in* can be paused; every way
+/// out (finalize unstake, burn, finalize DIEM unstake, claim, treasury payout) never checks them.
+pub mod pause {
+    pub const STAKE: u16 = 1 << 0;
+    pub const MINT: u16 = 1 << 1;
+    pub const STAKE_DIEM: u16 = 1 << 2;
+    pub const CLAIM_AND_STAKE: u16 = 1 << 3;
+    pub const ALL: u16 = STAKE | MINT | STAKE_DIEM | CLAIM_AND_STAKE;
+}

@@ -1,0 +1,153 @@
+//! Events, emitted with `emit_cpi!` (a self-CPI carrying the event as instruction data).
+//!
+//! Why `emit_cpi!` and not `emit!`: `emit!` writes to the program log, which the runtime
+//! truncates (10 KB per transaction) and which RPC nodes may drop; an indexer that misses one
+//! event can no longer reproduce the ledger. Inner-instruction data is part of the transaction
+//! record and is never truncated. The cost is one self-CPI per instruction.
+//!
+//! Every user event carries the resulting `PositionBalances` and `Pool`, so a replay can check
+//! its own reconstruction against the program's figures after each step.
+use anchor_lang::prelude::*;
+
+use crate::state::{Params, Pool, PositionBalances};
+
+#[event]
+pub struct Initialized {
+    pub authority: Pubkey,
+    pub vvv_mint: Pubkey,
+    pub vvv_token_program: Pubkey,
+    pub diem_mint: Pubkey,
+    pub treasury: Pubkey,
+    pub params: Params,
+    pub paused: u16,
+    pub timestamp: i64,
+}
+
+#[event]
+pub struct Staked {
+    pub payer: Pubkey,
+    pub owner: Pubkey,
+    pub amount: u64,
+    pub position_opened: bool,
+    pub position: PositionBalances,
+    pub pool: Pool,
+}
+
+#[event]
+pub struct UnstakeInitiated {
+    pub owner: Pubkey,
+    pub amount: u64,
+    pub cooldown_end: i64,
+    pub position: PositionBalances,
+    pub pool: Pool,
+}
+
+#[event]
+pub struct UnstakeCancelled {
+    pub owner: Pubkey,
+    pub amount: u64,
+    pub position: PositionBalances,
+    pub pool: Pool,
+}
+
+#[event]
+pub struct UnstakeFinalized {
+    pub owner: Pubkey,
+    pub amount: u64,
+    pub destination: Pubkey,
+    pub position: PositionBalances,
+    pub pool: Pool,
+}
+
+#[event]
+pub struct RewardsClaimed {
+    pub owner: Pubkey,
+    pub amount: u64,
+    /// True for `claim_and_stake`: the VVV became active sVVV instead of leaving the vault.
+    pub compounded: bool,
+    pub position: PositionBalances,
+    pub pool: Pool,
+}
+
+#[event]
+pub struct RewardsFunded {
+    pub funder: Pubkey,
+    pub amount: u64,
+    pub pool: Pool,
+}
+
+#[event]
+pub struct TreasuryPaid {
+    pub treasury: Pubkey,
+    pub amount: u64,
+    pub pool: Pool,
+}
+
+#[event]
+pub struct DiemMinted {
+    pub owner: Pubkey,
+    pub destination: Pubkey,
+    pub svvv_locked: u64,
+    pub diem_out: u64,
+    /// Rate of the bucket the lock ended in (VVV base units per whole DIEM).
+    pub marginal_rate: u64,
+    pub supply_before: u64,
+    pub position: PositionBalances,
+    pub pool: Pool,
+}
+
+#[event]
+pub struct DiemBurned {
+    pub owner: Pubkey,
+    pub source: Pubkey,
+    pub diem_burned: u64,
+    pub svvv_unlocked: u64,
+    pub position: PositionBalances,
+    pub pool: Pool,
+}
+
+#[event]
+pub struct ParamsUpdated {
+    pub old: Params,
+    pub new: Params,
+    pub pool: Pool,
+}
+
+#[event]
+pub struct TreasuryUpdated {
+    pub old: Pubkey,
+    pub new: Pubkey,
+}
+
+#[event]
+pub struct PauseUpdated {
+    pub old: u16,
+    pub new: u16,
+}
+
+#[event]
+pub struct CurveStaged {
+    pub start_index: u16,
+    pub len: u16,
+}
+
+#[event]
+pub struct CurveCommitted {
+    pub version: u32,
+    /// The last bucket's bound: the most DIEM that can ever be outstanding.
+    pub supply_cap: u64,
+    pub first_rate: u128,
+    pub last_rate: u128,
+}
+
+#[event]
+pub struct AuthorityProposed {
+    pub authority: Pubkey,
+    pub proposed: Pubkey,
+}
+
+#[event]
+pub struct AuthorityTransferred {
+    pub old: Pubkey,
+    pub new: Pubkey,
+}

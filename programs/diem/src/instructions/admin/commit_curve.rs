@@ -1,0 +1,44 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::CURVE_LEN;
+use crate::errors::DiemError;
+use crate::events::CurveCommitted;
+use crate::math::curve::validate_curve;
+use crate::state::{Config, Curve, CurveStaging};
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct CommitCurve<'info> {
+    pub authority: Signer<'info>,
+    #[account(mut, has_one = authority @ DiemError::Unauthorized, has_one = curve, has_one = curve_staging)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(mut)]
+    pub curve: AccountLoader<'info, Curve>,
+    #[account(mut)]
+    pub curve_staging: AccountLoader<'info, CurveStaging>,
+}
+
+/// Validates the fully staged table and swaps it in atomically; the staging table is then
+/// marked empty so the next curve must be staged in full again.
+pub fn commit_curve_handler(ctx: Context<CommitCurve>) -> Result<()> {
+    let config = &mut ctx.accounts.config;
+    let mut staging = ctx.accounts.curve_staging.load_mut()?;
+    require!(staging.is_complete(), DiemError::CurveIncomplete);
+    validate_curve(&staging.entries, config.pool.outstanding_diem)?;
+    let version = config.curve_version.checked_add(1).ok_or_else(|| error!(DiemError::MathOverflow))?;
+    let mut curve = ctx.accounts.curve.load_mut()?;
+    curve.entries = staging.entries;
+    curve.version = version;
+    staging.clear();
+    config.curve_version = version;
+    let event = CurveCommitted {
+        version,
+        supply_cap: curve.entries[CURVE_LEN - 1].supply_bound,
+        first_rate: curve.entries[0].rate(),
+        last_rate: curve.entries[CURVE_LEN - 1].rate(),
+    };
+    drop(curve);
+    drop(staging);
+    emit_cpi!(event);
+    Ok(())
+}

@@ -1,0 +1,29 @@
+//! Instructions only the config authority may call. Each checks its bounds and emits an event
+//! with the old and new values.
+pub mod authority;
+pub mod commit_curve;
+pub mod set_params;
+pub mod set_pause;
+pub mod set_treasury;
+pub mod stage_curve;
+
+pub use authority::*;
+pub use commit_curve::*;
+pub use set_params::*;
+pub use set_pause::*;
+pub use set_treasury::*;
+pub use stage_curve::*;
+
+use anchor_lang::prelude::*;
+
+use crate::errors::DiemError;
+use crate::state::Config;
+
+/// The authority and the config: all an admin instruction without other accounts needs.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct AdminConfig<'info> {
+    pub authority: Signer<'info>,
+    #[account(mut, has_one = authority @ DiemError::Unauthorized)]
+    pub config: Box<Account<'info, Config>>,
+}

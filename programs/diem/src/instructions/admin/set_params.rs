@@ -1,0 +1,18 @@
+use anchor_lang::prelude::*;
+
+use crate::events::ParamsUpdated;
+use crate::instructions::admin::AdminConfig;
+use crate::state::Params;
+
+/// Replaces all parameters at once. Emissions up to now accrue under the old parameters first.
+pub fn set_params_handler(ctx: Context<AdminConfig>, params: Params) -> Result<()> {
+    params.validate()?;
+    let now = Clock::get()?.unix_timestamp;
+    let config = &mut ctx.accounts.config;
+    config.accrue(now)?;
+    let old = config.params;
+    config.params = params;
+    let event = ParamsUpdated { old, new: params, pool: config.pool };
+    emit_cpi!(event);
+    Ok(())
+}

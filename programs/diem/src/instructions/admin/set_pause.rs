@@ -1,0 +1,17 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::pause;
+use crate::errors::DiemError;
+use crate::events::PauseUpdated;
+use crate::instructions::admin::AdminConfig;
+
+/// Sets the pause flags (`constants::pause`). Only inflows can be paused; no flag exists for
+/// finalize-unstake, burn, claim or treasury payout.
+pub fn set_pause_handler(ctx: Context<AdminConfig>, paused: u16) -> Result<()> {
+    require!(paused & !pause::ALL == 0, DiemError::UnknownPauseFlag);
+    let config = &mut ctx.accounts.config;
+    let old = config.paused;
+    config.paused = paused;
+    emit_cpi!(PauseUpdated { old, new: paused });
+    Ok(())
+}

@@ -1,0 +1,28 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::TokenAccount;
+
+use crate::errors::DiemError;
+use crate::events::TreasuryUpdated;
+use crate::state::Config;
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct SetTreasury<'info> {
+    pub authority: Signer<'info>,
+    #[account(mut, has_one = authority @ DiemError::Unauthorized)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(
+        constraint = new_treasury.mint == config.vvv_mint @ DiemError::WrongMint,
+        constraint = *new_treasury.to_account_info().owner == config.vvv_token_program @ DiemError::WrongTokenProgram,
+    )]
+    pub new_treasury: Box<InterfaceAccount<'info, TokenAccount>>,
+}
+
+pub fn set_treasury_handler(ctx: Context<SetTreasury>) -> Result<()> {
+    let new = ctx.accounts.new_treasury.key();
+    let config = &mut ctx.accounts.config;
+    let old = config.treasury;
+    config.treasury = new;
+    emit_cpi!(TreasuryUpdated { old, new });
+    Ok(())
+}

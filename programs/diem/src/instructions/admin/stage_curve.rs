@@ -1,0 +1,23 @@
+use anchor_lang::prelude::*;
+
+use crate::errors::DiemError;
+use crate::events::CurveStaged;
+use crate::state::{Config, CurveEntry, CurveStaging};
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct StageCurve<'info> {
+    pub authority: Signer<'info>,
+    #[account(has_one = authority @ DiemError::Unauthorized, has_one = curve_staging)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(mut)]
+    pub curve_staging: AccountLoader<'info, CurveStaging>,
+}
+
+/// Writes up to `MAX_CURVE_CHUNK` entries of the next curve at `start_index`. Nothing is live
+/// until `commit_curve` validates the whole table.
+pub fn stage_curve_handler(ctx: Context<StageCurve>, start_index: u16, entries: Vec<CurveEntry>) -> Result<()> {
+    ctx.accounts.curve_staging.load_mut()?.write(start_index as usize, &entries)?;
+    emit_cpi!(CurveStaged { start_index, len: entries.len() as u16 });
+    Ok(())
+}

@@ -1,0 +1,63 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token_2022::Token2022;
+use anchor_spl::token_interface::TokenAccount;
+
+use crate::errors::DiemError;
+use crate::events::DiemBurned;
+use crate::state::{Config, Position};
+use crate::token_ops;
+
+/// Burns DIEM the owner holds (minted, bought or received) and releases locked sVVV pro rata
+/// at the position's own average rate. Never paused: it is the only way locked sVVV gets out.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct BurnDiem<'info> {
+    pub owner: Signer<'info>,
+    #[account(mut, has_one = diem_mint)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
+    pub position: Box<Account<'info, Position>>,
+    #[account(
+        mut,
+        constraint = source.owner == owner.key() @ DiemError::TokenAccountNotOwned,
+        constraint = source.mint == config.diem_mint @ DiemError::WrongMint,
+    )]
+    pub source: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: pinned to the config's DIEM mint by `has_one`; the token program validates it.
+    #[account(mut)]
+    pub diem_mint: UncheckedAccount<'info>,
+    pub diem_token_program: Program<'info, Token2022>,
+}
+
+impl BurnDiem<'_> {
+    pub fn validate(&self, amount: u64) -> Result<()> {
+        require!(amount > 0, DiemError::ZeroAmount);
+        require!(amount <= self.position.balances.outstanding_diem, DiemError::BurnExceedsOutstanding);
+        Ok(())
+    }
+}
+
+pub fn burn_diem_handler(mut ctx: Context<BurnDiem>, amount: u64) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let accounts = &mut ctx.accounts;
+    let config = &mut accounts.config;
+    config.accrue(now)?;
+    let outcome = accounts.position.burn(&mut config.pool, amount)?;
+    token_ops::diem_burn(
+        &accounts.diem_token_program.to_account_info(),
+        &accounts.diem_mint.to_account_info(),
+        &accounts.source.to_account_info(),
+        &accounts.owner.to_account_info(),
+        amount,
+    )?;
+    let event = DiemBurned {
+        owner: accounts.owner.key(),
+        source: accounts.source.key(),
+        diem_burned: amount,
+        svvv_unlocked: outcome.svvv_unlocked,
+        position: accounts.position.balances,
+        pool: accounts.config.pool,
+    };
+    emit_cpi!(event);
+    Ok(())
+}

@@ -1,0 +1,24 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::pause;
+use crate::events::UnstakeCancelled;
+use crate::instructions::OwnerPosition;
+
+/// Returns the pending cooldown to the active stake (beyond the EVM original). It puts value
+/// back in, so it honours the stake pause; the cooldown itself can always be finalized.
+pub fn cancel_unstake_handler(mut ctx: Context<OwnerPosition>) -> Result<()> {
+    ctx.accounts.config.require_not_paused(pause::STAKE)?;
+    let now = Clock::get()?.unix_timestamp;
+    let accounts = &mut ctx.accounts;
+    let config = &mut accounts.config;
+    config.accrue(now)?;
+    let amount = accounts.position.cancel_unstake(&mut config.pool)?;
+    let event = UnstakeCancelled {
+        owner: accounts.owner.key(),
+        amount,
+        position: accounts.position.balances,
+        pool: accounts.config.pool,
+    };
+    emit_cpi!(event);
+    Ok(())
+}

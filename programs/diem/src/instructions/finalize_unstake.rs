@@ -1,0 +1,69 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
+
+use crate::errors::DiemError;
+use crate::events::UnstakeFinalized;
+use crate::state::{Config, Position};
+use crate::token_ops;
+
+/// Accounts of the owner-only instructions that pay VVV out of the vault: `finalize_unstake`
+/// and `claim_rewards`. The owner signs, so the VVV may go to any VVV account they name.
+/// Neither checks a pause flag: a way out is never blocked.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct OwnerPayout<'info> {
+    pub owner: Signer<'info>,
+    #[account(mut, has_one = vvv_vault)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
+    pub position: Box<Account<'info, Position>>,
+    #[account(mut, constraint = destination.mint == config.vvv_mint @ DiemError::WrongMint)]
+    pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut)]
+    pub vvv_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: address pinned to the config's VVV mint; the token program validates it.
+    #[account(address = config.vvv_mint @ DiemError::WrongMint)]
+    pub vvv_mint: UncheckedAccount<'info>,
+    #[account(address = config.vvv_token_program @ DiemError::WrongTokenProgram)]
+    pub vvv_token_program: Interface<'info, TokenInterface>,
+}
+
+impl<'info> OwnerPayout<'info> {
+    pub fn validate_finalize(&self) -> Result<()> {
+        require!(self.position.has_pending_unstake(), DiemError::NoPendingUnstake);
+        Ok(())
+    }
+
+    pub(crate) fn pay_out(&self, amount: u64) -> Result<()> {
+        let seeds = self.config.signer_seeds();
+        token_ops::vvv_out(
+            &self.vvv_token_program.to_account_info(),
+            &self.vvv_mint.to_account_info(),
+            &self.vvv_vault.to_account_info(),
+            &self.destination.to_account_info(),
+            &self.config.to_account_info(),
+            &seeds,
+            amount,
+            self.config.vvv_decimals,
+        )
+    }
+}
+
+/// Pays out the cooldown once it has ended.
+pub fn finalize_unstake_handler(mut ctx: Context<OwnerPayout>) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let accounts = &mut ctx.accounts;
+    let config = &mut accounts.config;
+    config.accrue(now)?;
+    let amount = accounts.position.finalize_unstake(&mut config.pool, now)?;
+    accounts.pay_out(amount)?;
+    let event = UnstakeFinalized {
+        owner: accounts.owner.key(),
+        amount,
+        destination: accounts.destination.key(),
+        position: accounts.position.balances,
+        pool: accounts.config.pool,
+    };
+    emit_cpi!(event);
+    Ok(())
+}

@@ -1,0 +1,56 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
+
+use crate::errors::DiemError;
+use crate::events::RewardsFunded;
+use crate::state::Config;
+use crate::token_ops;
+
+/// Anyone may add VVV to the reward reserve; emissions are only ever paid from it.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct FundRewards<'info> {
+    pub funder: Signer<'info>,
+    #[account(mut, has_one = vvv_vault)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(
+        mut,
+        constraint = source.owner == funder.key() @ DiemError::TokenAccountNotOwned,
+        constraint = source.mint == config.vvv_mint @ DiemError::WrongMint,
+    )]
+    pub source: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut)]
+    pub vvv_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: address pinned to the config's VVV mint; the token program validates it.
+    #[account(address = config.vvv_mint @ DiemError::WrongMint)]
+    pub vvv_mint: UncheckedAccount<'info>,
+    #[account(address = config.vvv_token_program @ DiemError::WrongTokenProgram)]
+    pub vvv_token_program: Interface<'info, TokenInterface>,
+}
+
+impl FundRewards<'_> {
+    pub fn validate(&self, amount: u64) -> Result<()> {
+        require!(amount > 0, DiemError::ZeroAmount);
+        Ok(())
+    }
+}
+
+pub fn fund_rewards_handler(mut ctx: Context<FundRewards>, amount: u64) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let accounts = &mut ctx.accounts;
+    // Accrue first: time that passed while the reserve was empty must not draw on new funds.
+    accounts.config.accrue(now)?;
+    accounts.config.pool.fund(amount)?;
+    token_ops::vvv_in(
+        &accounts.vvv_token_program.to_account_info(),
+        &accounts.vvv_mint.to_account_info(),
+        &accounts.source.to_account_info(),
+        &accounts.vvv_vault.to_account_info(),
+        &accounts.funder.to_account_info(),
+        amount,
+        accounts.config.vvv_decimals,
+    )?;
+    let event = RewardsFunded { funder: accounts.funder.key(), amount, pool: accounts.config.pool };
+    emit_cpi!(event);
+    Ok(())
+}

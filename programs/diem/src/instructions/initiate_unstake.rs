@@ -1,0 +1,49 @@
+use anchor_lang::prelude::*;
+
+use crate::errors::DiemError;
+use crate::events::UnstakeInitiated;
+use crate::state::{Config, Position};
+
+/// Accounts of the owner-only instructions that change nothing but the owner's position and
+/// the pool: `initiate_unstake` and `cancel_unstake`.
+///
+/// The position is not re-derived from its seeds: `Account<Position>` proves the program owns
+/// it, only `stake` creates positions (at `[POSITION_SEED, owner]`), so `has_one = owner`
+/// identifies the one position of the signer. Likewise only `initialize` creates a `Config`.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct OwnerPosition<'info> {
+    pub owner: Signer<'info>,
+    #[account(mut)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
+    pub position: Box<Account<'info, Position>>,
+}
+
+impl OwnerPosition<'_> {
+    pub fn validate_unstake(&self, amount: u64) -> Result<()> {
+        require!(amount > 0, DiemError::ZeroAmount);
+        require!(!self.position.has_pending_unstake(), DiemError::UnstakeAlreadyPending);
+        require!(amount <= self.position.unlocked(), DiemError::InsufficientUnlocked);
+        Ok(())
+    }
+}
+
+/// Moves unlocked sVVV into the position's single cooldown; it stops earning at once.
+pub fn initiate_unstake_handler(mut ctx: Context<OwnerPosition>, amount: u64) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let accounts = &mut ctx.accounts;
+    let config = &mut accounts.config;
+    config.accrue(now)?;
+    let cooldown_secs = config.params.svvv_cooldown_secs;
+    let cooldown_end = accounts.position.initiate_unstake(&mut config.pool, amount, now, cooldown_secs)?;
+    let event = UnstakeInitiated {
+        owner: accounts.owner.key(),
+        amount,
+        cooldown_end,
+        position: accounts.position.balances,
+        pool: accounts.config.pool,
+    };
+    emit_cpi!(event);
+    Ok(())
+}

@@ -1,0 +1,70 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token_2022::Token2022;
+use anchor_spl::token_interface::TokenAccount;
+
+use crate::constants::pause;
+use crate::errors::DiemError;
+use crate::events::DiemMinted;
+use crate::instructions::QuoteMint;
+use crate::state::{Config, Curve, Position};
+use crate::token_ops;
+
+/// Locks `svvv_amount` of the owner's unlocked sVVV and mints DIEM on the curve to the DIEM
+/// account the owner names. Returns the DIEM minted as return data.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct MintDiem<'info> {
+    pub owner: Signer<'info>,
+    #[account(mut, has_one = curve, has_one = diem_mint)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
+    pub position: Box<Account<'info, Position>>,
+    pub curve: AccountLoader<'info, Curve>,
+    #[account(mut, constraint = destination.mint == config.diem_mint @ DiemError::WrongMint)]
+    pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: pinned to the config's DIEM mint by `has_one`; the token program validates it.
+    #[account(mut)]
+    pub diem_mint: UncheckedAccount<'info>,
+    pub diem_token_program: Program<'info, Token2022>,
+}
+
+impl MintDiem<'_> {
+    pub fn validate(&self, svvv_amount: u64) -> Result<()> {
+        require!(svvv_amount > 0, DiemError::ZeroAmount);
+        self.config.require_not_paused(pause::MINT)?;
+        require!(svvv_amount <= self.position.unlocked(), DiemError::InsufficientUnlocked);
+        Ok(())
+    }
+}
+
+pub fn mint_diem_handler(mut ctx: Context<MintDiem>, svvv_amount: u64, min_diem_out: u64) -> Result<u64> {
+    let now = Clock::get()?.unix_timestamp;
+    let accounts = &mut ctx.accounts;
+    let quote = QuoteMint::quote(&accounts.config, &accounts.curve, svvv_amount)?;
+    require!(quote.diem_out > 0, DiemError::MintOutputZero);
+    require!(quote.diem_out >= min_diem_out, DiemError::SlippageExceeded);
+    let config = &mut accounts.config;
+    config.accrue(now)?;
+    accounts.position.lock_for_mint(&mut config.pool, svvv_amount, quote.diem_out)?;
+    let seeds = accounts.config.signer_seeds();
+    token_ops::diem_mint_to(
+        &accounts.diem_token_program.to_account_info(),
+        &accounts.diem_mint.to_account_info(),
+        &accounts.destination.to_account_info(),
+        &accounts.config.to_account_info(),
+        &seeds,
+        quote.diem_out,
+    )?;
+    let event = DiemMinted {
+        owner: accounts.owner.key(),
+        destination: accounts.destination.key(),
+        svvv_locked: svvv_amount,
+        diem_out: quote.diem_out,
+        marginal_rate: quote.marginal_rate,
+        supply_before: quote.supply_before,
+        position: accounts.position.balances,
+        pool: accounts.config.pool,
+    };
+    emit_cpi!(event);
+    Ok(quote.diem_out)
+}

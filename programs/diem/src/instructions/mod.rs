@@ -1,0 +1,27 @@
+//! One file per instruction: its accounts, a `validate()` for the checks that need no state
+//! change, and its `handler`.
+pub mod admin;
+pub mod burn_diem;
+pub mod cancel_unstake;
+pub mod claim_rewards;
+pub mod finalize_unstake;
+pub mod fund_rewards;
+pub mod initialize;
+pub mod initiate_unstake;
+pub mod mint_diem;
+pub mod pay_treasury;
+pub mod quote_mint;
+pub mod stake;
+
+pub use admin::*;
+pub use burn_diem::*;
+pub use cancel_unstake::*;
+pub use claim_rewards::*;
+pub use finalize_unstake::*;
+pub use fund_rewards::*;
+pub use initialize::*;
+pub use initiate_unstake::*;
+pub use mint_diem::*;
+pub use pay_treasury::*;
+pub use quote_mint::*;
+pub use stake::*;

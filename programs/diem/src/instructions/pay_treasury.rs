@@ -1,0 +1,45 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
+
+use crate::errors::DiemError;
+use crate::events::TreasuryPaid;
+use crate::state::Config;
+use crate::token_ops;
+
+/// Permissionless: pays the treasury's accrued share to the configured treasury account.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct PayTreasury<'info> {
+    #[account(mut, has_one = vvv_vault, has_one = treasury @ DiemError::WrongTreasury)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(mut)]
+    pub treasury: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut)]
+    pub vvv_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: address pinned to the config's VVV mint; the token program validates it.
+    #[account(address = config.vvv_mint @ DiemError::WrongMint)]
+    pub vvv_mint: UncheckedAccount<'info>,
+    #[account(address = config.vvv_token_program @ DiemError::WrongTokenProgram)]
+    pub vvv_token_program: Interface<'info, TokenInterface>,
+}
+
+pub fn pay_treasury_handler(mut ctx: Context<PayTreasury>) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let accounts = &mut ctx.accounts;
+    accounts.config.accrue(now)?;
+    let amount = accounts.config.pool.take_treasury()?;
+    let seeds = accounts.config.signer_seeds();
+    token_ops::vvv_out(
+        &accounts.vvv_token_program.to_account_info(),
+        &accounts.vvv_mint.to_account_info(),
+        &accounts.vvv_vault.to_account_info(),
+        &accounts.treasury.to_account_info(),
+        &accounts.config.to_account_info(),
+        &seeds,
+        amount,
+        accounts.config.vvv_decimals,
+    )?;
+    let event = TreasuryPaid { treasury: accounts.treasury.key(), amount, pool: accounts.config.pool };
+    emit_cpi!(event);
+    Ok(())
+}

@@ -1,0 +1,28 @@
+use anchor_lang::prelude::*;
+
+use crate::errors::DiemError;
+use crate::math::curve::{quote_mint, MintQuote};
+use crate::state::{Config, Curve};
+
+/// Read-only: what `mint_diem(svvv_amount)` would mint now. The DIEM amount is returned as
+/// return data, so wallets can simulate it and programs can call it by CPI.
+#[derive(Accounts)]
+pub struct QuoteMint<'info> {
+    #[account(has_one = curve)]
+    pub config: Box<Account<'info, Config>>,
+    pub curve: AccountLoader<'info, Curve>,
+}
+
+impl QuoteMint<'_> {
+    /// The quote at the current outstanding supply.
+    pub fn quote(config: &Config, curve: &AccountLoader<Curve>, svvv_amount: u64) -> Result<MintQuote> {
+        config.require_curve()?;
+        let curve = curve.load()?;
+        require!(curve.version == config.curve_version, DiemError::CurveNotSet);
+        Ok(quote_mint(&curve.entries, config.pool.outstanding_diem, svvv_amount)?)
+    }
+}
+
+pub fn quote_mint_handler(ctx: Context<QuoteMint>, svvv_amount: u64) -> Result<u64> {
+    Ok(QuoteMint::quote(&ctx.accounts.config, &ctx.accounts.curve, svvv_amount)?.diem_out)
+}

@@ -1,0 +1,79 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token_interface::{TokenAccount, TokenInterface};
+
+use crate::constants::*;
+use crate::errors::DiemError;
+use crate::events::Staked;
+use crate::state::{Config, Position};
+use crate::token_ops;
+
+/// Stakes VVV from the payer's account for `recipient` (the payer, a depositor of a DeFi vault,
+/// or the receiver of a gift); creates the recipient's position at the payer's expense.
+#[event_cpi]
+#[derive(Accounts)]
+#[instruction(amount: u64, recipient: Pubkey)]
+pub struct Stake<'info> {
+    #[account(mut)]
+    pub payer: Signer<'info>,
+    #[account(mut, has_one = vvv_vault)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(
+        init_if_needed, payer = payer, space = 8 + Position::INIT_SPACE,
+        seeds = [POSITION_SEED, recipient.as_ref()], bump,
+    )]
+    pub position: Box<Account<'info, Position>>,
+    #[account(
+        mut,
+        constraint = source.owner == payer.key() @ DiemError::TokenAccountNotOwned,
+        constraint = source.mint == config.vvv_mint @ DiemError::WrongMint,
+    )]
+    pub source: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut)]
+    pub vvv_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: address pinned to the config's VVV mint; the token program validates it.
+    #[account(address = config.vvv_mint @ DiemError::WrongMint)]
+    pub vvv_mint: UncheckedAccount<'info>,
+    #[account(address = config.vvv_token_program @ DiemError::WrongTokenProgram)]
+    pub vvv_token_program: Interface<'info, TokenInterface>,
+    pub system_program: Program<'info, System>,
+}
+
+impl Stake<'_> {
+    pub fn validate(&self, amount: u64) -> Result<()> {
+        require!(amount > 0, DiemError::ZeroAmount);
+        self.config.require_not_paused(pause::STAKE)
+    }
+}
+
+pub fn stake_handler(mut ctx: Context<Stake>, amount: u64, recipient: Pubkey) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let accounts = &mut ctx.accounts;
+    let config = &mut accounts.config;
+    config.accrue(now)?;
+    let position = &mut accounts.position;
+    let position_opened = !position.is_open();
+    if position_opened {
+        position.open(recipient, ctx.bumps.position, &config.pool);
+    }
+    require_keys_eq!(position.owner, recipient, DiemError::PositionOwnerMismatch);
+    position.stake(&mut config.pool, amount)?;
+    token_ops::vvv_in(
+        &accounts.vvv_token_program.to_account_info(),
+        &accounts.vvv_mint.to_account_info(),
+        &accounts.source.to_account_info(),
+        &accounts.vvv_vault.to_account_info(),
+        &accounts.payer.to_account_info(),
+        amount,
+        config.vvv_decimals,
+    )?;
+    let event = Staked {
+        payer: accounts.payer.key(),
+        owner: recipient,
+        amount,
+        position_opened,
+        position: accounts.position.balances,
+        pool: accounts.config.pool,
+    };
+    emit_cpi!(event);
+    Ok(())
+}

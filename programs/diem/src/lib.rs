@@ -1,0 +1,108 @@
+//! DIEM on Solana: stake VVV for sVVV, lock sVVV to mint DIEM on a supply curve, burn DIEM to
+//! unlock it. See `../shared/SPEC.md` for the mechanism; each instruction lives in its own file
+//! under `instructions/`, the maths in `math/`, the accounts in `state/`.
+use anchor_lang::prelude::*;
+#[cfg(target_os = "solana")]
+use solana_compiler_builtins as _;
+
+pub mod constants;
+pub mod errors;
+pub mod events;
+pub mod instructions;
+pub mod math;
+pub mod mint_checks;
+pub mod state;
+pub mod token_ops;
+
+use instructions::*;
+use state::{CurveEntry, Params};
+
+declare_id!("GJ6oqC3x3kimEPvN9twaon5yhD6ihiNkWAWULgQGhqHr");
+
+#[program]
+pub mod diem {
+    use super::*;
+
+    #[access_control(ctx.accounts.validate(&args))]
+    pub fn initialize(ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
+        instructions::initialize::initialize_handler(ctx, args)
+    }
+
+    #[access_control(ctx.accounts.validate(amount))]
+    pub fn stake(ctx: Context<Stake>, amount: u64, recipient: Pubkey) -> Result<()> {
+        instructions::stake::stake_handler(ctx, amount, recipient)
+    }
+
+    #[access_control(ctx.accounts.validate_unstake(amount))]
+    pub fn initiate_unstake(ctx: Context<OwnerPosition>, amount: u64) -> Result<()> {
+        instructions::initiate_unstake::initiate_unstake_handler(ctx, amount)
+    }
+
+    pub fn cancel_unstake(ctx: Context<OwnerPosition>) -> Result<()> {
+        instructions::cancel_unstake::cancel_unstake_handler(ctx)
+    }
+
+    #[access_control(ctx.accounts.validate_finalize())]
+    pub fn finalize_unstake(ctx: Context<OwnerPayout>) -> Result<()> {
+        instructions::finalize_unstake::finalize_unstake_handler(ctx)
+    }
+
+    #[access_control(ctx.accounts.validate(amount))]
+    pub fn fund_rewards(ctx: Context<FundRewards>, amount: u64) -> Result<()> {
+        instructions::fund_rewards::fund_rewards_handler(ctx, amount)
+    }
+
+    pub fn claim_rewards(ctx: Context<OwnerPayout>) -> Result<()> {
+        instructions::claim_rewards::claim_rewards_handler(ctx)
+    }
+
+    pub fn claim_and_stake(ctx: Context<OwnerPosition>) -> Result<()> {
+        instructions::claim_rewards::claim_and_stake_handler(ctx)
+    }
+
+    pub fn pay_treasury(ctx: Context<PayTreasury>) -> Result<()> {
+        instructions::pay_treasury::pay_treasury_handler(ctx)
+    }
+
+    #[access_control(ctx.accounts.validate(svvv_amount))]
+    pub fn mint_diem(ctx: Context<MintDiem>, svvv_amount: u64, min_diem_out: u64) -> Result<u64> {
+        instructions::mint_diem::mint_diem_handler(ctx, svvv_amount, min_diem_out)
+    }
+
+    pub fn quote_mint(ctx: Context<QuoteMint>, svvv_amount: u64) -> Result<u64> {
+        instructions::quote_mint::quote_mint_handler(ctx, svvv_amount)
+    }
+
+    #[access_control(ctx.accounts.validate(amount))]
+    pub fn burn_diem(ctx: Context<BurnDiem>, amount: u64) -> Result<()> {
+        instructions::burn_diem::burn_diem_handler(ctx, amount)
+    }
+
+    pub fn set_params(ctx: Context<AdminConfig>, params: Params) -> Result<()> {
+        instructions::admin::set_params_handler(ctx, params)
+    }
+
+    pub fn set_treasury(ctx: Context<SetTreasury>) -> Result<()> {
+        instructions::admin::set_treasury_handler(ctx)
+    }
+
+    pub fn set_pause(ctx: Context<AdminConfig>, paused: u16) -> Result<()> {
+        instructions::admin::set_pause_handler(ctx, paused)
+    }
+
+    pub fn stage_curve(ctx: Context<StageCurve>, start_index: u16, entries: Vec<CurveEntry>) -> Result<()> {
+        instructions::admin::stage_curve_handler(ctx, start_index, entries)
+    }
+
+    pub fn commit_curve(ctx: Context<CommitCurve>) -> Result<()> {
+        instructions::admin::commit_curve_handler(ctx)
+    }
+
+    pub fn propose_authority(ctx: Context<AdminConfig>, proposed: Pubkey) -> Result<()> {
+        instructions::admin::propose_authority_handler(ctx, proposed)
+    }
+
+    pub fn accept_authority(ctx: Context<AcceptAuthority>) -> Result<()> {
+        instructions::admin::accept_authority_handler(ctx)
+    }
+}

@@ -1,0 +1,41 @@
+//! Which VVV mints the vault can safely hold (SPEC §2).
+use anchor_lang::prelude::*;
+use anchor_spl::token_2022::spl_token_2022::extension::{BaseStateWithExtensions, ExtensionType, StateWithExtensions};
+use anchor_spl::token_2022::spl_token_2022::state::Mint as Mint2022;
+
+use crate::errors::DiemError;
+
+/// Token-2022 mint extensions that neither change the amounts a transfer delivers nor let
+/// anyone but the owner move or freeze vault funds. Anything else, including extensions added
+/// to Token-2022 after this list was written, is refused: an allow-list fails closed.
+const ALLOWED_MINT_EXTENSIONS: &[ExtensionType] = &[
+    ExtensionType::MintCloseAuthority, // closable only at zero supply
+    ExtensionType::MetadataPointer,
+    ExtensionType::TokenMetadata,
+    ExtensionType::GroupPointer,
+    ExtensionType::TokenGroup,
+    ExtensionType::GroupMemberPointer,
+    ExtensionType::TokenGroupMember,
+    ExtensionType::InterestBearingConfig, // display only: base-unit amounts are unchanged
+    ExtensionType::ScaledUiAmount,        // display only
+];
+
+/// Accepts an SPL Token mint, or a Token-2022 mint whose extensions are all allowed.
+/// Refused (by name): transfer fee, transfer hook, permanent delegate, confidential transfer
+/// (and its fee and mint-burn variants), non-transferable, default account state, pausable.
+pub fn check_vvv_mint(mint: &AccountInfo) -> Result<()> {
+    if *mint.owner == anchor_spl::token::ID {
+        return Ok(());
+    }
+    require_keys_eq!(*mint.owner, anchor_spl::token_2022::ID, DiemError::InvalidVvvMint);
+    let data = mint.try_borrow_data()?;
+    let state = StateWithExtensions::<Mint2022>::unpack(&data).map_err(|_| error!(DiemError::InvalidVvvMint))?;
+    let extensions = state.get_extension_types().map_err(|_| error!(DiemError::InvalidVvvMint))?;
+    for extension in extensions {
+        if !ALLOWED_MINT_EXTENSIONS.contains(&extension) {
+            msg!("VVV mint extension refused: {:?}", extension);
+            return err!(DiemError::UnsupportedMintExtension);
+        }
+    }
+    Ok(())
+}

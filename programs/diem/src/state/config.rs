@@ -1,0 +1,93 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::*;
+use crate::errors::DiemError;
+use crate::state::Pool;
+
+/// Parameters the authority may change, each within documented bounds (see [`Params::validate`]).
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+pub struct Params {
+    /// VVV base units emitted per second, shared by all active sVVV.
+    pub emission_rate: u64,
+    /// Treasury's cut of what unlocked sVVV earns, in basis points (launch: 0).
+    pub treasury_share_unlocked_bps: u16,
+    /// Treasury's cut of what locked sVVV earns, in basis points (launch: 2,000 = 20 %).
+    pub treasury_share_locked_bps: u16,
+    /// sVVV unstake cooldown in seconds (launch: 7 days).
+    pub svvv_cooldown_secs: i64,
+    /// DIEM unstake cooldown in seconds (launch: 1 day).
+    pub diem_cooldown_secs: i64,
+}
+
+impl Params {
+    pub fn validate(&self) -> Result<()> {
+        require!(self.emission_rate <= MAX_EMISSION_RATE, DiemError::EmissionRateTooHigh);
+        require!(
+            self.treasury_share_unlocked_bps <= BPS_DENOMINATOR && self.treasury_share_locked_bps <= BPS_DENOMINATOR,
+            DiemError::ShareOutOfBounds
+        );
+        for cooldown in [self.svvv_cooldown_secs, self.diem_cooldown_secs] {
+            require!((0..=MAX_COOLDOWN_SECS).contains(&cooldown), DiemError::CooldownOutOfBounds);
+        }
+        Ok(())
+    }
+}
+
+/// The singleton configuration and global ledger. PDA `[CONFIG_SEED]`; it signs for both vaults
+/// and is the DIEM mint authority.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Config {
+    pub authority: Pubkey,
+    /// Proposed next authority (`Pubkey::default()` when none); it must accept to take over.
+    pub pending_authority: Pubkey,
+    pub vvv_mint: Pubkey,
+    pub vvv_token_program: Pubkey,
+    pub vvv_decimals: u8,
+    pub diem_mint: Pubkey,
+    pub vvv_vault: Pubkey,
+    pub diem_vault: Pubkey,
+    pub curve: Pubkey,
+    pub curve_staging: Pubkey,
+    /// VVV token account the treasury's accrued share is paid to.
+    pub treasury: Pubkey,
+    pub params: Params,
+    /// `constants::pause` bits.
+    pub paused: u16,
+    /// Bumped on every curve commit; 0 until the first one (minting refused until then).
+    pub curve_version: u32,
+    pub pool: Pool,
+    pub bump: u8,
+    pub vvv_vault_bump: u8,
+    pub diem_vault_bump: u8,
+    pub diem_mint_bump: u8,
+    /// Room for later fields without a migration.
+    pub reserved: [u8; 128],
+}
+
+impl Config {
+    pub fn signer_seeds(&self) -> [&[u8]; 2] {
+        [CONFIG_SEED, std::slice::from_ref(&self.bump)]
+    }
+
+    pub fn require_authority(&self, signer: &Pubkey) -> Result<()> {
+        require_keys_eq!(*signer, self.authority, DiemError::Unauthorized);
+        Ok(())
+    }
+
+    pub fn require_not_paused(&self, flag: u16) -> Result<()> {
+        require!(self.paused & flag == 0, DiemError::OperationPaused);
+        Ok(())
+    }
+
+    pub fn require_curve(&self) -> Result<()> {
+        require!(self.curve_version > 0, DiemError::CurveNotSet);
+        Ok(())
+    }
+
+    /// Brings the reward accumulators up to `now` with the current parameters. Called before
+    /// any balance or parameter that feeds the accrual changes.
+    pub fn accrue(&mut self, now: i64) -> Result<()> {
+        self.pool.accrue(now, &self.params)
+    }
+}

@@ -1,0 +1,77 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::CURVE_LEN;
+use crate::errors::DiemError;
+
+/// One bucket of the curve. The rate is stored as little-endian bytes so the zero-copy layout
+/// has no padding and is identical on the host and on SBF (where `u128` alignment differs).
+#[zero_copy]
+#[derive(Debug, Default, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+pub struct CurveEntry {
+    /// Upper bound of the bucket: a DIEM supply in DIEM base units.
+    pub supply_bound: u64,
+    /// VVV base units per whole DIEM in this bucket (`u128`, little-endian).
+    pub rate_le: [u8; 16],
+}
+
+impl CurveEntry {
+    pub fn new(supply_bound: u64, rate: u128) -> Self {
+        Self { supply_bound, rate_le: rate.to_le_bytes() }
+    }
+    pub fn rate(&self) -> u128 {
+        u128::from_le_bytes(self.rate_le)
+    }
+    pub fn set_rate(&mut self, rate: u128) {
+        self.rate_le = rate.to_le_bytes();
+    }
+}
+
+/// The live curve. PDA `[CURVE_SEED]`. Only `commit_curve` writes it, from a validated staging
+/// table, so a quote or a mint never sees a half-written curve.
+#[account(zero_copy)]
+#[derive(Debug)]
+pub struct Curve {
+    /// Equals `Config::curve_version` once committed; 0 before the first commit.
+    pub version: u32,
+    pub _padding: [u8; 4],
+    pub entries: [CurveEntry; CURVE_LEN],
+}
+
+impl Curve {
+    pub const SPACE: usize = 8 + std::mem::size_of::<Curve>();
+}
+
+/// Where the authority writes a new curve in chunks. PDA `[CURVE_STAGING_SEED]`.
+#[account(zero_copy)]
+#[derive(Debug)]
+pub struct CurveStaging {
+    /// One bit per entry: set once the entry has been written since the last commit.
+    pub written: [u64; 4],
+    pub entries: [CurveEntry; CURVE_LEN],
+}
+
+impl CurveStaging {
+    pub const SPACE: usize = 8 + std::mem::size_of::<CurveStaging>();
+
+    /// Writes `chunk` at `start`. Chunks may arrive in any order and may overwrite.
+    pub fn write(&mut self, start: usize, chunk: &[CurveEntry]) -> Result<()> {
+        let end = start.checked_add(chunk.len()).ok_or_else(|| error!(DiemError::CurveChunkOutOfRange))?;
+        require!(
+            !chunk.is_empty() && chunk.len() <= crate::constants::MAX_CURVE_CHUNK && end <= CURVE_LEN,
+            DiemError::CurveChunkOutOfRange
+        );
+        self.entries[start..end].copy_from_slice(chunk);
+        for i in start..end {
+            self.written[i / 64] |= 1u64 << (i % 64);
+        }
+        Ok(())
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.written.iter().all(|w| *w == u64::MAX)
+    }
+
+    pub fn clear(&mut self) {
+        self.written = [0; 4];
+    }
+}

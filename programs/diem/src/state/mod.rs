@@ -1,0 +1,10 @@
+//! Account types. Each keeps its own invariants through methods; handlers only call them.
+pub mod config;
+pub mod curve;
+pub mod pool;
+pub mod position;
+
+pub use config::*;
+pub use curve::*;
+pub use pool::*;
+pub use position::*;

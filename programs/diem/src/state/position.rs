@@ -1,0 +1,174 @@
+use anchor_lang::prelude::*;
+
+use crate::errors::DiemError;
+use crate::math::burn::{unlock_for_burn, BurnOutcome};
+use crate::math::rewards::earned;
+use crate::state::Pool;
+
+/// A position's balances. Events carry a copy of it after every change.
+///
+/// Invariants kept by [`Position`]'s methods: `locked <= active`;
+/// `outstanding_diem == 0 => locked == 0`; at most one unstake pending.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
+pub struct PositionBalances {
+    /// Active sVVV, unlocked plus locked; earns emissions.
+    pub active: u64,
+    /// The part of `active` that backs minted DIEM; only burning releases it.
+    pub locked: u64,
+    /// DIEM minted against this position and not yet burned.
+    pub outstanding_diem: u64,
+    /// sVVV in the single unstake cooldown (0 when none is pending).
+    pub cooldown_amount: u64,
+    /// When the pending unstake may be finalized (unix seconds).
+    pub cooldown_end: i64,
+    /// Rewards settled and not yet claimed.
+    pub pending_rewards: u64,
+    pub acc_unlocked_snapshot: u128,
+    pub acc_locked_snapshot: u128,
+}
+
+/// Per-owner sVVV position. PDA `[POSITION_SEED, owner]`.
+#[account]
+#[derive(InitSpace, Debug)]
+pub struct Position {
+    pub owner: Pubkey,
+    pub bump: u8,
+    pub balances: PositionBalances,
+    /// Room for later fields without a migration.
+    pub reserved: [u8; 64],
+}
+
+fn add(a: u64, b: u64) -> Result<u64> {
+    a.checked_add(b).ok_or_else(|| error!(DiemError::MathOverflow))
+}
+
+impl Position {
+    /// Sets up a fresh position; it starts earning from the current accumulators.
+    pub fn open(&mut self, owner: Pubkey, bump: u8, pool: &Pool) {
+        self.owner = owner;
+        self.bump = bump;
+        self.balances = PositionBalances {
+            acc_unlocked_snapshot: pool.acc_unlocked,
+            acc_locked_snapshot: pool.acc_locked,
+            ..PositionBalances::default()
+        };
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.owner != Pubkey::default()
+    }
+
+    pub fn unlocked(&self) -> u64 {
+        // locked <= active is an invariant; saturating keeps a reader total even if it were not.
+        self.balances.active.saturating_sub(self.balances.locked)
+    }
+
+    pub fn has_pending_unstake(&self) -> bool {
+        self.balances.cooldown_amount > 0
+    }
+
+    /// Rewards this position would have pending if settled against `pool` now.
+    pub fn pending_rewards_at(&self, pool: &Pool) -> Option<u64> {
+        let b = &self.balances;
+        let from_unlocked = earned(self.unlocked(), pool.acc_unlocked, b.acc_unlocked_snapshot)?;
+        let from_locked = earned(b.locked, pool.acc_locked, b.acc_locked_snapshot)?;
+        b.pending_rewards.checked_add(from_unlocked)?.checked_add(from_locked)
+    }
+
+    /// Credits what the balances earned since the last settlement. The pool must already be
+    /// accrued to now; every method below settles first, so no change skips it.
+    pub fn settle(&mut self, pool: &Pool) -> Result<()> {
+        self.balances.pending_rewards = self.pending_rewards_at(pool).ok_or_else(|| error!(DiemError::MathOverflow))?;
+        self.balances.acc_unlocked_snapshot = pool.acc_unlocked;
+        self.balances.acc_locked_snapshot = pool.acc_locked;
+        Ok(())
+    }
+
+    pub fn stake(&mut self, pool: &mut Pool, amount: u64) -> Result<()> {
+        require!(amount > 0, DiemError::ZeroAmount);
+        self.settle(pool)?;
+        self.balances.active = add(self.balances.active, amount)?;
+        pool.add_active(amount)
+    }
+
+    /// Moves `amount` unlocked sVVV into the single cooldown; returns its end.
+    pub fn initiate_unstake(&mut self, pool: &mut Pool, amount: u64, now: i64, cooldown_secs: i64) -> Result<i64> {
+        require!(amount > 0, DiemError::ZeroAmount);
+        require!(!self.has_pending_unstake(), DiemError::UnstakeAlreadyPending);
+        require!(amount <= self.unlocked(), DiemError::InsufficientUnlocked);
+        self.settle(pool)?;
+        let end = now.checked_add(cooldown_secs).ok_or_else(|| error!(DiemError::MathOverflow))?;
+        self.balances.active -= amount; // amount <= unlocked <= active
+        self.balances.cooldown_amount = amount;
+        self.balances.cooldown_end = end;
+        pool.sub_active(amount)?;
+        pool.add_cooldown(amount)?;
+        Ok(end)
+    }
+
+    /// Returns the pending cooldown to the active stake; returns the amount.
+    pub fn cancel_unstake(&mut self, pool: &mut Pool) -> Result<u64> {
+        require!(self.has_pending_unstake(), DiemError::NoPendingUnstake);
+        self.settle(pool)?;
+        let amount = self.balances.cooldown_amount;
+        self.balances.active = add(self.balances.active, amount)?;
+        self.balances.cooldown_amount = 0;
+        self.balances.cooldown_end = 0;
+        pool.sub_cooldown(amount)?;
+        pool.add_active(amount)?;
+        Ok(amount)
+    }
+
+    /// Ends a cooldown that has run its course; returns the VVV to pay out.
+    pub fn finalize_unstake(&mut self, pool: &mut Pool, now: i64) -> Result<u64> {
+        require!(self.has_pending_unstake(), DiemError::NoPendingUnstake);
+        require!(now >= self.balances.cooldown_end, DiemError::CooldownNotElapsed);
+        self.settle(pool)?;
+        let amount = self.balances.cooldown_amount;
+        self.balances.cooldown_amount = 0;
+        self.balances.cooldown_end = 0;
+        pool.sub_cooldown(amount)?;
+        Ok(amount)
+    }
+
+    /// Settles and removes all pending rewards; returns the VVV to pay out.
+    pub fn claim_rewards(&mut self, pool: &mut Pool) -> Result<u64> {
+        self.settle(pool)?;
+        let amount = self.balances.pending_rewards;
+        require!(amount > 0, DiemError::NothingToClaim);
+        self.balances.pending_rewards = 0;
+        pool.pay_rewards(amount)?;
+        Ok(amount)
+    }
+
+    /// Settles and turns all pending rewards into active sVVV (no token moves: the VVV is
+    /// already in the vault); returns the amount compounded.
+    pub fn compound_rewards(&mut self, pool: &mut Pool) -> Result<u64> {
+        let amount = self.claim_rewards(pool)?;
+        self.balances.active = add(self.balances.active, amount)?;
+        pool.add_active(amount)?;
+        Ok(amount)
+    }
+
+    /// Locks `svvv` unlocked sVVV behind `diem` newly minted DIEM.
+    pub fn lock_for_mint(&mut self, pool: &mut Pool, svvv: u64, diem: u64) -> Result<()> {
+        require!(svvv > 0, DiemError::ZeroAmount);
+        require!(diem > 0, DiemError::MintOutputZero);
+        require!(svvv <= self.unlocked(), DiemError::InsufficientUnlocked);
+        self.settle(pool)?;
+        self.balances.locked = add(self.balances.locked, svvv)?;
+        self.balances.outstanding_diem = add(self.balances.outstanding_diem, diem)?;
+        pool.lock(svvv, diem)
+    }
+
+    /// Releases locked sVVV for `diem` burned, pro rata to the position's own history.
+    pub fn burn(&mut self, pool: &mut Pool, diem: u64) -> Result<BurnOutcome> {
+        let b = &self.balances;
+        let outcome = unlock_for_burn(diem, b.locked, b.outstanding_diem)?;
+        self.settle(pool)?;
+        self.balances.locked = outcome.locked_after;
+        self.balances.outstanding_diem = outcome.outstanding_after;
+        pool.unlock(outcome.svvv_unlocked, diem)?;
+        Ok(outcome)
+    }
+}
