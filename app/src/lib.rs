@@ -1,1 +1,8 @@
+//! Client for the `diem` program. Everything here is built from the program crate's own seeds,
+//! account types and maths (`diem` with `no-entrypoint`); nothing is copied.
+pub mod curve;
+pub mod ix;
+pub mod pda;
+
 pub use diem;
+pub use diem::ID as PROGRAM_ID;

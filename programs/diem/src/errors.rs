@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
 
 #[error_code]
+#[derive(PartialEq, Eq)]
 pub enum DiemError {
     #[msg("Amount must be greater than zero")]
     ZeroAmount,

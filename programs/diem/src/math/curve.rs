@@ -172,7 +172,8 @@ pub(crate) mod tests {
         bad[10].supply_bound = bad[9].supply_bound;
         assert_eq!(validate_curve(&bad, 0), Err(DiemError::CurveBoundsNotIncreasing));
         let mut bad = good.clone();
-        bad[10].set_rate(bad[9].rate() - 1);
+        let lower = bad[9].rate() - 1;
+        bad[10].set_rate(lower);
         assert_eq!(validate_curve(&bad, 0), Err(DiemError::CurveRatesDecreasing));
         let mut bad = good.clone();
         bad[0].set_rate(0);

@@ -1,0 +1,270 @@
+//! One builder per instruction, returning a plain `Instruction`. Account lists come from the
+//! program's generated `diem::accounts::*` structs and data from `diem::instruction::*`, so a
+//! change to the program's interface breaks these at compile time rather than at run time.
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::solana_program::system_program;
+use anchor_lang::{InstructionData, ToAccountMetas};
+use diem::accounts as acc;
+use diem::instruction as data;
+use diem::instructions::InitializeArgs;
+use diem::state::{CurveEntry, Params};
+
+use crate::pda;
+
+/// What user instructions need to know about a deployment (read once from its config).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Deployment {
+    pub vvv_mint: Pubkey,
+    pub vvv_token_program: Pubkey,
+}
+
+impl Deployment {
+    pub fn from_config(config: &diem::state::Config) -> Self {
+        Self { vvv_mint: config.vvv_mint, vvv_token_program: config.vvv_token_program }
+    }
+}
+
+fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
+    Instruction { program_id: diem::ID, accounts: accounts.to_account_metas(None), data: data.data() }
+}
+
+fn diem_token_program() -> Pubkey {
+    anchor_spl::token_2022::ID
+}
+
+pub fn initialize(deployer: Pubkey, d: &Deployment, treasury: Pubkey, args: InitializeArgs) -> Instruction {
+    build(
+        acc::Initialize {
+            deployer,
+            config: pda::config(),
+            curve: pda::curve(),
+            curve_staging: pda::curve_staging(),
+            vvv_mint: d.vvv_mint,
+            vvv_vault: pda::vvv_vault(),
+            diem_mint: pda::diem_mint(),
+            diem_vault: pda::diem_vault(),
+            treasury,
+            program_data: pda::program_data(),
+            vvv_token_program: d.vvv_token_program,
+            diem_token_program: diem_token_program(),
+            system_program: system_program::ID,
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::Initialize { args },
+    )
+}
+
+/// Stakes `amount` VVV from `source` (owned by `payer`) for `recipient`.
+pub fn stake(d: &Deployment, payer: Pubkey, source: Pubkey, amount: u64, recipient: Pubkey) -> Instruction {
+    build(
+        acc::Stake {
+            payer,
+            config: pda::config(),
+            position: pda::position(&recipient),
+            source,
+            vvv_vault: pda::vvv_vault(),
+            vvv_mint: d.vvv_mint,
+            vvv_token_program: d.vvv_token_program,
+            system_program: system_program::ID,
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::Stake { amount, recipient },
+    )
+}
+
+fn owner_position(owner: Pubkey) -> acc::OwnerPosition {
+    acc::OwnerPosition {
+        owner,
+        config: pda::config(),
+        position: pda::position(&owner),
+        event_authority: pda::event_authority(),
+        program: diem::ID,
+    }
+}
+
+pub fn initiate_unstake(owner: Pubkey, amount: u64) -> Instruction {
+    build(owner_position(owner), data::InitiateUnstake { amount })
+}
+
+pub fn cancel_unstake(owner: Pubkey) -> Instruction {
+    build(owner_position(owner), data::CancelUnstake {})
+}
+
+pub fn claim_and_stake(owner: Pubkey) -> Instruction {
+    build(owner_position(owner), data::ClaimAndStake {})
+}
+
+fn owner_payout(d: &Deployment, owner: Pubkey, destination: Pubkey) -> acc::OwnerPayout {
+    acc::OwnerPayout {
+        owner,
+        config: pda::config(),
+        position: pda::position(&owner),
+        destination,
+        vvv_vault: pda::vvv_vault(),
+        vvv_mint: d.vvv_mint,
+        vvv_token_program: d.vvv_token_program,
+        event_authority: pda::event_authority(),
+        program: diem::ID,
+    }
+}
+
+/// Pays the ended cooldown to `destination` (any VVV account).
+pub fn finalize_unstake(d: &Deployment, owner: Pubkey, destination: Pubkey) -> Instruction {
+    build(owner_payout(d, owner, destination), data::FinalizeUnstake {})
+}
+
+pub fn claim_rewards(d: &Deployment, owner: Pubkey, destination: Pubkey) -> Instruction {
+    build(owner_payout(d, owner, destination), data::ClaimRewards {})
+}
+
+pub fn fund_rewards(d: &Deployment, funder: Pubkey, source: Pubkey, amount: u64) -> Instruction {
+    build(
+        acc::FundRewards {
+            funder,
+            config: pda::config(),
+            source,
+            vvv_vault: pda::vvv_vault(),
+            vvv_mint: d.vvv_mint,
+            vvv_token_program: d.vvv_token_program,
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::FundRewards { amount },
+    )
+}
+
+pub fn pay_treasury(d: &Deployment, treasury: Pubkey) -> Instruction {
+    build(
+        acc::PayTreasury {
+            config: pda::config(),
+            treasury,
+            vvv_vault: pda::vvv_vault(),
+            vvv_mint: d.vvv_mint,
+            vvv_token_program: d.vvv_token_program,
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::PayTreasury {},
+    )
+}
+
+/// Locks `svvv_amount` and mints DIEM to `destination` (a DIEM account); fails below `min_diem_out`.
+pub fn mint_diem(owner: Pubkey, destination: Pubkey, svvv_amount: u64, min_diem_out: u64) -> Instruction {
+    build(
+        acc::MintDiem {
+            owner,
+            config: pda::config(),
+            position: pda::position(&owner),
+            curve: pda::curve(),
+            destination,
+            diem_mint: pda::diem_mint(),
+            diem_token_program: diem_token_program(),
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::MintDiem { svvv_amount, min_diem_out },
+    )
+}
+
+pub fn quote_mint(svvv_amount: u64) -> Instruction {
+    build(acc::QuoteMint { config: pda::config(), curve: pda::curve() }, data::QuoteMint { svvv_amount })
+}
+
+/// Burns `amount` DIEM from `source` (owned by `owner`) against `owner`'s position.
+pub fn burn_diem(owner: Pubkey, source: Pubkey, amount: u64) -> Instruction {
+    build(
+        acc::BurnDiem {
+            owner,
+            config: pda::config(),
+            position: pda::position(&owner),
+            source,
+            diem_mint: pda::diem_mint(),
+            diem_token_program: diem_token_program(),
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::BurnDiem { amount },
+    )
+}
+
+fn admin(authority: Pubkey) -> acc::AdminConfig {
+    acc::AdminConfig { authority, config: pda::config(), event_authority: pda::event_authority(), program: diem::ID }
+}
+
+pub fn set_params(authority: Pubkey, params: Params) -> Instruction {
+    build(admin(authority), data::SetParams { params })
+}
+
+pub fn set_pause(authority: Pubkey, paused: u16) -> Instruction {
+    build(admin(authority), data::SetPause { paused })
+}
+
+pub fn propose_authority(authority: Pubkey, proposed: Pubkey) -> Instruction {
+    build(admin(authority), data::ProposeAuthority { proposed })
+}
+
+pub fn accept_authority(new_authority: Pubkey) -> Instruction {
+    build(
+        acc::AcceptAuthority {
+            new_authority,
+            config: pda::config(),
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::AcceptAuthority {},
+    )
+}
+
+pub fn set_treasury(authority: Pubkey, new_treasury: Pubkey) -> Instruction {
+    build(
+        acc::SetTreasury {
+            authority,
+            config: pda::config(),
+            new_treasury,
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::SetTreasury {},
+    )
+}
+
+pub fn stage_curve(authority: Pubkey, start_index: u16, entries: Vec<CurveEntry>) -> Instruction {
+    build(
+        acc::StageCurve {
+            authority,
+            config: pda::config(),
+            curve_staging: pda::curve_staging(),
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::StageCurve { start_index, entries },
+    )
+}
+
+pub fn commit_curve(authority: Pubkey) -> Instruction {
+    build(
+        acc::CommitCurve {
+            authority,
+            config: pda::config(),
+            curve: pda::curve(),
+            curve_staging: pda::curve_staging(),
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::CommitCurve {},
+    )
+}
+
+/// The staging instructions for a whole curve, `MAX_CURVE_CHUNK` entries each, then the commit.
+pub fn replace_curve(authority: Pubkey, curve: &[CurveEntry]) -> Vec<Instruction> {
+    let mut ixs: Vec<Instruction> = curve
+        .chunks(diem::constants::MAX_CURVE_CHUNK)
+        .enumerate()
+        .map(|(i, chunk)| stage_curve(authority, (i * diem::constants::MAX_CURVE_CHUNK) as u16, chunk.to_vec()))
+        .collect();
+    ixs.push(commit_curve(authority));
+    ixs
+}
