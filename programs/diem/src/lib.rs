@@ -11,6 +11,7 @@ pub mod events;
 pub mod instructions;
 pub mod math;
 pub mod mint_checks;
+pub mod return_data;
 pub mod state;
 pub mod token_ops;
 

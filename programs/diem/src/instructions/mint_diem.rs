@@ -66,5 +66,5 @@ pub fn mint_diem_handler(mut ctx: Context<MintDiem>, svvv_amount: u64, min_diem_
         pool: accounts.config.pool,
     };
     emit_cpi!(event);
-    Ok(quote.diem_out)
+    Ok(crate::return_data::publish_u64(quote.diem_out))
 }

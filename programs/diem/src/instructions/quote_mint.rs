@@ -24,5 +24,6 @@ impl QuoteMint<'_> {
 }
 
 pub fn quote_mint_handler(ctx: Context<QuoteMint>, svvv_amount: u64) -> Result<u64> {
-    Ok(QuoteMint::quote(&ctx.accounts.config, &ctx.accounts.curve, svvv_amount)?.diem_out)
+    let quote = QuoteMint::quote(&ctx.accounts.config, &ctx.accounts.curve, svvv_amount)?;
+    Ok(crate::return_data::publish_u64(quote.diem_out))
 }
