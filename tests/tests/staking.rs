@@ -1,0 +1,131 @@
+//! sVVV staking: stake (for self and for a recipient), initiate / cancel / finalize unstake.
+use diem::constants::*;
+use diem::errors::DiemError;
+use diem::events::{Staked, UnstakeCancelled, UnstakeFinalized, UnstakeInitiated};
+use diem_client::{ix, pda};
+use diem_tests::*;
+use solana_signer::Signer;
+
+#[tokio::test]
+async fn stake_credits_the_position_and_moves_vvv() {
+    let mut env = Env::launched().await;
+    let alice = env.user(1_000 * ONE_VVV).await;
+    let out = env.stake(&alice, 400 * ONE_VVV).await.unwrap();
+    let ev: Staked = out.event();
+    assert_eq!((ev.owner, ev.payer, ev.amount, ev.position_opened), (alice.pubkey(), alice.pubkey(), 400 * ONE_VVV, true));
+    assert_eq!(ev.position.active, 400 * ONE_VVV);
+    assert_eq!(ev.pool.total_active, 400 * ONE_VVV);
+    assert_eq!(env.balance(alice.vvv).await, 600 * ONE_VVV);
+    assert_eq!(env.balance(pda::vvv_vault()).await, 400 * ONE_VVV);
+    // A second stake adds to the same position.
+    let ev: Staked = env.stake(&alice, 100 * ONE_VVV).await.unwrap().event();
+    assert!(!ev.position_opened);
+    let p = env.position(&alice.pubkey()).await.unwrap();
+    assert_eq!((p.owner, p.balances.active, p.balances.locked), (alice.pubkey(), 500 * ONE_VVV, 0));
+}
+
+#[tokio::test]
+async fn stake_for_a_recipient_creates_their_position() {
+    let mut env = Env::launched().await;
+    let payer = env.user(1_000 * ONE_VVV).await;
+    let friend = env.user(0).await;
+    let ev: Staked = env.stake_for(&payer, friend.pubkey(), 250 * ONE_VVV).await.unwrap().event();
+    assert_eq!((ev.payer, ev.owner), (payer.pubkey(), friend.pubkey()));
+    assert!(env.position(&payer.pubkey()).await.is_none());
+    assert_eq!(env.position(&friend.pubkey()).await.unwrap().balances.active, 250 * ONE_VVV);
+    // The recipient owns it: they can unstake, the payer cannot.
+    let err = env.send_err(&[swap_account(ix::initiate_unstake(payer.pubkey(), 1), pda::position(&payer.pubkey()), pda::position(&friend.pubkey()))], &[&payer.key]).await;
+    assert_diem_err(err, DiemError::NotPositionOwner);
+    env.initiate_unstake(&friend, 250 * ONE_VVV).await.unwrap();
+}
+
+#[tokio::test]
+async fn stake_misuse_is_refused_by_name() {
+    let mut env = Env::launched().await;
+    let alice = env.user(1_000 * ONE_VVV).await;
+    let bob = env.user(1_000 * ONE_VVV).await;
+    assert_diem_err(env.stake(&alice, 0).await.unwrap_err(), DiemError::ZeroAmount);
+    // Bob's token account, Alice signing.
+    let ix = ix::stake(&env.deployment, alice.pubkey(), bob.vvv, 10, alice.pubkey());
+    assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::TokenAccountNotOwned);
+    // A token account of another mint (Alice's DIEM account).
+    let ix = ix::stake(&env.deployment, alice.pubkey(), alice.diem, 10, alice.pubkey());
+    assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::WrongMint);
+    // The wrong VVV mint account and the wrong token program.
+    let ix = swap_account(ix::stake(&env.deployment, alice.pubkey(), alice.vvv, 10, alice.pubkey()), env.deployment.vvv_mint, pda::diem_mint());
+    assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::WrongMint);
+    let ix = swap_account(ix::stake(&env.deployment, alice.pubkey(), alice.vvv, 10, alice.pubkey()), spl_token_interface::ID, anchor_spl::token_2022::ID);
+    assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::WrongTokenProgram);
+    // Not signed by the payer.
+    let ix = unsign(ix::stake(&env.deployment, alice.pubkey(), alice.vvv, 10, alice.pubkey()), alice.pubkey());
+    assert_anchor_err(env.send_err(&[ix], &[]).await, anchor_lang::error::ErrorCode::AccountNotSigner);
+    // More than the wallet holds: the token program refuses (InsufficientFunds), nothing moves.
+    let err = env.stake(&alice, 1_001 * ONE_VVV).await.unwrap_err();
+    assert!(matches!(err, solana_transaction_error::TransactionError::InstructionError(_, solana_instruction_error::InstructionError::Custom(1))), "{err:?}");
+    assert_eq!(env.balance(alice.vvv).await, 1_000 * ONE_VVV);
+    assert!(env.position(&alice.pubkey()).await.is_none());
+}
+
+#[tokio::test]
+async fn unstake_goes_through_the_seven_day_cooldown() {
+    let mut env = Env::launched().await;
+    let alice = env.user(1_000 * ONE_VVV).await;
+    env.stake(&alice, 1_000 * ONE_VVV).await.unwrap();
+    let now = env.now().await;
+    let ev: UnstakeInitiated = env.initiate_unstake(&alice, 300 * ONE_VVV).await.unwrap().event();
+    assert_eq!(ev.cooldown_end, now + 7 * SECONDS_PER_DAY);
+    assert_eq!((ev.position.active, ev.position.cooldown_amount), (700 * ONE_VVV, 300 * ONE_VVV));
+    assert_eq!((ev.pool.total_active, ev.pool.total_cooldown), (700 * ONE_VVV, 300 * ONE_VVV));
+
+    env.advance(7 * SECONDS_PER_DAY - 1).await;
+    assert_diem_err(env.finalize_unstake(&alice).await.unwrap_err(), DiemError::CooldownNotElapsed);
+    env.advance(1).await;
+    let ev: UnstakeFinalized = env.finalize_unstake(&alice).await.unwrap().event();
+    assert_eq!((ev.amount, ev.destination, ev.position.cooldown_amount), (300 * ONE_VVV, alice.vvv, 0));
+    assert_eq!(env.balance(alice.vvv).await, 300 * ONE_VVV);
+    assert_eq!(env.balance(pda::vvv_vault()).await, 700 * ONE_VVV);
+    assert_diem_err(env.finalize_unstake(&alice).await.unwrap_err(), DiemError::NoPendingUnstake);
+}
+
+#[tokio::test]
+async fn unstake_misuse_is_refused_by_name() {
+    let mut env = Env::launched().await;
+    let alice = env.user(1_000 * ONE_VVV).await;
+    let bob = env.user(1_000 * ONE_VVV).await;
+    env.stake(&alice, 1_000 * ONE_VVV).await.unwrap();
+    env.stake(&bob, 1_000 * ONE_VVV).await.unwrap();
+    assert_diem_err(env.initiate_unstake(&alice, 0).await.unwrap_err(), DiemError::ZeroAmount);
+    assert_diem_err(env.initiate_unstake(&alice, 1_000 * ONE_VVV + 1).await.unwrap_err(), DiemError::InsufficientUnlocked);
+    // Locked sVVV cannot be unstaked: lock 900 by minting, then only 100 is free.
+    env.mint(&alice, 900 * ONE_VVV, 0).await.unwrap();
+    assert_diem_err(env.initiate_unstake(&alice, 100 * ONE_VVV + 1).await.unwrap_err(), DiemError::InsufficientUnlocked);
+    env.initiate_unstake(&alice, 50 * ONE_VVV).await.unwrap();
+    assert_diem_err(env.initiate_unstake(&alice, 10 * ONE_VVV).await.unwrap_err(), DiemError::UnstakeAlreadyPending);
+    // Bob signing for Alice's position; Alice's position without her signature.
+    let ix = swap_account(ix::initiate_unstake(bob.pubkey(), 1), pda::position(&bob.pubkey()), pda::position(&alice.pubkey()));
+    assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::NotPositionOwner);
+    let ix = unsign(ix::initiate_unstake(alice.pubkey(), 1), alice.pubkey());
+    assert_anchor_err(env.send_err(&[ix], &[]).await, anchor_lang::error::ErrorCode::AccountNotSigner);
+    let ix = swap_account(ix::finalize_unstake(&env.deployment, bob.pubkey(), bob.vvv), pda::position(&bob.pubkey()), pda::position(&alice.pubkey()));
+    assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::NotPositionOwner);
+    // Paying a finalized unstake into a non-VVV account.
+    env.advance(7 * SECONDS_PER_DAY).await;
+    let ix = ix::finalize_unstake(&env.deployment, alice.pubkey(), alice.diem);
+    assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::WrongMint);
+    env.finalize_unstake(&alice).await.unwrap();
+    assert_diem_err(env.cancel_unstake(&alice).await.unwrap_err(), DiemError::NoPendingUnstake);
+}
+
+#[tokio::test]
+async fn cancel_returns_the_cooldown_to_the_stake() {
+    let mut env = Env::launched().await;
+    let alice = env.user(1_000 * ONE_VVV).await;
+    env.stake(&alice, 1_000 * ONE_VVV).await.unwrap();
+    env.initiate_unstake(&alice, 400 * ONE_VVV).await.unwrap();
+    let ev: UnstakeCancelled = env.cancel_unstake(&alice).await.unwrap().event();
+    assert_eq!(ev.amount, 400 * ONE_VVV);
+    assert_eq!((ev.position.active, ev.position.cooldown_amount, ev.position.cooldown_end), (1_000 * ONE_VVV, 0, 0));
+    assert_eq!((ev.pool.total_active, ev.pool.total_cooldown), (1_000 * ONE_VVV, 0));
+    // A new unstake may start right away.
+    env.initiate_unstake(&alice, 1_000 * ONE_VVV).await.unwrap();
+}
