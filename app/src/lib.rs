@@ -1,7 +1,9 @@
 //! Client for the `diem` program. Everything here is built from the program crate's own seeds,
 //! account types and maths (`diem` with `no-entrypoint`); nothing is copied.
+pub mod amount;
 pub mod curve;
 pub mod ix;
+pub mod launch;
 pub mod pda;
 
 pub use diem;

@@ -8,3 +8,6 @@ pub use config::*;
 pub use curve::*;
 pub use pool::*;
 pub use position::*;
+
+#[cfg(test)]
+mod ledger_tests;

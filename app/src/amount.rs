@@ -1,0 +1,77 @@
+//! Whole-token amounts (`"1.5"`) to base units and back, exactly (no floating point).
+use thiserror::Error;
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum AmountError {
+    #[error("'{0}' is not a decimal amount")]
+    NotANumber(String),
+    #[error("'{0}' has more than {1} decimal places")]
+    TooPrecise(String, u8),
+    #[error("'{0}' does not fit in a u64 of base units")]
+    TooLarge(String),
+}
+
+/// Parses `"12.345"` into base units of a token with `decimals` decimals.
+pub fn parse_amount(text: &str, decimals: u8) -> Result<u64, AmountError> {
+    let bad = || AmountError::NotANumber(text.to_string());
+    let (whole, frac) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+    if whole.is_empty() && frac.is_empty() {
+        return Err(bad());
+    }
+    if !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
+    if frac.len() > decimals as usize {
+        return Err(AmountError::TooPrecise(text.to_string(), decimals));
+    }
+    let digits = format!("{whole}{frac:0<width$}", width = decimals as usize);
+    let digits = digits.trim_start_matches('0');
+    if digits.is_empty() {
+        return Ok(0);
+    }
+    digits.parse::<u64>().map_err(|_| AmountError::TooLarge(text.to_string()))
+}
+
+/// Formats base units as a whole-token amount without trailing zeros (`1500000`, 6 → `"1.5"`).
+pub fn format_amount(base_units: u64, decimals: u8) -> String {
+    let unit = 10u128.pow(decimals as u32);
+    let whole = base_units as u128 / unit;
+    let frac = base_units as u128 % unit;
+    if frac == 0 {
+        return whole.to_string();
+    }
+    let frac = format!("{frac:0width$}", width = decimals as usize);
+    format!("{whole}.{}", frac.trim_end_matches('0'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_whole_and_fractional_amounts() {
+        assert_eq!(parse_amount("1.5", 6), Ok(1_500_000));
+        assert_eq!(parse_amount("0.000001", 6), Ok(1));
+        assert_eq!(parse_amount("42", 9), Ok(42_000_000_000));
+        assert_eq!(parse_amount(".5", 1), Ok(5));
+        assert_eq!(parse_amount("0", 6), Ok(0));
+        assert_eq!(parse_amount("18446744073709.551615", 6), Ok(u64::MAX));
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_represent() {
+        assert_eq!(parse_amount("0.0000001", 6), Err(AmountError::TooPrecise("0.0000001".into(), 6)));
+        assert_eq!(parse_amount("18446744073709.551616", 6), Err(AmountError::TooLarge("18446744073709.551616".into())));
+        for bad in ["", ".", "-1", "1e6", "1,5", "abc", "1.2.3"] {
+            assert!(matches!(parse_amount(bad, 6), Err(AmountError::NotANumber(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn formats_round_trip() {
+        for (units, text) in [(1_500_000, "1.5"), (1, "0.000001"), (0, "0"), (u64::MAX, "18446744073709.551615")] {
+            assert_eq!(format_amount(units, 6), text);
+            assert_eq!(parse_amount(text, 6), Ok(units));
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! The launch parameter file (`migrations/launch.toml`).
+use std::path::Path;
+
+use diem::constants::{pause, SECONDS_PER_DAY};
+use diem::state::Params;
+use serde::Deserialize;
+use thiserror::Error;
+
+use crate::amount::{parse_amount, AmountError};
+use crate::curve::CurveParams;
+
+#[derive(Debug, Error)]
+pub enum LaunchError {
+    #[error("cannot read {0}: {1}")]
+    Read(String, std::io::Error),
+    #[error("invalid launch file: {0}")]
+    Parse(#[from] toml::de::Error),
+    #[error("invalid amount: {0}")]
+    Amount(#[from] AmountError),
+    #[error("unknown pause flag '{0}' (stake, mint, stake_diem, claim_and_stake)")]
+    UnknownPauseFlag(String),
+    #[error("cooldown of {0} days is out of range")]
+    Cooldown(u32),
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LaunchFile {
+    pub curve: CurveSection,
+    pub params: ParamsSection,
+    pub launch: LaunchSection,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CurveSection {
+    pub base_rate: f64,
+    pub power: f64,
+    pub target_supply: f64,
+    pub step: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ParamsSection {
+    /// VVV per second, whole tokens.
+    pub emission_rate: String,
+    pub treasury_share_unlocked_bps: u16,
+    pub treasury_share_locked_bps: u16,
+    pub svvv_cooldown_days: u32,
+    pub diem_cooldown_days: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LaunchSection {
+    pub paused: Vec<String>,
+    pub diem_uri: String,
+}
+
+/// Pause flag names as the command line and the launch file spell them.
+pub fn pause_flag(name: &str) -> Option<u16> {
+    match name {
+        "stake" => Some(pause::STAKE),
+        "mint" => Some(pause::MINT),
+        "stake_diem" | "stake-diem" => Some(pause::STAKE_DIEM),
+        "claim_and_stake" | "claim-and-stake" => Some(pause::CLAIM_AND_STAKE),
+        _ => None,
+    }
+}
+
+impl LaunchFile {
+    pub fn load(path: &Path) -> Result<Self, LaunchError> {
+        let text = std::fs::read_to_string(path).map_err(|e| LaunchError::Read(path.display().to_string(), e))?;
+        Self::parse(&text)
+    }
+
+    pub fn parse(text: &str) -> Result<Self, LaunchError> {
+        Ok(toml::from_str(text)?)
+    }
+
+    /// The repository's own `migrations/launch.toml`.
+    pub fn repository_default() -> Result<Self, LaunchError> {
+        Self::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations/launch.toml"))
+    }
+
+    pub fn curve_params(&self) -> CurveParams {
+        let c = &self.curve;
+        CurveParams { base_rate: c.base_rate, power: c.power, target_supply: c.target_supply, step: c.step }
+    }
+
+    /// The on-chain parameters for a VVV mint with `vvv_decimals` decimals.
+    pub fn params(&self, vvv_decimals: u8) -> Result<Params, LaunchError> {
+        let p = &self.params;
+        let days = |d: u32| -> Result<i64, LaunchError> {
+            (d as i64).checked_mul(SECONDS_PER_DAY).ok_or(LaunchError::Cooldown(d))
+        };
+        Ok(Params {
+            emission_rate: parse_amount(&p.emission_rate, vvv_decimals)?,
+            treasury_share_unlocked_bps: p.treasury_share_unlocked_bps,
+            treasury_share_locked_bps: p.treasury_share_locked_bps,
+            svvv_cooldown_secs: days(p.svvv_cooldown_days)?,
+            diem_cooldown_secs: days(p.diem_cooldown_days)?,
+        })
+    }
+
+    pub fn paused(&self) -> Result<u16, LaunchError> {
+        self.launch.paused.iter().try_fold(0u16, |acc, name| {
+            pause_flag(name).map(|f| acc | f).ok_or_else(|| LaunchError::UnknownPauseFlag(name.clone()))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diem::constants::*;
+
+    /// The committed file holds the launch parameters the issue asks for.
+    #[test]
+    fn repository_launch_file_has_the_launch_parameters() {
+        let file = LaunchFile::repository_default().unwrap();
+        assert_eq!(file.curve_params(), CurveParams::LAUNCH);
+        let p = file.params(6).unwrap();
+        assert_eq!(p.svvv_cooldown_secs, DEFAULT_SVVV_COOLDOWN_SECS);
+        assert_eq!(p.diem_cooldown_secs, DEFAULT_DIEM_COOLDOWN_SECS);
+        assert_eq!((p.treasury_share_unlocked_bps, p.treasury_share_locked_bps), (0, DEFAULT_TREASURY_SHARE_LOCKED_BPS));
+        assert_eq!(p.emission_rate, 500_000);
+        p.validate().unwrap();
+        assert_eq!(file.paused().unwrap(), pause::MINT);
+    }
+
+    #[test]
+    fn unknown_fields_and_flags_are_errors() {
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations/launch.toml")).unwrap();
+        assert!(LaunchFile::parse(&text.replace("step =", "stepp =")).is_err());
+        let file = LaunchFile::parse(&text.replace("paused = [\"mint\"]", "paused = [\"mnt\"]")).unwrap();
+        assert!(matches!(file.paused(), Err(LaunchError::UnknownPauseFlag(_))));
+    }
+}
