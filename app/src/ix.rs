@@ -190,6 +190,61 @@ pub fn burn_diem(owner: Pubkey, source: Pubkey, amount: u64) -> Instruction {
     )
 }
 
+/// Stakes `amount` DIEM from `source` (owned by `owner`) for the owner's daily credit.
+pub fn stake_diem(owner: Pubkey, source: Pubkey, amount: u64) -> Instruction {
+    build(
+        acc::StakeDiem {
+            owner,
+            config: pda::config(),
+            diem_stake: pda::diem_stake(&owner),
+            source,
+            diem_vault: pda::diem_vault(),
+            diem_mint: pda::diem_mint(),
+            diem_token_program: diem_token_program(),
+            system_program: system_program::ID,
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::StakeDiem { amount },
+    )
+}
+
+fn owner_diem_stake(owner: Pubkey) -> acc::OwnerDiemStake {
+    acc::OwnerDiemStake {
+        owner,
+        config: pda::config(),
+        diem_stake: pda::diem_stake(&owner),
+        event_authority: pda::event_authority(),
+        program: diem::ID,
+    }
+}
+
+pub fn initiate_diem_unstake(owner: Pubkey, amount: u64) -> Instruction {
+    build(owner_diem_stake(owner), data::InitiateDiemUnstake { amount })
+}
+
+pub fn cancel_diem_unstake(owner: Pubkey) -> Instruction {
+    build(owner_diem_stake(owner), data::CancelDiemUnstake {})
+}
+
+/// Pays the ended DIEM bucket to `destination` (any DIEM account).
+pub fn finalize_diem_unstake(owner: Pubkey, destination: Pubkey) -> Instruction {
+    build(
+        acc::FinalizeDiemUnstake {
+            owner,
+            config: pda::config(),
+            diem_stake: pda::diem_stake(&owner),
+            destination,
+            diem_vault: pda::diem_vault(),
+            diem_mint: pda::diem_mint(),
+            diem_token_program: diem_token_program(),
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::FinalizeDiemUnstake {},
+    )
+}
+
 fn admin(authority: Pubkey) -> acc::AdminConfig {
     acc::AdminConfig { authority, config: pda::config(), event_authority: pda::event_authority(), program: diem::ID }
 }

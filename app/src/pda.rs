@@ -13,6 +13,9 @@ pub fn config() -> Pubkey {
 pub fn position(owner: &Pubkey) -> Pubkey {
     find(&[POSITION_SEED, owner.as_ref()])
 }
+pub fn diem_stake(owner: &Pubkey) -> Pubkey {
+    find(&[DIEM_STAKE_SEED, owner.as_ref()])
+}
 pub fn curve() -> Pubkey {
     find(&[CURVE_SEED])
 }

@@ -4,6 +4,8 @@
 pub const CONFIG_SEED: &[u8] = b"config";
 /// Per-owner sVVV position: `[POSITION_SEED, owner]`.
 pub const POSITION_SEED: &[u8] = b"position";
+/// Per-owner DIEM stake (the inference-credit balance): `[DIEM_STAKE_SEED, owner]`.
+pub const DIEM_STAKE_SEED: &[u8] = b"diem-stake";
 /// The live mint-rate curve (zero-copy).
 pub const CURVE_SEED: &[u8] = b"curve";
 /// The staging table a new curve is written into before `commit_curve` swaps it in.
@@ -48,6 +50,8 @@ pub const DEFAULT_TREASURY_SHARE_LOCKED_BPS: u16 = 2_000;
 /// Upper bound on `emission_rate` (VVV base units per second): 1e15/s is a million VVV a
 /// second at 9 decimals, far beyond any schedule, yet keeps `elapsed * rate` tiny in `u128`.
 pub const MAX_EMISSION_RATE: u64 = 1_000_000_000_000_000;
+/// Smallest stake that earns a day's credit: 0.1 DIEM (SPEC §7), applied off-chain.
+pub const MIN_CREDIT_DIEM: u64 = ONE_DIEM / 10;
 /// Longest cooldown either unstake may be given: 90 days.
 pub const MAX_COOLDOWN_SECS: i64 = 90 * 86_400;
 pub const SECONDS_PER_DAY: i64 = 86_400;

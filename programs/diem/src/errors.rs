@@ -71,6 +71,8 @@ pub enum DiemError {
     CurveBelowSupply,
     #[msg("The position belongs to a different owner")]
     PositionOwnerMismatch,
+    #[msg("Not enough staked DIEM")]
+    InsufficientDiemStaked,
     #[msg("Treasury account does not match the config")]
     WrongTreasury,
     #[msg("No authority transfer is pending")]

@@ -9,7 +9,7 @@
 //! its own reconstruction against the program's figures after each step.
 use anchor_lang::prelude::*;
 
-use crate::state::{Params, Pool, PositionBalances};
+use crate::state::{DiemStakeBalances, Params, Pool, PositionBalances};
 
 #[event]
 pub struct Initialized {
@@ -150,4 +150,43 @@ pub struct AuthorityProposed {
 pub struct AuthorityTransferred {
     pub old: Pubkey,
     pub new: Pubkey,
+}
+
+#[event]
+pub struct DiemStaked {
+    pub owner: Pubkey,
+    pub amount: u64,
+    /// Unix time of the change: the service provider reads each owner's stake at 00:00 UTC.
+    pub timestamp: i64,
+    pub stake: DiemStakeBalances,
+    pub pool: Pool,
+}
+
+#[event]
+pub struct DiemUnstakeInitiated {
+    pub owner: Pubkey,
+    pub amount: u64,
+    pub cooldown_end: i64,
+    pub timestamp: i64,
+    pub stake: DiemStakeBalances,
+    pub pool: Pool,
+}
+
+#[event]
+pub struct DiemUnstakeCancelled {
+    pub owner: Pubkey,
+    pub amount: u64,
+    pub timestamp: i64,
+    pub stake: DiemStakeBalances,
+    pub pool: Pool,
+}
+
+#[event]
+pub struct DiemUnstakeFinalized {
+    pub owner: Pubkey,
+    pub amount: u64,
+    pub destination: Pubkey,
+    pub timestamp: i64,
+    pub stake: DiemStakeBalances,
+    pub pool: Pool,
 }

@@ -79,6 +79,25 @@ pub mod diem {
         instructions::burn_diem::burn_diem_handler(ctx, amount)
     }
 
+    #[access_control(ctx.accounts.validate(amount))]
+    pub fn stake_diem(ctx: Context<StakeDiem>, amount: u64) -> Result<()> {
+        instructions::stake_diem::stake_diem_handler(ctx, amount)
+    }
+
+    #[access_control(ctx.accounts.validate_unstake(amount))]
+    pub fn initiate_diem_unstake(ctx: Context<OwnerDiemStake>, amount: u64) -> Result<()> {
+        instructions::initiate_diem_unstake::initiate_diem_unstake_handler(ctx, amount)
+    }
+
+    pub fn cancel_diem_unstake(ctx: Context<OwnerDiemStake>) -> Result<()> {
+        instructions::cancel_diem_unstake::cancel_diem_unstake_handler(ctx)
+    }
+
+    #[access_control(ctx.accounts.validate())]
+    pub fn finalize_diem_unstake(ctx: Context<FinalizeDiemUnstake>) -> Result<()> {
+        instructions::finalize_diem_unstake::finalize_diem_unstake_handler(ctx)
+    }
+
     pub fn set_params(ctx: Context<AdminConfig>, params: Params) -> Result<()> {
         instructions::admin::set_params_handler(ctx, params)
     }

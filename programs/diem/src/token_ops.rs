@@ -1,11 +1,11 @@
-//! Token CPIs shared by the instructions. VVV always moves with `transfer_checked`.
+//! Token CPIs shared by the instructions. Tokens always move with `transfer_checked`.
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::{self, BurnChecked, MintTo, TransferChecked};
 
 use crate::constants::DIEM_DECIMALS;
 
-/// Moves VVV from a user's account into a vault; `authority` signs as the token owner.
-pub fn vvv_in<'info>(
+/// Moves tokens from a user's account into a vault; `authority` signs as the token owner.
+pub fn deposit<'info>(
     token_program: &AccountInfo<'info>,
     mint: &AccountInfo<'info>,
     from: &AccountInfo<'info>,
@@ -19,9 +19,9 @@ pub fn vvv_in<'info>(
     token_interface::transfer_checked(CpiContext::new(token_program.key(), accounts), amount, decimals)
 }
 
-/// Moves VVV out of the vault; the config PDA signs.
+/// Moves tokens out of a vault; the config PDA signs.
 #[allow(clippy::too_many_arguments)]
-pub fn vvv_out<'info>(
+pub fn withdraw<'info>(
     token_program: &AccountInfo<'info>,
     mint: &AccountInfo<'info>,
     vault: &AccountInfo<'info>,

@@ -36,7 +36,7 @@ impl<'info> OwnerPayout<'info> {
 
     pub(crate) fn pay_out(&self, amount: u64) -> Result<()> {
         let seeds = self.config.signer_seeds();
-        token_ops::vvv_out(
+        token_ops::withdraw(
             &self.vvv_token_program.to_account_info(),
             &self.vvv_mint.to_account_info(),
             &self.vvv_vault.to_account_info(),

@@ -41,7 +41,7 @@ pub fn fund_rewards_handler(mut ctx: Context<FundRewards>, amount: u64) -> Resul
     // Accrue first: time that passed while the reserve was empty must not draw on new funds.
     accounts.config.accrue(now)?;
     accounts.config.pool.fund(amount)?;
-    token_ops::vvv_in(
+    token_ops::deposit(
         &accounts.vvv_token_program.to_account_info(),
         &accounts.vvv_mint.to_account_info(),
         &accounts.source.to_account_info(),

@@ -2,6 +2,10 @@
 //! change, and its `handler`.
 pub mod admin;
 pub mod burn_diem;
+pub mod finalize_diem_unstake;
+pub mod cancel_diem_unstake;
+pub mod initiate_diem_unstake;
+pub mod stake_diem;
 pub mod cancel_unstake;
 pub mod claim_rewards;
 pub mod finalize_unstake;
@@ -15,6 +19,10 @@ pub mod stake;
 
 pub use admin::*;
 pub use burn_diem::*;
+pub use finalize_diem_unstake::*;
+pub use cancel_diem_unstake::*;
+pub use initiate_diem_unstake::*;
+pub use stake_diem::*;
 pub use cancel_unstake::*;
 pub use claim_rewards::*;
 pub use finalize_unstake::*;

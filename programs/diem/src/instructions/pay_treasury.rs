@@ -29,7 +29,7 @@ pub fn pay_treasury_handler(mut ctx: Context<PayTreasury>) -> Result<()> {
     accounts.config.accrue(now)?;
     let amount = accounts.config.pool.take_treasury()?;
     let seeds = accounts.config.signer_seeds();
-    token_ops::vvv_out(
+    token_ops::withdraw(
         &accounts.vvv_token_program.to_account_info(),
         &accounts.vvv_mint.to_account_info(),
         &accounts.vvv_vault.to_account_info(),

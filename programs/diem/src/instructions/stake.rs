@@ -57,7 +57,7 @@ pub fn stake_handler(mut ctx: Context<Stake>, amount: u64, recipient: Pubkey) ->
     }
     require_keys_eq!(position.owner, recipient, DiemError::PositionOwnerMismatch);
     position.stake(&mut config.pool, amount)?;
-    token_ops::vvv_in(
+    token_ops::deposit(
         &accounts.vvv_token_program.to_account_info(),
         &accounts.vvv_mint.to_account_info(),
         &accounts.source.to_account_info(),

@@ -1,11 +1,13 @@
 //! Account types. Each keeps its own invariants through methods; handlers only call them.
 pub mod config;
 pub mod curve;
+pub mod diem_stake;
 pub mod pool;
 pub mod position;
 
 pub use config::*;
 pub use curve::*;
+pub use diem_stake::*;
 pub use pool::*;
 pub use position::*;
 

@@ -1,0 +1,62 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token_2022::Token2022;
+use anchor_spl::token_interface::TokenAccount;
+
+use crate::constants::DIEM_DECIMALS;
+use crate::errors::DiemError;
+use crate::events::DiemUnstakeFinalized;
+use crate::state::{Config, DiemStake};
+use crate::token_ops;
+
+/// Pays the whole bucket out once its cooldown has ended, to the DIEM account the owner names.
+/// Never paused.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct FinalizeDiemUnstake<'info> {
+    pub owner: Signer<'info>,
+    #[account(mut, has_one = diem_vault, has_one = diem_mint)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
+    pub diem_stake: Box<Account<'info, DiemStake>>,
+    #[account(mut, constraint = destination.mint == config.diem_mint @ DiemError::WrongMint)]
+    pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut)]
+    pub diem_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: pinned to the config's DIEM mint by `has_one`; the token program validates it.
+    pub diem_mint: UncheckedAccount<'info>,
+    pub diem_token_program: Program<'info, Token2022>,
+}
+
+impl FinalizeDiemUnstake<'_> {
+    pub fn validate(&self) -> Result<()> {
+        require!(self.diem_stake.has_pending_unstake(), DiemError::NoPendingUnstake);
+        Ok(())
+    }
+}
+
+pub fn finalize_diem_unstake_handler(mut ctx: Context<FinalizeDiemUnstake>) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let accounts = &mut ctx.accounts;
+    let amount = accounts.diem_stake.finalize_unstake(&mut accounts.config.pool, now)?;
+    let seeds = accounts.config.signer_seeds();
+    token_ops::withdraw(
+        &accounts.diem_token_program.to_account_info(),
+        &accounts.diem_mint.to_account_info(),
+        &accounts.diem_vault.to_account_info(),
+        &accounts.destination.to_account_info(),
+        &accounts.config.to_account_info(),
+        &seeds,
+        amount,
+        DIEM_DECIMALS,
+    )?;
+    let event = DiemUnstakeFinalized {
+        owner: accounts.owner.key(),
+        amount,
+        destination: accounts.destination.key(),
+        timestamp: now,
+        stake: accounts.diem_stake.balances,
+        pool: accounts.config.pool,
+    };
+    emit_cpi!(event);
+    Ok(())
+}

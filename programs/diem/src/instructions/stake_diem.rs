@@ -1,0 +1,66 @@
+use anchor_lang::prelude::*;
+use anchor_spl::token_2022::Token2022;
+use anchor_spl::token_interface::TokenAccount;
+
+use crate::constants::*;
+use crate::errors::DiemError;
+use crate::events::DiemStaked;
+use crate::state::{Config, DiemStake};
+use crate::token_ops;
+
+/// Stakes DIEM from the owner's account; it counts for the owner's daily credit at once.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct StakeDiem<'info> {
+    #[account(mut)]
+    pub owner: Signer<'info>,
+    #[account(mut, has_one = diem_vault, has_one = diem_mint)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(
+        init_if_needed, payer = owner, space = 8 + DiemStake::INIT_SPACE,
+        seeds = [DIEM_STAKE_SEED, owner.key().as_ref()], bump,
+    )]
+    pub diem_stake: Box<Account<'info, DiemStake>>,
+    #[account(
+        mut,
+        constraint = source.owner == owner.key() @ DiemError::TokenAccountNotOwned,
+        constraint = source.mint == config.diem_mint @ DiemError::WrongMint,
+    )]
+    pub source: Box<InterfaceAccount<'info, TokenAccount>>,
+    #[account(mut)]
+    pub diem_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: pinned to the config's DIEM mint by `has_one`; the token program validates it.
+    pub diem_mint: UncheckedAccount<'info>,
+    pub diem_token_program: Program<'info, Token2022>,
+    pub system_program: Program<'info, System>,
+}
+
+impl StakeDiem<'_> {
+    pub fn validate(&self, amount: u64) -> Result<()> {
+        require!(amount > 0, DiemError::ZeroAmount);
+        self.config.require_not_paused(pause::STAKE_DIEM)
+    }
+}
+
+pub fn stake_diem_handler(mut ctx: Context<StakeDiem>, amount: u64) -> Result<()> {
+    let now = Clock::get()?.unix_timestamp;
+    let accounts = &mut ctx.accounts;
+    let owner = accounts.owner.key();
+    if !accounts.diem_stake.is_open() {
+        accounts.diem_stake.open(owner, ctx.bumps.diem_stake);
+    }
+    accounts.diem_stake.stake(&mut accounts.config.pool, amount)?;
+    token_ops::deposit(
+        &accounts.diem_token_program.to_account_info(),
+        &accounts.diem_mint.to_account_info(),
+        &accounts.source.to_account_info(),
+        &accounts.diem_vault.to_account_info(),
+        &accounts.owner.to_account_info(),
+        amount,
+        DIEM_DECIMALS,
+    )?;
+    let event =
+        DiemStaked { owner, amount, timestamp: now, stake: accounts.diem_stake.balances, pool: accounts.config.pool };
+    emit_cpi!(event);
+    Ok(())
+}
