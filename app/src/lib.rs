@@ -2,8 +2,10 @@
 //! account types and maths (`diem` with `no-entrypoint`); nothing is copied.
 pub mod amount;
 pub mod curve;
+pub mod events;
 pub mod ix;
 pub mod launch;
+pub mod ledger;
 pub mod pda;
 
 pub use diem;

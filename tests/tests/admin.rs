@@ -129,7 +129,7 @@ async fn curve_is_staged_in_chunks_and_committed_atomically() {
     for ix in &stage[..stage.len() - 1] {
         let out = as_authority(&mut env, ix.clone()).await.unwrap();
         let ev: CurveStaged = out.event();
-        assert_eq!(ev.len as usize, MAX_CURVE_CHUNK);
+        assert_eq!(ev.entries.len(), MAX_CURVE_CHUNK);
     }
     let ev: CurveCommitted = as_authority(&mut env, stage[stage.len() - 1].clone()).await.unwrap().event();
     assert_eq!((ev.version, ev.supply_cap), (1, 128_000 * ONE_DIEM));

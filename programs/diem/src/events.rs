@@ -9,9 +9,10 @@
 //! its own reconstruction against the program's figures after each step.
 use anchor_lang::prelude::*;
 
-use crate::state::{DiemStakeBalances, Params, Pool, PositionBalances};
+use crate::state::{CurveEntry, DiemStakeBalances, Params, Pool, PositionBalances};
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Initialized {
     pub authority: Pubkey,
     pub vvv_mint: Pubkey,
@@ -24,6 +25,7 @@ pub struct Initialized {
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Staked {
     pub payer: Pubkey,
     pub owner: Pubkey,
@@ -34,6 +36,7 @@ pub struct Staked {
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UnstakeInitiated {
     pub owner: Pubkey,
     pub amount: u64,
@@ -43,6 +46,7 @@ pub struct UnstakeInitiated {
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UnstakeCancelled {
     pub owner: Pubkey,
     pub amount: u64,
@@ -51,6 +55,7 @@ pub struct UnstakeCancelled {
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UnstakeFinalized {
     pub owner: Pubkey,
     pub amount: u64,
@@ -60,6 +65,7 @@ pub struct UnstakeFinalized {
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RewardsClaimed {
     pub owner: Pubkey,
     pub amount: u64,
@@ -70,6 +76,7 @@ pub struct RewardsClaimed {
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RewardsFunded {
     pub funder: Pubkey,
     pub amount: u64,
@@ -77,6 +84,7 @@ pub struct RewardsFunded {
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TreasuryPaid {
     pub treasury: Pubkey,
     pub amount: u64,
@@ -84,6 +92,7 @@ pub struct TreasuryPaid {
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiemMinted {
     pub owner: Pubkey,
     pub destination: Pubkey,
@@ -97,6 +106,7 @@ pub struct DiemMinted {
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiemBurned {
     pub owner: Pubkey,
     pub source: Pubkey,
@@ -107,6 +117,7 @@ pub struct DiemBurned {
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ParamsUpdated {
     pub old: Params,
     pub new: Params,
@@ -114,24 +125,29 @@ pub struct ParamsUpdated {
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TreasuryUpdated {
     pub old: Pubkey,
     pub new: Pubkey,
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PauseUpdated {
     pub old: u16,
     pub new: u16,
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CurveStaged {
     pub start_index: u16,
-    pub len: u16,
+    /// The entries written, so a replay can rebuild the curve and re-check every quote.
+    pub entries: Vec<CurveEntry>,
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CurveCommitted {
     pub version: u32,
     /// The last bucket's bound: the most DIEM that can ever be outstanding.
@@ -141,18 +157,21 @@ pub struct CurveCommitted {
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AuthorityProposed {
     pub authority: Pubkey,
     pub proposed: Pubkey,
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AuthorityTransferred {
     pub old: Pubkey,
     pub new: Pubkey,
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiemStaked {
     pub owner: Pubkey,
     pub amount: u64,
@@ -163,6 +182,7 @@ pub struct DiemStaked {
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiemUnstakeInitiated {
     pub owner: Pubkey,
     pub amount: u64,
@@ -173,6 +193,7 @@ pub struct DiemUnstakeInitiated {
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiemUnstakeCancelled {
     pub owner: Pubkey,
     pub amount: u64,
@@ -182,6 +203,7 @@ pub struct DiemUnstakeCancelled {
 }
 
 #[event]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiemUnstakeFinalized {
     pub owner: Pubkey,
     pub amount: u64,

@@ -18,6 +18,6 @@ pub struct StageCurve<'info> {
 /// until `commit_curve` validates the whole table.
 pub fn stage_curve_handler(ctx: Context<StageCurve>, start_index: u16, entries: Vec<CurveEntry>) -> Result<()> {
     ctx.accounts.curve_staging.load_mut()?.write(start_index as usize, &entries)?;
-    emit_cpi!(CurveStaged { start_index, len: entries.len() as u16 });
+    emit_cpi!(CurveStaged { start_index, entries });
     Ok(())
 }

@@ -1,0 +1,67 @@
+//! Decoding the program's events from `emit_cpi!` inner-instruction data.
+use anchor_lang::{AnchorDeserialize, Discriminator};
+use diem::events::*;
+
+macro_rules! diem_events {
+    ($($name:ident),* $(,)?) => {
+        /// Every event the program emits.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum DiemEvent {
+            $($name($name),)*
+        }
+
+        impl DiemEvent {
+            /// Decodes an event from its 8-byte discriminator and Borsh body.
+            pub fn decode(discriminator: &[u8], body: &[u8]) -> Option<Self> {
+                $(
+                    if discriminator == $name::DISCRIMINATOR {
+                        return $name::try_from_slice(body).ok().map(DiemEvent::$name);
+                    }
+                )*
+                None
+            }
+
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(DiemEvent::$name(_) => stringify!($name),)*
+                }
+            }
+        }
+    };
+}
+
+diem_events!(
+    Initialized,
+    Staked,
+    UnstakeInitiated,
+    UnstakeCancelled,
+    UnstakeFinalized,
+    RewardsClaimed,
+    RewardsFunded,
+    TreasuryPaid,
+    DiemMinted,
+    DiemBurned,
+    ParamsUpdated,
+    TreasuryUpdated,
+    PauseUpdated,
+    CurveStaged,
+    CurveCommitted,
+    AuthorityProposed,
+    AuthorityTransferred,
+    DiemStaked,
+    DiemUnstakeInitiated,
+    DiemUnstakeCancelled,
+    DiemUnstakeFinalized,
+);
+
+impl DiemEvent {
+    /// Decodes the data of an inner instruction the program invoked on itself by `emit_cpi!`:
+    /// the event tag, then the event's discriminator and body. `None` for any other data.
+    pub fn from_cpi_data(data: &[u8]) -> Option<Self> {
+        let rest = data.strip_prefix(anchor_lang::event::EVENT_IX_TAG_LE)?;
+        if rest.len() < 8 {
+            return None;
+        }
+        Self::decode(&rest[..8], &rest[8..])
+    }
+}

@@ -1,0 +1,304 @@
+//! Rebuilding the program's books from its events alone (SPEC §9).
+//!
+//! Each event is re-applied through the program's own state methods (`Pool`, `Position`,
+//! `DiemStake`, the curve quote), and the position, stake and pool the event carries are then
+//! compared with the rebuilt ones. Replaying every event since `initialize` therefore proves
+//! that issuance, transfers into the program, and burns are fully reconstructible, and a
+//! single missing or wrong event is reported where it happens.
+use std::collections::BTreeMap;
+
+use anchor_lang::prelude::Pubkey;
+use diem::constants::CURVE_LEN;
+use diem::math::curve::{quote_mint, validate_curve};
+use diem::state::{CurveEntry, DiemStake, DiemStakeBalances, Params, Pool, Position, PositionBalances};
+use thiserror::Error;
+
+use crate::events::DiemEvent;
+
+#[derive(Debug, Error, PartialEq)]
+pub enum ReplayError {
+    #[error("event {index} ({event}): {what}")]
+    Diverged { index: usize, event: &'static str, what: String },
+    #[error("event {index} ({event}): the program refused this step on replay: {error}")]
+    Refused { index: usize, event: &'static str, error: String },
+    #[error("event {index} ({event}) before Initialized")]
+    NotInitialized { index: usize, event: &'static str },
+}
+
+/// The books as rebuilt from events.
+#[derive(Clone, Debug, Default)]
+pub struct Ledger {
+    pub initialized: bool,
+    pub authority: Pubkey,
+    pub pending_authority: Pubkey,
+    pub treasury: Pubkey,
+    pub params: Option<Params>,
+    pub paused: u16,
+    pub curve_version: u32,
+    pub curve: Vec<CurveEntry>,
+    staging: Vec<Option<CurveEntry>>,
+    pub pool: Pool,
+    pub positions: BTreeMap<Pubkey, Position>,
+    pub diem_stakes: BTreeMap<Pubkey, DiemStake>,
+    /// DIEM minted minus DIEM burned, from the events.
+    pub diem_supply: u64,
+    pub events_applied: usize,
+}
+
+fn new_position(owner: Pubkey, pool: &Pool) -> Position {
+    let mut p = Position { owner: Pubkey::default(), bump: 0, balances: PositionBalances::default(), reserved: [0; 64] };
+    p.open(owner, 0, pool);
+    p
+}
+
+fn new_stake(owner: Pubkey) -> DiemStake {
+    let mut s = DiemStake { owner: Pubkey::default(), bump: 0, balances: DiemStakeBalances::default(), reserved: [0; 32] };
+    s.open(owner, 0);
+    s
+}
+
+impl Ledger {
+    pub fn new() -> Self {
+        Self { staging: vec![None; CURVE_LEN], ..Self::default() }
+    }
+
+    /// Replays events in order.
+    pub fn replay<'a>(events: impl IntoIterator<Item = &'a DiemEvent>) -> Result<Self, ReplayError> {
+        let mut ledger = Self::new();
+        for event in events {
+            ledger.apply(event)?;
+        }
+        Ok(ledger)
+    }
+
+    /// Applies one event and checks the state it carries.
+    pub fn apply(&mut self, event: &DiemEvent) -> Result<(), ReplayError> {
+        let index = self.events_applied;
+        let name = event.name();
+        let diverged = |what: String| ReplayError::Diverged { index, event: name, what };
+        let refused = |e: anchor_lang::error::Error| ReplayError::Refused { index, event: name, error: e.to_string() };
+        if !self.initialized && !matches!(event, DiemEvent::Initialized(_)) {
+            return Err(ReplayError::NotInitialized { index, event: name });
+        }
+        let params = self.params.unwrap_or(Params {
+            emission_rate: 0,
+            treasury_share_unlocked_bps: 0,
+            treasury_share_locked_bps: 0,
+            svvv_cooldown_secs: 0,
+            diem_cooldown_secs: 0,
+        });
+        // Accrues to the time the event's pool was accrued to (the instruction's clock).
+        let accrue = |pool: &mut Pool, to: &Pool| pool.accrue(to.last_accrual_ts, &params).map_err(refused);
+        match event {
+            DiemEvent::Initialized(e) => {
+                if self.initialized {
+                    return Err(diverged("initialized twice".into()));
+                }
+                self.initialized = true;
+                self.authority = e.authority;
+                self.treasury = e.treasury;
+                self.params = Some(e.params);
+                self.paused = e.paused;
+                self.pool.last_accrual_ts = e.timestamp;
+            }
+            DiemEvent::Staked(e) => {
+                accrue(&mut self.pool, &e.pool)?;
+                let pool = &self.pool;
+                let was_new = !self.positions.contains_key(&e.owner);
+                if was_new != e.position_opened {
+                    return Err(diverged(format!("position_opened {} but ledger says {}", e.position_opened, was_new)));
+                }
+                let position = self.positions.entry(e.owner).or_insert_with(|| new_position(e.owner, pool));
+                position.stake(&mut self.pool, e.amount).map_err(refused)?;
+                self.check_position(&e.owner, &e.position, &e.pool, &diverged)?;
+            }
+            DiemEvent::UnstakeInitiated(e) => {
+                accrue(&mut self.pool, &e.pool)?;
+                let now = e.pool.last_accrual_ts;
+                let end = get(&mut self.positions, &e.owner, &diverged)?.initiate_unstake(&mut self.pool, e.amount, now, params.svvv_cooldown_secs);
+                let end = end.map_err(refused)?;
+                if end != e.cooldown_end {
+                    return Err(diverged(format!("cooldown_end {} != {}", end, e.cooldown_end)));
+                }
+                self.check_position(&e.owner, &e.position, &e.pool, &diverged)?;
+            }
+            DiemEvent::UnstakeCancelled(e) => {
+                accrue(&mut self.pool, &e.pool)?;
+                let amount = get(&mut self.positions, &e.owner, &diverged)?.cancel_unstake(&mut self.pool);
+                expect_amount(amount.map_err(refused)?, e.amount, &diverged)?;
+                self.check_position(&e.owner, &e.position, &e.pool, &diverged)?;
+            }
+            DiemEvent::UnstakeFinalized(e) => {
+                accrue(&mut self.pool, &e.pool)?;
+                let now = e.pool.last_accrual_ts;
+                let amount = get(&mut self.positions, &e.owner, &diverged)?.finalize_unstake(&mut self.pool, now);
+                expect_amount(amount.map_err(refused)?, e.amount, &diverged)?;
+                self.check_position(&e.owner, &e.position, &e.pool, &diverged)?;
+            }
+            DiemEvent::RewardsClaimed(e) => {
+                accrue(&mut self.pool, &e.pool)?;
+                let position = get(&mut self.positions, &e.owner, &diverged)?;
+                let amount = if e.compounded {
+                    position.compound_rewards(&mut self.pool)
+                } else {
+                    position.claim_rewards(&mut self.pool)
+                };
+                expect_amount(amount.map_err(refused)?, e.amount, &diverged)?;
+                self.check_position(&e.owner, &e.position, &e.pool, &diverged)?;
+            }
+            DiemEvent::RewardsFunded(e) => {
+                accrue(&mut self.pool, &e.pool)?;
+                self.pool.fund(e.amount).map_err(refused)?;
+                self.check_pool(&e.pool, &diverged)?;
+            }
+            DiemEvent::TreasuryPaid(e) => {
+                accrue(&mut self.pool, &e.pool)?;
+                expect_amount(self.pool.take_treasury().map_err(refused)?, e.amount, &diverged)?;
+                self.check_pool(&e.pool, &diverged)?;
+            }
+            DiemEvent::DiemMinted(e) => {
+                let quote = quote_mint(&self.curve, self.pool.outstanding_diem, e.svvv_locked)
+                    .map_err(|err| refused(err.into()))?;
+                if (quote.diem_out, quote.marginal_rate, quote.supply_before) != (e.diem_out, e.marginal_rate, e.supply_before) {
+                    return Err(diverged(format!("quote {:?} does not match the event", quote)));
+                }
+                accrue(&mut self.pool, &e.pool)?;
+                let position = get(&mut self.positions, &e.owner, &diverged)?;
+                position.lock_for_mint(&mut self.pool, e.svvv_locked, e.diem_out).map_err(refused)?;
+                self.diem_supply = self.diem_supply.checked_add(e.diem_out).ok_or_else(|| diverged("supply overflow".into()))?;
+                self.check_position(&e.owner, &e.position, &e.pool, &diverged)?;
+            }
+            DiemEvent::DiemBurned(e) => {
+                accrue(&mut self.pool, &e.pool)?;
+                let outcome = get(&mut self.positions, &e.owner, &diverged)?.burn(&mut self.pool, e.diem_burned).map_err(refused)?;
+                expect_amount(outcome.svvv_unlocked, e.svvv_unlocked, &diverged)?;
+                self.diem_supply = self.diem_supply.checked_sub(e.diem_burned).ok_or_else(|| diverged("burned more than minted".into()))?;
+                self.check_position(&e.owner, &e.position, &e.pool, &diverged)?;
+            }
+            DiemEvent::ParamsUpdated(e) => {
+                if Some(e.old) != self.params {
+                    return Err(diverged(format!("old params {:?} != ledger {:?}", e.old, self.params)));
+                }
+                accrue(&mut self.pool, &e.pool)?;
+                self.params = Some(e.new);
+                self.check_pool(&e.pool, &diverged)?;
+            }
+            DiemEvent::TreasuryUpdated(e) => {
+                if e.old != self.treasury {
+                    return Err(diverged("old treasury differs".into()));
+                }
+                self.treasury = e.new;
+            }
+            DiemEvent::PauseUpdated(e) => {
+                if e.old != self.paused {
+                    return Err(diverged(format!("old pause flags {} != {}", e.old, self.paused)));
+                }
+                self.paused = e.new;
+            }
+            DiemEvent::CurveStaged(e) => {
+                let start = e.start_index as usize;
+                if start + e.entries.len() > CURVE_LEN {
+                    return Err(diverged("chunk past the end of the table".into()));
+                }
+                for (i, entry) in e.entries.iter().enumerate() {
+                    self.staging[start + i] = Some(*entry);
+                }
+            }
+            DiemEvent::CurveCommitted(e) => {
+                let staged: Option<Vec<CurveEntry>> = self.staging.iter().copied().collect();
+                let staged = staged.ok_or_else(|| diverged("commit of an incomplete staged curve".into()))?;
+                validate_curve(&staged, self.pool.outstanding_diem).map_err(|err| refused(err.into()))?;
+                self.curve_version += 1;
+                if self.curve_version != e.version || staged[CURVE_LEN - 1].supply_bound != e.supply_cap {
+                    return Err(diverged(format!("curve version {} / cap differ from the event", self.curve_version)));
+                }
+                self.curve = staged;
+                self.staging = vec![None; CURVE_LEN];
+            }
+            DiemEvent::AuthorityProposed(e) => {
+                if e.authority != self.authority {
+                    return Err(diverged("proposal by a non-authority".into()));
+                }
+                self.pending_authority = e.proposed;
+            }
+            DiemEvent::AuthorityTransferred(e) => {
+                if e.old != self.authority || e.new != self.pending_authority {
+                    return Err(diverged("transfer to an unproposed authority".into()));
+                }
+                self.authority = e.new;
+                self.pending_authority = Pubkey::default();
+            }
+            DiemEvent::DiemStaked(e) => {
+                let stake = self.diem_stakes.entry(e.owner).or_insert_with(|| new_stake(e.owner));
+                stake.stake(&mut self.pool, e.amount).map_err(refused)?;
+                self.check_stake(&e.owner, &e.stake, &e.pool, &diverged)?;
+            }
+            DiemEvent::DiemUnstakeInitiated(e) => {
+                let stake = get(&mut self.diem_stakes, &e.owner, &diverged)?;
+                let end = stake.initiate_unstake(&mut self.pool, e.amount, e.timestamp, params.diem_cooldown_secs);
+                if end.map_err(refused)? != e.cooldown_end {
+                    return Err(diverged("DIEM cooldown end differs".into()));
+                }
+                self.check_stake(&e.owner, &e.stake, &e.pool, &diverged)?;
+            }
+            DiemEvent::DiemUnstakeCancelled(e) => {
+                let amount = get(&mut self.diem_stakes, &e.owner, &diverged)?.cancel_unstake(&mut self.pool);
+                expect_amount(amount.map_err(refused)?, e.amount, &diverged)?;
+                self.check_stake(&e.owner, &e.stake, &e.pool, &diverged)?;
+            }
+            DiemEvent::DiemUnstakeFinalized(e) => {
+                let amount = get(&mut self.diem_stakes, &e.owner, &diverged)?.finalize_unstake(&mut self.pool, e.timestamp);
+                expect_amount(amount.map_err(refused)?, e.amount, &diverged)?;
+                self.check_stake(&e.owner, &e.stake, &e.pool, &diverged)?;
+            }
+        }
+        self.events_applied += 1;
+        Ok(())
+    }
+
+    fn check_pool(&self, carried: &Pool, diverged: &impl Fn(String) -> ReplayError) -> Result<(), ReplayError> {
+        if *carried != self.pool {
+            return Err(diverged(format!("pool {:?} != rebuilt {:?}", carried, self.pool)));
+        }
+        Ok(())
+    }
+
+    fn check_position(
+        &self,
+        owner: &Pubkey,
+        carried: &PositionBalances,
+        pool: &Pool,
+        diverged: &impl Fn(String) -> ReplayError,
+    ) -> Result<(), ReplayError> {
+        let rebuilt = &self.positions[owner].balances;
+        if carried != rebuilt {
+            return Err(diverged(format!("position of {owner} {:?} != rebuilt {:?}", carried, rebuilt)));
+        }
+        self.check_pool(pool, diverged)
+    }
+
+    fn check_stake(
+        &self,
+        owner: &Pubkey,
+        carried: &DiemStakeBalances,
+        pool: &Pool,
+        diverged: &impl Fn(String) -> ReplayError,
+    ) -> Result<(), ReplayError> {
+        let rebuilt = &self.diem_stakes[owner].balances;
+        if carried != rebuilt {
+            return Err(diverged(format!("DIEM stake of {owner} {:?} != rebuilt {:?}", carried, rebuilt)));
+        }
+        self.check_pool(pool, diverged)
+    }
+}
+
+fn expect_amount(rebuilt: u64, carried: u64, diverged: &impl Fn(String) -> ReplayError) -> Result<(), ReplayError> {
+    if rebuilt != carried {
+        return Err(diverged(format!("amount {carried} != rebuilt {rebuilt}")));
+    }
+    Ok(())
+}
+
+fn get<'a, T>(map: &'a mut BTreeMap<Pubkey, T>, owner: &Pubkey, diverged: &impl Fn(String) -> ReplayError) -> Result<&'a mut T, ReplayError> {
+    map.get_mut(owner).ok_or_else(|| diverged(format!("no account for {owner}")))
+}
