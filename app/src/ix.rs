@@ -25,6 +25,43 @@ impl Deployment {
     }
 }
 
+macro_rules! instruction_names {
+    ($($ty:ident => $name:literal),* $(,)?) => {
+        /// The instruction's name (snake case, as in the IDL) from its data's discriminator.
+        pub fn instruction_name(data: &[u8]) -> Option<&'static str> {
+            use anchor_lang::Discriminator;
+            $(if data.starts_with(data::$ty::DISCRIMINATOR) { return Some($name); })*
+            None
+        }
+    };
+}
+
+instruction_names!(
+    Initialize => "initialize",
+    Stake => "stake",
+    InitiateUnstake => "initiate_unstake",
+    CancelUnstake => "cancel_unstake",
+    FinalizeUnstake => "finalize_unstake",
+    FundRewards => "fund_rewards",
+    ClaimRewards => "claim_rewards",
+    ClaimAndStake => "claim_and_stake",
+    PayTreasury => "pay_treasury",
+    MintDiem => "mint_diem",
+    QuoteMint => "quote_mint",
+    BurnDiem => "burn_diem",
+    StakeDiem => "stake_diem",
+    InitiateDiemUnstake => "initiate_diem_unstake",
+    CancelDiemUnstake => "cancel_diem_unstake",
+    FinalizeDiemUnstake => "finalize_diem_unstake",
+    SetParams => "set_params",
+    SetTreasury => "set_treasury",
+    SetPause => "set_pause",
+    StageCurve => "stage_curve",
+    CommitCurve => "commit_curve",
+    ProposeAuthority => "propose_authority",
+    AcceptAuthority => "accept_authority",
+);
+
 fn build(accounts: impl ToAccountMetas, data: impl InstructionData) -> Instruction {
     Instruction { program_id: diem::ID, accounts: accounts.to_account_metas(None), data: data.data() }
 }

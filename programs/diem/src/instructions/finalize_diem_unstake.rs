@@ -34,6 +34,8 @@ impl FinalizeDiemUnstake<'_> {
     }
 }
 
+// Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.
+#[inline(never)]
 pub fn finalize_diem_unstake_handler(mut ctx: Context<FinalizeDiemUnstake>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let accounts = &mut ctx.accounts;

@@ -79,6 +79,8 @@ impl Initialize<'_> {
     }
 }
 
+// Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.
+#[inline(never)]
 pub fn initialize_handler(mut ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let accounts = &mut ctx.accounts;

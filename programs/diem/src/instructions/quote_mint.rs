@@ -23,6 +23,8 @@ impl QuoteMint<'_> {
     }
 }
 
+// Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.
+#[inline(never)]
 pub fn quote_mint_handler(ctx: Context<QuoteMint>, svvv_amount: u64) -> Result<u64> {
     let quote = QuoteMint::quote(&ctx.accounts.config, &ctx.accounts.curve, svvv_amount)?;
     Ok(crate::return_data::publish_u64(quote.diem_out))

@@ -45,6 +45,8 @@ impl Stake<'_> {
     }
 }
 
+// Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.
+#[inline(never)]
 pub fn stake_handler(mut ctx: Context<Stake>, amount: u64, recipient: Pubkey) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let accounts = &mut ctx.accounts;

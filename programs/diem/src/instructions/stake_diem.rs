@@ -42,6 +42,8 @@ impl StakeDiem<'_> {
     }
 }
 
+// Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.
+#[inline(never)]
 pub fn stake_diem_handler(mut ctx: Context<StakeDiem>, amount: u64) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let accounts = &mut ctx.accounts;

@@ -68,6 +68,7 @@ impl Position {
     }
 
     /// Rewards this position would have pending if settled against `pool` now.
+    #[inline(always)]
     pub fn pending_rewards_at(&self, pool: &Pool) -> Option<u64> {
         let b = &self.balances;
         let from_unlocked = earned(self.unlocked(), pool.acc_unlocked, b.acc_unlocked_snapshot)?;
@@ -77,6 +78,9 @@ impl Position {
 
     /// Credits what the balances earned since the last settlement. The pool must already be
     /// accrued to now; every method below settles first, so no change skips it.
+    /// Always inlined: as a call, LLVM passes the two `u128` accumulators by value, more
+    /// argument registers than SBF has.
+    #[inline(always)]
     pub fn settle(&mut self, pool: &Pool) -> Result<()> {
         self.balances.pending_rewards = self.pending_rewards_at(pool).ok_or_else(|| error!(DiemError::MathOverflow))?;
         self.balances.acc_unlocked_snapshot = pool.acc_unlocked;

@@ -16,6 +16,8 @@ pub struct StageCurve<'info> {
 
 /// Writes up to `MAX_CURVE_CHUNK` entries of the next curve at `start_index`. Nothing is live
 /// until `commit_curve` validates the whole table.
+// Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.
+#[inline(never)]
 pub fn stage_curve_handler(ctx: Context<StageCurve>, start_index: u16, entries: Vec<CurveEntry>) -> Result<()> {
     ctx.accounts.curve_staging.load_mut()?.write(start_index as usize, &entries)?;
     emit_cpi!(CurveStaged { start_index, entries });

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds the on-chain programs to SBPF v0 .so files in target/deploy/ with the portable,
+# registry-only toolchain in tools/sbf (Debian rustc-web on LLVM 22 + a patched sbpf-linker).
+# The toolchain is set up once under $SBF_TOOLS (default ~/.cache/diem-sbf); later runs reuse it.
+# Where Solana's own tools are installed, `anchor build` / `cargo build-sbf` build the same crates.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+export SBF_TOOLS=${SBF_TOOLS:-$HOME/.cache/diem-sbf}
+bash "$ROOT/tools/sbf/setup.sh" "$SBF_TOOLS"
+# Debian's cargo/rustc and rustup's must not share a target directory.
+export CARGO_TARGET_DIR=${SBF_TARGET_DIR:-$HOME/.cache/diem-sbf-target}
+# Optimise for size: at opt-level 3, fat LTO inlines so much into the entrypoint that a branch
+# spans more than SBPF v0's 16-bit jump offsets ("Branch target out of insn range").
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=s
+# sbpf-linker writes <workspace>/target/deploy/<crate>.so (cargo runs it from the workspace root).
+for crate in programs/diem tests/programs/cu-reference; do
+  name=$(basename "$crate" | tr - _)
+  (cd "$ROOT/$crate" && bash "$SBF_TOOLS/build-sbpf.sh")
+  echo "built target/deploy/$name.so ($(stat -c %s "$ROOT/target/deploy/$name.so") bytes)"
+done
