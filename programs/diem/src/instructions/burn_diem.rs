@@ -60,6 +60,6 @@ pub fn burn_diem_handler(mut ctx: Context<BurnDiem>, amount: u64) -> Result<()> 
         position: accounts.position.balances,
         pool: accounts.config.pool,
     };
-    emit_cpi!(event);
+    crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }

@@ -20,6 +20,6 @@ pub fn cancel_diem_unstake_handler(mut ctx: Context<OwnerDiemStake>) -> Result<(
         stake: accounts.diem_stake.balances,
         pool: accounts.config.pool,
     };
-    emit_cpi!(event);
+    crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }

@@ -21,6 +21,6 @@ pub fn cancel_unstake_handler(mut ctx: Context<OwnerPosition>) -> Result<()> {
         position: accounts.position.balances,
         pool: accounts.config.pool,
     };
-    emit_cpi!(event);
+    crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }

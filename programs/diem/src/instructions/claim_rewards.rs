@@ -21,7 +21,7 @@ pub fn claim_rewards_handler(mut ctx: Context<OwnerPayout>) -> Result<()> {
         position: accounts.position.balances,
         pool: accounts.config.pool,
     };
-    emit_cpi!(event);
+    crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }
 
@@ -42,6 +42,6 @@ pub fn claim_and_stake_handler(mut ctx: Context<OwnerPosition>) -> Result<()> {
         position: accounts.position.balances,
         pool: accounts.config.pool,
     };
-    emit_cpi!(event);
+    crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }

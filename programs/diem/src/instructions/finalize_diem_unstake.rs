@@ -59,6 +59,6 @@ pub fn finalize_diem_unstake_handler(mut ctx: Context<FinalizeDiemUnstake>) -> R
         stake: accounts.diem_stake.balances,
         pool: accounts.config.pool,
     };
-    emit_cpi!(event);
+    crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }

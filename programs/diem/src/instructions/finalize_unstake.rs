@@ -66,6 +66,6 @@ pub fn finalize_unstake_handler(mut ctx: Context<OwnerPayout>) -> Result<()> {
         position: accounts.position.balances,
         pool: accounts.config.pool,
     };
-    emit_cpi!(event);
+    crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }

@@ -53,6 +53,6 @@ pub fn fund_rewards_handler(mut ctx: Context<FundRewards>, amount: u64) -> Resul
         accounts.config.vvv_decimals,
     )?;
     let event = RewardsFunded { funder: accounts.funder.key(), amount, pool: accounts.config.pool };
-    emit_cpi!(event);
+    crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }

@@ -152,7 +152,7 @@ pub fn initialize_handler(mut ctx: Context<Initialize>, args: InitializeArgs) ->
     )?;
 
     let config = &ctx.accounts.config;
-    emit_cpi!(Initialized {
+    crate::events::emit(&ctx.accounts.event_authority, &Initialized {
         authority: config.authority,
         vvv_mint: config.vvv_mint,
         vvv_token_program: config.vvv_token_program,
@@ -161,6 +161,6 @@ pub fn initialize_handler(mut ctx: Context<Initialize>, args: InitializeArgs) ->
         params: config.params,
         paused: config.paused,
         timestamp: now,
-    });
+    })?;
     Ok(())
 }

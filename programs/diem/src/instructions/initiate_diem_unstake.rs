@@ -41,6 +41,6 @@ pub fn initiate_diem_unstake_handler(mut ctx: Context<OwnerDiemStake>, amount: u
         stake: accounts.diem_stake.balances,
         pool: accounts.config.pool,
     };
-    emit_cpi!(event);
+    crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }

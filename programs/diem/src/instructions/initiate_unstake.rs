@@ -46,6 +46,6 @@ pub fn initiate_unstake_handler(mut ctx: Context<OwnerPosition>, amount: u64) ->
         position: accounts.position.balances,
         pool: accounts.config.pool,
     };
-    emit_cpi!(event);
+    crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }

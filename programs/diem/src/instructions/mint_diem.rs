@@ -67,6 +67,6 @@ pub fn mint_diem_handler(mut ctx: Context<MintDiem>, svvv_amount: u64, min_diem_
         position: accounts.position.balances,
         pool: accounts.config.pool,
     };
-    emit_cpi!(event);
+    crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(crate::return_data::publish_u64(quote.diem_out))
 }

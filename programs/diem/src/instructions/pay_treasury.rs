@@ -42,6 +42,6 @@ pub fn pay_treasury_handler(mut ctx: Context<PayTreasury>) -> Result<()> {
         accounts.config.vvv_decimals,
     )?;
     let event = TreasuryPaid { treasury: accounts.treasury.key(), amount, pool: accounts.config.pool };
-    emit_cpi!(event);
+    crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }

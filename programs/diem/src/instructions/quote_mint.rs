@@ -1,7 +1,7 @@
 use anchor_lang::prelude::*;
 
 use crate::errors::DiemError;
-use crate::math::curve::{quote_mint, MintQuote};
+use crate::math::curve::MintQuote;
 use crate::state::{Config, Curve};
 
 /// Read-only: what `mint_diem(svvv_amount)` would mint now. The DIEM amount is returned as
@@ -19,7 +19,7 @@ impl QuoteMint<'_> {
         config.require_curve()?;
         let curve = curve.load()?;
         require!(curve.version == config.curve_version, DiemError::CurveNotSet);
-        Ok(quote_mint(&curve.entries, config.pool.outstanding_diem, svvv_amount)?)
+        Ok(curve.quote(config.pool.outstanding_diem, svvv_amount)?)
     }
 }
 

@@ -76,6 +76,6 @@ pub fn stake_handler(mut ctx: Context<Stake>, amount: u64, recipient: Pubkey) ->
         position: accounts.position.balances,
         pool: accounts.config.pool,
     };
-    emit_cpi!(event);
+    crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }

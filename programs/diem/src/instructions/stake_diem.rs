@@ -63,6 +63,6 @@ pub fn stake_diem_handler(mut ctx: Context<StakeDiem>, amount: u64) -> Result<()
     )?;
     let event =
         DiemStaked { owner, amount, timestamp: now, stake: accounts.diem_stake.balances, pool: accounts.config.pool };
-    emit_cpi!(event);
+    crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }

@@ -54,6 +54,27 @@ pub fn validate_curve(entries: &[CurveEntry], outstanding_diem: u64) -> Result<(
     }
 }
 
+/// The sVVV that fills each bucket from its lower bound to its upper bound,
+/// `ceil(rate[i] * (bound[i] - bound[i-1]) / ONE_DIEM)`, saturated at `u64::MAX` (no lock can
+/// pay more, so a saturated bucket is one no lock gets past). `commit_curve` stores these so a
+/// quote crosses a full bucket with a comparison instead of a division. `entries` must have
+/// passed [`validate_curve`].
+/// Written in place: the table is 2 KB, too much for an SBF stack frame next to its caller's.
+pub fn fill_bucket_full_costs(entries: &[CurveEntry], costs: &mut [u64; CURVE_LEN]) -> Result<(), DiemError> {
+    if entries.len() != CURVE_LEN {
+        return Err(DiemError::CurveIncomplete);
+    }
+    let mut lower = 0u64;
+    for (cost, entry) in costs.iter_mut().zip(entries) {
+        let rate = u64::try_from(entry.rate()).map_err(|_| DiemError::CurveRateAboveCap)?;
+        let width = entry.supply_bound.checked_sub(lower).ok_or(DiemError::CurveBoundsNotIncreasing)?;
+        let full = mul_div_ceil_wide(rate, width, ONE_DIEM).ok_or(DiemError::MathOverflow)?;
+        *cost = u64::try_from(full).unwrap_or(u64::MAX);
+        lower = entry.supply_bound;
+    }
+    Ok(())
+}
+
 /// How much DIEM a lock of `svvv_amount` buys at outstanding supply `supply` (SPEC §5.2).
 ///
 /// Each crossed bucket costs `ceil(rate * room / ONE_DIEM)` (rounded against the buyer); the
@@ -61,18 +82,43 @@ pub fn validate_curve(entries: &[CurveEntry], outstanding_diem: u64) -> Result<(
 /// so a lock never buys past a bucket's bound at that bucket's price. The whole amount is
 /// locked, dust included. `entries` must have passed [`validate_curve`].
 pub fn quote_mint(entries: &[CurveEntry], supply: u64, svvv_amount: u64) -> Result<MintQuote, DiemError> {
+    quote(entries, None, supply, svvv_amount)
+}
+
+/// [`quote_mint`] with the buckets' full costs from [`fill_bucket_full_costs`] (as stored in the
+/// live curve): the same result, with one division for the first and the last bucket only.
+pub fn quote_mint_with_costs(
+    entries: &[CurveEntry],
+    full_costs: &[u64; CURVE_LEN],
+    supply: u64,
+    svvv_amount: u64,
+) -> Result<MintQuote, DiemError> {
+    quote(entries, Some(full_costs), supply, svvv_amount)
+}
+
+fn quote(
+    entries: &[CurveEntry],
+    full_costs: Option<&[u64; CURVE_LEN]>,
+    supply: u64,
+    svvv_amount: u64,
+) -> Result<MintQuote, DiemError> {
     let mut quote = MintQuote { svvv_locked: svvv_amount, supply_before: supply, ..MintQuote::default() };
     let first = entries.partition_point(|e| e.supply_bound <= supply);
     let mut current = supply;
     let mut remaining = svvv_amount;
     let mut settled = false;
-    for entry in &entries[first..] {
+    for (index, entry) in entries.iter().enumerate().skip(first) {
         let rate = u64::try_from(entry.rate()).map_err(|_| DiemError::CurveRateAboveCap)?;
         if rate == 0 {
             return Err(DiemError::CurveRateZero);
         }
         let room = entry.supply_bound.checked_sub(current).ok_or(DiemError::CurveBoundsNotIncreasing)?;
-        let cost = mul_div_ceil_wide(rate, room, ONE_DIEM).ok_or(DiemError::MathOverflow)?;
+        // Only the first bucket can be entered part-way; after it, every bucket is crossed from
+        // its lower bound and its stored full cost is exactly ceil(rate * room / ONE_DIEM).
+        let cost = match full_costs {
+            Some(costs) if index > first || supply == lower_bound(entries, first) => costs[index] as u128,
+            _ => mul_div_ceil_wide(rate, room, ONE_DIEM).ok_or(DiemError::MathOverflow)?,
+        };
         quote.marginal_rate = rate;
         if cost >= remaining as u128 {
             let affordable = mul_div_floor_wide(remaining, ONE_DIEM, rate).ok_or(DiemError::MathOverflow)?;
@@ -96,6 +142,11 @@ pub fn quote_mint(entries: &[CurveEntry], supply: u64, svvv_amount: u64) -> Resu
     }
     quote.supply_after = supply.checked_add(quote.diem_out).ok_or(DiemError::MathOverflow)?;
     Ok(quote)
+}
+
+/// The supply at which bucket `index` starts.
+fn lower_bound(entries: &[CurveEntry], index: usize) -> u64 {
+    if index == 0 { 0 } else { entries[index - 1].supply_bound }
 }
 
 #[cfg(test)]
@@ -235,6 +286,18 @@ pub(crate) mod tests {
                 }
                 prop_assert!(cost <= x as u128 * ONE_DIEM as u128);
             }
+        }
+
+        /// The stored full costs give exactly the quote computed bucket by bucket.
+        #[test]
+        fn stored_costs_give_the_same_quote(curve in arb_curve(), supply_frac in 0u64..1000, x in any::<u64>(), on_bound in any::<bool>()) {
+            let mut costs = [0u64; CURVE_LEN];
+            fill_bucket_full_costs(&curve, &mut costs).unwrap();
+            let mut supply = curve[CURVE_LEN - 1].supply_bound / 1000 * supply_frac;
+            if on_bound {
+                supply = curve[(supply_frac as usize) % CURVE_LEN].supply_bound;
+            }
+            prop_assert_eq!(quote_mint_with_costs(&curve, &costs, supply, x), quote_mint(&curve, supply, x));
         }
 
         #[test]

@@ -35,10 +35,17 @@ pub struct Curve {
     pub version: u32,
     pub _padding: [u8; 4],
     pub entries: [CurveEntry; CURVE_LEN],
+    /// `math::curve::fill_bucket_full_costs(entries)`, computed once by `commit_curve`.
+    pub full_costs: [u64; CURVE_LEN],
 }
 
 impl Curve {
     pub const SPACE: usize = 8 + std::mem::size_of::<Curve>();
+
+    /// The quote of a lock of `svvv_amount` at outstanding supply `supply`.
+    pub fn quote(&self, supply: u64, svvv_amount: u64) -> std::result::Result<crate::math::curve::MintQuote, DiemError> {
+        crate::math::curve::quote_mint_with_costs(&self.entries, &self.full_costs, supply, svvv_amount)
+    }
 }
 
 /// Where the authority writes a new curve in chunks. PDA `[CURVE_STAGING_SEED]`.

@@ -13,7 +13,7 @@ pub fn propose_authority_handler(ctx: Context<AdminConfig>, proposed: Pubkey) ->
     let config = &mut ctx.accounts.config;
     config.pending_authority = proposed;
     let authority = config.authority;
-    emit_cpi!(AuthorityProposed { authority, proposed });
+    crate::events::emit(&ctx.accounts.event_authority, &AuthorityProposed { authority, proposed })?;
     Ok(())
 }
 
@@ -36,6 +36,6 @@ pub fn accept_authority_handler(ctx: Context<AcceptAuthority>) -> Result<()> {
     config.authority = config.pending_authority;
     config.pending_authority = Pubkey::default();
     let new = config.authority;
-    emit_cpi!(AuthorityTransferred { old, new });
+    crate::events::emit(&ctx.accounts.event_authority, &AuthorityTransferred { old, new })?;
     Ok(())
 }

@@ -3,7 +3,7 @@ use anchor_lang::prelude::*;
 use crate::constants::CURVE_LEN;
 use crate::errors::DiemError;
 use crate::events::CurveCommitted;
-use crate::math::curve::validate_curve;
+use crate::math::curve::{fill_bucket_full_costs, validate_curve};
 use crate::state::{Config, Curve, CurveStaging};
 
 #[event_cpi]
@@ -29,7 +29,8 @@ pub fn commit_curve_handler(ctx: Context<CommitCurve>) -> Result<()> {
     validate_curve(&staging.entries, config.pool.outstanding_diem)?;
     let version = config.curve_version.checked_add(1).ok_or_else(|| error!(DiemError::MathOverflow))?;
     let mut curve = ctx.accounts.curve.load_mut()?;
-    curve.entries = staging.entries;
+    curve.entries.copy_from_slice(&staging.entries);
+    fill_bucket_full_costs(&staging.entries, &mut curve.full_costs)?;
     curve.version = version;
     staging.clear();
     config.curve_version = version;
@@ -41,6 +42,6 @@ pub fn commit_curve_handler(ctx: Context<CommitCurve>) -> Result<()> {
     };
     drop(curve);
     drop(staging);
-    emit_cpi!(event);
+    crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }

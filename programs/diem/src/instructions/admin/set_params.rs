@@ -15,6 +15,6 @@ pub fn set_params_handler(ctx: Context<AdminConfig>, params: Params) -> Result<(
     let old = config.params;
     config.params = params;
     let event = ParamsUpdated { old, new: params, pool: config.pool };
-    emit_cpi!(event);
+    crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }

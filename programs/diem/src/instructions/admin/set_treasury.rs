@@ -25,6 +25,6 @@ pub fn set_treasury_handler(ctx: Context<SetTreasury>) -> Result<()> {
     let config = &mut ctx.accounts.config;
     let old = config.treasury;
     config.treasury = new;
-    emit_cpi!(TreasuryUpdated { old, new });
+    crate::events::emit(&ctx.accounts.event_authority, &TreasuryUpdated { old, new })?;
     Ok(())
 }

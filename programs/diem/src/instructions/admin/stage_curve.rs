@@ -20,6 +20,6 @@ pub struct StageCurve<'info> {
 #[inline(never)]
 pub fn stage_curve_handler(ctx: Context<StageCurve>, start_index: u16, entries: Vec<CurveEntry>) -> Result<()> {
     ctx.accounts.curve_staging.load_mut()?.write(start_index as usize, &entries)?;
-    emit_cpi!(CurveStaged { start_index, entries });
+    crate::events::emit(&ctx.accounts.event_authority, &CurveStaged { start_index, entries })?;
     Ok(())
 }

@@ -1,0 +1,276 @@
+//! Compute-unit benchmark: runs every diem instruction on the SBF binary, splits each cost into
+//! the token-program CPIs and the program's own share (from the invocation log), measures the
+//! reference program (`tests/programs/cu-reference`, same toolchain, same token CPIs, nothing
+//! else) in the same bank, and writes `COMPUTE_UNITS.md`. Run it with `scripts/bench-cu.sh`.
+#![allow(deprecated)]
+use std::fmt::Write as _;
+
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::{InstructionData, Space, ToAccountMetas};
+use solana_program_pack::Pack;
+use diem::constants::*;
+use diem::state::{CurveEntry, DiemStake, Position};
+use diem_client::ix;
+use diem_tests::*;
+use solana_signer::Signer;
+
+const TOKEN: &str = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
+const TOKEN_2022: &str = "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb";
+
+/// Where an instruction's compute went.
+#[derive(Clone, Copy, Debug, Default)]
+struct Breakdown {
+    total: u64,
+    token_cpi: u64,
+    event_cpi: u64,
+}
+
+impl Breakdown {
+    fn own(&self) -> u64 {
+        self.total - self.token_cpi
+    }
+}
+
+/// Reads the invocation log of a one-instruction transaction of `program`: the top-level
+/// `consumed` line is the total; `consumed` lines of token programs invoked directly by it are
+/// the token CPIs; its own nested invocations are the event self-CPIs.
+fn breakdown(logs: &[String], program: &Pubkey) -> Breakdown {
+    let program = program.to_string();
+    let mut stack: Vec<String> = Vec::new();
+    let mut b = Breakdown::default();
+    for line in logs {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["Program", id, "invoke", _depth] => stack.push(id.to_string()),
+            ["Program", id, "consumed", units, "of", _, "compute", "units"] => {
+                let units: u64 = units.parse().expect("units");
+                let depth = stack.len();
+                if depth == 1 && *id == program {
+                    b.total = units;
+                } else if depth == 2 && stack[0] == program && (*id == TOKEN || *id == TOKEN_2022) {
+                    b.token_cpi += units;
+                } else if depth == 2 && stack[0] == program && *id == program {
+                    b.event_cpi += units;
+                }
+            }
+            ["Program", _id, "success"] | ["Program", _id, "failed:", ..] => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    assert!(b.total > 0, "no top-level consumption for {program} in {logs:#?}");
+    b
+}
+
+struct Row {
+    instruction: &'static str,
+    case: String,
+    cost: Breakdown,
+    reference: &'static str,
+}
+
+#[tokio::main]
+async fn main() {
+    assert!(bpf_mode(), "set SBF_OUT_DIR to the folder with diem.so and cu_reference.so (scripts/bench-cu.sh does)");
+    let mut rows: Vec<Row> = Vec::new();
+    let mut refs: std::collections::BTreeMap<&'static str, Breakdown> = Default::default();
+    let env = Env::with_programs(None, &[("cu_reference", cu_reference::ID)]).await;
+
+    // initialize (fixed cost but for the metadata URI length: measured with the longest allowed).
+    let mut env = env;
+    let mut args = env.initialize_args(launch_params(), 0);
+    args.diem_uri = "u".repeat(MAX_URI_LEN);
+    let deployer = env.deployer.insecure_clone();
+    let out = env.send(&[ix::initialize(deployer.pubkey(), &env.deployment, env.treasury, args)], &[&deployer]).await.unwrap();
+    rows.push(Row { instruction: "initialize", case: format!("{MAX_URI_LEN}-byte URI (worst)"), cost: breakdown(&out.logs, &diem::ID), reference: "noop" });
+    let authority = env.authority.insecure_clone();
+    let curve = diem_client::curve::generate_curve(&launch_file().curve_params(), VVV_DECIMALS);
+    let mut chunks = ix::replace_curve(authority.pubkey(), &curve);
+    let commit = chunks.pop().unwrap();
+    let mut stage_cost = Breakdown::default();
+    for chunk in chunks {
+        stage_cost = breakdown(&env.send(&[chunk], &[&authority]).await.unwrap().logs, &diem::ID);
+    }
+    rows.push(Row { instruction: "stage_curve", case: format!("{MAX_CURVE_CHUNK} entries (worst)"), cost: stage_cost, reference: "noop" });
+    let out = env.send(&[commit], &[&authority]).await.unwrap();
+    rows.push(Row { instruction: "commit_curve", case: "validates and copies 256 entries".into(), cost: breakdown(&out.logs, &diem::ID), reference: "noop" });
+
+    let funder = env.user(1_000_000 * ONE_VVV).await;
+    let alice = env.user(1_000_000 * ONE_VVV).await;
+    let bob = env.user(1_000_000 * ONE_VVV).await;
+    let measure = |rows: &mut Vec<Row>, instruction: &'static str, case: &str, out: TxOutcome, reference: &'static str| {
+        rows.push(Row { instruction, case: case.to_string(), cost: breakdown(&out.logs, &diem::ID), reference });
+    };
+    let out = env.fund(&funder, 900_000 * ONE_VVV).await.unwrap();
+    measure(&mut rows, "fund_rewards", "", out, "transfer_in");
+    let out = env.stake(&alice, 100_000 * ONE_VVV).await.unwrap();
+    measure(&mut rows, "stake", "opens the position (worst)", out, "transfer_in");
+    env.advance(60).await;
+    let out = env.stake(&alice, 100_000 * ONE_VVV).await.unwrap();
+    measure(&mut rows, "stake", "existing position", out, "transfer_in");
+    env.stake(&bob, 100_000 * ONE_VVV).await.unwrap();
+    env.advance(60).await;
+    let out = env.initiate_unstake(&alice, 10 * ONE_VVV).await.unwrap();
+    measure(&mut rows, "initiate_unstake", "", out, "noop");
+    let out = env.cancel_unstake(&alice).await.unwrap();
+    measure(&mut rows, "cancel_unstake", "", out, "noop");
+    env.initiate_unstake(&alice, 10 * ONE_VVV).await.unwrap();
+    env.advance(7 * SECONDS_PER_DAY).await;
+    let out = env.finalize_unstake(&alice).await.unwrap();
+    measure(&mut rows, "finalize_unstake", "", out, "transfer_out");
+    let out = env.claim(&alice).await.unwrap();
+    measure(&mut rows, "claim_rewards", "", out, "transfer_out");
+    env.advance(60).await;
+    let out = env.claim_and_stake(&bob).await.unwrap();
+    measure(&mut rows, "claim_and_stake", "", out, "noop");
+    let out = env.mint(&alice, 90 * ONE_VVV, 0).await.unwrap();
+    measure(&mut rows, "mint_diem", "within one bucket", out, "mint");
+    env.advance(60).await;
+    let out = env.pay_treasury().await.unwrap();
+    measure(&mut rows, "pay_treasury", "", out, "transfer_out");
+    let q = env.send(&[ix::quote_mint(90 * ONE_VVV)], &[]).await.unwrap();
+    measure(&mut rows, "quote_mint", "within one bucket", q, "noop");
+    let held = env.balance(alice.diem).await;
+    let out = env.burn(&alice, held / 3).await.unwrap();
+    measure(&mut rows, "burn_diem", "partial", out, "burn");
+    let out = env.burn(&alice, held - held / 3).await.unwrap();
+    measure(&mut rows, "burn_diem", "last (releases all)", out, "burn");
+    env.mint(&bob, 9_000 * ONE_VVV, 0).await.unwrap();
+    let out = env.stake_diem(&bob, ONE_DIEM).await.unwrap();
+    measure(&mut rows, "stake_diem", "opens the stake (worst)", out, "transfer_in");
+    let out = env.stake_diem(&bob, ONE_DIEM).await.unwrap();
+    measure(&mut rows, "stake_diem", "existing stake", out, "transfer_in");
+    let out = env.initiate_diem_unstake(&bob, ONE_DIEM).await.unwrap();
+    measure(&mut rows, "initiate_diem_unstake", "", out, "noop");
+    let out = env.cancel_diem_unstake(&bob).await.unwrap();
+    measure(&mut rows, "cancel_diem_unstake", "", out, "noop");
+    env.initiate_diem_unstake(&bob, ONE_DIEM).await.unwrap();
+    env.advance(SECONDS_PER_DAY).await;
+    let out = env.finalize_diem_unstake(&bob).await.unwrap();
+    measure(&mut rows, "finalize_diem_unstake", "", out, "transfer_out");
+    let out = env.send(&[ix::set_params(authority.pubkey(), launch_params())], &[&authority]).await.unwrap();
+    measure(&mut rows, "set_params", "", out, "noop");
+    let out = env.send(&[ix::set_pause(authority.pubkey(), 0)], &[&authority]).await.unwrap();
+    measure(&mut rows, "set_pause", "", out, "noop");
+    let out = env.send(&[ix::set_treasury(authority.pubkey(), env.treasury)], &[&authority]).await.unwrap();
+    measure(&mut rows, "set_treasury", "", out, "noop");
+    let next = env.wallet().await;
+    let out = env.send(&[ix::propose_authority(authority.pubkey(), next.pubkey())], &[&authority]).await.unwrap();
+    measure(&mut rows, "propose_authority", "", out, "noop");
+    let out = env.send(&[ix::accept_authority(next.pubkey())], &[&next]).await.unwrap();
+    measure(&mut rows, "accept_authority", "", out, "noop");
+    env.send(&[ix::propose_authority(next.pubkey(), authority.pubkey())], &[&next]).await.unwrap();
+    env.send(&[ix::accept_authority(authority.pubkey())], &[&authority]).await.unwrap();
+
+    // Worst case of the quote: a lock that crosses all 256 buckets (a flat, cheap curve, so the
+    // whole table is affordable); the burn back to zero first so the lock starts at bucket 0.
+    env.initiate_diem_unstake(&bob, ONE_DIEM).await.unwrap();
+    env.advance(SECONDS_PER_DAY).await;
+    env.finalize_diem_unstake(&bob).await.unwrap();
+    for owner in [&bob] {
+        let outstanding = env.position(&owner.pubkey()).await.unwrap().balances.outstanding_diem;
+        let held = env.balance(owner.diem).await;
+        env.burn(owner, outstanding.min(held)).await.unwrap();
+    }
+    let flat: Vec<CurveEntry> = (0..CURVE_LEN as u64).map(|i| CurveEntry::new(ONE_DIEM * (i + 1), ONE_VVV as u128)).collect();
+    env.replace_curve(&flat).await.unwrap();
+    let whole_table = 256 * ONE_VVV;
+    let q = env.send(&[ix::quote_mint(whole_table)], &[]).await.unwrap();
+    measure(&mut rows, "quote_mint", "crosses all 256 buckets (worst)", q, "noop");
+    let out = env.mint(&alice, whole_table, 0).await.unwrap();
+    measure(&mut rows, "mint_diem", "crosses all 256 buckets (worst)", out, "mint");
+
+    // The reference program, in the same bank: the same token CPIs, nothing else.
+    let (ref_authority, _) = Pubkey::find_program_address(&[cu_reference::AUTHORITY_SEED], &cu_reference::ID);
+    let vvv = env.deployment.vvv_mint;
+    let user = env.user(1_000 * ONE_VVV).await;
+    let pda_vvv = env.token_account(vvv, ref_authority, spl_token_interface::ID).await;
+    let ref_mint = reference_mint(&mut env, ref_authority).await;
+    let user_ref = env.token_account(ref_mint, user.pubkey(), anchor_spl::token_2022::ID).await;
+    let reference = |accounts: &dyn ToAccountMetas, data: &dyn Fn() -> Vec<u8>| ix_of(accounts.to_account_metas(None), data());
+    let run = |ix: Instruction, signers: Vec<solana_keypair::Keypair>| (ix, signers);
+    let cases = vec![
+        ("noop", run(reference(&cu_reference::accounts::Noop { user: user.pubkey() }, &|| cu_reference::instruction::Noop {}.data()), vec![user.key.insecure_clone()])),
+        ("transfer_in", run(reference(&cu_reference::accounts::TransferIn { user: user.pubkey(), from: user.vvv, to: pda_vvv, mint: vvv, token_program: spl_token_interface::ID }, &|| cu_reference::instruction::TransferIn { amount: 10 * ONE_VVV }.data()), vec![user.key.insecure_clone()])),
+        ("transfer_out", run(reference(&cu_reference::accounts::TransferOut { authority: ref_authority, from: pda_vvv, to: user.vvv, mint: vvv, token_program: spl_token_interface::ID }, &|| cu_reference::instruction::TransferOut { amount: ONE_VVV }.data()), vec![])),
+        ("mint", run(reference(&cu_reference::accounts::MintWithPda { authority: ref_authority, mint: ref_mint, to: user_ref, token_program: anchor_spl::token_2022::ID }, &|| cu_reference::instruction::Mint { amount: 5 * ONE_DIEM }.data()), vec![])),
+        ("burn", run(reference(&cu_reference::accounts::Burn { user: user.pubkey(), mint: ref_mint, from: user_ref, token_program: anchor_spl::token_2022::ID }, &|| cu_reference::instruction::Burn { amount: ONE_DIEM }.data()), vec![user.key.insecure_clone()])),
+    ];
+    for (name, (ix, signers)) in cases {
+        let signers: Vec<&solana_keypair::Keypair> = signers.iter().collect();
+        let out = env.send(&[ix], &signers).await.unwrap_or_else(|e| panic!("reference {name}: {e:?}"));
+        refs.insert(name, breakdown(&out.logs, &cu_reference::ID));
+    }
+
+    let rent = anchor_lang::prelude::Rent::default();
+    let so = |name: &str| std::fs::metadata(std::path::Path::new(&std::env::var("SBF_OUT_DIR").unwrap()).join(name)).map(|m| m.len()).unwrap_or(0);
+    let mut md = String::new();
+    writeln!(md, "# Compute units\n").unwrap();
+    writeln!(md, "Generated by `bash scripts/bench-cu.sh` (the `bench_cu` binary of `tests/`) from `target/deploy/diem.so`, built by").unwrap();
+    writeln!(md, "`scripts/build-sbf.sh` (Debian rustc-web 1.96 on LLVM 22 + patched sbpf-linker, SBPF v0, `opt-level = \"s\"`), run in").unwrap();
+    writeln!(md, "solana-program-test 3.1.12 (BPF mode, SPL Token and Token-2022 ELFs bundled with it). Figures are this toolchain's:").unwrap();
+    writeln!(md, "compare them as ratios, not with a platform-tools build.\n").unwrap();
+    writeln!(md, "*own* = total − the token-program CPIs (it includes the event self-CPI, shown separately, and the CPI invocation overhead).").unwrap();
+    writeln!(md, "*ref own* is the own share of the matching instruction of `tests/programs/cu-reference`: a minimal Anchor instruction built by").unwrap();
+    writeln!(md, "the same toolchain making the same token CPI and nothing else (`noop` where there is no token CPI).\n").unwrap();
+    writeln!(md, "| instruction | case | total | token CPI | own | of which event CPI | reference | ref own | own / ref own |").unwrap();
+    writeln!(md, "|---|---|---:|---:|---:|---:|---|---:|---:|").unwrap();
+    for r in &rows {
+        let rf = refs[r.reference];
+        writeln!(
+            md,
+            "| `{}` | {} | {} | {} | {} | {} | `{}` | {} | {:.2} |",
+            r.instruction, r.case, r.cost.total, r.cost.token_cpi, r.cost.own(), r.cost.event_cpi, r.reference, rf.own(), r.cost.own() as f64 / rf.own() as f64
+        )
+        .unwrap();
+    }
+    writeln!(md, "\nReference instructions:\n").unwrap();
+    writeln!(md, "| reference | total | token CPI | own |").unwrap();
+    writeln!(md, "|---|---:|---:|---:|").unwrap();
+    for (name, b) in &refs {
+        writeln!(md, "| `{name}` | {} | {} | {} |", b.total, b.token_cpi, b.own()).unwrap();
+    }
+    writeln!(md, "\n## Size and rent\n").unwrap();
+    writeln!(md, "| item | bytes | rent-exempt lamports |").unwrap();
+    writeln!(md, "|---|---:|---:|").unwrap();
+    writeln!(md, "| `diem.so` | {} | {} (program data, upgradeable loader adds 45 bytes of header) |", so("diem.so"), rent.minimum_balance(so("diem.so") as usize + 45)).unwrap();
+    for (name, len) in [("`Position` (per sVVV staker)", 8 + Position::INIT_SPACE), ("`DiemStake` (per DIEM staker)", 8 + DiemStake::INIT_SPACE)] {
+        writeln!(md, "| {name} | {len} | {} |", rent.minimum_balance(len)).unwrap();
+    }
+    let budgets = compute_budgets();
+    writeln!(md, "\n## Budgets\n").unwrap();
+    writeln!(md, "`tests/compute_budgets.toml` caps each instruction when the suite runs on the binary; the worst case measured here against it:\n").unwrap();
+    writeln!(md, "| instruction | worst measured | budget |").unwrap();
+    writeln!(md, "|---|---:|---:|").unwrap();
+    let mut worst: std::collections::BTreeMap<&str, u64> = Default::default();
+    for r in &rows {
+        let w = worst.entry(r.instruction).or_default();
+        *w = (*w).max(r.cost.total);
+    }
+    for (name, w) in &worst {
+        let budget = budgets.get(*name).map(|b| b.to_string()).unwrap_or_else(|| "—".into());
+        writeln!(md, "| `{name}` | {w} | {budget} |").unwrap();
+    }
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../COMPUTE_UNITS.md");
+    std::fs::write(&path, &md).expect("write COMPUTE_UNITS.md");
+    print!("{md}");
+    let over: Vec<_> = worst.iter().filter(|(n, w)| budgets.get(**n).is_some_and(|b| **w > *b as u64)).collect();
+    assert!(over.is_empty(), "over budget: {over:?}");
+}
+
+fn ix_of(accounts: Vec<anchor_lang::prelude::AccountMeta>, data: Vec<u8>) -> Instruction {
+    Instruction { program_id: cu_reference::ID, accounts, data }
+}
+
+/// A Token-2022 mint (no extensions) whose mint authority is the reference program's PDA.
+async fn reference_mint(env: &mut Env, authority: Pubkey) -> Pubkey {
+    let mint = solana_keypair::Keypair::new();
+    let len = spl_token_2022_interface::state::Mint::LEN;
+    let rent = env.ctx.banks_client.get_rent().await.unwrap();
+    let payer = env.ctx.payer.pubkey();
+    let create = solana_system_interface::instruction::create_account(&payer, &mint.pubkey(), rent.minimum_balance(len), len as u64, &anchor_spl::token_2022::ID);
+    let init = spl_token_2022_interface::instruction::initialize_mint2(&anchor_spl::token_2022::ID, &mint.pubkey(), &authority, None, DIEM_DECIMALS).unwrap();
+    env.send(&[create, init], &[&mint]).await.unwrap();
+    mint.pubkey()
+}
