@@ -1,6 +1,21 @@
 #!/usr/bin/env bash
-# Runs every test of the workspace: the program's unit and property tests, the client's tests,
-# and the integration suite on a solana-program-test bank. Needs only a Rust toolchain.
+# Runs every test: the program's unit and property tests, the client's tests and the integration
+# suite natively; then builds the program to SBF (setting up the portable toolchain on first use:
+# Debian packages and a patched linker, cached under ~/.cache/diem-sbf) and runs the same
+# integration suite against the .so with per-instruction compute budgets; then the local
+# validator suite, which says so and is skipped where solana-test-validator is not installed.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+echo "== native: unit, property, client and integration tests"
 cargo test --workspace --locked "$@"
+
+echo "== SBF: build target/deploy/diem.so"
+bash scripts/build-sbf.sh
+
+echo "== SBF: the integration suite on the binary (compute budgets enforced)"
+SBF_OUT_DIR="$ROOT/target/deploy" cargo test --locked -p diem-tests "$@"
+
+echo "== local validator"
+bash scripts/validator-e2e.sh
