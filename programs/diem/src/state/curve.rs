@@ -1,12 +1,17 @@
 use anchor_lang::prelude::*;
+use anchor_lang::prelude::borsh;
 
 use crate::constants::CURVE_LEN;
 use crate::errors::DiemError;
 
 /// One bucket of the curve. The rate is stored as little-endian bytes so the zero-copy layout
 /// has no padding and is identical on the host and on SBF (where `u128` alignment differs).
+///
+/// Borsh (for `stage_curve`'s argument and the `CurveStaged` event) is derived directly: the
+/// `AnchorSerialize` derive would add a second IDL description next to `#[zero_copy]`'s.
 #[zero_copy]
-#[derive(Debug, Default, PartialEq, Eq, AnchorSerialize, AnchorDeserialize)]
+#[derive(Debug, Default, PartialEq, Eq, borsh::BorshSerialize, borsh::BorshDeserialize)]
+#[borsh(crate = "anchor_lang::prelude::borsh")]
 pub struct CurveEntry {
     /// Upper bound of the bucket: a DIEM supply in DIEM base units.
     pub supply_bound: u64,

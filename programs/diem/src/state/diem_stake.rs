@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
 
 use crate::errors::DiemError;
+use crate::math::{add, sub};
 use crate::state::Pool;
 
 /// A DIEM stake's balances; events carry a copy after every change.
@@ -25,9 +26,7 @@ pub struct DiemStake {
     pub reserved: [u8; 32],
 }
 
-fn add(a: u64, b: u64) -> Result<u64> {
-    a.checked_add(b).ok_or_else(|| error!(DiemError::MathOverflow))
-}
+
 
 impl DiemStake {
     pub fn open(&mut self, owner: Pubkey, bump: u8) {
@@ -44,10 +43,15 @@ impl DiemStake {
         self.balances.cooldown_amount > 0
     }
 
+    // Each method computes every new value with checked arithmetic before writing any: an
+    // error leaves the stake and the pool as they were.
+
     pub fn stake(&mut self, pool: &mut Pool, amount: u64) -> Result<()> {
         require!(amount > 0, DiemError::ZeroAmount);
-        self.balances.staked = add(self.balances.staked, amount)?;
-        pool.total_diem_staked = add(pool.total_diem_staked, amount)?;
+        let staked = add(self.balances.staked, amount)?;
+        let total = add(pool.total_diem_staked, amount)?;
+        self.balances.staked = staked;
+        pool.total_diem_staked = total;
         Ok(())
     }
 
@@ -56,20 +60,27 @@ impl DiemStake {
         require!(amount > 0, DiemError::ZeroAmount);
         require!(amount <= self.balances.staked, DiemError::InsufficientDiemStaked);
         let end = now.checked_add(cooldown_secs).ok_or_else(|| error!(DiemError::MathOverflow))?;
-        self.balances.staked -= amount;
-        self.balances.cooldown_amount = add(self.balances.cooldown_amount, amount)?;
+        let bucket = add(self.balances.cooldown_amount, amount)?;
+        let total_staked = sub(pool.total_diem_staked, amount)?;
+        let total_cooldown = add(pool.total_diem_cooldown, amount)?;
+        self.balances.staked -= amount; // amount <= staked
+        self.balances.cooldown_amount = bucket;
         self.balances.cooldown_end = end;
-        pool.total_diem_staked = pool.total_diem_staked.checked_sub(amount).ok_or_else(|| error!(DiemError::MathOverflow))?;
-        pool.total_diem_cooldown = add(pool.total_diem_cooldown, amount)?;
+        pool.total_diem_staked = total_staked;
+        pool.total_diem_cooldown = total_cooldown;
         Ok(end)
     }
 
     /// Returns the whole bucket to the stake; returns the amount.
     pub fn cancel_unstake(&mut self, pool: &mut Pool) -> Result<u64> {
         require!(self.has_pending_unstake(), DiemError::NoPendingUnstake);
-        let amount = self.take_bucket(pool)?;
-        self.balances.staked = add(self.balances.staked, amount)?;
-        pool.total_diem_staked = add(pool.total_diem_staked, amount)?;
+        let amount = self.balances.cooldown_amount;
+        let staked = add(self.balances.staked, amount)?;
+        let total_staked = add(pool.total_diem_staked, amount)?;
+        let total_cooldown = sub(pool.total_diem_cooldown, amount)?;
+        self.balances = DiemStakeBalances { staked, cooldown_amount: 0, cooldown_end: 0 };
+        pool.total_diem_staked = total_staked;
+        pool.total_diem_cooldown = total_cooldown;
         Ok(amount)
     }
 
@@ -77,15 +88,11 @@ impl DiemStake {
     pub fn finalize_unstake(&mut self, pool: &mut Pool, now: i64) -> Result<u64> {
         require!(self.has_pending_unstake(), DiemError::NoPendingUnstake);
         require!(now >= self.balances.cooldown_end, DiemError::CooldownNotElapsed);
-        self.take_bucket(pool)
-    }
-
-    fn take_bucket(&mut self, pool: &mut Pool) -> Result<u64> {
         let amount = self.balances.cooldown_amount;
+        let total_cooldown = sub(pool.total_diem_cooldown, amount)?;
         self.balances.cooldown_amount = 0;
         self.balances.cooldown_end = 0;
-        pool.total_diem_cooldown =
-            pool.total_diem_cooldown.checked_sub(amount).ok_or_else(|| error!(DiemError::MathOverflow))?;
+        pool.total_diem_cooldown = total_cooldown;
         Ok(amount)
     }
 }

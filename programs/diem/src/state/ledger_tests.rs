@@ -45,6 +45,19 @@ fn new_position(pool: &Pool) -> Position {
     p
 }
 
+/// Found by `random_sequences_keep_the_books`: a stake that overflows the pool's total must
+/// leave the position untouched too (state methods are all-or-nothing).
+#[test]
+fn a_failed_stake_changes_nothing() {
+    let mut pool = Pool::default();
+    let mut a = new_position(&pool);
+    let mut b = new_position(&pool);
+    a.stake(&mut pool, u64::MAX - 8).unwrap();
+    let (before_b, before_pool) = (b.balances, pool);
+    assert!(b.stake(&mut pool, 9).is_err());
+    assert_eq!((b.balances, pool), (before_b, before_pool));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 

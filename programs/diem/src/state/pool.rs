@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
 
 use crate::errors::DiemError;
+use crate::math::{add, sub};
 use crate::math::rewards::{accrue, AccrualInput};
 use crate::state::Params;
 
@@ -36,13 +37,7 @@ pub struct Pool {
     pub last_accrual_ts: i64,
 }
 
-fn add(a: u64, b: u64) -> Result<u64> {
-    a.checked_add(b).ok_or_else(|| error!(DiemError::MathOverflow))
-}
 
-fn sub(a: u64, b: u64) -> Result<u64> {
-    a.checked_sub(b).ok_or_else(|| error!(DiemError::MathOverflow))
-}
 
 impl Pool {
     /// Moves emissions from the reserve to holders and treasury for the time since the last
@@ -62,17 +57,23 @@ impl Pool {
             treasury_share_locked_bps: params.treasury_share_locked_bps,
         })
         .ok_or_else(|| error!(DiemError::MathOverflow))?;
-        self.reward_reserve = sub(self.reward_reserve, accrual.emitted)?;
-        self.treasury_accrued = add(self.treasury_accrued, accrual.to_treasury)?;
-        self.unclaimed_rewards = add(self.unclaimed_rewards, accrual.to_holders)?;
-        self.acc_unlocked = self
+        // All checked first, then written: an error changes nothing.
+        let reward_reserve = sub(self.reward_reserve, accrual.emitted)?;
+        let treasury_accrued = add(self.treasury_accrued, accrual.to_treasury)?;
+        let unclaimed_rewards = add(self.unclaimed_rewards, accrual.to_holders)?;
+        let acc_unlocked = self
             .acc_unlocked
             .checked_add(accrual.acc_unlocked_increment)
             .ok_or_else(|| error!(DiemError::MathOverflow))?;
-        self.acc_locked = self
+        let acc_locked = self
             .acc_locked
             .checked_add(accrual.acc_locked_increment)
             .ok_or_else(|| error!(DiemError::MathOverflow))?;
+        self.reward_reserve = reward_reserve;
+        self.treasury_accrued = treasury_accrued;
+        self.unclaimed_rewards = unclaimed_rewards;
+        self.acc_unlocked = acc_unlocked;
+        self.acc_locked = acc_locked;
         self.last_accrual_ts = now;
         Ok(())
     }
@@ -87,36 +88,5 @@ impl Pool {
         require!(amount > 0, DiemError::NothingToPay);
         self.treasury_accrued = 0;
         Ok(amount)
-    }
-
-    pub(crate) fn add_active(&mut self, amount: u64) -> Result<()> {
-        self.total_active = add(self.total_active, amount)?;
-        Ok(())
-    }
-    pub(crate) fn sub_active(&mut self, amount: u64) -> Result<()> {
-        self.total_active = sub(self.total_active, amount)?;
-        Ok(())
-    }
-    pub(crate) fn add_cooldown(&mut self, amount: u64) -> Result<()> {
-        self.total_cooldown = add(self.total_cooldown, amount)?;
-        Ok(())
-    }
-    pub(crate) fn sub_cooldown(&mut self, amount: u64) -> Result<()> {
-        self.total_cooldown = sub(self.total_cooldown, amount)?;
-        Ok(())
-    }
-    pub(crate) fn pay_rewards(&mut self, amount: u64) -> Result<()> {
-        self.unclaimed_rewards = sub(self.unclaimed_rewards, amount)?;
-        Ok(())
-    }
-    pub(crate) fn lock(&mut self, svvv: u64, diem: u64) -> Result<()> {
-        self.total_locked = add(self.total_locked, svvv)?;
-        self.outstanding_diem = add(self.outstanding_diem, diem)?;
-        Ok(())
-    }
-    pub(crate) fn unlock(&mut self, svvv: u64, diem: u64) -> Result<()> {
-        self.total_locked = sub(self.total_locked, svvv)?;
-        self.outstanding_diem = sub(self.outstanding_diem, diem)?;
-        Ok(())
     }
 }

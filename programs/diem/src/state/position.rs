@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
 
 use crate::errors::DiemError;
+use crate::math::{add, sub};
 use crate::math::burn::{unlock_for_burn, BurnOutcome};
 use crate::math::rewards::earned;
 use crate::state::Pool;
@@ -38,9 +39,7 @@ pub struct Position {
     pub reserved: [u8; 64],
 }
 
-fn add(a: u64, b: u64) -> Result<u64> {
-    a.checked_add(b).ok_or_else(|| error!(DiemError::MathOverflow))
-}
+
 
 impl Position {
     /// Sets up a fresh position; it starts earning from the current accumulators.
@@ -77,7 +76,8 @@ impl Position {
     }
 
     /// Credits what the balances earned since the last settlement. The pool must already be
-    /// accrued to now; every method below settles first, so no change skips it.
+    /// accrued to now; every method below settles first, so no change skips it. Settling alone
+    /// is always a valid state (it only moves earnings into `pending_rewards`).
     /// Always inlined: as a call, LLVM passes the two `u128` accumulators by value, more
     /// argument registers than SBF has.
     #[inline(always)]
@@ -88,11 +88,17 @@ impl Position {
         Ok(())
     }
 
+    // Every method below settles, then computes each new value with checked arithmetic, and
+    // only then writes: an error leaves the position and the pool exactly as they were.
+
     pub fn stake(&mut self, pool: &mut Pool, amount: u64) -> Result<()> {
         require!(amount > 0, DiemError::ZeroAmount);
         self.settle(pool)?;
-        self.balances.active = add(self.balances.active, amount)?;
-        pool.add_active(amount)
+        let active = add(self.balances.active, amount)?;
+        let total_active = add(pool.total_active, amount)?;
+        self.balances.active = active;
+        pool.total_active = total_active;
+        Ok(())
     }
 
     /// Moves `amount` unlocked sVVV into the single cooldown; returns its end.
@@ -102,11 +108,13 @@ impl Position {
         require!(amount <= self.unlocked(), DiemError::InsufficientUnlocked);
         self.settle(pool)?;
         let end = now.checked_add(cooldown_secs).ok_or_else(|| error!(DiemError::MathOverflow))?;
+        let total_active = sub(pool.total_active, amount)?;
+        let total_cooldown = add(pool.total_cooldown, amount)?;
         self.balances.active -= amount; // amount <= unlocked <= active
         self.balances.cooldown_amount = amount;
         self.balances.cooldown_end = end;
-        pool.sub_active(amount)?;
-        pool.add_cooldown(amount)?;
+        pool.total_active = total_active;
+        pool.total_cooldown = total_cooldown;
         Ok(end)
     }
 
@@ -115,11 +123,14 @@ impl Position {
         require!(self.has_pending_unstake(), DiemError::NoPendingUnstake);
         self.settle(pool)?;
         let amount = self.balances.cooldown_amount;
-        self.balances.active = add(self.balances.active, amount)?;
+        let active = add(self.balances.active, amount)?;
+        let total_cooldown = sub(pool.total_cooldown, amount)?;
+        let total_active = add(pool.total_active, amount)?;
+        self.balances.active = active;
         self.balances.cooldown_amount = 0;
         self.balances.cooldown_end = 0;
-        pool.sub_cooldown(amount)?;
-        pool.add_active(amount)?;
+        pool.total_cooldown = total_cooldown;
+        pool.total_active = total_active;
         Ok(amount)
     }
 
@@ -129,9 +140,10 @@ impl Position {
         require!(now >= self.balances.cooldown_end, DiemError::CooldownNotElapsed);
         self.settle(pool)?;
         let amount = self.balances.cooldown_amount;
+        let total_cooldown = sub(pool.total_cooldown, amount)?;
         self.balances.cooldown_amount = 0;
         self.balances.cooldown_end = 0;
-        pool.sub_cooldown(amount)?;
+        pool.total_cooldown = total_cooldown;
         Ok(amount)
     }
 
@@ -140,17 +152,25 @@ impl Position {
         self.settle(pool)?;
         let amount = self.balances.pending_rewards;
         require!(amount > 0, DiemError::NothingToClaim);
+        let unclaimed = sub(pool.unclaimed_rewards, amount)?;
         self.balances.pending_rewards = 0;
-        pool.pay_rewards(amount)?;
+        pool.unclaimed_rewards = unclaimed;
         Ok(amount)
     }
 
     /// Settles and turns all pending rewards into active sVVV (no token moves: the VVV is
     /// already in the vault); returns the amount compounded.
     pub fn compound_rewards(&mut self, pool: &mut Pool) -> Result<u64> {
-        let amount = self.claim_rewards(pool)?;
-        self.balances.active = add(self.balances.active, amount)?;
-        pool.add_active(amount)?;
+        self.settle(pool)?;
+        let amount = self.balances.pending_rewards;
+        require!(amount > 0, DiemError::NothingToClaim);
+        let unclaimed = sub(pool.unclaimed_rewards, amount)?;
+        let active = add(self.balances.active, amount)?;
+        let total_active = add(pool.total_active, amount)?;
+        self.balances.pending_rewards = 0;
+        self.balances.active = active;
+        pool.unclaimed_rewards = unclaimed;
+        pool.total_active = total_active;
         Ok(amount)
     }
 
@@ -160,9 +180,15 @@ impl Position {
         require!(diem > 0, DiemError::MintOutputZero);
         require!(svvv <= self.unlocked(), DiemError::InsufficientUnlocked);
         self.settle(pool)?;
-        self.balances.locked = add(self.balances.locked, svvv)?;
-        self.balances.outstanding_diem = add(self.balances.outstanding_diem, diem)?;
-        pool.lock(svvv, diem)
+        let locked = add(self.balances.locked, svvv)?;
+        let outstanding = add(self.balances.outstanding_diem, diem)?;
+        let total_locked = add(pool.total_locked, svvv)?;
+        let total_outstanding = add(pool.outstanding_diem, diem)?;
+        self.balances.locked = locked;
+        self.balances.outstanding_diem = outstanding;
+        pool.total_locked = total_locked;
+        pool.outstanding_diem = total_outstanding;
+        Ok(())
     }
 
     /// Releases locked sVVV for `diem` burned, pro rata to the position's own history.
@@ -170,9 +196,12 @@ impl Position {
         let b = &self.balances;
         let outcome = unlock_for_burn(diem, b.locked, b.outstanding_diem)?;
         self.settle(pool)?;
+        let total_locked = sub(pool.total_locked, outcome.svvv_unlocked)?;
+        let total_outstanding = sub(pool.outstanding_diem, diem)?;
         self.balances.locked = outcome.locked_after;
         self.balances.outstanding_diem = outcome.outstanding_after;
-        pool.unlock(outcome.svvv_unlocked, diem)?;
+        pool.total_locked = total_locked;
+        pool.outstanding_diem = total_outstanding;
         Ok(outcome)
     }
 }

@@ -1,0 +1,41 @@
+//! Generates the program's Anchor IDL without the `anchor` CLI, the way the CLI does it
+//! (anchor-lang-idl's builder runs the program's `__anchor_private_print_idl` test with the
+//! `idl-build` feature), and writes it to `idls/diem.json`; `--check` fails if the committed file
+//! differs from a fresh generation.
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let check = std::env::args().any(|a| a == "--check");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    // anchor-lang-idl would prefix `cargo` with a malformed `+toolchain` when this is set.
+    // SAFETY: single-threaded, before anything else runs.
+    unsafe { std::env::remove_var("RUSTUP_TOOLCHAIN") };
+    let idl = match anchor_lang_idl::build::IdlBuilder::new()
+        .program_path(root.join("programs/diem"))
+        .resolution(true)
+        .skip_lint(false)
+        .no_docs(false)
+        .build()
+    {
+        Ok(idl) => idl,
+        Err(e) => {
+            eprintln!("IDL build failed: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let json = serde_json::to_string_pretty(&idl).expect("IDL serializes") + "\n";
+    let path = root.join("idls/diem.json");
+    if check {
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        if committed != json {
+            eprintln!("idls/diem.json is stale: run `cargo run -p diem-client --features idl --bin diem-idl`");
+            return ExitCode::FAILURE;
+        }
+        println!("idls/diem.json matches the program");
+    } else {
+        std::fs::write(&path, json).expect("write idls/diem.json");
+        println!("wrote {}", path.display());
+    }
+    ExitCode::SUCCESS
+}
