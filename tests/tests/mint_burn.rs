@@ -6,7 +6,6 @@ use diem::state::CurveEntry;
 use diem_client::curve::{generate_curve, quote_mint, CurveParams};
 use diem_client::{ix, pda};
 use diem_tests::*;
-use solana_signer::Signer;
 
 fn launch_curve() -> Vec<CurveEntry> {
     generate_curve(&CurveParams::LAUNCH, VVV_DECIMALS)

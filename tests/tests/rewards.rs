@@ -74,7 +74,8 @@ async fn locked_svvv_earns_eighty_percent_and_the_treasury_the_rest() {
     assert_eq!(env.claim(&bob).await.unwrap().event::<RewardsClaimed>().amount, 40 * ONE_VVV);
     let ev: TreasuryPaid = env.pay_treasury().await.unwrap().event();
     assert_eq!((ev.treasury, ev.amount), (env.treasury, 10 * ONE_VVV));
-    assert_eq!(env.balance(env.treasury).await, 10 * ONE_VVV);
+    let treasury = env.treasury;
+    assert_eq!(env.balance(treasury).await, 10 * ONE_VVV);
     assert_diem_err(env.pay_treasury().await.unwrap_err(), DiemError::NothingToPay);
     // Only the configured treasury account can receive it.
     env.advance(100).await;

@@ -4,7 +4,6 @@ use diem::errors::DiemError;
 use diem::events::{Staked, UnstakeCancelled, UnstakeFinalized, UnstakeInitiated};
 use diem_client::{ix, pda};
 use diem_tests::*;
-use solana_signer::Signer;
 
 #[tokio::test]
 async fn stake_credits_the_position_and_moves_vvv() {

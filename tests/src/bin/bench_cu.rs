@@ -82,7 +82,8 @@ async fn main() {
     let mut args = env.initialize_args(launch_params(), 0);
     args.diem_uri = "u".repeat(MAX_URI_LEN);
     let deployer = env.deployer.insecure_clone();
-    let out = env.send(&[ix::initialize(deployer.pubkey(), &env.deployment, env.treasury, args)], &[&deployer]).await.unwrap();
+    let initialize = ix::initialize(deployer.pubkey(), &env.deployment, env.treasury, args);
+    let out = env.send(&[initialize], &[&deployer]).await.unwrap();
     rows.push(Row { instruction: "initialize", case: format!("{MAX_URI_LEN}-byte URI (worst)"), cost: breakdown(&out.logs, &diem::ID), reference: "noop" });
     let authority = env.authority.insecure_clone();
     let curve = diem_client::curve::generate_curve(&launch_file().curve_params(), VVV_DECIMALS);
@@ -153,7 +154,8 @@ async fn main() {
     measure(&mut rows, "set_params", "", out, "noop");
     let out = env.send(&[ix::set_pause(authority.pubkey(), 0)], &[&authority]).await.unwrap();
     measure(&mut rows, "set_pause", "", out, "noop");
-    let out = env.send(&[ix::set_treasury(authority.pubkey(), env.treasury)], &[&authority]).await.unwrap();
+    let set_treasury = ix::set_treasury(authority.pubkey(), env.treasury);
+    let out = env.send(&[set_treasury], &[&authority]).await.unwrap();
     measure(&mut rows, "set_treasury", "", out, "noop");
     let next = env.wallet().await;
     let out = env.send(&[ix::propose_authority(authority.pubkey(), next.pubkey())], &[&authority]).await.unwrap();

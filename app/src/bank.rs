@@ -1,0 +1,398 @@
+//! An embedded Solana bank (`solana-program-test`) with the diem program and the real SPL Token
+//! and Token-2022 programs: what `diem demo` runs on, and what the integration tests build on.
+//!
+//! The program runs natively by default; with `SBF_OUT_DIR` set (the folder holding `diem.so`)
+//! the same bank loads the SBF binary instead.
+// solana-program-test 3.x marks its whole API as 'unstable' via deprecation notes.
+#![allow(deprecated)]
+use anchor_lang::prelude::{AccountInfo, Clock, Pubkey};
+use anchor_lang::solana_program::entrypoint::ProgramResult;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::{AccountDeserialize, AnchorDeserialize, Discriminator};
+use diem::constants::DIEM_DECIMALS;
+use diem::instructions::InitializeArgs;
+use diem::state::{Config, CurveEntry, DiemStake, Position};
+use solana_account::Account;
+use solana_keypair::Keypair;
+use solana_program_option::COption;
+use solana_program_pack::Pack;
+use solana_program_test::{processor, ProgramTest, ProgramTestContext};
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use solana_transaction_error::TransactionError;
+
+use crate::events::DiemEvent;
+use crate::ix::{self, Deployment};
+use crate::pda;
+
+/// Decimals of the VVV mint the bank creates (SPL Token).
+pub const VVV_DECIMALS: u8 = 6;
+pub const ONE_VVV: u64 = 1_000_000;
+const MAX_COMPUTE_UNITS: u32 = 1_400_000;
+
+/// Anchor's `entry` ties the slice and the accounts to one lifetime, which `processor!`'s
+/// function type does not; narrowing the inner lifetime to the slice's is sound because the
+/// accounts outlive the call.
+fn diem_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
+    let accounts: &[AccountInfo] = unsafe { std::mem::transmute::<&[AccountInfo], &[AccountInfo]>(accounts) };
+    diem::entry(program_id, accounts, data)
+}
+
+/// The bank logs every instruction at debug level; keep output readable unless the user asks
+/// for more with `RUST_LOG`.
+fn quiet_bank_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("RUST_LOG").is_none() {
+            // SAFETY: runs once, before any bank (and its threads) exists in this process.
+            unsafe { std::env::set_var("RUST_LOG", "error") };
+        }
+    });
+}
+
+/// True when the bank runs the SBF binary instead of the native build: the one switch is
+/// `SBF_OUT_DIR`, the folder holding `diem.so` (`scripts/build-sbf.sh` writes `target/deploy`).
+pub fn bpf_mode() -> bool {
+    std::env::var_os("SBF_OUT_DIR").is_some()
+}
+
+/// The outcome of a successful transaction.
+#[derive(Debug, Default)]
+pub struct TxOutcome {
+    /// `(discriminator, borsh data)` of each event the program emitted by self-CPI, in order.
+    pub events: Vec<(Vec<u8>, Vec<u8>)>,
+    pub return_data: Option<Vec<u8>>,
+    pub compute_units: u64,
+    pub logs: Vec<String>,
+}
+
+impl TxOutcome {
+    /// The events of type `E`, decoded.
+    pub fn events_of<E: Discriminator + AnchorDeserialize>(&self) -> Vec<E> {
+        self.events
+            .iter()
+            .filter(|(disc, _)| disc.as_slice() == E::DISCRIMINATOR)
+            .map(|(_, data)| E::try_from_slice(data).expect("event decodes"))
+            .collect()
+    }
+
+    /// The single event of type `E`; panics if there is not exactly one.
+    pub fn event<E: Discriminator + AnchorDeserialize>(&self) -> E {
+        let mut all = self.events_of::<E>();
+        assert_eq!(all.len(), 1, "expected exactly one {} event", std::any::type_name::<E>());
+        all.remove(0)
+    }
+
+    pub fn return_u64(&self) -> u64 {
+        let data = self.return_data.as_ref().expect("return data");
+        u64::from_le_bytes(data[..8].try_into().expect("8 bytes"))
+    }
+}
+
+/// A wallet with a VVV account and a DIEM account.
+pub struct User {
+    pub key: Keypair,
+    pub vvv: Pubkey,
+    pub diem: Pubkey,
+}
+
+impl User {
+    pub fn pubkey(&self) -> Pubkey {
+        self.key.pubkey()
+    }
+}
+
+/// What the bank is started with.
+#[derive(Default)]
+pub struct BankOptions {
+    /// A VVV mint account and its token program to use instead of a fresh SPL Token mint.
+    pub vvv_mint: Option<(Account, Pubkey)>,
+    /// More SBF programs to load from `SBF_OUT_DIR` (in BPF mode only).
+    pub extra_bpf: Vec<(&'static str, Pubkey)>,
+}
+
+/// The bank and the keys that run it: the deployer (the program's upgrade authority), the
+/// config authority, the VVV mint authority and the treasury account.
+pub struct Bank {
+    pub ctx: ProgramTestContext,
+    pub deployer: Keypair,
+    pub authority: Keypair,
+    pub vvv_mint_authority: Keypair,
+    pub deployment: Deployment,
+    pub treasury: Pubkey,
+    /// Every event of every successful transaction since the bank started, in order.
+    pub event_log: Vec<DiemEvent>,
+    /// The compute-unit limit for a transaction (the tests enforce budgets through it).
+    pub compute_limit: fn(&[Instruction]) -> u32,
+    nonce: u32,
+}
+
+fn packed<T: Pack>(state: T, owner: Pubkey) -> Account {
+    let mut data = vec![0u8; T::LEN];
+    state.pack_into_slice(&mut data);
+    Account { lamports: 1_000_000_000, data, owner, executable: false, rent_epoch: 0 }
+}
+
+/// `UpgradeableLoaderState::ProgramData { slot: 0, upgrade_authority_address: Some(authority) }`
+/// as the upgradeable loader stores it (bincode: u32 variant 3, u64 slot, Option tag, key).
+fn program_data_account(authority: &Pubkey) -> Account {
+    let mut data = Vec::with_capacity(45);
+    data.extend_from_slice(&3u32.to_le_bytes());
+    data.extend_from_slice(&0u64.to_le_bytes());
+    data.push(1);
+    data.extend_from_slice(authority.as_ref());
+    Account {
+        lamports: 1_000_000_000,
+        data,
+        owner: anchor_lang::solana_program::bpf_loader_upgradeable::ID,
+        executable: false,
+        rent_epoch: 0,
+    }
+}
+
+fn funded() -> Account {
+    Account { lamports: 100_000_000_000, data: vec![], owner: Pubkey::default(), executable: false, rent_epoch: 0 }
+}
+
+impl Bank {
+    /// A bank with VVV (SPL Token, 6 decimals, or `options.vvv_mint`), a treasury account and
+    /// the program deployed with the deployer as its upgrade authority; not yet initialized.
+    pub async fn start(options: BankOptions) -> Self {
+        quiet_bank_logs();
+        let mut pt = ProgramTest::default();
+        if bpf_mode() {
+            pt.prefer_bpf(true);
+            pt.add_program("diem", diem::ID, None);
+            for (name, id) in &options.extra_bpf {
+                pt.add_program(name, *id, None);
+            }
+        } else {
+            pt.add_program("diem", diem::ID, processor!(diem_entry));
+        }
+        let deployer = Keypair::new();
+        let authority = Keypair::new();
+        let vvv_mint_authority = Keypair::new();
+        let vvv_mint = Pubkey::new_unique();
+        let treasury = Pubkey::new_unique();
+        pt.add_account(deployer.pubkey(), funded());
+        pt.add_account(authority.pubkey(), funded());
+        pt.add_account(pda::program_data(), program_data_account(&deployer.pubkey()));
+        let (mint_account, vvv_token_program) = options.vvv_mint.unwrap_or_else(|| {
+            let mint = spl_token_interface::state::Mint {
+                mint_authority: COption::Some(vvv_mint_authority.pubkey()),
+                supply: 0,
+                decimals: VVV_DECIMALS,
+                is_initialized: true,
+                freeze_authority: COption::None,
+            };
+            (packed(mint, spl_token_interface::ID), spl_token_interface::ID)
+        });
+        pt.add_account(vvv_mint, mint_account);
+        let treasury_account = spl_token_interface::state::Account {
+            mint: vvv_mint,
+            owner: authority.pubkey(),
+            amount: 0,
+            delegate: COption::None,
+            state: spl_token_interface::state::AccountState::Initialized,
+            is_native: COption::None,
+            delegated_amount: 0,
+            close_authority: COption::None,
+        };
+        pt.add_account(treasury, packed(treasury_account, vvv_token_program));
+        let ctx = pt.start_with_context().await;
+        Bank {
+            ctx,
+            deployer,
+            authority,
+            vvv_mint_authority,
+            deployment: Deployment { vvv_mint, vvv_token_program },
+            treasury,
+            event_log: Vec::new(),
+            compute_limit: |_| MAX_COMPUTE_UNITS,
+            nonce: 0,
+        }
+    }
+
+    /// `initialize` signed by the deployer.
+    pub async fn initialize(&mut self, args: InitializeArgs) -> Result<TxOutcome, TransactionError> {
+        let ix = ix::initialize(self.deployer.pubkey(), &self.deployment, self.treasury, args);
+        let deployer = self.deployer.insecure_clone();
+        self.send(&[ix], &[&deployer]).await
+    }
+
+    /// Stages `curve` in chunks and commits it, signed by the authority.
+    pub async fn replace_curve(&mut self, curve: &[CurveEntry]) -> Result<TxOutcome, TransactionError> {
+        let authority = self.authority.insecure_clone();
+        let mut last = TxOutcome::default();
+        for ix in ix::replace_curve(authority.pubkey(), curve) {
+            last = self.send(&[ix], &[&authority]).await?;
+        }
+        Ok(last)
+    }
+
+    /// Sends `ixs` signed by the bank's payer and `signers`. Events and return data come from a simulation of the same
+    /// transaction against the same state (the bank's metadata lacks inner instructions).
+    pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<TxOutcome, TransactionError> {
+        // A per-transaction priority fee makes every transaction unique, so repeating an
+        // operation is never mistaken for a replay.
+        self.nonce += 1;
+        let mut all = vec![
+            solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit((self.compute_limit)(ixs)),
+            solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_price(self.nonce as u64),
+        ];
+        all.extend_from_slice(ixs);
+        let payer = self.ctx.payer.insecure_clone();
+        let mut keys: Vec<&Keypair> = vec![&payer];
+        for s in signers {
+            if s.pubkey() != payer.pubkey() {
+                keys.push(s);
+            }
+        }
+        // The bank ticks on its own; an old blockhash eventually expires, so take the latest.
+        let blockhash = self.ctx.banks_client.get_latest_blockhash().await.expect("blockhash");
+        let tx = Transaction::new_signed_with_payer(&all, Some(&payer.pubkey()), &keys, blockhash);
+        let message_keys = tx.message.account_keys.clone();
+        let sim = self.ctx.banks_client.simulate_transaction(tx.clone()).await.expect("simulate");
+        let details = sim.simulation_details.expect("simulation details");
+        let result = self.ctx.banks_client.process_transaction_with_metadata(tx).await.expect("process");
+        result.result.clone()?;
+        let mut outcome = TxOutcome {
+            return_data: details.return_data.map(|r| r.data),
+            compute_units: result.metadata.as_ref().map(|m| m.compute_units_consumed).unwrap_or_default(),
+            logs: result.metadata.map(|m| m.log_messages).unwrap_or_default(),
+            events: vec![],
+        };
+        for inner in details.inner_instructions.unwrap_or_default() {
+            for ix in inner {
+                let program = message_keys.get(ix.instruction.program_id_index as usize);
+                let data = &ix.instruction.data;
+                if program == Some(&diem::ID) && data.starts_with(anchor_lang::event::EVENT_IX_TAG_LE) {
+                    let body = &data[8..];
+                    outcome.events.push((body[..8].to_vec(), body[8..].to_vec()));
+                    self.event_log.push(DiemEvent::from_cpi_data(data).expect("every event decodes"));
+                }
+            }
+        }
+        Ok(outcome)
+    }
+
+    pub async fn clock(&mut self) -> Clock {
+        self.ctx.banks_client.get_sysvar::<Clock>().await.expect("clock")
+    }
+
+    pub async fn now(&mut self) -> i64 {
+        self.clock().await.unix_timestamp
+    }
+
+    /// Moves the bank's clock forward by `secs`.
+    pub async fn advance(&mut self, secs: i64) {
+        let mut clock = self.clock().await;
+        clock.unix_timestamp += secs;
+        self.ctx.set_sysvar(&clock);
+    }
+
+    pub async fn account(&mut self, key: Pubkey) -> Option<Account> {
+        self.ctx.banks_client.get_account(key).await.expect("get_account")
+    }
+
+    pub async fn config(&mut self) -> Config {
+        let acc = self.account(pda::config()).await.expect("config exists");
+        Config::try_deserialize(&mut acc.data.as_slice()).expect("config decodes")
+    }
+
+    pub async fn position(&mut self, owner: &Pubkey) -> Option<Position> {
+        let acc = self.account(pda::position(owner)).await?;
+        Some(Position::try_deserialize(&mut acc.data.as_slice()).expect("position decodes"))
+    }
+
+    /// Balance of a token account (SPL Token or Token-2022: the base layout is shared).
+    pub async fn balance(&mut self, token_account: Pubkey) -> u64 {
+        let acc = self.account(token_account).await.expect("token account exists");
+        u64::from_le_bytes(acc.data[64..72].try_into().unwrap())
+    }
+
+    /// Supply of a mint (SPL Token or Token-2022).
+    pub async fn supply(&mut self, mint: Pubkey) -> u64 {
+        let acc = self.account(mint).await.expect("mint exists");
+        u64::from_le_bytes(acc.data[36..44].try_into().unwrap())
+    }
+
+    /// Creates a token account for `mint` owned by `owner` under `token_program`.
+    pub async fn token_account(&mut self, mint: Pubkey, owner: Pubkey, token_program: Pubkey) -> Pubkey {
+        let account = Keypair::new();
+        let rent = self.ctx.banks_client.get_rent().await.expect("rent");
+        let len = spl_token_interface::state::Account::LEN;
+        let payer = self.ctx.payer.pubkey();
+        let create = solana_system_interface::instruction::create_account(
+            &payer,
+            &account.pubkey(),
+            rent.minimum_balance(len),
+            len as u64,
+            &token_program,
+        );
+        let init = if token_program == spl_token_interface::ID {
+            spl_token_interface::instruction::initialize_account3(&token_program, &account.pubkey(), &mint, &owner)
+        } else {
+            spl_token_2022_interface::instruction::initialize_account3(&token_program, &account.pubkey(), &mint, &owner)
+        }
+        .expect("init account ix");
+        self.send(&[create, init], &[&account]).await.expect("create token account");
+        account.pubkey()
+    }
+
+    /// Mints `amount` VVV to `to`.
+    pub async fn mint_vvv(&mut self, to: Pubkey, amount: u64) {
+        let auth = self.vvv_mint_authority.insecure_clone();
+        let ix = spl_token_interface::instruction::mint_to(
+            &spl_token_interface::ID,
+            &self.deployment.vvv_mint,
+            &to,
+            &auth.pubkey(),
+            &[],
+            amount,
+        )
+        .expect("mint_to ix");
+        self.send(&[ix], &[&auth]).await.expect("mint vvv");
+    }
+
+    /// A keypair with 10 SOL and no token accounts.
+    pub async fn wallet(&mut self) -> Keypair {
+        let key = Keypair::new();
+        let payer = self.ctx.payer.insecure_clone();
+        let fund = solana_system_interface::instruction::transfer(&payer.pubkey(), &key.pubkey(), 10_000_000_000);
+        self.send(&[fund], &[]).await.expect("fund wallet");
+        key
+    }
+
+    /// A funded wallet holding `vvv` VVV, with an empty DIEM account (needs `initialize`).
+    pub async fn user(&mut self, vvv: u64) -> User {
+        let key = self.wallet().await;
+        let vvv_account = self.token_account(self.deployment.vvv_mint, key.pubkey(), self.deployment.vvv_token_program).await;
+        if vvv > 0 {
+            self.mint_vvv(vvv_account, vvv).await;
+        }
+        let diem = self.token_account(pda::diem_mint(), key.pubkey(), anchor_spl::token_2022::ID).await;
+        User { key, vvv: vvv_account, diem }
+    }
+
+    pub async fn diem_stake(&mut self, owner: &Pubkey) -> Option<DiemStake> {
+        let acc = self.account(pda::diem_stake(owner)).await?;
+        Some(DiemStake::try_deserialize(&mut acc.data.as_slice()).expect("diem stake decodes"))
+    }
+
+    /// Moves DIEM between two wallets' DIEM accounts (a market sale, a gift).
+    pub async fn transfer_diem(&mut self, from: &User, to: &User, amount: u64) -> Result<TxOutcome, TransactionError> {
+        let ix = spl_token_2022_interface::instruction::transfer_checked(
+            &anchor_spl::token_2022::ID,
+            &from.diem,
+            &pda::diem_mint(),
+            &to.diem,
+            &from.pubkey(),
+            &[],
+            amount,
+            DIEM_DECIMALS,
+        )
+        .expect("transfer ix");
+        self.send(&[ix], &[&from.key]).await
+    }
+}
