@@ -124,6 +124,8 @@ pub struct Bank {
     pub event_log: Vec<DiemEvent>,
     /// The compute-unit limit for a transaction (the tests enforce budgets through it).
     pub compute_limit: fn(&[Instruction]) -> u32,
+    /// The log of the last transaction sent, failed or not.
+    pub last_logs: Vec<String>,
     nonce: u32,
 }
 
@@ -209,6 +211,7 @@ impl Bank {
             treasury,
             event_log: Vec::new(),
             compute_limit: |_| MAX_COMPUTE_UNITS,
+            last_logs: Vec::new(),
             nonce: 0,
         }
     }
@@ -243,11 +246,7 @@ impl Bank {
         all.extend_from_slice(ixs);
         let payer = self.ctx.payer.insecure_clone();
         let mut keys: Vec<&Keypair> = vec![&payer];
-        for s in signers {
-            if s.pubkey() != payer.pubkey() {
-                keys.push(s);
-            }
-        }
+        keys.extend(crate::chain::required_signers(&all, signers, &payer.pubkey()));
         // The bank ticks on its own; an old blockhash eventually expires, so take the latest.
         let blockhash = self.ctx.banks_client.get_latest_blockhash().await.expect("blockhash");
         let tx = Transaction::new_signed_with_payer(&all, Some(&payer.pubkey()), &keys, blockhash);
@@ -255,6 +254,7 @@ impl Bank {
         let sim = self.ctx.banks_client.simulate_transaction(tx.clone()).await.expect("simulate");
         let details = sim.simulation_details.expect("simulation details");
         let result = self.ctx.banks_client.process_transaction_with_metadata(tx).await.expect("process");
+        self.last_logs = result.metadata.as_ref().map(|m| m.log_messages.clone()).unwrap_or_default();
         result.result.clone()?;
         let mut outcome = TxOutcome {
             return_data: details.return_data.map(|r| r.data),
@@ -340,6 +340,15 @@ impl Bank {
         account.pubkey()
     }
 
+    /// Creates (idempotently) `owner`'s associated token account for `mint`.
+    pub async fn associated_token_account(&mut self, mint: Pubkey, owner: Pubkey, token_program: Pubkey) -> Pubkey {
+        use anchor_spl::associated_token::{get_associated_token_address_with_program_id, spl_associated_token_account as ata};
+        let payer = self.ctx.payer.pubkey();
+        let ix = ata::instruction::create_associated_token_account_idempotent(&payer, &owner, &mint, &token_program);
+        self.send(&[ix], &[]).await.expect("create associated token account");
+        get_associated_token_address_with_program_id(&owner, &mint, &token_program)
+    }
+
     /// Mints `amount` VVV to `to`.
     pub async fn mint_vvv(&mut self, to: Pubkey, amount: u64) {
         let auth = self.vvv_mint_authority.insecure_clone();
@@ -367,11 +376,11 @@ impl Bank {
     /// A funded wallet holding `vvv` VVV, with an empty DIEM account (needs `initialize`).
     pub async fn user(&mut self, vvv: u64) -> User {
         let key = self.wallet().await;
-        let vvv_account = self.token_account(self.deployment.vvv_mint, key.pubkey(), self.deployment.vvv_token_program).await;
+        let vvv_account = self.associated_token_account(self.deployment.vvv_mint, key.pubkey(), self.deployment.vvv_token_program).await;
         if vvv > 0 {
             self.mint_vvv(vvv_account, vvv).await;
         }
-        let diem = self.token_account(pda::diem_mint(), key.pubkey(), anchor_spl::token_2022::ID).await;
+        let diem = self.associated_token_account(pda::diem_mint(), key.pubkey(), anchor_spl::token_2022::ID).await;
         User { key, vvv: vvv_account, diem }
     }
 

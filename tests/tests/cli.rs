@@ -1,0 +1,214 @@
+//! The `diem` command line, run through the same `execute` the binary calls, on the bank:
+//! every command, `--json` parsed back, `--raw`, errors shown by name, the curve generator's
+//! JSON format, the client quote against the program's, and the demo.
+use clap::Parser;
+use diem::constants::*;
+use diem_client::cli::{execute, Cli, CliError, Output, Units};
+use diem_client::curve::{generate_curve, quote_mint, CurveParams};
+use diem_tests::*;
+use serde_json::Value;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+async fn run(env: &mut Env, signer: &Keypair, args: &[&str]) -> Result<Output, CliError> {
+    let cli = Cli::try_parse_from(std::iter::once("diem").chain(args.iter().copied())).expect("arguments parse");
+    let out = execute(&cli.command, &mut env.bank, signer, Units { raw: cli.raw }).await;
+    env.check_invariants().await;
+    out
+}
+
+async fn json(env: &mut Env, signer: &Keypair, args: &[&str]) -> Value {
+    let mut args = args.to_vec();
+    args.push("--json");
+    let out = run(env, signer, &args).await.unwrap_or_else(|e| panic!("{args:?}: {e}"));
+    // What the binary prints is this JSON, pretty-printed: parse it back from text.
+    serde_json::from_str(&serde_json::to_string_pretty(&out.json).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn every_user_command_round_trips_as_json() {
+    let mut env = Env::launched().await;
+    let alice = env.user(10_000 * ONE_VVV).await;
+    let funder = env.user(1_000_000 * ONE_VVV).await;
+    let a = alice.key.insecure_clone();
+    let f = funder.key.insecure_clone();
+    // Enough for the simulated days below at the tests' 1 VVV/s.
+    assert_eq!(json(&mut env, &f, &["fund-rewards", "1000000"]).await["events"][0], "RewardsFunded");
+    let out = json(&mut env, &a, &["stake", "1000.5"]).await;
+    assert_eq!(out["events"][0], "Staked");
+    let p = json(&mut env, &a, &["position"]).await;
+    assert_eq!((p["active"].as_str(), p["unlocked"].as_str(), p["locked"].as_str()), (Some("1000.5"), Some("1000.5"), Some("0")));
+    // --raw shows base units.
+    let p = json(&mut env, &a, &["position", "--raw"]).await;
+    assert_eq!(p["active"], "1000500000");
+
+    // quote, then mint with the default 0.5 % slippage: the mint matches the quote.
+    let q = json(&mut env, &a, &["quote", "90"]).await;
+    let m = json(&mut env, &a, &["mint", "90"]).await;
+    assert_eq!(m["quoted"], q["diem"]);
+    assert_eq!(m["minted"], q["diem"]);
+    let minted = m["minted"].as_str().unwrap().to_string();
+    let p = json(&mut env, &a, &["position"]).await;
+    assert_eq!((p["locked"].as_str(), p["outstanding_diem"].as_str()), (Some("90"), Some(minted.as_str())));
+    assert!(p["average_lock_rate"].as_str().unwrap().starts_with("90.000"));
+
+    // DIEM staking through its cooldown.
+    assert_eq!(json(&mut env, &a, &["stake-diem", &minted]).await["events"][0], "DiemStaked");
+    assert_eq!(json(&mut env, &a, &["unstake-diem", &minted]).await["events"][0], "DiemUnstakeInitiated");
+    let p = json(&mut env, &a, &["position"]).await;
+    assert_eq!(p["diem_cooldown"]["ready"], false);
+    env.advance(SECONDS_PER_DAY).await;
+    assert_eq!(json(&mut env, &a, &["position"]).await["diem_cooldown"]["ready"], true);
+    assert_eq!(json(&mut env, &a, &["finalize-diem-unstake"]).await["events"][0], "DiemUnstakeFinalized");
+
+    // Burn it all, claim, unstake through the cooldown, cancel and redo, compound.
+    assert_eq!(json(&mut env, &a, &["burn", &minted]).await["events"][0], "DiemBurned");
+    env.advance(100).await;
+    assert_eq!(json(&mut env, &a, &["claim"]).await["events"][0], "RewardsClaimed");
+    env.advance(100).await;
+    assert_eq!(json(&mut env, &a, &["claim", "--compound"]).await["events"][0], "RewardsClaimed");
+    json(&mut env, &a, &["unstake", "500"]).await;
+    json(&mut env, &a, &["cancel-unstake"]).await;
+    json(&mut env, &a, &["unstake", "500"]).await;
+    env.advance(7 * SECONDS_PER_DAY).await;
+    assert_eq!(json(&mut env, &a, &["finalize-unstake"]).await["events"][0], "UnstakeFinalized");
+    json(&mut env, &f, &["pay-treasury"]).await;
+    let report = json(&mut env, &a, &["audit"]).await;
+    assert!(report["checks"].as_array().unwrap().iter().all(|c| c["ok"] == true), "{report:#}");
+    assert!(report["events_replayed"].as_u64().unwrap() > 10);
+}
+
+#[tokio::test]
+async fn program_errors_are_shown_by_name_and_message() {
+    let mut env = Env::launched().await;
+    let alice = env.user(1_000 * ONE_VVV).await;
+    let a = alice.key.insecure_clone();
+    run(&mut env, &a, &["stake", "100"]).await.unwrap();
+    let err = run(&mut env, &a, &["unstake", "100.000001"]).await.unwrap_err().to_string();
+    assert!(err.contains("InsufficientUnlocked") && err.contains("Not enough unlocked sVVV"), "{err}");
+    let err = run(&mut env, &a, &["mint", "90", "--min-out", "1000"]).await.unwrap_err().to_string();
+    assert!(err.contains("SlippageExceeded") && err.contains("6008"), "{err}");
+    let err = run(&mut env, &a, &["finalize-unstake"]).await.unwrap_err().to_string();
+    assert!(err.contains("NoPendingUnstake"), "{err}");
+    let err = run(&mut env, &a, &["stake", "1.0000001"]).await.unwrap_err().to_string();
+    assert!(err.contains("more than 6 decimal places"), "{err}");
+    // Administration through the CLI: pausing mint refuses a mint by name.
+    let authority = env.authority.insecure_clone();
+    run(&mut env, &authority, &["admin", "pause", "mint"]).await.unwrap();
+    let err = run(&mut env, &a, &["mint", "1"]).await.unwrap_err().to_string();
+    assert!(err.contains("OperationPaused"), "{err}");
+    run(&mut env, &authority, &["admin", "pause", "--clear", "mint"]).await.unwrap();
+    run(&mut env, &a, &["mint", "1"]).await.unwrap();
+    let err = run(&mut env, &a, &["admin", "pause", "stake"]).await.unwrap_err().to_string();
+    assert!(err.contains("Unauthorized"), "{err}");
+}
+
+#[tokio::test]
+async fn curve_generate_prints_decimal_strings() {
+    let mut env = Env::new().await;
+    let nobody = Keypair::new();
+    let out = json(&mut env, &nobody, &["curve", "generate", "--base-rate", "90", "--power", "2", "--target-supply", "40000", "--step", "500", "--vvv-decimals", "6"]).await;
+    let entries = out["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), CURVE_LEN);
+    let expected = generate_curve(&CurveParams::LAUNCH, 6);
+    for (row, e) in entries.iter().zip(&expected) {
+        assert_eq!(row["supply_bound"].as_str().unwrap(), e.supply_bound.to_string());
+        assert_eq!(row["rate"].as_str().unwrap(), e.rate().to_string());
+    }
+    assert_eq!(entries[0]["supply_bound"], "500000000000");
+}
+
+#[tokio::test]
+async fn curve_show_entitlements_and_admin() {
+    let mut env = Env::launched().await;
+    let alice = env.user(10_000 * ONE_VVV).await;
+    let a = alice.key.insecure_clone();
+    let shown = json(&mut env, &a, &["curve", "show"]).await;
+    let generated = generate_curve(&launch_file().curve_params(), VVV_DECIMALS);
+    assert_eq!(shown["entries"][79]["rate"].as_str().unwrap(), generated[79].rate().to_string());
+    run(&mut env, &a, &["stake", "10000"]).await.unwrap();
+    let minted = json(&mut env, &a, &["mint", "900"]).await["minted"].as_str().unwrap().to_string();
+    run(&mut env, &a, &["stake-diem", &minted]).await.unwrap();
+    // Credit for the next UTC day: the stake at its 00:00.
+    let now = env.now().await;
+    let day = now / SECONDS_PER_DAY + 1;
+    let date = {
+        // Civil date of `day` (the inverse of the CLI's parser, checked against it below).
+        let z = day + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+        format!("{y:04}-{m:02}-{d:02}")
+    };
+    assert_eq!(diem_client::ops::parse_day(&date).unwrap(), day);
+    let out = json(&mut env, &a, &["entitlements", "--day", &date]).await;
+    let rows = out["entitlements"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["owner"], alice.pubkey().to_string());
+    assert_eq!(rows[0]["credit_usd"].as_str().unwrap(), minted);
+    // The stake was made during the current day, after its 00:00: no credit for today.
+    let today = day - 1;
+    let events = env.bank.event_log.clone();
+    assert!(diem_client::ops::diem_staked_at(&events, today * SECONDS_PER_DAY).is_empty());
+    assert_eq!(diem_client::ops::diem_staked_at(&events, day * SECONDS_PER_DAY).len(), 1);
+    // Two-step authority and parameters through the CLI.
+    let authority = env.authority.insecure_clone();
+    let next = Keypair::new();
+    let pk = next.pubkey().to_string();
+    run(&mut env, &authority, &["admin", "propose-authority", &pk]).await.unwrap();
+    run(&mut env, &authority, &["admin", "set-params", "--emission-rate", "2.5"]).await.unwrap();
+    assert_eq!(env.config().await.params.emission_rate, 2_500_000);
+}
+
+/// The client's quote (the program's maths over the curve read from chain) equals the
+/// program's own `quote_mint` to the base unit, over many supplies and amounts.
+#[tokio::test]
+async fn client_quotes_equal_the_programs() {
+    let mut env = Env::launched().await;
+    let whale = env.user(u64::MAX / 2).await;
+    env.stake(&whale, u64::MAX / 2).await.unwrap();
+    let curve = generate_curve(&launch_file().curve_params(), VVV_DECIMALS);
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut compared = 0;
+    for _ in 0..25 {
+        let supply = env.config().await.pool.outstanding_diem;
+        for _ in 0..8 {
+            let amount = match next() % 3 {
+                0 => next() % (1_000 * ONE_VVV),
+                1 => next() % (1_000_000 * ONE_VVV),
+                _ => next() % (100_000_000 * ONE_VVV),
+            };
+            let client = quote_mint(&curve, supply, amount);
+            match (client, env.quote(amount).await) {
+                (Ok(c), Ok(p)) => assert_eq!(c.diem_out, p, "supply {supply}, amount {amount}"),
+                (Err(c), Err(p)) => assert_diem_err(p, c),
+                (c, p) => panic!("supply {supply}, amount {amount}: client {c:?}, program {p:?}"),
+            }
+            compared += 1;
+        }
+        // Move the supply up the curve by a random lock.
+        let lock = next() % (3_000_000 * ONE_VVV) + ONE_VVV;
+        let _ = env.mint(&whale, lock, 0).await;
+    }
+    assert_eq!(compared, 200);
+    assert!(env.config().await.pool.outstanding_diem > 20_000 * ONE_DIEM, "the walk reached the steep part of the curve");
+}
+
+#[tokio::test]
+async fn the_demo_runs_to_a_clean_audit() {
+    let lines = diem_client::demo::run().await.expect("demo");
+    assert!(lines.last().unwrap().contains("every invariant holds"), "{lines:#?}");
+    assert!(lines.iter().any(|l| l.contains("of inference today")));
+    assert!(lines.iter().any(|l| l.contains("minted")));
+}
