@@ -22,6 +22,9 @@ use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 
 use crate::events::DiemEvent;
+
+/// A program's native entry, as `solana_program_test::processor!` builds it.
+pub use solana_program_runtime::invoke_context::BuiltinFunctionWithContext as Builtin;
 use crate::ix::{self, Deployment};
 use crate::pda;
 
@@ -107,8 +110,9 @@ impl User {
 pub struct BankOptions {
     /// A VVV mint account and its token program to use instead of a fresh SPL Token mint.
     pub vvv_mint: Option<(Account, Pubkey)>,
-    /// More SBF programs to load from `SBF_OUT_DIR` (in BPF mode only).
-    pub extra_bpf: Vec<(&'static str, Pubkey)>,
+    /// More programs: `(name, id, native entry)`. In BPF mode `<name>.so` is loaded from
+    /// `SBF_OUT_DIR`; otherwise the native entry runs (`None`: BPF mode only).
+    pub programs: Vec<(&'static str, Pubkey, Option<Builtin>)>,
 }
 
 /// The bank and the keys that run it: the deployer (the program's upgrade authority), the
@@ -165,11 +169,11 @@ impl Bank {
         if bpf_mode() {
             pt.prefer_bpf(true);
             pt.add_program("diem", diem::ID, None);
-            for (name, id) in &options.extra_bpf {
-                pt.add_program(name, *id, None);
-            }
         } else {
             pt.add_program("diem", diem::ID, processor!(diem_entry));
+        }
+        for (name, id, entry) in options.programs {
+            pt.add_program(name, id, entry);
         }
         let deployer = Keypair::new();
         let authority = Keypair::new();
@@ -366,7 +370,11 @@ impl Bank {
 
     /// A keypair with 10 SOL and no token accounts.
     pub async fn wallet(&mut self) -> Keypair {
-        let key = Keypair::new();
+        self.fund_wallet(Keypair::new()).await
+    }
+
+    /// Gives `key` 10 SOL.
+    pub async fn fund_wallet(&mut self, key: Keypair) -> Keypair {
         let payer = self.ctx.payer.insecure_clone();
         let fund = solana_system_interface::instruction::transfer(&payer.pubkey(), &key.pubkey(), 10_000_000_000);
         self.send(&[fund], &[]).await.expect("fund wallet");
@@ -376,6 +384,11 @@ impl Bank {
     /// A funded wallet holding `vvv` VVV, with an empty DIEM account (needs `initialize`).
     pub async fn user(&mut self, vvv: u64) -> User {
         let key = self.wallet().await;
+        self.user_with_key(key, vvv).await
+    }
+
+    /// As [`Bank::user`], for a given (already funded) keypair.
+    pub async fn user_with_key(&mut self, key: Keypair, vvv: u64) -> User {
         let vvv_account = self.associated_token_account(self.deployment.vvv_mint, key.pubkey(), self.deployment.vvv_token_program).await;
         if vvv > 0 {
             self.mint_vvv(vvv_account, vvv).await;

@@ -323,7 +323,8 @@ pub fn set_treasury(authority: Pubkey, new_treasury: Pubkey) -> Instruction {
     )
 }
 
-pub fn stage_curve(authority: Pubkey, start_index: u16, entries: Vec<CurveEntry>) -> Instruction {
+pub fn stage_curve(authority: Pubkey, start_index: u16, entries: &[CurveEntry]) -> Instruction {
+    let entries = entries.iter().map(|e| (*e).into()).collect();
     build(
         acc::StageCurve {
             authority,
@@ -355,7 +356,7 @@ pub fn replace_curve(authority: Pubkey, curve: &[CurveEntry]) -> Vec<Instruction
     let mut ixs: Vec<Instruction> = curve
         .chunks(diem::constants::MAX_CURVE_CHUNK)
         .enumerate()
-        .map(|(i, chunk)| stage_curve(authority, (i * diem::constants::MAX_CURVE_CHUNK) as u16, chunk.to_vec()))
+        .map(|(i, chunk)| stage_curve(authority, (i * diem::constants::MAX_CURVE_CHUNK) as u16, chunk))
         .collect();
     ixs.push(commit_curve(authority));
     ixs

@@ -201,7 +201,7 @@ impl Ledger {
                     return Err(diverged("chunk past the end of the table".into()));
                 }
                 for (i, entry) in e.entries.iter().enumerate() {
-                    self.staging[start + i] = Some(*entry);
+                    self.staging[start + i] = Some((*entry).into());
                 }
             }
             DiemEvent::CurveCommitted(e) => {

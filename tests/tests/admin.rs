@@ -160,13 +160,13 @@ async fn malformed_chunks_and_invalid_curves_are_refused_by_name() {
     let authority = env.authority.pubkey();
     let curve = launch_curve();
     let stranger = env.wallet().await;
-    let err = env.send_err(&[ix::stage_curve(stranger.pubkey(), 0, curve[..4].to_vec())], &[&stranger]).await;
+    let err = env.send_err(&[ix::stage_curve(stranger.pubkey(), 0, &curve[..4])], &[&stranger]).await;
     assert_diem_err(err, DiemError::Unauthorized);
     let err = env.send_err(&[ix::commit_curve(stranger.pubkey())], &[&stranger]).await;
     assert_diem_err(err, DiemError::Unauthorized);
     for (start, len) in [(0u16, 0usize), (250, 8), (0, MAX_CURVE_CHUNK + 1), (u16::MAX, 1)] {
-        let chunk = curve.iter().cycle().take(len).copied().collect();
-        let err = as_authority(&mut env, ix::stage_curve(authority, start, chunk)).await.unwrap_err();
+        let chunk: Vec<CurveEntry> = curve.iter().cycle().take(len).copied().collect();
+        let err = as_authority(&mut env, ix::stage_curve(authority, start, &chunk)).await.unwrap_err();
         assert_diem_err(err, DiemError::CurveChunkOutOfRange);
     }
     let mut cases: Vec<(Vec<CurveEntry>, DiemError)> = vec![];

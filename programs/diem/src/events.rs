@@ -34,7 +34,7 @@ pub fn emit<E: AnchorSerialize + Discriminator>(event_authority: &AccountInfo, e
     Ok(())
 }
 
-use crate::state::{CurveEntry, DiemStakeBalances, Params, Pool, PositionBalances};
+use crate::state::{CurvePoint, DiemStakeBalances, Params, Pool, PositionBalances};
 
 #[event]
 #[derive(Clone, Debug, PartialEq)]
@@ -168,7 +168,7 @@ pub struct PauseUpdated {
 pub struct CurveStaged {
     pub start_index: u16,
     /// The entries written, so a replay can rebuild the curve and re-check every quote.
-    pub entries: Vec<CurveEntry>,
+    pub entries: Vec<CurvePoint>,
 }
 
 #[event]

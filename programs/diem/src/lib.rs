@@ -16,7 +16,7 @@ pub mod state;
 pub mod token_ops;
 
 use instructions::*;
-use state::{CurveEntry, Params};
+use state::{CurvePoint, Params};
 
 declare_id!("GJ6oqC3x3kimEPvN9twaon5yhD6ihiNkWAWULgQGhqHr");
 
@@ -110,7 +110,7 @@ pub mod diem {
         instructions::admin::set_pause_handler(ctx, paused)
     }
 
-    pub fn stage_curve(ctx: Context<StageCurve>, start_index: u16, entries: Vec<CurveEntry>) -> Result<()> {
+    pub fn stage_curve(ctx: Context<StageCurve>, start_index: u16, entries: Vec<CurvePoint>) -> Result<()> {
         instructions::admin::stage_curve_handler(ctx, start_index, entries)
     }
 

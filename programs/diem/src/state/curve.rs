@@ -1,17 +1,12 @@
 use anchor_lang::prelude::*;
-use anchor_lang::prelude::borsh;
 
 use crate::constants::CURVE_LEN;
 use crate::errors::DiemError;
 
-/// One bucket of the curve. The rate is stored as little-endian bytes so the zero-copy layout
-/// has no padding and is identical on the host and on SBF (where `u128` alignment differs).
-///
-/// Borsh (for `stage_curve`'s argument and the `CurveStaged` event) is derived directly: the
-/// `AnchorSerialize` derive would add a second IDL description next to `#[zero_copy]`'s.
+/// One bucket of the curve as stored in the zero-copy curve accounts. The rate is kept as
+/// little-endian bytes so the layout has no padding whatever a target's `u128` alignment.
 #[zero_copy]
-#[derive(Debug, Default, PartialEq, Eq, borsh::BorshSerialize, borsh::BorshDeserialize)]
-#[borsh(crate = "anchor_lang::prelude::borsh")]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct CurveEntry {
     /// Upper bound of the bucket: a DIEM supply in DIEM base units.
     pub supply_bound: u64,
@@ -28,6 +23,28 @@ impl CurveEntry {
     }
     pub fn set_rate(&mut self, rate: u128) {
         self.rate_le = rate.to_le_bytes();
+    }
+}
+
+/// One bucket as instructions and events carry it (`stage_curve`, `CurveStaged`): plain Borsh
+/// with a `u128` rate, what clients and `declare_program!` integrators read and write.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CurvePoint {
+    /// Upper bound of the bucket: a DIEM supply in DIEM base units.
+    pub supply_bound: u64,
+    /// VVV base units per whole DIEM in this bucket.
+    pub rate: u128,
+}
+
+impl From<CurvePoint> for CurveEntry {
+    fn from(p: CurvePoint) -> Self {
+        CurveEntry::new(p.supply_bound, p.rate)
+    }
+}
+
+impl From<CurveEntry> for CurvePoint {
+    fn from(e: CurveEntry) -> Self {
+        CurvePoint { supply_bound: e.supply_bound, rate: e.rate() }
     }
 }
 
@@ -66,13 +83,15 @@ impl CurveStaging {
     pub const SPACE: usize = 8 + std::mem::size_of::<CurveStaging>();
 
     /// Writes `chunk` at `start`. Chunks may arrive in any order and may overwrite.
-    pub fn write(&mut self, start: usize, chunk: &[CurveEntry]) -> Result<()> {
+    pub fn write(&mut self, start: usize, chunk: &[CurvePoint]) -> Result<()> {
         let end = start.checked_add(chunk.len()).ok_or_else(|| error!(DiemError::CurveChunkOutOfRange))?;
         require!(
             !chunk.is_empty() && chunk.len() <= crate::constants::MAX_CURVE_CHUNK && end <= CURVE_LEN,
             DiemError::CurveChunkOutOfRange
         );
-        self.entries[start..end].copy_from_slice(chunk);
+        for (slot, point) in self.entries[start..end].iter_mut().zip(chunk) {
+            *slot = (*point).into();
+        }
         for i in start..end {
             self.written[i / 64] |= 1u64 << (i % 64);
         }

@@ -2,7 +2,7 @@ use anchor_lang::prelude::*;
 
 use crate::errors::DiemError;
 use crate::events::CurveStaged;
-use crate::state::{Config, CurveEntry, CurveStaging};
+use crate::state::{Config, CurvePoint, CurveStaging};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -18,7 +18,7 @@ pub struct StageCurve<'info> {
 /// until `commit_curve` validates the whole table.
 // Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.
 #[inline(never)]
-pub fn stage_curve_handler(ctx: Context<StageCurve>, start_index: u16, entries: Vec<CurveEntry>) -> Result<()> {
+pub fn stage_curve_handler(ctx: Context<StageCurve>, start_index: u16, entries: Vec<CurvePoint>) -> Result<()> {
     ctx.accounts.curve_staging.load_mut()?.write(start_index as usize, &entries)?;
     crate::events::emit(&ctx.accounts.event_authority, &CurveStaged { start_index, entries })?;
     Ok(())
