@@ -96,6 +96,25 @@ pub enum Command {
         #[arg(long)]
         day: String,
     },
+    /// Write a new keypair file (Solana CLI format) and print its public key.
+    Keygen { outfile: PathBuf },
+    /// Local-network helpers (a test validator): a VVV mint and funded wallets.
+    #[command(subcommand)]
+    Dev(DevCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DevCommand {
+    /// Create a VVV mint (SPL Token; the signer mints), the signer's VVV account holding AMOUNT,
+    /// and a treasury account; prints both addresses.
+    SetupVvv {
+        #[arg(long, default_value_t = 6)]
+        decimals: u8,
+        #[arg(long, default_value = "1000000")]
+        amount: String,
+    },
+    /// Mint AMOUNT VVV to OWNER's associated account (creating it), and 1 SOL for fees.
+    Fund { vvv_mint: Pubkey, owner: Pubkey, amount: String },
 }
 
 #[derive(Args, Debug)]
@@ -382,6 +401,26 @@ pub async fn execute<C: Chain>(command: &Command, chain: &mut C, signer: &Keypai
             }
             human += if report.ok() { "all invariants hold" } else { "INVARIANTS BROKEN" };
             Output { human, json: serde_json::to_value(&report).unwrap_or_default() }
+        }
+        Command::Keygen { outfile } => {
+            let key = Keypair::new();
+            let bytes: Vec<u8> = key.to_bytes().to_vec();
+            std::fs::write(outfile, serde_json::to_string(&bytes).unwrap_or_default()).map_err(|e| CliError::Usage(format!("cannot write {}: {e}", outfile.display())))?;
+            Output { human: key.pubkey().to_string(), json: json!({ "pubkey": key.pubkey().to_string(), "outfile": outfile.display().to_string() }) }
+        }
+        Command::Dev(DevCommand::SetupVvv { decimals, amount }) => {
+            let amount = units.parse(amount, *decimals)?;
+            let (mint, treasury) = crate::dev::setup_vvv(client.chain, signer, *decimals, amount).await?;
+            Output {
+                human: format!("VVV mint {mint}\ntreasury {treasury}"),
+                json: json!({ "vvv_mint": mint.to_string(), "treasury": treasury.to_string() }),
+            }
+        }
+        Command::Dev(DevCommand::Fund { vvv_mint, owner, amount }) => {
+            let decimals = crate::dev::mint_decimals(client.chain, vvv_mint).await?;
+            let amount = units.parse(amount, decimals)?;
+            let account = crate::dev::fund(client.chain, signer, vvv_mint, owner, amount).await?;
+            Output { human: format!("funded {owner}: {} VVV in {account}", units.show(amount, decimals)), json: json!({ "account": account.to_string() }) }
         }
         Command::Entitlements { day } => {
             let day_number = parse_day(day)?;

@@ -5,6 +5,8 @@ pub mod amount;
 pub mod cli;
 #[cfg(feature = "cli")]
 pub mod demo;
+#[cfg(feature = "cli")]
+pub mod dev;
 #[cfg(feature = "bank")]
 pub mod bank;
 #[cfg(feature = "chain")]

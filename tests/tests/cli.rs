@@ -212,3 +212,34 @@ async fn the_demo_runs_to_a_clean_audit() {
     assert!(lines.iter().any(|l| l.contains("of inference today")));
     assert!(lines.iter().any(|l| l.contains("minted")));
 }
+
+/// The deployment flow of `scripts/validator-e2e.sh`, on the bank: a VVV mint from `dev`,
+/// `init` from the launch file by the upgrade authority, minting unpaused, a wallet funded.
+#[tokio::test]
+async fn init_from_the_launch_file_with_dev_helpers() {
+    let mut env = Env::new().await;
+    let deployer = env.deployer.insecure_clone();
+    let dir = std::env::temp_dir().join(format!("diem-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let keyfile = dir.join("alice.json");
+    let out = json(&mut env, &deployer, &["keygen", keyfile.to_str().unwrap()]).await;
+    let alice = diem_client::cli::read_keypair(&keyfile).unwrap();
+    assert_eq!(out["pubkey"], alice.pubkey().to_string());
+
+    let setup = json(&mut env, &deployer, &["dev", "setup-vvv", "--amount", "500000"]).await;
+    let (mint, treasury) = (setup["vvv_mint"].as_str().unwrap().to_string(), setup["treasury"].as_str().unwrap().to_string());
+    let launch = concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/launch.toml");
+    json(&mut env, &deployer, &["init", "--vvv-mint", &mint, "--treasury", &treasury, "--params", launch]).await;
+    let config = env.config().await;
+    assert_eq!((config.authority, config.curve_version, config.paused), (deployer.pubkey(), 1, pause::MINT));
+    assert_eq!(config.params.emission_rate, 500_000, "0.5 VVV/s from the launch file");
+    json(&mut env, &deployer, &["admin", "pause", "--clear", "mint"]).await;
+    json(&mut env, &deployer, &["dev", "fund", &mint, &alice.pubkey().to_string(), "2500"]).await;
+    json(&mut env, &deployer, &["fund-rewards", "100000"]).await;
+    json(&mut env, &alice, &["stake", "2000"]).await;
+    let minted = json(&mut env, &alice, &["mint", "900"]).await;
+    assert_eq!(minted["minted"], minted["quoted"]);
+    let report = json(&mut env, &alice, &["audit"]).await;
+    assert!(report["checks"].as_array().unwrap().iter().all(|c| c["ok"] == true), "{report:#}");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -33,7 +33,7 @@ async fn run(cli: &Cli) -> Result<(), CliError> {
     }
     let units = Units { raw: cli.raw };
     // Offline commands need no keypair.
-    if let Command::Curve(diem_client::cli::CurveCommand::Generate { .. }) = cli.command {
+    if matches!(cli.command, Command::Curve(diem_client::cli::CurveCommand::Generate { .. }) | Command::Keygen { .. }) {
         let mut chain = RpcChain::new(&cli.url, solana_keypair::Keypair::new());
         return print(cli, execute(&cli.command, &mut chain, &solana_keypair::Keypair::new(), units).await?);
     }
