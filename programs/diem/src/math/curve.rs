@@ -126,15 +126,15 @@ fn quote(
             let bought = if affordable < room as u128 { affordable as u64 } else { room };
             quote.diem_out = quote.diem_out.checked_add(bought).ok_or(DiemError::MathOverflow)?;
             if bought == room {
-                quote.buckets_filled += 1;
+                quote.buckets_filled = quote.buckets_filled.checked_add(1).ok_or(DiemError::MathOverflow)?;
             }
             settled = true;
             break;
         }
         // cost < remaining <= u64::MAX, so the narrowing is exact.
-        remaining -= cost as u64;
+        remaining = remaining.checked_sub(cost as u64).ok_or(DiemError::MathOverflow)?;
         quote.diem_out = quote.diem_out.checked_add(room).ok_or(DiemError::MathOverflow)?;
-        quote.buckets_filled += 1;
+        quote.buckets_filled = quote.buckets_filled.checked_add(1).ok_or(DiemError::MathOverflow)?;
         current = entry.supply_bound;
     }
     if !settled {

@@ -25,7 +25,9 @@ pub fn div_rem_u128_by_u64(n: u128, d: u64) -> (u128, u64) {
 
 /// Divides the 128-bit `(u1, u0)` by `v` when `u1 < v` (so the quotient fits in 64 bits):
 /// Knuth's algorithm D with 32-bit digits (Hacker's Delight, `divlu`). The `wrapping_*` steps
-/// are the algorithm's own modular arithmetic on partial remainders; the result is exact, as the
+/// are the algorithm's own modular arithmetic on partial remainders; every other operation is
+/// bounded by the algorithm (digits below 2^32, estimates corrected at most twice) and would
+/// abort, not wrap, under the release profile's overflow checks. The result is exact, as the
 /// property tests against native `u128` division check.
 #[inline]
 fn div_128_by_64(u1: u64, u0: u64, v: u64) -> (u64, u64) {

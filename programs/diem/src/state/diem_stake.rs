@@ -60,10 +60,11 @@ impl DiemStake {
         require!(amount > 0, DiemError::ZeroAmount);
         require!(amount <= self.balances.staked, DiemError::InsufficientDiemStaked);
         let end = now.checked_add(cooldown_secs).ok_or_else(|| error!(DiemError::MathOverflow))?;
+        let staked = sub(self.balances.staked, amount)?;
         let bucket = add(self.balances.cooldown_amount, amount)?;
         let total_staked = sub(pool.total_diem_staked, amount)?;
         let total_cooldown = add(pool.total_diem_cooldown, amount)?;
-        self.balances.staked -= amount; // amount <= staked
+        self.balances.staked = staked;
         self.balances.cooldown_amount = bucket;
         self.balances.cooldown_end = end;
         pool.total_diem_staked = total_staked;

@@ -108,9 +108,10 @@ impl Position {
         require!(amount <= self.unlocked(), DiemError::InsufficientUnlocked);
         self.settle(pool)?;
         let end = now.checked_add(cooldown_secs).ok_or_else(|| error!(DiemError::MathOverflow))?;
+        let active = sub(self.balances.active, amount)?;
         let total_active = sub(pool.total_active, amount)?;
         let total_cooldown = add(pool.total_cooldown, amount)?;
-        self.balances.active -= amount; // amount <= unlocked <= active
+        self.balances.active = active;
         self.balances.cooldown_amount = amount;
         self.balances.cooldown_end = end;
         pool.total_active = total_active;
