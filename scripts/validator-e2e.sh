@@ -45,7 +45,7 @@ field() { python3 -c "import json,sys; v=json.load(sys.stdin); print(v$1)"; }
 SETUP=$(d --json dev setup-vvv --amount 1000000)
 MINT=$(echo "$SETUP" | field '["vvv_mint"]')
 TREASURY=$(echo "$SETUP" | field '["treasury"]')
-d init --vvv-mint "$MINT" --treasury "$TREASURY" --params migrations/launch.toml
+DIEM="$DIEM" bash migrations/deploy.sh --url "$URL" --keypair "$WORK/deployer.json" --vvv-mint "$MINT" --treasury "$TREASURY"
 d admin pause --clear mint
 # Seconds-long cooldowns so this run can finalize both unstakes.
 d admin set-params --svvv-cooldown-secs 2 --diem-cooldown-secs 2
