@@ -75,6 +75,8 @@ pub enum DiemError {
     InsufficientDiemStaked,
     #[msg("Treasury account does not match the config")]
     WrongTreasury,
+    #[msg("Not an initialized token account")]
+    InvalidTokenAccount,
     #[msg("No authority transfer is pending")]
     NoPendingAuthority,
 }

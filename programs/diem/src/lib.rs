@@ -53,6 +53,7 @@ pub mod diem {
         instructions::fund_rewards::fund_rewards_handler(ctx, amount)
     }
 
+    #[access_control(ctx.accounts.validate_destination())]
     pub fn claim_rewards(ctx: Context<OwnerPayout>) -> Result<()> {
         instructions::claim_rewards::claim_rewards_handler(ctx)
     }

@@ -1,6 +1,5 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::Token2022;
-use anchor_spl::token_interface::TokenAccount;
 
 use crate::errors::DiemError;
 use crate::events::DiemBurned;
@@ -17,12 +16,9 @@ pub struct BurnDiem<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
     pub position: Box<Account<'info, Position>>,
-    #[account(
-        mut,
-        constraint = source.owner == owner.key() @ DiemError::TokenAccountNotOwned,
-        constraint = source.mint == config.diem_mint @ DiemError::WrongMint,
-    )]
-    pub source: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: a DIEM account the owner owns, checked in `validate`.
+    #[account(mut)]
+    pub source: UncheckedAccount<'info>,
     /// CHECK: pinned to the config's DIEM mint by `has_one`; the token program validates it.
     #[account(mut)]
     pub diem_mint: UncheckedAccount<'info>,
@@ -33,7 +29,7 @@ impl BurnDiem<'_> {
     pub fn validate(&self, amount: u64) -> Result<()> {
         require!(amount > 0, DiemError::ZeroAmount);
         require!(amount <= self.position.balances.outstanding_diem, DiemError::BurnExceedsOutstanding);
-        Ok(())
+        token_ops::check_token_account(&self.source, &anchor_spl::token_2022::ID, &self.config.diem_mint, Some(self.owner.key))
     }
 }
 

@@ -1,6 +1,5 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::Token2022;
-use anchor_spl::token_interface::TokenAccount;
 
 use crate::constants::DIEM_DECIMALS;
 use crate::errors::DiemError;
@@ -18,10 +17,12 @@ pub struct FinalizeDiemUnstake<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
     pub diem_stake: Box<Account<'info, DiemStake>>,
-    #[account(mut, constraint = destination.mint == config.diem_mint @ DiemError::WrongMint)]
-    pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: any DIEM account the owner names, checked in `validate`.
     #[account(mut)]
-    pub diem_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub destination: UncheckedAccount<'info>,
+    /// CHECK: pinned to the config's vault by `has_one`; the token program validates it.
+    #[account(mut)]
+    pub diem_vault: UncheckedAccount<'info>,
     /// CHECK: pinned to the config's DIEM mint by `has_one`; the token program validates it.
     pub diem_mint: UncheckedAccount<'info>,
     pub diem_token_program: Program<'info, Token2022>,
@@ -30,7 +31,7 @@ pub struct FinalizeDiemUnstake<'info> {
 impl FinalizeDiemUnstake<'_> {
     pub fn validate(&self) -> Result<()> {
         require!(self.diem_stake.has_pending_unstake(), DiemError::NoPendingUnstake);
-        Ok(())
+        token_ops::check_token_account(&self.destination, &anchor_spl::token_2022::ID, &self.config.diem_mint, None)
     }
 }
 

@@ -1,5 +1,5 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 use crate::errors::DiemError;
 use crate::events::UnstakeFinalized;
@@ -17,10 +17,12 @@ pub struct OwnerPayout<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
     pub position: Box<Account<'info, Position>>,
-    #[account(mut, constraint = destination.mint == config.vvv_mint @ DiemError::WrongMint)]
-    pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: any VVV account the owner names, checked in `validate_destination`.
     #[account(mut)]
-    pub vvv_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub destination: UncheckedAccount<'info>,
+    /// CHECK: pinned to the config's vault by `has_one`; the token program validates it.
+    #[account(mut)]
+    pub vvv_vault: UncheckedAccount<'info>,
     /// CHECK: address pinned to the config's VVV mint; the token program validates it.
     #[account(address = config.vvv_mint @ DiemError::WrongMint)]
     pub vvv_mint: UncheckedAccount<'info>,
@@ -31,7 +33,12 @@ pub struct OwnerPayout<'info> {
 impl<'info> OwnerPayout<'info> {
     pub fn validate_finalize(&self) -> Result<()> {
         require!(self.position.has_pending_unstake(), DiemError::NoPendingUnstake);
-        Ok(())
+        self.validate_destination()
+    }
+
+    pub fn validate_destination(&self) -> Result<()> {
+        let c = &self.config;
+        token_ops::check_token_account(&self.destination, &c.vvv_token_program, &c.vvv_mint, None)
     }
 
     pub(crate) fn pay_out(&self, amount: u64) -> Result<()> {

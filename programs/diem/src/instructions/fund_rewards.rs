@@ -1,5 +1,5 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 use crate::errors::DiemError;
 use crate::events::RewardsFunded;
@@ -13,14 +13,12 @@ pub struct FundRewards<'info> {
     pub funder: Signer<'info>,
     #[account(mut, has_one = vvv_vault)]
     pub config: Box<Account<'info, Config>>,
-    #[account(
-        mut,
-        constraint = source.owner == funder.key() @ DiemError::TokenAccountNotOwned,
-        constraint = source.mint == config.vvv_mint @ DiemError::WrongMint,
-    )]
-    pub source: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the funder's VVV account, checked in `validate`.
     #[account(mut)]
-    pub vvv_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub source: UncheckedAccount<'info>,
+    /// CHECK: pinned to the config's vault by `has_one`; the token program validates it.
+    #[account(mut)]
+    pub vvv_vault: UncheckedAccount<'info>,
     /// CHECK: address pinned to the config's VVV mint; the token program validates it.
     #[account(address = config.vvv_mint @ DiemError::WrongMint)]
     pub vvv_mint: UncheckedAccount<'info>,
@@ -31,7 +29,8 @@ pub struct FundRewards<'info> {
 impl FundRewards<'_> {
     pub fn validate(&self, amount: u64) -> Result<()> {
         require!(amount > 0, DiemError::ZeroAmount);
-        Ok(())
+        let c = &self.config;
+        token_ops::check_token_account(&self.source, &c.vvv_token_program, &c.vvv_mint, Some(self.funder.key))
     }
 }
 

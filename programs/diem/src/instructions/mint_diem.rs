@@ -1,6 +1,5 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::Token2022;
-use anchor_spl::token_interface::TokenAccount;
 
 use crate::constants::pause;
 use crate::errors::DiemError;
@@ -20,8 +19,9 @@ pub struct MintDiem<'info> {
     #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
     pub position: Box<Account<'info, Position>>,
     pub curve: AccountLoader<'info, Curve>,
-    #[account(mut, constraint = destination.mint == config.diem_mint @ DiemError::WrongMint)]
-    pub destination: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: any DIEM account the owner names, checked in `validate`.
+    #[account(mut)]
+    pub destination: UncheckedAccount<'info>,
     /// CHECK: pinned to the config's DIEM mint by `has_one`; the token program validates it.
     #[account(mut)]
     pub diem_mint: UncheckedAccount<'info>,
@@ -33,7 +33,7 @@ impl MintDiem<'_> {
         require!(svvv_amount > 0, DiemError::ZeroAmount);
         self.config.require_not_paused(pause::MINT)?;
         require!(svvv_amount <= self.position.unlocked(), DiemError::InsufficientUnlocked);
-        Ok(())
+        token_ops::check_token_account(&self.destination, &anchor_spl::token_2022::ID, &self.config.diem_mint, None)
     }
 }
 

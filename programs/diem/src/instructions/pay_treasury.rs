@@ -1,5 +1,5 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 use crate::errors::DiemError;
 use crate::events::TreasuryPaid;
@@ -12,10 +12,12 @@ use crate::token_ops;
 pub struct PayTreasury<'info> {
     #[account(mut, has_one = vvv_vault, has_one = treasury @ DiemError::WrongTreasury)]
     pub config: Box<Account<'info, Config>>,
+    /// CHECK: pinned to the config's treasury by `has_one` (checked when it was set).
     #[account(mut)]
-    pub treasury: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub treasury: UncheckedAccount<'info>,
+    /// CHECK: pinned to the config's vault by `has_one`; the token program validates it.
     #[account(mut)]
-    pub vvv_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub vvv_vault: UncheckedAccount<'info>,
     /// CHECK: address pinned to the config's VVV mint; the token program validates it.
     #[account(address = config.vvv_mint @ DiemError::WrongMint)]
     pub vvv_mint: UncheckedAccount<'info>,

@@ -1,5 +1,5 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::{TokenAccount, TokenInterface};
+use anchor_spl::token_interface::TokenInterface;
 
 use crate::constants::*;
 use crate::errors::DiemError;
@@ -22,14 +22,12 @@ pub struct Stake<'info> {
         seeds = [POSITION_SEED, recipient.as_ref()], bump,
     )]
     pub position: Box<Account<'info, Position>>,
-    #[account(
-        mut,
-        constraint = source.owner == payer.key() @ DiemError::TokenAccountNotOwned,
-        constraint = source.mint == config.vvv_mint @ DiemError::WrongMint,
-    )]
-    pub source: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the payer's VVV account, checked in `validate`.
     #[account(mut)]
-    pub vvv_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub source: UncheckedAccount<'info>,
+    /// CHECK: pinned to the config's vault by `has_one`; the token program validates it.
+    #[account(mut)]
+    pub vvv_vault: UncheckedAccount<'info>,
     /// CHECK: address pinned to the config's VVV mint; the token program validates it.
     #[account(address = config.vvv_mint @ DiemError::WrongMint)]
     pub vvv_mint: UncheckedAccount<'info>,
@@ -41,7 +39,9 @@ pub struct Stake<'info> {
 impl Stake<'_> {
     pub fn validate(&self, amount: u64) -> Result<()> {
         require!(amount > 0, DiemError::ZeroAmount);
-        self.config.require_not_paused(pause::STAKE)
+        self.config.require_not_paused(pause::STAKE)?;
+        let c = &self.config;
+        token_ops::check_token_account(&self.source, &c.vvv_token_program, &c.vvv_mint, Some(self.payer.key))
     }
 }
 

@@ -1,6 +1,5 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::Token2022;
-use anchor_spl::token_interface::TokenAccount;
 
 use crate::constants::*;
 use crate::errors::DiemError;
@@ -21,14 +20,12 @@ pub struct StakeDiem<'info> {
         seeds = [DIEM_STAKE_SEED, owner.key().as_ref()], bump,
     )]
     pub diem_stake: Box<Account<'info, DiemStake>>,
-    #[account(
-        mut,
-        constraint = source.owner == owner.key() @ DiemError::TokenAccountNotOwned,
-        constraint = source.mint == config.diem_mint @ DiemError::WrongMint,
-    )]
-    pub source: Box<InterfaceAccount<'info, TokenAccount>>,
+    /// CHECK: the owner's DIEM account, checked in `validate`.
     #[account(mut)]
-    pub diem_vault: Box<InterfaceAccount<'info, TokenAccount>>,
+    pub source: UncheckedAccount<'info>,
+    /// CHECK: pinned to the config's vault by `has_one`; the token program validates it.
+    #[account(mut)]
+    pub diem_vault: UncheckedAccount<'info>,
     /// CHECK: pinned to the config's DIEM mint by `has_one`; the token program validates it.
     pub diem_mint: UncheckedAccount<'info>,
     pub diem_token_program: Program<'info, Token2022>,
@@ -38,7 +35,8 @@ pub struct StakeDiem<'info> {
 impl StakeDiem<'_> {
     pub fn validate(&self, amount: u64) -> Result<()> {
         require!(amount > 0, DiemError::ZeroAmount);
-        self.config.require_not_paused(pause::STAKE_DIEM)
+        self.config.require_not_paused(pause::STAKE_DIEM)?;
+        token_ops::check_token_account(&self.source, &anchor_spl::token_2022::ID, &self.config.diem_mint, Some(self.owner.key))
     }
 }
 
