@@ -61,7 +61,10 @@ mod tests {
     #[test]
     fn refuses_what_it_cannot_represent() {
         assert_eq!(parse_amount("0.0000001", 6), Err(AmountError::TooPrecise("0.0000001".into(), 6)));
-        assert_eq!(parse_amount("18446744073709.551616", 6), Err(AmountError::TooLarge("18446744073709.551616".into())));
+        assert_eq!(
+            parse_amount("18446744073709.551616", 6),
+            Err(AmountError::TooLarge("18446744073709.551616".into()))
+        );
         for bad in ["", ".", "-1", "1e6", "1,5", "abc", "1.2.3"] {
             assert!(matches!(parse_amount(bad, 6), Err(AmountError::NotANumber(_))), "{bad}");
         }

@@ -16,17 +16,17 @@ use solana_account::Account;
 use solana_keypair::Keypair;
 use solana_program_option::COption;
 use solana_program_pack::Pack;
-use solana_program_test::{processor, ProgramTest, ProgramTestContext};
+use solana_program_test::{ProgramTest, ProgramTestContext, processor};
 use solana_signer::Signer;
 use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 
 use crate::events::DiemEvent;
 
-/// A program's native entry, as `solana_program_test::processor!` builds it.
-pub use solana_program_runtime::invoke_context::BuiltinFunctionWithContext as Builtin;
 use crate::ix::{self, Deployment};
 use crate::pda;
+/// A program's native entry, as `solana_program_test::processor!` builds it.
+pub use solana_program_runtime::invoke_context::BuiltinFunctionWithContext as Builtin;
 
 /// Decimals of the VVV mint the bank creates (SPL Token).
 pub const VVV_DECIMALS: u8 = 6;
@@ -244,7 +244,9 @@ impl Bank {
         // operation is never mistaken for a replay.
         self.nonce += 1;
         let mut all = vec![
-            solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit((self.compute_limit)(ixs)),
+            solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit((self.compute_limit)(
+                ixs,
+            )),
             solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_price(self.nonce as u64),
         ];
         all.extend_from_slice(ixs);
@@ -346,7 +348,9 @@ impl Bank {
 
     /// Creates (idempotently) `owner`'s associated token account for `mint`.
     pub async fn associated_token_account(&mut self, mint: Pubkey, owner: Pubkey, token_program: Pubkey) -> Pubkey {
-        use anchor_spl::associated_token::{get_associated_token_address_with_program_id, spl_associated_token_account as ata};
+        use anchor_spl::associated_token::{
+            get_associated_token_address_with_program_id, spl_associated_token_account as ata,
+        };
         let payer = self.ctx.payer.pubkey();
         let ix = ata::instruction::create_associated_token_account_idempotent(&payer, &owner, &mint, &token_program);
         self.send(&[ix], &[]).await.expect("create associated token account");
@@ -389,7 +393,9 @@ impl Bank {
 
     /// As [`Bank::user`], for a given (already funded) keypair.
     pub async fn user_with_key(&mut self, key: Keypair, vvv: u64) -> User {
-        let vvv_account = self.associated_token_account(self.deployment.vvv_mint, key.pubkey(), self.deployment.vvv_token_program).await;
+        let vvv_account = self
+            .associated_token_account(self.deployment.vvv_mint, key.pubkey(), self.deployment.vvv_token_program)
+            .await;
         if vvv > 0 {
             self.mint_vvv(vvv_account, vvv).await;
         }

@@ -98,7 +98,13 @@ fn idl_error(code: u32) -> Option<(String, String)> {
             .map(|errors| {
                 errors
                     .iter()
-                    .filter_map(|e| Some((e["code"].as_u64()? as u32, e["name"].as_str()?.to_string(), e["msg"].as_str().unwrap_or_default().to_string())))
+                    .filter_map(|e| {
+                        Some((
+                            e["code"].as_u64()? as u32,
+                            e["name"].as_str()?.to_string(),
+                            e["msg"].as_str().unwrap_or_default().to_string(),
+                        ))
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -131,7 +137,11 @@ impl Chain for crate::bank::Bank {
     async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<Sent, ChainError> {
         let before = self.event_log.len();
         match crate::bank::Bank::send(self, ixs, signers).await {
-            Ok(out) => Ok(Sent { signature: String::new(), events: self.event_log[before..].to_vec(), return_data: out.return_data }),
+            Ok(out) => Ok(Sent {
+                signature: String::new(),
+                events: self.event_log[before..].to_vec(),
+                return_data: out.return_data,
+            }),
             Err(e) => Err(ChainError::from_failure(format!("{e:?}"), &self.last_logs)),
         }
     }

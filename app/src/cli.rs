@@ -5,15 +5,15 @@ use std::path::PathBuf;
 use anchor_lang::prelude::Pubkey;
 use clap::{Args, Parser, Subcommand};
 use diem::constants::{DIEM_DECIMALS, ONE_DIEM};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 use crate::amount::{format_amount, parse_amount};
 use crate::chain::{Chain, Sent};
-use crate::curve::{generate_curve, CurveParams};
-use crate::launch::{pause_flag, LaunchFile};
-use crate::ops::{parse_day, Client, OpsError, PositionReport};
+use crate::curve::{CurveParams, generate_curve};
+use crate::launch::{LaunchFile, pause_flag};
+use crate::ops::{Client, OpsError, PositionReport, parse_day};
 
 #[derive(Parser, Debug)]
 #[command(name = "diem", version, about = "Stake VVV, mint and burn DIEM, stake DIEM for inference credit")]
@@ -51,7 +51,9 @@ pub enum Command {
         recipient: Option<Pubkey>,
     },
     /// Start the sVVV unstake cooldown (7 days at launch).
-    Unstake { amount: String },
+    Unstake {
+        amount: String,
+    },
     CancelUnstake,
     FinalizeUnstake,
     /// Claim pending VVV rewards (or compound them into sVVV).
@@ -70,20 +72,32 @@ pub enum Command {
         slippage_bps: Option<u16>,
     },
     /// Burn DIEM to unlock sVVV at the position's average rate.
-    Burn { amount: String },
-    StakeDiem { amount: String },
+    Burn {
+        amount: String,
+    },
+    StakeDiem {
+        amount: String,
+    },
     /// Start the DIEM unstake cooldown (1 day at launch; a new request restarts it).
-    UnstakeDiem { amount: String },
+    UnstakeDiem {
+        amount: String,
+    },
     CancelDiemUnstake,
     FinalizeDiemUnstake,
     /// Add VVV to the reward reserve.
-    FundRewards { amount: String },
+    FundRewards {
+        amount: String,
+    },
     /// Pay the treasury's accrued share (anyone may call it).
     PayTreasury,
     /// Balances, pending rewards, cooldowns and average lock rate.
-    Position { owner: Option<Pubkey> },
+    Position {
+        owner: Option<Pubkey>,
+    },
     /// DIEM a lock of AMOUNT sVVV would mint now.
-    Quote { amount: String },
+    Quote {
+        amount: String,
+    },
     #[command(subcommand)]
     Curve(CurveCommand),
     #[command(subcommand)]
@@ -97,7 +111,9 @@ pub enum Command {
         day: String,
     },
     /// Write a new keypair file (Solana CLI format) and print its public key.
-    Keygen { outfile: PathBuf },
+    Keygen {
+        outfile: PathBuf,
+    },
     /// Local-network helpers (a test validator): a VVV mint and funded wallets.
     #[command(subcommand)]
     Dev(DevCommand),
@@ -171,8 +187,12 @@ pub enum AdminCommand {
         #[arg(long)]
         diem_cooldown_secs: Option<i64>,
     },
-    SetTreasury { treasury: Pubkey },
-    ProposeAuthority { proposed: Pubkey },
+    SetTreasury {
+        treasury: Pubkey,
+    },
+    ProposeAuthority {
+        proposed: Pubkey,
+    },
     AcceptAuthority,
     /// Stage and commit a curve generated from a launch file's [curve] section.
     ReplaceCurve {
@@ -204,8 +224,10 @@ impl From<crate::chain::ChainError> for CliError {
 
 /// Reads a Solana CLI keypair file (a JSON array of 64 bytes).
 pub fn read_keypair(path: &std::path::Path) -> Result<Keypair, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("cannot read keypair {}: {e}", path.display())))?;
-    let bytes: Vec<u8> = serde_json::from_str(&text).map_err(|e| CliError::Usage(format!("keypair {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Usage(format!("cannot read keypair {}: {e}", path.display())))?;
+    let bytes: Vec<u8> =
+        serde_json::from_str(&text).map_err(|e| CliError::Usage(format!("keypair {}: {e}", path.display())))?;
     Keypair::try_from(bytes.as_slice()).map_err(|e| CliError::Usage(format!("keypair {}: {e}", path.display())))
 }
 
@@ -256,21 +278,39 @@ pub fn position_output(r: &PositionReport, units: Units) -> Output {
     });
     let mut human = format!(
         "position of {}\n  sVVV active {} (unlocked {}, locked {})\n  DIEM outstanding {}{}\n  pending rewards {} VVV\n  DIEM staked {}",
-        r.owner, v(r.active), v(r.unlocked), v(r.locked), d(r.outstanding_diem),
+        r.owner,
+        v(r.active),
+        v(r.unlocked),
+        v(r.locked),
+        d(r.outstanding_diem),
         rate.map(|x| format!(" (average lock rate {x} sVVV per DIEM)")).unwrap_or_default(),
-        v(r.pending_rewards), d(r.diem_staked)
+        v(r.pending_rewards),
+        d(r.diem_staked)
     );
     if let Some(end) = r.cooldown_end {
-        human += &format!("\n  sVVV unstaking {} (ends at {end}{})", v(r.cooldown_amount), if r.cooldown_ready { ", ready" } else { "" });
+        human += &format!(
+            "\n  sVVV unstaking {} (ends at {end}{})",
+            v(r.cooldown_amount),
+            if r.cooldown_ready { ", ready" } else { "" }
+        );
     }
     if let Some(end) = r.diem_cooldown_end {
-        human += &format!("\n  DIEM unstaking {} (ends at {end}{})", d(r.diem_cooldown_amount), if r.diem_cooldown_ready { ", ready" } else { "" });
+        human += &format!(
+            "\n  DIEM unstaking {} (ends at {end}{})",
+            d(r.diem_cooldown_amount),
+            if r.diem_cooldown_ready { ", ready" } else { "" }
+        );
     }
     Output { human, json }
 }
 
 /// Runs `command` as `signer` on `chain`. (`demo` is run by the binary, which owns the bank.)
-pub async fn execute<C: Chain>(command: &Command, chain: &mut C, signer: &Keypair, units: Units) -> Result<Output, CliError> {
+pub async fn execute<C: Chain>(
+    command: &Command,
+    chain: &mut C,
+    signer: &Keypair,
+    units: Units,
+) -> Result<Output, CliError> {
     let mut client = Client::new(chain, signer);
     let vvv_decimals = |c: &diem::state::Config| c.vvv_decimals;
     Ok(match command {
@@ -280,7 +320,10 @@ pub async fn execute<C: Chain>(command: &Command, chain: &mut C, signer: &Keypai
             let authority = a.authority.unwrap_or(signer.pubkey());
             let sent = client.init(&launch, a.vvv_mint, a.treasury, authority).await?;
             let what = format!("initialized (authority {authority}); {} transactions", sent.len());
-            Output { human: what.clone(), json: json!({ "result": what, "signatures": sent.iter().map(|s| s.signature.clone()).collect::<Vec<_>>() }) }
+            Output {
+                human: what.clone(),
+                json: json!({ "result": what, "signatures": sent.iter().map(|s| s.signature.clone()).collect::<Vec<_>>() }),
+            }
         }
         Command::Stake { amount, recipient } => {
             let d = vvv_decimals(&client.config().await?);
@@ -312,7 +355,13 @@ pub async fn execute<C: Chain>(command: &Command, chain: &mut C, signer: &Keypai
                 }
             };
             let (sent, minted) = client.mint(svvv, min).await?;
-            let what = format!("locked {} sVVV: quoted {} DIEM, minted {} DIEM (minimum {})", units.show(svvv, d), units.show(quote, DIEM_DECIMALS), units.show(minted, DIEM_DECIMALS), units.show(min, DIEM_DECIMALS));
+            let what = format!(
+                "locked {} sVVV: quoted {} DIEM, minted {} DIEM (minimum {})",
+                units.show(svvv, d),
+                units.show(quote, DIEM_DECIMALS),
+                units.show(minted, DIEM_DECIMALS),
+                units.show(min, DIEM_DECIMALS)
+            );
             let mut out = done(what, &sent);
             out.json["quoted"] = json!(units.show(quote, DIEM_DECIMALS));
             out.json["minted"] = json!(units.show(minted, DIEM_DECIMALS));
@@ -348,12 +397,18 @@ pub async fn execute<C: Chain>(command: &Command, chain: &mut C, signer: &Keypai
             let out = client.quote(svvv).await?;
             let rate = (out > 0).then(|| crate::diem::math::wide::mul_div_floor(svvv, ONE_DIEM, out)).flatten();
             Output {
-                human: format!("{} sVVV mints {} DIEM{}", units.show(svvv, d), units.show(out, DIEM_DECIMALS), rate.map(|r| format!(" (average {} sVVV per DIEM)", units.show(r, d))).unwrap_or_default()),
+                human: format!(
+                    "{} sVVV mints {} DIEM{}",
+                    units.show(svvv, d),
+                    units.show(out, DIEM_DECIMALS),
+                    rate.map(|r| format!(" (average {} sVVV per DIEM)", units.show(r, d))).unwrap_or_default()
+                ),
                 json: json!({ "svvv": units.show(svvv, d), "diem": units.show(out, DIEM_DECIMALS), "average_rate": rate.map(|r| units.show(r, d)) }),
             }
         }
         Command::Curve(CurveCommand::Generate { base_rate, power, target_supply, step, vvv_decimals }) => {
-            let params = CurveParams { base_rate: *base_rate, power: *power, target_supply: *target_supply, step: *step };
+            let params =
+                CurveParams { base_rate: *base_rate, power: *power, target_supply: *target_supply, step: *step };
             curve_output(&generate_curve(&params, *vvv_decimals), *vvv_decimals, units)
         }
         Command::Curve(CurveCommand::Show) => {
@@ -364,13 +419,21 @@ pub async fn execute<C: Chain>(command: &Command, chain: &mut C, signer: &Keypai
             AdminCommand::Pause { flags, clear } => {
                 let mut bits = 0u16;
                 for f in flags {
-                    bits |= pause_flag(f).ok_or_else(|| CliError::Usage(format!("unknown pause flag '{f}' (stake, mint, stake-diem, claim-and-stake)")))?;
+                    bits |= pause_flag(f).ok_or_else(|| {
+                        CliError::Usage(format!("unknown pause flag '{f}' (stake, mint, stake-diem, claim-and-stake)"))
+                    })?;
                 }
                 let current = client.config().await?.paused;
                 let new = if *clear { current & !bits } else { current | bits };
                 done(format!("pause flags {current:#06b} -> {new:#06b}"), &client.set_pause(new).await?)
             }
-            AdminCommand::SetParams { emission_rate, treasury_share_unlocked_bps, treasury_share_locked_bps, svvv_cooldown_secs, diem_cooldown_secs } => {
+            AdminCommand::SetParams {
+                emission_rate,
+                treasury_share_unlocked_bps,
+                treasury_share_locked_bps,
+                svvv_cooldown_secs,
+                diem_cooldown_secs,
+            } => {
                 let config = client.config().await?;
                 let mut p = config.params;
                 if let Some(r) = emission_rate {
@@ -382,8 +445,12 @@ pub async fn execute<C: Chain>(command: &Command, chain: &mut C, signer: &Keypai
                 p.diem_cooldown_secs = diem_cooldown_secs.unwrap_or(p.diem_cooldown_secs);
                 done(format!("parameters set: {p:?}"), &client.set_params(p).await?)
             }
-            AdminCommand::SetTreasury { treasury } => done(format!("treasury set to {treasury}"), &client.set_treasury(*treasury).await?),
-            AdminCommand::ProposeAuthority { proposed } => done(format!("proposed {proposed} as authority"), &client.propose_authority(*proposed).await?),
+            AdminCommand::SetTreasury { treasury } => {
+                done(format!("treasury set to {treasury}"), &client.set_treasury(*treasury).await?)
+            }
+            AdminCommand::ProposeAuthority { proposed } => {
+                done(format!("proposed {proposed} as authority"), &client.propose_authority(*proposed).await?)
+            }
             AdminCommand::AcceptAuthority => done("authority accepted".into(), &client.accept_authority().await?),
             AdminCommand::ReplaceCurve { params } => {
                 let launch = LaunchFile::load(params).map_err(|e| CliError::Usage(e.to_string()))?;
@@ -395,7 +462,13 @@ pub async fn execute<C: Chain>(command: &Command, chain: &mut C, signer: &Keypai
         },
         Command::Audit => {
             let report = client.audit().await?;
-            let mut human = format!("audit: {} events replayed, {} positions, {} DIEM stakes, DIEM supply {}\n", report.events_replayed, report.positions, report.diem_stakes, units.show(report.diem_supply, DIEM_DECIMALS));
+            let mut human = format!(
+                "audit: {} events replayed, {} positions, {} DIEM stakes, DIEM supply {}\n",
+                report.events_replayed,
+                report.positions,
+                report.diem_stakes,
+                units.show(report.diem_supply, DIEM_DECIMALS)
+            );
             for c in &report.checks {
                 human += &format!("  [{}] {}: {}\n", if c.ok { "ok" } else { "BROKEN" }, c.name, c.detail);
             }
@@ -405,8 +478,12 @@ pub async fn execute<C: Chain>(command: &Command, chain: &mut C, signer: &Keypai
         Command::Keygen { outfile } => {
             let key = Keypair::new();
             let bytes: Vec<u8> = key.to_bytes().to_vec();
-            std::fs::write(outfile, serde_json::to_string(&bytes).unwrap_or_default()).map_err(|e| CliError::Usage(format!("cannot write {}: {e}", outfile.display())))?;
-            Output { human: key.pubkey().to_string(), json: json!({ "pubkey": key.pubkey().to_string(), "outfile": outfile.display().to_string() }) }
+            std::fs::write(outfile, serde_json::to_string(&bytes).unwrap_or_default())
+                .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", outfile.display())))?;
+            Output {
+                human: key.pubkey().to_string(),
+                json: json!({ "pubkey": key.pubkey().to_string(), "outfile": outfile.display().to_string() }),
+            }
         }
         Command::Dev(DevCommand::SetupVvv { decimals, amount }) => {
             let amount = units.parse(amount, *decimals)?;
@@ -420,14 +497,22 @@ pub async fn execute<C: Chain>(command: &Command, chain: &mut C, signer: &Keypai
             let decimals = crate::dev::mint_decimals(client.chain, vvv_mint).await?;
             let amount = units.parse(amount, decimals)?;
             let account = crate::dev::fund(client.chain, signer, vvv_mint, owner, amount).await?;
-            Output { human: format!("funded {owner}: {} VVV in {account}", units.show(amount, decimals)), json: json!({ "account": account.to_string() }) }
+            Output {
+                human: format!("funded {owner}: {} VVV in {account}", units.show(amount, decimals)),
+                json: json!({ "account": account.to_string() }),
+            }
         }
         Command::Entitlements { day } => {
             let day_number = parse_day(day)?;
             let list = client.entitlements(day_number).await?;
             let mut human = format!("inference credit for {day} (stake at 00:00 UTC, at least 0.1 DIEM):\n");
             for e in &list {
-                human += &format!("  {}  {} DIEM staked  ${}\n", e.owner, units.show(e.staked_diem, DIEM_DECIMALS), e.credit_usd);
+                human += &format!(
+                    "  {}  {} DIEM staked  ${}\n",
+                    e.owner,
+                    units.show(e.staked_diem, DIEM_DECIMALS),
+                    e.credit_usd
+                );
             }
             let rows: Vec<Value> = list.iter().map(|e| json!({"owner": e.owner, "staked_diem": units.show(e.staked_diem, DIEM_DECIMALS), "credit_usd": e.credit_usd})).collect();
             Output { human: human.trim_end().to_string(), json: json!({ "day": day, "entitlements": rows }) }
@@ -436,10 +521,14 @@ pub async fn execute<C: Chain>(command: &Command, chain: &mut C, signer: &Keypai
 }
 
 fn curve_output(entries: &[diem::state::CurveEntry], vvv_decimals: u8, units: Units) -> Output {
-    let rows: Vec<Value> = entries.iter().map(|e| json!({ "supply_bound": e.supply_bound.to_string(), "rate": e.rate().to_string() })).collect();
+    let rows: Vec<Value> = entries
+        .iter()
+        .map(|e| json!({ "supply_bound": e.supply_bound.to_string(), "rate": e.rate().to_string() }))
+        .collect();
     let mut human = String::from("bucket  supply bound (DIEM)  rate (sVVV per DIEM)\n");
     for (i, e) in entries.iter().enumerate() {
-        let rate = u64::try_from(e.rate()).map(|r| units.show(r, vvv_decimals)).unwrap_or_else(|_| e.rate().to_string());
+        let rate =
+            u64::try_from(e.rate()).map(|r| units.show(r, vvv_decimals)).unwrap_or_else(|_| e.rate().to_string());
         human += &format!("{i:>6}  {:>19}  {rate}\n", units.show(e.supply_bound, DIEM_DECIMALS));
     }
     Output { human: human.trim_end().to_string(), json: json!({ "entries": rows }) }

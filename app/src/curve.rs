@@ -2,7 +2,7 @@
 use diem::constants::{CURVE_LEN, MAX_RATE, ONE_DIEM};
 use diem::state::CurveEntry;
 
-pub use diem::math::curve::{quote_mint, validate_curve, MintQuote};
+pub use diem::math::curve::{MintQuote, quote_mint, validate_curve};
 
 /// The four numbers a curve is generated from. Supplies are in whole DIEM.
 #[derive(Clone, Copy, Debug, PartialEq)]

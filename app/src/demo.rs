@@ -4,8 +4,8 @@ use diem::constants::*;
 use solana_signer::Signer;
 
 use crate::amount::format_amount;
-use crate::bank::{Bank, BankOptions, User, ONE_VVV, VVV_DECIMALS};
-use crate::cli::{position_output, CliError, Units};
+use crate::bank::{Bank, BankOptions, ONE_VVV, User, VVV_DECIMALS};
+use crate::cli::{CliError, Units, position_output};
 use crate::launch::LaunchFile;
 use crate::ops::Client;
 
@@ -21,7 +21,8 @@ async fn mint_rate(bank: &mut Bank, signer: &solana_keypair::Keypair) -> Result<
     let mut client = Client::new(bank, signer);
     let supply = client.config().await?.pool.outstanding_diem;
     let curve = client.curve().await?;
-    let bucket = curve.iter().find(|e| e.supply_bound > supply).ok_or_else(|| CliError::Usage("supply cap reached".into()))?;
+    let bucket =
+        curve.iter().find(|e| e.supply_bound > supply).ok_or_else(|| CliError::Usage("supply cap reached".into()))?;
     Ok(format!("mint rate {} sVVV per DIEM at supply {} DIEM", vvv(bucket.rate() as u64), diem(supply)))
 }
 
@@ -30,7 +31,13 @@ async fn balances(bank: &mut Bank, user: &User, name: &str) -> Result<String, Cl
     let report = Client::new(bank, &user.key).position_report(&user.pubkey()).await?;
     Ok(format!(
         "    {name:<5} wallet {} VVV, {} DIEM | sVVV {} ({} locked) | DIEM outstanding {} staked {} | rewards {} VVV",
-        vvv(wallet_vvv), diem(wallet_diem), vvv(report.active), vvv(report.locked), diem(report.outstanding_diem), diem(report.diem_staked), vvv(report.pending_rewards)
+        vvv(wallet_vvv),
+        diem(wallet_diem),
+        vvv(report.active),
+        vvv(report.locked),
+        diem(report.outstanding_diem),
+        diem(report.diem_staked),
+        vvv(report.pending_rewards)
     ))
 }
 
@@ -53,7 +60,14 @@ pub async fn run() -> Result<Vec<String>, CliError> {
     let curve = crate::curve::generate_curve(&launch.curve_params(), VVV_DECIMALS);
     Client::new(&mut bank, &authority).replace_curve(&curve).await?;
     let params = Client::new(&mut bank, &authority).config().await?.params;
-    say(format!("    emission {} VVV/s, treasury shares {}/{} bps, cooldowns {} d / {} d", vvv(params.emission_rate), params.treasury_share_unlocked_bps, params.treasury_share_locked_bps, params.svvv_cooldown_secs / SECONDS_PER_DAY, params.diem_cooldown_secs / SECONDS_PER_DAY));
+    say(format!(
+        "    emission {} VVV/s, treasury shares {}/{} bps, cooldowns {} d / {} d",
+        vvv(params.emission_rate),
+        params.treasury_share_unlocked_bps,
+        params.treasury_share_locked_bps,
+        params.svvv_cooldown_secs / SECONDS_PER_DAY,
+        params.diem_cooldown_secs / SECONDS_PER_DAY
+    ));
     say(format!("    {}", mint_rate(&mut bank, &authority).await?));
 
     say("2. Minting announced: the authority unpauses it; the treasury funds 200,000 VVV of rewards".into());
@@ -95,7 +109,11 @@ pub async fn run() -> Result<Vec<String>, CliError> {
     let credit = Client::new(&mut bank, &authority).entitlements(day).await?;
     for e in &credit {
         let who = if e.owner == alice.pubkey().to_string() { "Alice" } else { "Bob" };
-        say(format!("    {who:<5} {} DIEM staked at 00:00 UTC of day {day}: ${} of inference today", diem(e.staked_diem), e.credit_usd));
+        say(format!(
+            "    {who:<5} {} DIEM staked at 00:00 UTC of day {day}: ${} of inference today",
+            diem(e.staked_diem),
+            e.credit_usd
+        ));
     }
 
     say("7. Alice exits: unstake DIEM (1 day), burn it all, unstake sVVV (7 days), claim".into());
@@ -121,7 +139,8 @@ pub async fn run() -> Result<Vec<String>, CliError> {
     say(balances(&mut bank, &bob, "Bob").await?);
     let treasury_balance = bank.balance(treasury).await;
     say(format!("    treasury received {} VVV (20 % of what locked sVVV earned)", vvv(treasury_balance)));
-    say(position_output(&Client::new(&mut bank, &bob.key).position_report(&bob.pubkey()).await?, Units { raw: false }).human);
+    say(position_output(&Client::new(&mut bank, &bob.key).position_report(&bob.pubkey()).await?, Units { raw: false })
+        .human);
 
     say("8. Audit: replay every event and reconcile with the chain".into());
     let report = Client::new(&mut bank, &authority).audit().await?;

@@ -1,12 +1,12 @@
 //! The launch parameter file (`migrations/launch.toml`).
 use std::path::Path;
 
-use diem::constants::{pause, SECONDS_PER_DAY};
+use diem::constants::{SECONDS_PER_DAY, pause};
 use diem::state::Params;
 use serde::Deserialize;
 use thiserror::Error;
 
-use crate::amount::{parse_amount, AmountError};
+use crate::amount::{AmountError, parse_amount};
 use crate::curve::CurveParams;
 
 #[derive(Debug, Error)]
@@ -124,7 +124,10 @@ mod tests {
         let p = file.params(6).unwrap();
         assert_eq!(p.svvv_cooldown_secs, DEFAULT_SVVV_COOLDOWN_SECS);
         assert_eq!(p.diem_cooldown_secs, DEFAULT_DIEM_COOLDOWN_SECS);
-        assert_eq!((p.treasury_share_unlocked_bps, p.treasury_share_locked_bps), (0, DEFAULT_TREASURY_SHARE_LOCKED_BPS));
+        assert_eq!(
+            (p.treasury_share_unlocked_bps, p.treasury_share_locked_bps),
+            (0, DEFAULT_TREASURY_SHARE_LOCKED_BPS)
+        );
         assert_eq!(p.emission_rate, 500_000);
         p.validate().unwrap();
         assert_eq!(file.paused().unwrap(), pause::MINT);
@@ -132,7 +135,8 @@ mod tests {
 
     #[test]
     fn unknown_fields_and_flags_are_errors() {
-        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations/launch.toml")).unwrap();
+        let text =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations/launch.toml")).unwrap();
         assert!(LaunchFile::parse(&text.replace("step =", "stepp =")).is_err());
         let file = LaunchFile::parse(&text.replace("paused = [\"mint\"]", "paused = [\"mnt\"]")).unwrap();
         assert!(matches!(file.paused(), Err(LaunchError::UnknownPauseFlag(_))));

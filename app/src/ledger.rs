@@ -46,13 +46,15 @@ pub struct Ledger {
 }
 
 fn new_position(owner: Pubkey, pool: &Pool) -> Position {
-    let mut p = Position { owner: Pubkey::default(), bump: 0, balances: PositionBalances::default(), reserved: [0; 64] };
+    let mut p =
+        Position { owner: Pubkey::default(), bump: 0, balances: PositionBalances::default(), reserved: [0; 64] };
     p.open(owner, 0, pool);
     p
 }
 
 fn new_stake(owner: Pubkey) -> DiemStake {
-    let mut s = DiemStake { owner: Pubkey::default(), bump: 0, balances: DiemStakeBalances::default(), reserved: [0; 32] };
+    let mut s =
+        DiemStake { owner: Pubkey::default(), bump: 0, balances: DiemStakeBalances::default(), reserved: [0; 32] };
     s.open(owner, 0);
     s
 }
@@ -115,7 +117,12 @@ impl Ledger {
             DiemEvent::UnstakeInitiated(e) => {
                 accrue(&mut self.pool, &e.pool)?;
                 let now = e.pool.last_accrual_ts;
-                let end = get(&mut self.positions, &e.owner, &diverged)?.initiate_unstake(&mut self.pool, e.amount, now, params.svvv_cooldown_secs);
+                let end = get(&mut self.positions, &e.owner, &diverged)?.initiate_unstake(
+                    &mut self.pool,
+                    e.amount,
+                    now,
+                    params.svvv_cooldown_secs,
+                );
                 let end = end.map_err(refused)?;
                 if end != e.cooldown_end {
                     return Err(diverged(format!("cooldown_end {} != {}", end, e.cooldown_end)));
@@ -159,20 +166,28 @@ impl Ledger {
             DiemEvent::DiemMinted(e) => {
                 let quote = quote_mint(&self.curve, self.pool.outstanding_diem, e.svvv_locked)
                     .map_err(|err| refused(err.into()))?;
-                if (quote.diem_out, quote.marginal_rate, quote.supply_before) != (e.diem_out, e.marginal_rate, e.supply_before) {
+                if (quote.diem_out, quote.marginal_rate, quote.supply_before)
+                    != (e.diem_out, e.marginal_rate, e.supply_before)
+                {
                     return Err(diverged(format!("quote {:?} does not match the event", quote)));
                 }
                 accrue(&mut self.pool, &e.pool)?;
                 let position = get(&mut self.positions, &e.owner, &diverged)?;
                 position.lock_for_mint(&mut self.pool, e.svvv_locked, e.diem_out).map_err(refused)?;
-                self.diem_supply = self.diem_supply.checked_add(e.diem_out).ok_or_else(|| diverged("supply overflow".into()))?;
+                self.diem_supply =
+                    self.diem_supply.checked_add(e.diem_out).ok_or_else(|| diverged("supply overflow".into()))?;
                 self.check_position(&e.owner, &e.position, &e.pool, &diverged)?;
             }
             DiemEvent::DiemBurned(e) => {
                 accrue(&mut self.pool, &e.pool)?;
-                let outcome = get(&mut self.positions, &e.owner, &diverged)?.burn(&mut self.pool, e.diem_burned).map_err(refused)?;
+                let outcome = get(&mut self.positions, &e.owner, &diverged)?
+                    .burn(&mut self.pool, e.diem_burned)
+                    .map_err(refused)?;
                 expect_amount(outcome.svvv_unlocked, e.svvv_unlocked, &diverged)?;
-                self.diem_supply = self.diem_supply.checked_sub(e.diem_burned).ok_or_else(|| diverged("burned more than minted".into()))?;
+                self.diem_supply = self
+                    .diem_supply
+                    .checked_sub(e.diem_burned)
+                    .ok_or_else(|| diverged("burned more than minted".into()))?;
                 self.check_position(&e.owner, &e.position, &e.pool, &diverged)?;
             }
             DiemEvent::ParamsUpdated(e) => {
@@ -247,7 +262,8 @@ impl Ledger {
                 self.check_stake(&e.owner, &e.stake, &e.pool, &diverged)?;
             }
             DiemEvent::DiemUnstakeFinalized(e) => {
-                let amount = get(&mut self.diem_stakes, &e.owner, &diverged)?.finalize_unstake(&mut self.pool, e.timestamp);
+                let amount =
+                    get(&mut self.diem_stakes, &e.owner, &diverged)?.finalize_unstake(&mut self.pool, e.timestamp);
                 expect_amount(amount.map_err(refused)?, e.amount, &diverged)?;
                 self.check_stake(&e.owner, &e.stake, &e.pool, &diverged)?;
             }
@@ -299,6 +315,10 @@ fn expect_amount(rebuilt: u64, carried: u64, diverged: &impl Fn(String) -> Repla
     Ok(())
 }
 
-fn get<'a, T>(map: &'a mut BTreeMap<Pubkey, T>, owner: &Pubkey, diverged: &impl Fn(String) -> ReplayError) -> Result<&'a mut T, ReplayError> {
+fn get<'a, T>(
+    map: &'a mut BTreeMap<Pubkey, T>,
+    owner: &Pubkey,
+    diverged: &impl Fn(String) -> ReplayError,
+) -> Result<&'a mut T, ReplayError> {
     map.get_mut(owner).ok_or_else(|| diverged(format!("no account for {owner}")))
 }

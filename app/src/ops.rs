@@ -1,8 +1,8 @@
 //! Operations over any [`Chain`]: what every `diem` command does, shared by the command line,
 //! the demo and the tests. Each signs with the wallet it is given; reports carry base units and
 //! the decimals to show them with.
-use anchor_lang::prelude::Pubkey;
 use anchor_lang::AccountDeserialize;
+use anchor_lang::prelude::Pubkey;
 use anchor_spl::associated_token::get_associated_token_address_with_program_id;
 use diem::constants::*;
 use diem::state::{Config, Curve, CurveEntry, DiemStake, Params, Position};
@@ -110,7 +110,8 @@ pub fn parse_day(text: &str) -> OpsResult<i64> {
     let bad = || OpsError::Invalid(format!("'{text}' is not a YYYY-MM-DD date"));
     let parts: Vec<&str> = text.split('-').collect();
     let [y, m, d] = parts.as_slice() else { return Err(bad()) };
-    let (y, m, d): (i64, i64, i64) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
+    let (y, m, d): (i64, i64, i64) =
+        (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
     if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
         return Err(bad());
     }
@@ -182,7 +183,12 @@ impl<'a, C: Chain> Client<'a, C> {
         if self.chain.account(&diem).await?.is_none() {
             use anchor_spl::associated_token::spl_associated_token_account as ata;
             let me = self.me();
-            let ix = ata::instruction::create_associated_token_account_idempotent(&me, &me, &pda::diem_mint(), &anchor_spl::token_2022::ID);
+            let ix = ata::instruction::create_associated_token_account_idempotent(
+                &me,
+                &me,
+                &pda::diem_mint(),
+                &anchor_spl::token_2022::ID,
+            );
             self.send(ix).await?;
         }
         Ok(diem)
@@ -193,12 +199,23 @@ impl<'a, C: Chain> Client<'a, C> {
     /// `initialize` with the launch file's parameters (the signer must be the upgrade
     /// authority), then stages and commits the launch curve (the signer must also be the
     /// config authority for that, as at launch).
-    pub async fn init(&mut self, launch: &LaunchFile, vvv_mint: Pubkey, treasury: Pubkey, authority: Pubkey) -> OpsResult<Vec<Sent>> {
-        let mint = self.chain.account(&vvv_mint).await?.ok_or_else(|| OpsError::Invalid(format!("no VVV mint at {vvv_mint}")))?;
+    pub async fn init(
+        &mut self,
+        launch: &LaunchFile,
+        vvv_mint: Pubkey,
+        treasury: Pubkey,
+        authority: Pubkey,
+    ) -> OpsResult<Vec<Sent>> {
+        let mint = self
+            .chain
+            .account(&vvv_mint)
+            .await?
+            .ok_or_else(|| OpsError::Invalid(format!("no VVV mint at {vvv_mint}")))?;
         let decimals = *mint.data.get(44).ok_or_else(|| OpsError::Invalid("VVV mint too short".into()))?;
         let params = launch.params(decimals).map_err(|e| OpsError::Invalid(e.to_string()))?;
         let paused = launch.paused().map_err(|e| OpsError::Invalid(e.to_string()))?;
-        let args = diem::instructions::InitializeArgs { authority, params, paused, diem_uri: launch.launch.diem_uri.clone() };
+        let args =
+            diem::instructions::InitializeArgs { authority, params, paused, diem_uri: launch.launch.diem_uri.clone() };
         let d = Deployment { vvv_mint, vvv_token_program: mint.owner };
         let mut sent = vec![self.send(ix::initialize(self.me(), &d, treasury, args)).await?];
         if authority == self.me() {
@@ -351,7 +368,9 @@ impl<'a, C: Chain> Client<'a, C> {
         pool.accrue(now, &config.params).map_err(|e| OpsError::Invalid(e.to_string()))?;
         let b = position.as_ref().map(|p| p.balances).unwrap_or_default();
         let pending = match &position {
-            Some(p) => p.pending_rewards_at(&pool).ok_or_else(|| OpsError::Invalid("pending rewards overflow".into()))?,
+            Some(p) => {
+                p.pending_rewards_at(&pool).ok_or_else(|| OpsError::Invalid("pending rewards overflow".into()))?
+            }
             None => 0,
         };
         let average_lock_rate = (b.outstanding_diem > 0)
@@ -379,8 +398,12 @@ impl<'a, C: Chain> Client<'a, C> {
     /// The live curve's 256 entries.
     pub async fn curve(&mut self) -> OpsResult<Vec<CurveEntry>> {
         let account = self.chain.account(&pda::curve()).await?.ok_or(OpsError::NotInitialized)?;
-        let body = account.data.get(8..8 + std::mem::size_of::<Curve>()).ok_or_else(|| OpsError::Invalid("curve account too short".into()))?;
-        let curve: &Curve = anchor_lang::__private::bytemuck::try_from_bytes(body).map_err(|e| OpsError::Invalid(format!("curve: {e}")))?;
+        let body = account
+            .data
+            .get(8..8 + std::mem::size_of::<Curve>())
+            .ok_or_else(|| OpsError::Invalid("curve account too short".into()))?;
+        let curve: &Curve = anchor_lang::__private::bytemuck::try_from_bytes(body)
+            .map_err(|e| OpsError::Invalid(format!("curve: {e}")))?;
         Ok(curve.entries.to_vec())
     }
 
@@ -388,7 +411,8 @@ impl<'a, C: Chain> Client<'a, C> {
     /// supply with the chain (SPEC §10 and §11).
     pub async fn audit(&mut self) -> OpsResult<AuditReport> {
         let mut checks = Vec::new();
-        let mut check = |name: &str, ok: bool, detail: String| checks.push(Check { name: name.to_string(), ok, detail });
+        let mut check =
+            |name: &str, ok: bool, detail: String| checks.push(Check { name: name.to_string(), ok, detail });
         let config = self.config().await?;
         let events = self.chain.events().await?;
         let ledger = match Ledger::replay(&events) {
@@ -403,12 +427,18 @@ impl<'a, C: Chain> Client<'a, C> {
         };
         let pool = config.pool;
         let vvv_vault = self.chain.account(&pda::vvv_vault()).await?.map(|a| token_amount(&a.data)).unwrap_or_default();
-        let diem_vault = self.chain.account(&pda::diem_vault()).await?.map(|a| token_amount(&a.data)).unwrap_or_default();
-        let diem_supply = self.chain.account(&pda::diem_mint()).await?.map(|a| mint_supply(&a.data)).unwrap_or_default();
-        let mut owners: Vec<Pubkey> = ledger.as_ref().map(|l| l.positions.keys().chain(l.diem_stakes.keys()).copied().collect()).unwrap_or_default();
+        let diem_vault =
+            self.chain.account(&pda::diem_vault()).await?.map(|a| token_amount(&a.data)).unwrap_or_default();
+        let diem_supply =
+            self.chain.account(&pda::diem_mint()).await?.map(|a| mint_supply(&a.data)).unwrap_or_default();
+        let mut owners: Vec<Pubkey> = ledger
+            .as_ref()
+            .map(|l| l.positions.keys().chain(l.diem_stakes.keys()).copied().collect())
+            .unwrap_or_default();
         owners.sort();
         owners.dedup();
-        let (mut active, mut locked, mut cooldown, mut outstanding, mut owed, mut staked, mut staked_cooldown) = (0u128, 0u128, 0u128, 0u128, 0u128, 0u128, 0u128);
+        let (mut active, mut locked, mut cooldown, mut outstanding, mut owed, mut staked, mut staked_cooldown) =
+            (0u128, 0u128, 0u128, 0u128, 0u128, 0u128, 0u128);
         let (mut positions, mut stakes, mut mismatches, mut broken) = (0, 0, Vec::new(), Vec::new());
         for owner in &owners {
             if let Some(p) = self.position(owner).await? {
@@ -436,19 +466,72 @@ impl<'a, C: Chain> Client<'a, C> {
             }
         }
         if let Some(l) = &ledger {
-            check("replayed totals match the config", l.pool == pool, format!("{:?}", if l.pool == pool { "equal".into() } else { format!("ledger {:?} vs chain {:?}", l.pool, pool) }));
+            check(
+                "replayed totals match the config",
+                l.pool == pool,
+                format!(
+                    "{:?}",
+                    if l.pool == pool { "equal".into() } else { format!("ledger {:?} vs chain {:?}", l.pool, pool) }
+                ),
+            );
         }
-        check("every account matches the replay", mismatches.is_empty(), if mismatches.is_empty() { format!("{} accounts", positions + stakes) } else { mismatches.join(", ") });
-        let liabilities = pool.total_active as u128 + pool.total_cooldown as u128 + pool.reward_reserve as u128 + owed + pool.treasury_accrued as u128;
-        check("§10.1 VVV vault covers stake, cooldowns, reserve, rewards owed and treasury", vvv_vault as u128 >= liabilities, format!("vault {vvv_vault} >= {liabilities}"));
-        check("§10.2 DIEM supply == outstanding == Σ positions", diem_supply == pool.outstanding_diem && outstanding == pool.outstanding_diem as u128, format!("supply {diem_supply}, outstanding {}, Σ {outstanding}", pool.outstanding_diem));
-        check("§10.3 locked <= active, and no locked sVVV without DIEM", broken.is_empty(), if broken.is_empty() { "all positions".into() } else { broken.join(", ") });
-        let sums_ok = active == pool.total_active as u128 && locked == pool.total_locked as u128 && cooldown == pool.total_cooldown as u128
-            && staked == pool.total_diem_staked as u128 && staked_cooldown == pool.total_diem_cooldown as u128;
-        check("§10.4 Σ positions == totals (active, locked, cooldown, DIEM staked)", sums_ok, format!("active {active}/{}, locked {locked}/{}, cooldown {cooldown}/{}, DIEM staked {staked}/{}", pool.total_active, pool.total_locked, pool.total_cooldown, pool.total_diem_staked));
-        check("§10.5 DIEM vault covers staked DIEM and its cooldown", diem_vault as u128 >= pool.total_diem_staked as u128 + pool.total_diem_cooldown as u128, format!("vault {diem_vault}"));
-        check("unclaimed rewards cover every position's pending rewards", owed <= pool.unclaimed_rewards as u128, format!("owed {owed} <= unclaimed {}", pool.unclaimed_rewards));
-        Ok(AuditReport { events_replayed: ledger.map(|l| l.events_applied).unwrap_or_default(), positions, diem_stakes: stakes, vvv_vault, diem_vault, diem_supply, checks })
+        check(
+            "every account matches the replay",
+            mismatches.is_empty(),
+            if mismatches.is_empty() { format!("{} accounts", positions + stakes) } else { mismatches.join(", ") },
+        );
+        let liabilities = pool.total_active as u128
+            + pool.total_cooldown as u128
+            + pool.reward_reserve as u128
+            + owed
+            + pool.treasury_accrued as u128;
+        check(
+            "§10.1 VVV vault covers stake, cooldowns, reserve, rewards owed and treasury",
+            vvv_vault as u128 >= liabilities,
+            format!("vault {vvv_vault} >= {liabilities}"),
+        );
+        check(
+            "§10.2 DIEM supply == outstanding == Σ positions",
+            diem_supply == pool.outstanding_diem && outstanding == pool.outstanding_diem as u128,
+            format!("supply {diem_supply}, outstanding {}, Σ {outstanding}", pool.outstanding_diem),
+        );
+        check(
+            "§10.3 locked <= active, and no locked sVVV without DIEM",
+            broken.is_empty(),
+            if broken.is_empty() { "all positions".into() } else { broken.join(", ") },
+        );
+        let sums_ok = active == pool.total_active as u128
+            && locked == pool.total_locked as u128
+            && cooldown == pool.total_cooldown as u128
+            && staked == pool.total_diem_staked as u128
+            && staked_cooldown == pool.total_diem_cooldown as u128;
+        check(
+            "§10.4 Σ positions == totals (active, locked, cooldown, DIEM staked)",
+            sums_ok,
+            format!(
+                "active {active}/{}, locked {locked}/{}, cooldown {cooldown}/{}, DIEM staked {staked}/{}",
+                pool.total_active, pool.total_locked, pool.total_cooldown, pool.total_diem_staked
+            ),
+        );
+        check(
+            "§10.5 DIEM vault covers staked DIEM and its cooldown",
+            diem_vault as u128 >= pool.total_diem_staked as u128 + pool.total_diem_cooldown as u128,
+            format!("vault {diem_vault}"),
+        );
+        check(
+            "unclaimed rewards cover every position's pending rewards",
+            owed <= pool.unclaimed_rewards as u128,
+            format!("owed {owed} <= unclaimed {}", pool.unclaimed_rewards),
+        );
+        Ok(AuditReport {
+            events_replayed: ledger.map(|l| l.events_applied).unwrap_or_default(),
+            positions,
+            diem_stakes: stakes,
+            vvv_vault,
+            diem_vault,
+            diem_supply,
+            checks,
+        })
     }
 
     /// Per-owner credit for the UTC day starting `day` days after 1970-01-01.
@@ -461,7 +544,11 @@ impl<'a, C: Chain> Client<'a, C> {
             .map(|(owner, staked)| Entitlement {
                 owner: owner.to_string(),
                 staked_diem: staked,
-                credit_usd: if staked >= MIN_CREDIT_DIEM { crate::amount::format_amount(staked, DIEM_DECIMALS) } else { "0".into() },
+                credit_usd: if staked >= MIN_CREDIT_DIEM {
+                    crate::amount::format_amount(staked, DIEM_DECIMALS)
+                } else {
+                    "0".into()
+                },
             })
             .collect())
     }

@@ -6,8 +6,8 @@ use solana_account::Account;
 use solana_commitment_config::CommitmentConfig;
 use solana_keypair::Keypair;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
-use solana_rpc_client_api::client_error::{Error as ClientError, ErrorKind};
 use solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config;
+use solana_rpc_client_api::client_error::{Error as ClientError, ErrorKind};
 use solana_rpc_client_api::config::RpcTransactionConfig;
 use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
 use solana_signer::Signer;
@@ -34,7 +34,8 @@ impl RpcChain {
 
     fn error(e: ClientError) -> ChainError {
         if let ErrorKind::RpcError(RpcError::RpcResponseError {
-            data: RpcResponseErrorData::SendTransactionPreflightFailure(sim), ..
+            data: RpcResponseErrorData::SendTransactionPreflightFailure(sim),
+            ..
         }) = e.kind()
         {
             return ChainError::from_failure(&e, sim.logs.as_deref().unwrap_or_default());
@@ -50,7 +51,10 @@ impl RpcChain {
     }
 
     /// The program's events in one confirmed transaction, from its inner instructions.
-    async fn transaction_events(&self, signature: &solana_rpc_client_api::response::RpcConfirmedTransactionStatusWithSignature) -> Result<Vec<DiemEvent>, ChainError> {
+    async fn transaction_events(
+        &self,
+        signature: &solana_rpc_client_api::response::RpcConfirmedTransactionStatusWithSignature,
+    ) -> Result<Vec<DiemEvent>, ChainError> {
         let signature = signature.signature.parse().map_err(|_| ChainError::Invalid("bad signature".into()))?;
         self.events_of(&signature).await
     }
@@ -123,7 +127,8 @@ impl Chain for RpcChain {
     }
 
     async fn account(&mut self, key: &Pubkey) -> Result<Option<Account>, ChainError> {
-        let response = self.client.get_account_with_commitment(key, CommitmentConfig::confirmed()).await.map_err(Self::error)?;
+        let response =
+            self.client.get_account_with_commitment(key, CommitmentConfig::confirmed()).await.map_err(Self::error)?;
         Ok(response.value)
     }
 
@@ -131,7 +136,11 @@ impl Chain for RpcChain {
         // Clock sysvar: slot, epoch_start_timestamp, epoch, leader_schedule_epoch, unix_timestamp.
         const CLOCK: Pubkey = anchor_lang::pubkey!("SysvarC1ock11111111111111111111111111111111");
         let clock = self.account(&CLOCK).await?.ok_or_else(|| ChainError::Rpc("no clock".into()))?;
-        let bytes: [u8; 8] = clock.data.get(32..40).and_then(|b| b.try_into().ok()).ok_or_else(|| ChainError::Rpc("bad clock".into()))?;
+        let bytes: [u8; 8] = clock
+            .data
+            .get(32..40)
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| ChainError::Rpc("bad clock".into()))?;
         Ok(i64::from_le_bytes(bytes))
     }
 
@@ -145,7 +154,8 @@ impl Chain for RpcChain {
                 limit: None,
                 commitment: Some(CommitmentConfig::confirmed()),
             };
-            let page = self.client.get_signatures_for_address_with_config(&diem::ID, config).await.map_err(Self::error)?;
+            let page =
+                self.client.get_signatures_for_address_with_config(&diem::ID, config).await.map_err(Self::error)?;
             if page.is_empty() {
                 break;
             }

@@ -2,9 +2,11 @@
 //! two-step authority transfer, and the launch sequence (SPEC §8).
 use diem::constants::*;
 use diem::errors::DiemError;
-use diem::events::{AuthorityProposed, AuthorityTransferred, CurveCommitted, CurveStaged, ParamsUpdated, PauseUpdated, TreasuryUpdated};
+use diem::events::{
+    AuthorityProposed, AuthorityTransferred, CurveCommitted, CurveStaged, ParamsUpdated, PauseUpdated, TreasuryUpdated,
+};
 use diem::state::CurveEntry;
-use diem_client::curve::{generate_curve, CurveParams};
+use diem_client::curve::{CurveParams, generate_curve};
 use diem_client::{ix, pda};
 use diem_tests::*;
 use solana_signer::Signer;
@@ -59,7 +61,10 @@ async fn set_treasury_needs_a_vvv_account() {
     let authority = env.authority.pubkey();
     let err = env.send_err(&[ix::set_treasury(alice.pubkey(), alice.vvv)], &[&alice.key]).await;
     assert_diem_err(err, DiemError::Unauthorized);
-    assert_diem_err(as_authority(&mut env, ix::set_treasury(authority, alice.diem)).await.unwrap_err(), DiemError::WrongMint);
+    assert_diem_err(
+        as_authority(&mut env, ix::set_treasury(authority, alice.diem)).await.unwrap_err(),
+        DiemError::WrongMint,
+    );
     let ev: TreasuryUpdated = as_authority(&mut env, ix::set_treasury(authority, alice.vvv)).await.unwrap().event();
     assert_eq!((ev.old, ev.new), (env.treasury, alice.vvv));
     assert_eq!(env.config().await.treasury, alice.vvv);
@@ -76,9 +81,15 @@ async fn pausing_stops_inflows_and_never_traps_funds() {
     env.initiate_unstake(&alice, 1_000 * ONE_VVV).await.unwrap();
     env.advance(100).await;
     let authority = env.authority.pubkey();
-    assert_diem_err(as_authority(&mut env, ix::set_pause(authority, 1 << 9)).await.unwrap_err(), DiemError::UnknownPauseFlag);
+    assert_diem_err(
+        as_authority(&mut env, ix::set_pause(authority, 1 << 9)).await.unwrap_err(),
+        DiemError::UnknownPauseFlag,
+    );
     let stranger = env.wallet().await;
-    assert_diem_err(env.send_err(&[ix::set_pause(stranger.pubkey(), pause::ALL)], &[&stranger]).await, DiemError::Unauthorized);
+    assert_diem_err(
+        env.send_err(&[ix::set_pause(stranger.pubkey(), pause::ALL)], &[&stranger]).await,
+        DiemError::Unauthorized,
+    );
     let ev: PauseUpdated = as_authority(&mut env, ix::set_pause(authority, pause::ALL)).await.unwrap().event();
     assert_eq!((ev.old, ev.new), (0, pause::ALL));
 
@@ -103,7 +114,8 @@ async fn pausing_stops_inflows_and_never_traps_funds() {
 
     // Each flag pauses only its own operation (refill the reserve, drained by two weeks).
     env.fund(&funder, 50_000 * ONE_VVV).await.unwrap();
-    for (flag, blocked) in [(pause::STAKE, "stake"), (pause::MINT, "mint"), (pause::CLAIM_AND_STAKE, "claim_and_stake")] {
+    for (flag, blocked) in [(pause::STAKE, "stake"), (pause::MINT, "mint"), (pause::CLAIM_AND_STAKE, "claim_and_stake")]
+    {
         as_authority(&mut env, ix::set_pause(authority, flag)).await.unwrap();
         let bob = env.user(1_000 * ONE_VVV).await;
         let staked = env.stake(&bob, 1_000 * ONE_VVV).await;
@@ -216,15 +228,25 @@ async fn authority_moves_in_two_steps() {
     let stranger = env.wallet().await;
     let old = env.authority.pubkey();
     // Accepting with nothing proposed, or as someone not proposed, fails.
-    assert_diem_err(env.send_err(&[ix::accept_authority(next.pubkey())], &[&next]).await, DiemError::NoPendingAuthority);
-    let ev: AuthorityProposed = as_authority(&mut env, ix::propose_authority(old, next.pubkey())).await.unwrap().event();
+    assert_diem_err(
+        env.send_err(&[ix::accept_authority(next.pubkey())], &[&next]).await,
+        DiemError::NoPendingAuthority,
+    );
+    let ev: AuthorityProposed =
+        as_authority(&mut env, ix::propose_authority(old, next.pubkey())).await.unwrap().event();
     assert_eq!((ev.authority, ev.proposed), (old, next.pubkey()));
-    assert_diem_err(env.send_err(&[ix::accept_authority(stranger.pubkey())], &[&stranger]).await, DiemError::Unauthorized);
+    assert_diem_err(
+        env.send_err(&[ix::accept_authority(stranger.pubkey())], &[&stranger]).await,
+        DiemError::Unauthorized,
+    );
     // An unaccepted proposal grants nothing.
     assert_diem_err(env.send_err(&[ix::set_pause(next.pubkey(), pause::ALL)], &[&next]).await, DiemError::Unauthorized);
     // Proposals can be withdrawn, then made again.
     as_authority(&mut env, ix::propose_authority(old, anchor_lang::prelude::Pubkey::default())).await.unwrap();
-    assert_diem_err(env.send_err(&[ix::accept_authority(next.pubkey())], &[&next]).await, DiemError::NoPendingAuthority);
+    assert_diem_err(
+        env.send_err(&[ix::accept_authority(next.pubkey())], &[&next]).await,
+        DiemError::NoPendingAuthority,
+    );
     as_authority(&mut env, ix::propose_authority(old, next.pubkey())).await.unwrap();
     let ev: AuthorityTransferred = env.checked(&[ix::accept_authority(next.pubkey())], &[&next]).await.unwrap().event();
     assert_eq!((ev.old, ev.new), (old, next.pubkey()));

@@ -3,8 +3,8 @@
 //! JSON format, the client quote against the program's, and the demo.
 use clap::Parser;
 use diem::constants::*;
-use diem_client::cli::{execute, Cli, CliError, Output, Units};
-use diem_client::curve::{generate_curve, quote_mint, CurveParams};
+use diem_client::cli::{Cli, CliError, Output, Units, execute};
+use diem_client::curve::{CurveParams, generate_curve, quote_mint};
 use diem_tests::*;
 use serde_json::Value;
 use solana_keypair::Keypair;
@@ -37,7 +37,10 @@ async fn every_user_command_round_trips_as_json() {
     let out = json(&mut env, &a, &["stake", "1000.5"]).await;
     assert_eq!(out["events"][0], "Staked");
     let p = json(&mut env, &a, &["position"]).await;
-    assert_eq!((p["active"].as_str(), p["unlocked"].as_str(), p["locked"].as_str()), (Some("1000.5"), Some("1000.5"), Some("0")));
+    assert_eq!(
+        (p["active"].as_str(), p["unlocked"].as_str(), p["locked"].as_str()),
+        (Some("1000.5"), Some("1000.5"), Some("0"))
+    );
     // --raw shows base units.
     let p = json(&mut env, &a, &["position", "--raw"]).await;
     assert_eq!(p["active"], "1000500000");
@@ -107,7 +110,25 @@ async fn program_errors_are_shown_by_name_and_message() {
 async fn curve_generate_prints_decimal_strings() {
     let mut env = Env::new().await;
     let nobody = Keypair::new();
-    let out = json(&mut env, &nobody, &["curve", "generate", "--base-rate", "90", "--power", "2", "--target-supply", "40000", "--step", "500", "--vvv-decimals", "6"]).await;
+    let out = json(
+        &mut env,
+        &nobody,
+        &[
+            "curve",
+            "generate",
+            "--base-rate",
+            "90",
+            "--power",
+            "2",
+            "--target-supply",
+            "40000",
+            "--step",
+            "500",
+            "--vvv-decimals",
+            "6",
+        ],
+    )
+    .await;
     let entries = out["entries"].as_array().unwrap();
     assert_eq!(entries.len(), CURVE_LEN);
     let expected = generate_curve(&CurveParams::LAUNCH, 6);
@@ -202,7 +223,10 @@ async fn client_quotes_equal_the_programs() {
         let _ = env.mint(&whale, lock, 0).await;
     }
     assert_eq!(compared, 200);
-    assert!(env.config().await.pool.outstanding_diem > 20_000 * ONE_DIEM, "the walk reached the steep part of the curve");
+    assert!(
+        env.config().await.pool.outstanding_diem > 20_000 * ONE_DIEM,
+        "the walk reached the steep part of the curve"
+    );
 }
 
 #[tokio::test]
@@ -227,7 +251,8 @@ async fn init_from_the_launch_file_with_dev_helpers() {
     assert_eq!(out["pubkey"], alice.pubkey().to_string());
 
     let setup = json(&mut env, &deployer, &["dev", "setup-vvv", "--amount", "500000"]).await;
-    let (mint, treasury) = (setup["vvv_mint"].as_str().unwrap().to_string(), setup["treasury"].as_str().unwrap().to_string());
+    let (mint, treasury) =
+        (setup["vvv_mint"].as_str().unwrap().to_string(), setup["treasury"].as_str().unwrap().to_string());
     let launch = concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/launch.toml");
     json(&mut env, &deployer, &["init", "--vvv-mint", &mint, "--treasury", &treasury, "--params", launch]).await;
     let config = env.config().await;

@@ -182,7 +182,8 @@ async fn signer_and_ownership_checks_hold_for_program_callers() {
     // the SBF binary in the test bank) refuses with PrivilegeEscalation; the native build's CPI
     // stub makes the same check but panics on it, so the bank reports ProgramFailedToComplete.
     let err = env.checked(&[unstake(&vault, victim.pubkey(), victim.pubkey(), 1)], &[]).await.unwrap_err();
-    let expected = if bpf_mode() { InstructionError::PrivilegeEscalation } else { InstructionError::ProgramFailedToComplete };
+    let expected =
+        if bpf_mode() { InstructionError::PrivilegeEscalation } else { InstructionError::ProgramFailedToComplete };
     assert_eq!(err, TransactionError::InstructionError(2, expected));
     assert_eq!(env.position(&victim.pubkey()).await.unwrap().balances.cooldown_amount, 0);
 }

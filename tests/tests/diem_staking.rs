@@ -38,7 +38,10 @@ async fn the_bucket_adds_up_and_its_timer_restarts() {
     env.stake_diem(&bob, 10 * ONE_DIEM).await.unwrap();
     let t0 = env.now().await;
     let ev: DiemUnstakeInitiated = env.initiate_diem_unstake(&bob, 3 * ONE_DIEM).await.unwrap().event();
-    assert_eq!((ev.cooldown_end, ev.stake.staked, ev.stake.cooldown_amount), (t0 + SECONDS_PER_DAY, 7 * ONE_DIEM, 3 * ONE_DIEM));
+    assert_eq!(
+        (ev.cooldown_end, ev.stake.staked, ev.stake.cooldown_amount),
+        (t0 + SECONDS_PER_DAY, 7 * ONE_DIEM, 3 * ONE_DIEM)
+    );
     env.advance(SECONDS_PER_DAY / 2).await;
     let ev: DiemUnstakeInitiated = env.initiate_diem_unstake(&bob, 2 * ONE_DIEM).await.unwrap().event();
     let restarted = t0 + SECONDS_PER_DAY / 2 + SECONDS_PER_DAY;
@@ -60,7 +63,10 @@ async fn cancel_returns_the_bucket_to_the_stake() {
     env.stake_diem(&bob, 10 * ONE_DIEM).await.unwrap();
     env.initiate_diem_unstake(&bob, 10 * ONE_DIEM).await.unwrap();
     let ev: DiemUnstakeCancelled = env.cancel_diem_unstake(&bob).await.unwrap().event();
-    assert_eq!((ev.amount, ev.stake.staked, ev.stake.cooldown_amount, ev.stake.cooldown_end), (10 * ONE_DIEM, 10 * ONE_DIEM, 0, 0));
+    assert_eq!(
+        (ev.amount, ev.stake.staked, ev.stake.cooldown_amount, ev.stake.cooldown_end),
+        (10 * ONE_DIEM, 10 * ONE_DIEM, 0, 0)
+    );
     assert_diem_err(env.cancel_diem_unstake(&bob).await.unwrap_err(), DiemError::NoPendingUnstake);
 }
 
@@ -77,16 +83,27 @@ async fn diem_staking_misuse_is_refused_by_name() {
     env.stake_diem(&bob, 10 * ONE_DIEM).await.unwrap();
     env.stake_diem(&alice, ONE_DIEM).await.unwrap();
     // Unstaking more than staked, nothing, or someone else's stake.
-    assert_diem_err(env.initiate_diem_unstake(&bob, 10 * ONE_DIEM + 1).await.unwrap_err(), DiemError::InsufficientDiemStaked);
+    assert_diem_err(
+        env.initiate_diem_unstake(&bob, 10 * ONE_DIEM + 1).await.unwrap_err(),
+        DiemError::InsufficientDiemStaked,
+    );
     assert_diem_err(env.initiate_diem_unstake(&bob, 0).await.unwrap_err(), DiemError::ZeroAmount);
-    let ix = swap_account(ix::initiate_diem_unstake(alice.pubkey(), 1), pda::diem_stake(&alice.pubkey()), pda::diem_stake(&bob.pubkey()));
+    let ix = swap_account(
+        ix::initiate_diem_unstake(alice.pubkey(), 1),
+        pda::diem_stake(&alice.pubkey()),
+        pda::diem_stake(&bob.pubkey()),
+    );
     assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::NotPositionOwner);
     let ix = unsign(ix::initiate_diem_unstake(bob.pubkey(), 1), bob.pubkey());
     assert_anchor_err(env.send_err(&[ix], &[]).await, anchor_lang::error::ErrorCode::AccountNotSigner);
     env.initiate_diem_unstake(&bob, 10 * ONE_DIEM).await.unwrap();
     assert_diem_err(env.finalize_diem_unstake(&bob).await.unwrap_err(), DiemError::CooldownNotElapsed);
     env.advance(SECONDS_PER_DAY).await;
-    let ix = swap_account(ix::finalize_diem_unstake(alice.pubkey(), alice.diem), pda::diem_stake(&alice.pubkey()), pda::diem_stake(&bob.pubkey()));
+    let ix = swap_account(
+        ix::finalize_diem_unstake(alice.pubkey(), alice.diem),
+        pda::diem_stake(&alice.pubkey()),
+        pda::diem_stake(&bob.pubkey()),
+    );
     assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::NotPositionOwner);
     let ix = ix::finalize_diem_unstake(bob.pubkey(), bob.vvv);
     assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::WrongMint);

@@ -1,15 +1,15 @@
 //! `initialize`: what it creates, who may call it, and which VVV mints it accepts (SPEC §2, §8).
 use anchor_spl::token_2022::spl_token_2022::extension::{
-    confidential_mint_burn::ConfidentialMintBurn, confidential_transfer::ConfidentialTransferMint,
-    confidential_transfer_fee::ConfidentialTransferFeeConfig, default_account_state::DefaultAccountState,
-    metadata_pointer::MetadataPointer, mint_close_authority::MintCloseAuthority, non_transferable::NonTransferable,
-    pausable::PausableConfig, permanent_delegate::PermanentDelegate, transfer_fee::TransferFeeConfig,
-    transfer_hook::TransferHook, BaseStateWithExtensions, BaseStateWithExtensionsMut, Extension, ExtensionType,
-    StateWithExtensions, StateWithExtensionsMut,
+    BaseStateWithExtensions, BaseStateWithExtensionsMut, Extension, ExtensionType, StateWithExtensions,
+    StateWithExtensionsMut, confidential_mint_burn::ConfidentialMintBurn,
+    confidential_transfer::ConfidentialTransferMint, confidential_transfer_fee::ConfidentialTransferFeeConfig,
+    default_account_state::DefaultAccountState, metadata_pointer::MetadataPointer,
+    mint_close_authority::MintCloseAuthority, non_transferable::NonTransferable, pausable::PausableConfig,
+    permanent_delegate::PermanentDelegate, transfer_fee::TransferFeeConfig, transfer_hook::TransferHook,
 };
 use anchor_spl::token_2022::spl_token_2022::state::Mint as Mint2022;
-use bytemuck::Pod;
 use anchor_spl::token_2022_extensions::spl_token_metadata_interface::state::TokenMetadata;
+use bytemuck::Pod;
 use diem::constants::*;
 use diem::errors::DiemError;
 use diem::events::Initialized;
@@ -24,11 +24,20 @@ async fn initialize_creates_config_vaults_and_a_named_diem_mint() {
     let mut env = Env::new().await;
     let out = env.initialize(launch_params(), pause::MINT).await.unwrap();
     let ev: Initialized = out.event();
-    assert_eq!((ev.authority, ev.vvv_mint, ev.treasury, ev.params, ev.paused), (env.authority.pubkey(), env.deployment.vvv_mint, env.treasury, launch_params(), pause::MINT));
+    assert_eq!(
+        (ev.authority, ev.vvv_mint, ev.treasury, ev.params, ev.paused),
+        (env.authority.pubkey(), env.deployment.vvv_mint, env.treasury, launch_params(), pause::MINT)
+    );
     let config = env.config().await;
     assert_eq!(config.authority, env.authority.pubkey());
-    assert_eq!((config.vvv_mint, config.vvv_token_program, config.vvv_decimals), (env.deployment.vvv_mint, spl_token_interface::ID, VVV_DECIMALS));
-    assert_eq!((config.diem_mint, config.vvv_vault, config.diem_vault), (pda::diem_mint(), pda::vvv_vault(), pda::diem_vault()));
+    assert_eq!(
+        (config.vvv_mint, config.vvv_token_program, config.vvv_decimals),
+        (env.deployment.vvv_mint, spl_token_interface::ID, VVV_DECIMALS)
+    );
+    assert_eq!(
+        (config.diem_mint, config.vvv_vault, config.diem_vault),
+        (pda::diem_mint(), pda::vvv_vault(), pda::diem_vault())
+    );
     assert_eq!((config.curve, config.curve_staging, config.curve_version), (pda::curve(), pda::curve_staging(), 0));
     assert_eq!(config.params, launch_params());
     assert_eq!(config.params.treasury_share_locked_bps, 2_000);
@@ -64,7 +73,11 @@ async fn initialize_runs_once_and_only_for_the_upgrade_authority() {
     // Someone other than the upgrade authority cannot front-run the deployment.
     let stranger = env.wallet().await;
     let args = env.initialize_args(launch_params(), 0);
-    let ix = swap_account(ix::initialize(env.deployer.pubkey(), &env.deployment, env.treasury, args.clone()), env.deployer.pubkey(), stranger.pubkey());
+    let ix = swap_account(
+        ix::initialize(env.deployer.pubkey(), &env.deployment, env.treasury, args.clone()),
+        env.deployer.pubkey(),
+        stranger.pubkey(),
+    );
     assert_diem_err(env.send_err(&[ix], &[&stranger]).await, DiemError::Unauthorized);
     env.initialize(launch_params(), 0).await.unwrap();
     // A second initialize fails where Anchor creates the config account (the system program
@@ -160,8 +173,10 @@ async fn token_2022_vvv_with_a_harmful_extension_is_refused_by_name() {
     for (name, mint) in refused {
         let err = initialize_with_vvv(mint).await.expect_err(name);
         match err {
-            solana_transaction_error::TransactionError::InstructionError(_, solana_instruction_error::InstructionError::Custom(c))
-                if c == diem_code(DiemError::UnsupportedMintExtension) => {}
+            solana_transaction_error::TransactionError::InstructionError(
+                _,
+                solana_instruction_error::InstructionError::Custom(c),
+            ) if c == diem_code(DiemError::UnsupportedMintExtension) => {}
             other => panic!("{name}: expected UnsupportedMintExtension, got {other:?}"),
         }
     }

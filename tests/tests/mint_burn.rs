@@ -3,7 +3,7 @@ use diem::constants::*;
 use diem::errors::DiemError;
 use diem::events::{DiemBurned, DiemMinted};
 use diem::state::CurveEntry;
-use diem_client::curve::{generate_curve, quote_mint, CurveParams};
+use diem_client::curve::{CurveParams, generate_curve, quote_mint};
 use diem_client::{ix, pda};
 use diem_tests::*;
 
@@ -27,7 +27,10 @@ async fn mint_locks_svvv_and_mints_the_quoted_diem() {
     let out = env.mint(&alice, lock, expected.diem_out).await.unwrap();
     assert_eq!(out.return_u64(), expected.diem_out);
     let ev: DiemMinted = out.event();
-    assert_eq!((ev.owner, ev.destination, ev.svvv_locked, ev.diem_out), (alice.pubkey(), alice.diem, lock, expected.diem_out));
+    assert_eq!(
+        (ev.owner, ev.destination, ev.svvv_locked, ev.diem_out),
+        (alice.pubkey(), alice.diem, lock, expected.diem_out)
+    );
     assert_eq!((ev.supply_before, ev.marginal_rate), (0, expected.marginal_rate));
     assert_eq!((ev.position.locked, ev.position.outstanding_diem), (lock, expected.diem_out));
     assert_eq!((ev.pool.total_locked, ev.pool.outstanding_diem), (lock, expected.diem_out));
@@ -67,7 +70,11 @@ async fn mint_misuse_is_refused_by_name() {
     assert_diem_err(env.mint(&alice, 90 * ONE_VVV, quote + 1).await.unwrap_err(), DiemError::SlippageExceeded);
     env.mint(&alice, 90 * ONE_VVV, quote).await.unwrap();
     // Someone else's position, a missing signature, DIEM sent to a VVV account.
-    let ix = swap_account(ix::mint_diem(bob.pubkey(), bob.diem, ONE_VVV, 0), pda::position(&bob.pubkey()), pda::position(&alice.pubkey()));
+    let ix = swap_account(
+        ix::mint_diem(bob.pubkey(), bob.diem, ONE_VVV, 0),
+        pda::position(&bob.pubkey()),
+        pda::position(&alice.pubkey()),
+    );
     assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::NotPositionOwner);
     let ix = unsign(ix::mint_diem(alice.pubkey(), alice.diem, ONE_VVV, 0), alice.pubkey());
     assert_anchor_err(env.send_err(&[ix], &[]).await, anchor_lang::error::ErrorCode::AccountNotSigner);
@@ -165,7 +172,11 @@ async fn burn_misuse_is_refused_by_name() {
     let ix = ix::burn_diem(bob.pubkey(), alice.diem, 1);
     assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::TokenAccountNotOwned);
     // Someone else's position, a missing signature, a VVV account as the source.
-    let ix = swap_account(ix::burn_diem(bob.pubkey(), bob.diem, 1), pda::position(&bob.pubkey()), pda::position(&alice.pubkey()));
+    let ix = swap_account(
+        ix::burn_diem(bob.pubkey(), bob.diem, 1),
+        pda::position(&bob.pubkey()),
+        pda::position(&alice.pubkey()),
+    );
     assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::NotPositionOwner);
     let ix = unsign(ix::burn_diem(alice.pubkey(), alice.diem, 1), alice.pubkey());
     assert_anchor_err(env.send_err(&[ix], &[]).await, anchor_lang::error::ErrorCode::AccountNotSigner);

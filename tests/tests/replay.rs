@@ -65,9 +65,14 @@ async fn replaying_events_reproduces_every_account() {
         let (kind, result) = match rng.below(100) {
             0..=13 => {
                 let free = env.balance(u.vvv).await;
-                ("stake", env.stake_for(u, if rng.below(5) == 0 { other.pubkey() } else { owner }, rng.amount(free)).await)
+                (
+                    "stake",
+                    env.stake_for(u, if rng.below(5) == 0 { other.pubkey() } else { owner }, rng.amount(free)).await,
+                )
             }
-            14..=20 => ("initiate_unstake", env.initiate_unstake(u, rng.amount(position.active - position.locked)).await),
+            14..=20 => {
+                ("initiate_unstake", env.initiate_unstake(u, rng.amount(position.active - position.locked)).await)
+            }
             21..=22 => ("cancel_unstake", env.cancel_unstake(u).await),
             23..=27 => ("finalize_unstake", env.finalize_unstake(u).await),
             28..=33 => ("claim", env.claim(u).await),
@@ -121,18 +126,27 @@ async fn replaying_events_reproduces_every_account() {
     let config = env.config().await;
     assert_eq!(ledger.pool, config.pool, "pool");
     assert_eq!(ledger.params, Some(config.params), "params");
-    assert_eq!((ledger.paused, ledger.curve_version, ledger.authority, ledger.treasury), (config.paused, config.curve_version, config.authority, config.treasury));
+    assert_eq!(
+        (ledger.paused, ledger.curve_version, ledger.authority, ledger.treasury),
+        (config.paused, config.curve_version, config.authority, config.treasury)
+    );
     assert_eq!(ledger.diem_supply, env.supply(pda::diem_mint()).await, "DIEM supply");
     let owners: Vec<_> = env.owners.iter().copied().collect();
     let mut compared = 0;
     for owner in &owners {
         match (env.position(owner).await, ledger.positions.get(owner)) {
-            (Some(chain), Some(rebuilt)) => { assert_eq!(chain.balances, rebuilt.balances, "position of {owner}"); compared += 1; }
+            (Some(chain), Some(rebuilt)) => {
+                assert_eq!(chain.balances, rebuilt.balances, "position of {owner}");
+                compared += 1;
+            }
             (None, None) => {}
             (chain, rebuilt) => panic!("position of {owner}: chain {chain:?}, ledger {rebuilt:?}"),
         }
         match (env.diem_stake(owner).await, ledger.diem_stakes.get(owner)) {
-            (Some(chain), Some(rebuilt)) => { assert_eq!(chain.balances, rebuilt.balances, "DIEM stake of {owner}"); compared += 1; }
+            (Some(chain), Some(rebuilt)) => {
+                assert_eq!(chain.balances, rebuilt.balances, "DIEM stake of {owner}");
+                compared += 1;
+            }
             (None, None) => {}
             (chain, rebuilt) => panic!("DIEM stake of {owner}: chain {chain:?}, ledger {rebuilt:?}"),
         }

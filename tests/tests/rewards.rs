@@ -122,9 +122,14 @@ async fn claims_are_the_owners_alone() {
     env.stake(&alice, 1_000 * ONE_VVV).await.unwrap();
     env.stake(&bob, 1_000 * ONE_VVV).await.unwrap();
     env.advance(10).await;
-    let ix = swap_account(ix::claim_rewards(&env.deployment, bob.pubkey(), bob.vvv), pda::position(&bob.pubkey()), pda::position(&alice.pubkey()));
+    let ix = swap_account(
+        ix::claim_rewards(&env.deployment, bob.pubkey(), bob.vvv),
+        pda::position(&bob.pubkey()),
+        pda::position(&alice.pubkey()),
+    );
     assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::NotPositionOwner);
-    let ix = swap_account(ix::claim_and_stake(bob.pubkey()), pda::position(&bob.pubkey()), pda::position(&alice.pubkey()));
+    let ix =
+        swap_account(ix::claim_and_stake(bob.pubkey()), pda::position(&bob.pubkey()), pda::position(&alice.pubkey()));
     assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::NotPositionOwner);
     let ix = unsign(ix::claim_rewards(&env.deployment, alice.pubkey(), alice.vvv), alice.pubkey());
     assert_anchor_err(env.send_err(&[ix], &[]).await, anchor_lang::error::ErrorCode::AccountNotSigner);

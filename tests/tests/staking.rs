@@ -11,7 +11,10 @@ async fn stake_credits_the_position_and_moves_vvv() {
     let alice = env.user(1_000 * ONE_VVV).await;
     let out = env.stake(&alice, 400 * ONE_VVV).await.unwrap();
     let ev: Staked = out.event();
-    assert_eq!((ev.owner, ev.payer, ev.amount, ev.position_opened), (alice.pubkey(), alice.pubkey(), 400 * ONE_VVV, true));
+    assert_eq!(
+        (ev.owner, ev.payer, ev.amount, ev.position_opened),
+        (alice.pubkey(), alice.pubkey(), 400 * ONE_VVV, true)
+    );
     assert_eq!(ev.position.active, 400 * ONE_VVV);
     assert_eq!(ev.pool.total_active, 400 * ONE_VVV);
     assert_eq!(env.balance(alice.vvv).await, 600 * ONE_VVV);
@@ -33,7 +36,16 @@ async fn stake_for_a_recipient_creates_their_position() {
     assert!(env.position(&payer.pubkey()).await.is_none());
     assert_eq!(env.position(&friend.pubkey()).await.unwrap().balances.active, 250 * ONE_VVV);
     // The recipient owns it: they can unstake, the payer cannot.
-    let err = env.send_err(&[swap_account(ix::initiate_unstake(payer.pubkey(), 1), pda::position(&payer.pubkey()), pda::position(&friend.pubkey()))], &[&payer.key]).await;
+    let err = env
+        .send_err(
+            &[swap_account(
+                ix::initiate_unstake(payer.pubkey(), 1),
+                pda::position(&payer.pubkey()),
+                pda::position(&friend.pubkey()),
+            )],
+            &[&payer.key],
+        )
+        .await;
     assert_diem_err(err, DiemError::NotPositionOwner);
     env.initiate_unstake(&friend, 250 * ONE_VVV).await.unwrap();
 }
@@ -51,16 +63,33 @@ async fn stake_misuse_is_refused_by_name() {
     let ix = ix::stake(&env.deployment, alice.pubkey(), alice.diem, 10, alice.pubkey());
     assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::WrongMint);
     // The wrong VVV mint account and the wrong token program.
-    let ix = swap_account(ix::stake(&env.deployment, alice.pubkey(), alice.vvv, 10, alice.pubkey()), env.deployment.vvv_mint, pda::diem_mint());
+    let ix = swap_account(
+        ix::stake(&env.deployment, alice.pubkey(), alice.vvv, 10, alice.pubkey()),
+        env.deployment.vvv_mint,
+        pda::diem_mint(),
+    );
     assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::WrongMint);
-    let ix = swap_account(ix::stake(&env.deployment, alice.pubkey(), alice.vvv, 10, alice.pubkey()), spl_token_interface::ID, anchor_spl::token_2022::ID);
+    let ix = swap_account(
+        ix::stake(&env.deployment, alice.pubkey(), alice.vvv, 10, alice.pubkey()),
+        spl_token_interface::ID,
+        anchor_spl::token_2022::ID,
+    );
     assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::WrongTokenProgram);
     // Not signed by the payer.
     let ix = unsign(ix::stake(&env.deployment, alice.pubkey(), alice.vvv, 10, alice.pubkey()), alice.pubkey());
     assert_anchor_err(env.send_err(&[ix], &[]).await, anchor_lang::error::ErrorCode::AccountNotSigner);
     // More than the wallet holds: the token program refuses (InsufficientFunds), nothing moves.
     let err = env.stake(&alice, 1_001 * ONE_VVV).await.unwrap_err();
-    assert!(matches!(err, solana_transaction_error::TransactionError::InstructionError(_, solana_instruction_error::InstructionError::Custom(1))), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            solana_transaction_error::TransactionError::InstructionError(
+                _,
+                solana_instruction_error::InstructionError::Custom(1)
+            )
+        ),
+        "{err:?}"
+    );
     assert_eq!(env.balance(alice.vvv).await, 1_000 * ONE_VVV);
     assert!(env.position(&alice.pubkey()).await.is_none());
 }
@@ -94,18 +123,32 @@ async fn unstake_misuse_is_refused_by_name() {
     env.stake(&alice, 1_000 * ONE_VVV).await.unwrap();
     env.stake(&bob, 1_000 * ONE_VVV).await.unwrap();
     assert_diem_err(env.initiate_unstake(&alice, 0).await.unwrap_err(), DiemError::ZeroAmount);
-    assert_diem_err(env.initiate_unstake(&alice, 1_000 * ONE_VVV + 1).await.unwrap_err(), DiemError::InsufficientUnlocked);
+    assert_diem_err(
+        env.initiate_unstake(&alice, 1_000 * ONE_VVV + 1).await.unwrap_err(),
+        DiemError::InsufficientUnlocked,
+    );
     // Locked sVVV cannot be unstaked: lock 900 by minting, then only 100 is free.
     env.mint(&alice, 900 * ONE_VVV, 0).await.unwrap();
-    assert_diem_err(env.initiate_unstake(&alice, 100 * ONE_VVV + 1).await.unwrap_err(), DiemError::InsufficientUnlocked);
+    assert_diem_err(
+        env.initiate_unstake(&alice, 100 * ONE_VVV + 1).await.unwrap_err(),
+        DiemError::InsufficientUnlocked,
+    );
     env.initiate_unstake(&alice, 50 * ONE_VVV).await.unwrap();
     assert_diem_err(env.initiate_unstake(&alice, 10 * ONE_VVV).await.unwrap_err(), DiemError::UnstakeAlreadyPending);
     // Bob signing for Alice's position; Alice's position without her signature.
-    let ix = swap_account(ix::initiate_unstake(bob.pubkey(), 1), pda::position(&bob.pubkey()), pda::position(&alice.pubkey()));
+    let ix = swap_account(
+        ix::initiate_unstake(bob.pubkey(), 1),
+        pda::position(&bob.pubkey()),
+        pda::position(&alice.pubkey()),
+    );
     assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::NotPositionOwner);
     let ix = unsign(ix::initiate_unstake(alice.pubkey(), 1), alice.pubkey());
     assert_anchor_err(env.send_err(&[ix], &[]).await, anchor_lang::error::ErrorCode::AccountNotSigner);
-    let ix = swap_account(ix::finalize_unstake(&env.deployment, bob.pubkey(), bob.vvv), pda::position(&bob.pubkey()), pda::position(&alice.pubkey()));
+    let ix = swap_account(
+        ix::finalize_unstake(&env.deployment, bob.pubkey(), bob.vvv),
+        pda::position(&bob.pubkey()),
+        pda::position(&alice.pubkey()),
+    );
     assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::NotPositionOwner);
     // Paying a finalized unstake into a non-VVV account.
     env.advance(7 * SECONDS_PER_DAY).await;

@@ -2,7 +2,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use diem_client::cli::{default_keypair_path, execute, read_keypair, Cli, CliError, Command, Units};
+use diem_client::cli::{Cli, CliError, Command, Units, default_keypair_path, execute, read_keypair};
 use diem_client::rpc::RpcChain;
 
 #[tokio::main]

@@ -39,7 +39,9 @@ pub enum DiemError {
     WrongMint,
     #[msg("Token program does not match the mint")]
     WrongTokenProgram,
-    #[msg("The VVV mint uses a Token-2022 extension that breaks vault accounting or lets a third party move vault funds")]
+    #[msg(
+        "The VVV mint uses a Token-2022 extension that breaks vault accounting or lets a third party move vault funds"
+    )]
     UnsupportedMintExtension,
     #[msg("The VVV mint is not a valid SPL Token or Token-2022 mint")]
     InvalidVvvMint,

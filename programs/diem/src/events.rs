@@ -7,10 +7,10 @@
 //!
 //! Every user event carries the resulting `PositionBalances` and `Pool`, so a replay can check
 //! its own reconstruction against the program's figures after each step.
+use anchor_lang::Discriminator;
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::solana_program::program::invoke_signed;
-use anchor_lang::Discriminator;
 
 /// Seed of the event authority PDA, as Anchor's `#[event_cpi]` derives it.
 const EVENT_AUTHORITY_SEED: &[u8] = b"__event_authority";

@@ -18,12 +18,14 @@ const ACCOUNT_TYPE_TOKEN_ACCOUNT: u8 = 2;
 /// else in the transfer itself, and these are the checks that need named errors.
 /// Errors come in the order a user can act on: not a token account, the wrong mint, the wrong
 /// owner (a mint's accounts all belong to the mint's token program, so that check is last).
-pub fn check_token_account(account: &AccountInfo, token_program: &Pubkey, mint: &Pubkey, owner: Option<&Pubkey>) -> Result<()> {
+pub fn check_token_account(
+    account: &AccountInfo,
+    token_program: &Pubkey,
+    mint: &Pubkey,
+    owner: Option<&Pubkey>,
+) -> Result<()> {
     let program = *account.owner;
-    require!(
-        program == anchor_spl::token::ID || program == anchor_spl::token_2022::ID,
-        DiemError::InvalidTokenAccount
-    );
+    require!(program == anchor_spl::token::ID || program == anchor_spl::token_2022::ID, DiemError::InvalidTokenAccount);
     let data = account.try_borrow_data()?;
     let is_account = data.len() == TOKEN_ACCOUNT_LEN
         || (data.len() > TOKEN_ACCOUNT_LEN && data[TOKEN_ACCOUNT_LEN] == ACCOUNT_TYPE_TOKEN_ACCOUNT);

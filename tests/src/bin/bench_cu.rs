@@ -7,11 +7,11 @@ use std::fmt::Write as _;
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{InstructionData, Space, ToAccountMetas};
-use solana_program_pack::Pack;
 use diem::constants::*;
 use diem::state::{CurveEntry, DiemStake, Position};
 use diem_client::ix;
 use diem_tests::*;
+use solana_program_pack::Pack;
 use solana_signer::Signer;
 
 const TOKEN: &str = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
@@ -84,7 +84,12 @@ async fn main() {
     let deployer = env.deployer.insecure_clone();
     let initialize = ix::initialize(deployer.pubkey(), &env.deployment, env.treasury, args);
     let out = env.send(&[initialize], &[&deployer]).await.unwrap();
-    rows.push(Row { instruction: "initialize", case: format!("{MAX_URI_LEN}-byte URI (worst)"), cost: breakdown(&out.logs, &diem::ID), reference: "noop" });
+    rows.push(Row {
+        instruction: "initialize",
+        case: format!("{MAX_URI_LEN}-byte URI (worst)"),
+        cost: breakdown(&out.logs, &diem::ID),
+        reference: "noop",
+    });
     let authority = env.authority.insecure_clone();
     let curve = diem_client::curve::generate_curve(&launch_file().curve_params(), VVV_DECIMALS);
     let mut chunks = ix::replace_curve(authority.pubkey(), &curve);
@@ -93,16 +98,27 @@ async fn main() {
     for chunk in chunks {
         stage_cost = breakdown(&env.send(&[chunk], &[&authority]).await.unwrap().logs, &diem::ID);
     }
-    rows.push(Row { instruction: "stage_curve", case: format!("{MAX_CURVE_CHUNK} entries (worst)"), cost: stage_cost, reference: "noop" });
+    rows.push(Row {
+        instruction: "stage_curve",
+        case: format!("{MAX_CURVE_CHUNK} entries (worst)"),
+        cost: stage_cost,
+        reference: "noop",
+    });
     let out = env.send(&[commit], &[&authority]).await.unwrap();
-    rows.push(Row { instruction: "commit_curve", case: "validates and copies 256 entries".into(), cost: breakdown(&out.logs, &diem::ID), reference: "noop" });
+    rows.push(Row {
+        instruction: "commit_curve",
+        case: "validates and copies 256 entries".into(),
+        cost: breakdown(&out.logs, &diem::ID),
+        reference: "noop",
+    });
 
     let funder = env.user(1_000_000 * ONE_VVV).await;
     let alice = canonical_user(&mut env, 1_000_000 * ONE_VVV).await;
     let bob = canonical_user(&mut env, 1_000_000 * ONE_VVV).await;
-    let measure = |rows: &mut Vec<Row>, instruction: &'static str, case: &str, out: TxOutcome, reference: &'static str| {
-        rows.push(Row { instruction, case: case.to_string(), cost: breakdown(&out.logs, &diem::ID), reference });
-    };
+    let measure =
+        |rows: &mut Vec<Row>, instruction: &'static str, case: &str, out: TxOutcome, reference: &'static str| {
+            rows.push(Row { instruction, case: case.to_string(), cost: breakdown(&out.logs, &diem::ID), reference });
+        };
     let out = env.fund(&funder, 900_000 * ONE_VVV).await.unwrap();
     measure(&mut rows, "fund_rewards", "", out, "transfer_in");
     let out = env.stake(&alice, 100_000 * ONE_VVV).await.unwrap();
@@ -175,7 +191,8 @@ async fn main() {
         let held = env.balance(owner.diem).await;
         env.burn(owner, outstanding.min(held)).await.unwrap();
     }
-    let flat: Vec<CurveEntry> = (0..CURVE_LEN as u64).map(|i| CurveEntry::new(ONE_DIEM * (i + 1), ONE_VVV as u128)).collect();
+    let flat: Vec<CurveEntry> =
+        (0..CURVE_LEN as u64).map(|i| CurveEntry::new(ONE_DIEM * (i + 1), ONE_VVV as u128)).collect();
     env.replace_curve(&flat).await.unwrap();
     let whole_table = 256 * ONE_VVV;
     let q = env.send(&[ix::quote_mint(whole_table)], &[]).await.unwrap();
@@ -190,14 +207,81 @@ async fn main() {
     let pda_vvv = env.token_account(vvv, ref_authority, spl_token_interface::ID).await;
     let ref_mint = reference_mint(&mut env, ref_authority).await;
     let user_ref = env.token_account(ref_mint, user.pubkey(), anchor_spl::token_2022::ID).await;
-    let reference = |accounts: &dyn ToAccountMetas, data: &dyn Fn() -> Vec<u8>| ix_of(accounts.to_account_metas(None), data());
+    let reference =
+        |accounts: &dyn ToAccountMetas, data: &dyn Fn() -> Vec<u8>| ix_of(accounts.to_account_metas(None), data());
     let run = |ix: Instruction, signers: Vec<solana_keypair::Keypair>| (ix, signers);
     let cases = vec![
-        ("noop", run(reference(&cu_reference::accounts::Noop { user: user.pubkey() }, &|| cu_reference::instruction::Noop {}.data()), vec![user.key.insecure_clone()])),
-        ("transfer_in", run(reference(&cu_reference::accounts::TransferIn { user: user.pubkey(), from: user.vvv, to: pda_vvv, mint: vvv, token_program: spl_token_interface::ID }, &|| cu_reference::instruction::TransferIn { amount: 10 * ONE_VVV }.data()), vec![user.key.insecure_clone()])),
-        ("transfer_out", run(reference(&cu_reference::accounts::TransferOut { authority: ref_authority, from: pda_vvv, to: user.vvv, mint: vvv, token_program: spl_token_interface::ID }, &|| cu_reference::instruction::TransferOut { amount: ONE_VVV }.data()), vec![])),
-        ("mint", run(reference(&cu_reference::accounts::MintWithPda { authority: ref_authority, mint: ref_mint, to: user_ref, token_program: anchor_spl::token_2022::ID }, &|| cu_reference::instruction::Mint { amount: 5 * ONE_DIEM }.data()), vec![])),
-        ("burn", run(reference(&cu_reference::accounts::Burn { user: user.pubkey(), mint: ref_mint, from: user_ref, token_program: anchor_spl::token_2022::ID }, &|| cu_reference::instruction::Burn { amount: ONE_DIEM }.data()), vec![user.key.insecure_clone()])),
+        (
+            "noop",
+            run(
+                reference(&cu_reference::accounts::Noop { user: user.pubkey() }, &|| {
+                    cu_reference::instruction::Noop {}.data()
+                }),
+                vec![user.key.insecure_clone()],
+            ),
+        ),
+        (
+            "transfer_in",
+            run(
+                reference(
+                    &cu_reference::accounts::TransferIn {
+                        user: user.pubkey(),
+                        from: user.vvv,
+                        to: pda_vvv,
+                        mint: vvv,
+                        token_program: spl_token_interface::ID,
+                    },
+                    &|| cu_reference::instruction::TransferIn { amount: 10 * ONE_VVV }.data(),
+                ),
+                vec![user.key.insecure_clone()],
+            ),
+        ),
+        (
+            "transfer_out",
+            run(
+                reference(
+                    &cu_reference::accounts::TransferOut {
+                        authority: ref_authority,
+                        from: pda_vvv,
+                        to: user.vvv,
+                        mint: vvv,
+                        token_program: spl_token_interface::ID,
+                    },
+                    &|| cu_reference::instruction::TransferOut { amount: ONE_VVV }.data(),
+                ),
+                vec![],
+            ),
+        ),
+        (
+            "mint",
+            run(
+                reference(
+                    &cu_reference::accounts::MintWithPda {
+                        authority: ref_authority,
+                        mint: ref_mint,
+                        to: user_ref,
+                        token_program: anchor_spl::token_2022::ID,
+                    },
+                    &|| cu_reference::instruction::Mint { amount: 5 * ONE_DIEM }.data(),
+                ),
+                vec![],
+            ),
+        ),
+        (
+            "burn",
+            run(
+                reference(
+                    &cu_reference::accounts::Burn {
+                        user: user.pubkey(),
+                        mint: ref_mint,
+                        from: user_ref,
+                        token_program: anchor_spl::token_2022::ID,
+                    },
+                    &|| cu_reference::instruction::Burn { amount: ONE_DIEM }.data(),
+                ),
+                vec![user.key.insecure_clone()],
+            ),
+        ),
     ];
     for (name, (ix, signers)) in cases {
         let signers: Vec<&solana_keypair::Keypair> = signers.iter().collect();
@@ -206,7 +290,11 @@ async fn main() {
     }
 
     let rent = anchor_lang::prelude::Rent::default();
-    let so = |name: &str| std::fs::metadata(std::path::Path::new(&std::env::var("SBF_OUT_DIR").unwrap()).join(name)).map(|m| m.len()).unwrap_or(0);
+    let so = |name: &str| {
+        std::fs::metadata(std::path::Path::new(&std::env::var("SBF_OUT_DIR").unwrap()).join(name))
+            .map(|m| m.len())
+            .unwrap_or(0)
+    };
     let mut md = String::new();
     writeln!(md, "# Compute units\n").unwrap();
     writeln!(md, "Generated by `bash scripts/bench-cu.sh` (the `bench_cu` binary of `tests/`) from `target/deploy/diem.so`, built by").unwrap();
@@ -215,15 +303,31 @@ async fn main() {
     writeln!(md, "compare them as ratios, not with a platform-tools build.\n").unwrap();
     writeln!(md, "*own* = total − the token-program CPIs (it includes the event self-CPI, shown separately, and the CPI invocation overhead).").unwrap();
     writeln!(md, "*ref own* is the own share of the matching instruction of `tests/programs/cu-reference`: a minimal Anchor instruction built by").unwrap();
-    writeln!(md, "the same toolchain making the same token CPI and nothing else (`noop` where there is no token CPI).\n").unwrap();
-    writeln!(md, "| instruction | case | total | token CPI | own | of which event CPI | reference | ref own | own / ref own |").unwrap();
+    writeln!(
+        md,
+        "the same toolchain making the same token CPI and nothing else (`noop` where there is no token CPI).\n"
+    )
+    .unwrap();
+    writeln!(
+        md,
+        "| instruction | case | total | token CPI | own | of which event CPI | reference | ref own | own / ref own |"
+    )
+    .unwrap();
     writeln!(md, "|---|---|---:|---:|---:|---:|---|---:|---:|").unwrap();
     for r in &rows {
         let rf = refs[r.reference];
         writeln!(
             md,
             "| `{}` | {} | {} | {} | {} | {} | `{}` | {} | {:.2} |",
-            r.instruction, r.case, r.cost.total, r.cost.token_cpi, r.cost.own(), r.cost.event_cpi, r.reference, rf.own(), r.cost.own() as f64 / rf.own() as f64
+            r.instruction,
+            r.case,
+            r.cost.total,
+            r.cost.token_cpi,
+            r.cost.own(),
+            r.cost.event_cpi,
+            r.reference,
+            rf.own(),
+            r.cost.own() as f64 / rf.own() as f64
         )
         .unwrap();
     }
@@ -236,8 +340,17 @@ async fn main() {
     writeln!(md, "\n## Size and rent\n").unwrap();
     writeln!(md, "| item | bytes | rent-exempt lamports |").unwrap();
     writeln!(md, "|---|---:|---:|").unwrap();
-    writeln!(md, "| `diem.so` | {} | {} (program data, upgradeable loader adds 45 bytes of header) |", so("diem.so"), rent.minimum_balance(so("diem.so") as usize + 45)).unwrap();
-    for (name, len) in [("`Position` (per sVVV staker)", 8 + Position::INIT_SPACE), ("`DiemStake` (per DIEM staker)", 8 + DiemStake::INIT_SPACE)] {
+    writeln!(
+        md,
+        "| `diem.so` | {} | {} (program data, upgradeable loader adds 45 bytes of header) |",
+        so("diem.so"),
+        rent.minimum_balance(so("diem.so") as usize + 45)
+    )
+    .unwrap();
+    for (name, len) in [
+        ("`Position` (per sVVV staker)", 8 + Position::INIT_SPACE),
+        ("`DiemStake` (per DIEM staker)", 8 + DiemStake::INIT_SPACE),
+    ] {
         writeln!(md, "| {name} | {len} | {} |", rent.minimum_balance(len)).unwrap();
     }
     let budgets = compute_budgets();
@@ -286,8 +399,21 @@ async fn reference_mint(env: &mut Env, authority: Pubkey) -> Pubkey {
     let len = spl_token_2022_interface::state::Mint::LEN;
     let rent = env.ctx.banks_client.get_rent().await.unwrap();
     let payer = env.ctx.payer.pubkey();
-    let create = solana_system_interface::instruction::create_account(&payer, &mint.pubkey(), rent.minimum_balance(len), len as u64, &anchor_spl::token_2022::ID);
-    let init = spl_token_2022_interface::instruction::initialize_mint2(&anchor_spl::token_2022::ID, &mint.pubkey(), &authority, None, DIEM_DECIMALS).unwrap();
+    let create = solana_system_interface::instruction::create_account(
+        &payer,
+        &mint.pubkey(),
+        rent.minimum_balance(len),
+        len as u64,
+        &anchor_spl::token_2022::ID,
+    );
+    let init = spl_token_2022_interface::instruction::initialize_mint2(
+        &anchor_spl::token_2022::ID,
+        &mint.pubkey(),
+        &authority,
+        None,
+        DIEM_DECIMALS,
+    )
+    .unwrap();
     env.send(&[create, init], &[&mint]).await.unwrap();
     mint.pubkey()
 }

@@ -29,7 +29,12 @@ impl BurnDiem<'_> {
     pub fn validate(&self, amount: u64) -> Result<()> {
         require!(amount > 0, DiemError::ZeroAmount);
         require!(amount <= self.position.balances.outstanding_diem, DiemError::BurnExceedsOutstanding);
-        token_ops::check_token_account(&self.source, &anchor_spl::token_2022::ID, &self.config.diem_mint, Some(self.owner.key))
+        token_ops::check_token_account(
+            &self.source,
+            &anchor_spl::token_2022::ID,
+            &self.config.diem_mint,
+            Some(self.owner.key),
+        )
     }
 }
 

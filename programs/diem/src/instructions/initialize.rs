@@ -152,15 +152,18 @@ pub fn initialize_handler(mut ctx: Context<Initialize>, args: InitializeArgs) ->
     )?;
 
     let config = &ctx.accounts.config;
-    crate::events::emit(&ctx.accounts.event_authority, &Initialized {
-        authority: config.authority,
-        vvv_mint: config.vvv_mint,
-        vvv_token_program: config.vvv_token_program,
-        diem_mint: config.diem_mint,
-        treasury: config.treasury,
-        params: config.params,
-        paused: config.paused,
-        timestamp: now,
-    })?;
+    crate::events::emit(
+        &ctx.accounts.event_authority,
+        &Initialized {
+            authority: config.authority,
+            vvv_mint: config.vvv_mint,
+            vvv_token_program: config.vvv_token_program,
+            diem_mint: config.diem_mint,
+            treasury: config.treasury,
+            params: config.params,
+            paused: config.paused,
+            timestamp: now,
+        },
+    )?;
     Ok(())
 }

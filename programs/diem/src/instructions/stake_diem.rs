@@ -36,7 +36,12 @@ impl StakeDiem<'_> {
     pub fn validate(&self, amount: u64) -> Result<()> {
         require!(amount > 0, DiemError::ZeroAmount);
         self.config.require_not_paused(pause::STAKE_DIEM)?;
-        token_ops::check_token_account(&self.source, &anchor_spl::token_2022::ID, &self.config.diem_mint, Some(self.owner.key))
+        token_ops::check_token_account(
+            &self.source,
+            &anchor_spl::token_2022::ID,
+            &self.config.diem_mint,
+            Some(self.owner.key),
+        )
     }
 }
 

@@ -65,7 +65,11 @@ impl Curve {
     pub const SPACE: usize = 8 + std::mem::size_of::<Curve>();
 
     /// The quote of a lock of `svvv_amount` at outstanding supply `supply`.
-    pub fn quote(&self, supply: u64, svvv_amount: u64) -> std::result::Result<crate::math::curve::MintQuote, DiemError> {
+    pub fn quote(
+        &self,
+        supply: u64,
+        svvv_amount: u64,
+    ) -> std::result::Result<crate::math::curve::MintQuote, DiemError> {
         crate::math::curve::quote_mint_with_costs(&self.entries, &self.full_costs, supply, svvv_amount)
     }
 }

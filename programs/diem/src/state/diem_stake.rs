@@ -26,8 +26,6 @@ pub struct DiemStake {
     pub reserved: [u8; 32],
 }
 
-
-
 impl DiemStake {
     pub fn open(&mut self, owner: Pubkey, bump: u8) {
         self.owner = owner;

@@ -40,7 +40,8 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn new_position(pool: &Pool) -> Position {
-    let mut p = Position { owner: Pubkey::default(), bump: 0, balances: PositionBalances::default(), reserved: [0; 64] };
+    let mut p =
+        Position { owner: Pubkey::default(), bump: 0, balances: PositionBalances::default(), reserved: [0; 64] };
     p.open(Pubkey::new_unique(), 255, pool);
     p
 }

@@ -1,8 +1,8 @@
 use anchor_lang::prelude::*;
 
 use crate::errors::DiemError;
+use crate::math::rewards::{AccrualInput, accrue};
 use crate::math::{add, sub};
-use crate::math::rewards::{accrue, AccrualInput};
 use crate::state::Params;
 
 /// Global totals and reward accounting. Every event carries a copy, so an indexer can check
@@ -37,8 +37,6 @@ pub struct Pool {
     pub last_accrual_ts: i64,
 }
 
-
-
 impl Pool {
     /// Moves emissions from the reserve to holders and treasury for the time since the last
     /// accrual (SPEC §4). Time with nothing staked is skipped, not emitted.
@@ -65,10 +63,8 @@ impl Pool {
             .acc_unlocked
             .checked_add(accrual.acc_unlocked_increment)
             .ok_or_else(|| error!(DiemError::MathOverflow))?;
-        let acc_locked = self
-            .acc_locked
-            .checked_add(accrual.acc_locked_increment)
-            .ok_or_else(|| error!(DiemError::MathOverflow))?;
+        let acc_locked =
+            self.acc_locked.checked_add(accrual.acc_locked_increment).ok_or_else(|| error!(DiemError::MathOverflow))?;
         self.reward_reserve = reward_reserve;
         self.treasury_accrued = treasury_accrued;
         self.unclaimed_rewards = unclaimed_rewards;

@@ -1,9 +1,9 @@
 use anchor_lang::prelude::*;
 
 use crate::errors::DiemError;
-use crate::math::{add, sub};
-use crate::math::burn::{unlock_for_burn, BurnOutcome};
+use crate::math::burn::{BurnOutcome, unlock_for_burn};
 use crate::math::rewards::earned;
+use crate::math::{add, sub};
 use crate::state::Pool;
 
 /// A position's balances. Events carry a copy of it after every change.
@@ -38,8 +38,6 @@ pub struct Position {
     /// Room for later fields without a migration.
     pub reserved: [u8; 64],
 }
-
-
 
 impl Position {
     /// Sets up a fresh position; it starts earning from the current accumulators.

@@ -68,7 +68,11 @@ pub mod cu_reference {
         token_interface::mint_to(
             CpiContext::new_with_signer(
                 a.token_program.key(),
-                MintTo { mint: a.mint.to_account_info(), to: a.to.to_account_info(), authority: a.authority.to_account_info() },
+                MintTo {
+                    mint: a.mint.to_account_info(),
+                    to: a.to.to_account_info(),
+                    authority: a.authority.to_account_info(),
+                },
                 &[seeds],
             ),
             amount,
@@ -81,7 +85,11 @@ pub mod cu_reference {
         token_interface::burn_checked(
             CpiContext::new(
                 a.token_program.key(),
-                BurnChecked { mint: a.mint.to_account_info(), from: a.from.to_account_info(), authority: a.user.to_account_info() },
+                BurnChecked {
+                    mint: a.mint.to_account_info(),
+                    from: a.from.to_account_info(),
+                    authority: a.user.to_account_info(),
+                },
             ),
             amount,
             a.mint.decimals,
