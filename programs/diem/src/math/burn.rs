@@ -34,5 +34,4 @@ pub fn unlock_for_burn(amount: u64, locked: u64, outstanding: u64) -> Result<Bur
 }
 
 #[cfg(test)]
-#[path = "burn_tests.rs"]
 mod tests;

@@ -150,5 +150,4 @@ fn lower_bound(entries: &[CurveEntry], index: usize) -> u64 {
 }
 
 #[cfg(test)]
-#[path = "curve_tests.rs"]
 pub(crate) mod tests;

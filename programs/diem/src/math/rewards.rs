@@ -89,5 +89,4 @@ pub fn earned(units: u64, acc: u128, snapshot: u128) -> Option<u64> {
 }
 
 #[cfg(test)]
-#[path = "rewards_tests.rs"]
 mod tests;

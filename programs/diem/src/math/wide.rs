@@ -118,5 +118,4 @@ pub fn mul_div_floor_u64_u128(a: u64, b: u128, d: u64) -> Option<u64> {
 }
 
 #[cfg(test)]
-#[path = "wide_tests.rs"]
 mod tests;
