@@ -71,13 +71,6 @@ impl ChainError {
         ChainError::Transaction(text)
     }
 
-    /// The program error's name, if this is one.
-    pub fn program_error(&self) -> Option<&str> {
-        match self {
-            ChainError::Program { name, .. } => Some(name),
-            _ => None,
-        }
-    }
 }
 
 /// The custom error code in `Custom(6002)` or `custom program error: 0x1772`.

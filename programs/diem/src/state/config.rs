@@ -70,11 +70,6 @@ impl Config {
         [CONFIG_SEED, std::slice::from_ref(&self.bump)]
     }
 
-    pub fn require_authority(&self, signer: &Pubkey) -> Result<()> {
-        require_keys_eq!(*signer, self.authority, DiemError::Unauthorized);
-        Ok(())
-    }
-
     pub fn require_not_paused(&self, flag: u16) -> Result<()> {
         require!(self.paused & flag == 0, DiemError::OperationPaused);
         Ok(())
