@@ -70,7 +70,6 @@ impl ChainError {
         }
         ChainError::Transaction(text)
     }
-
 }
 
 /// The custom error code in `Custom(6002)` or `custom program error: 0x1772`.

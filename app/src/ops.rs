@@ -421,7 +421,53 @@ impl<'a, C: Chain> Client<'a, C> {
                 Some(l)
             }
             Err(e) => {
-                let detail = if l.pool == pool { "equal".to_string() } else { format!("ledger {:?} vs chain {:?}", l.pool, pool) };
+                check("event replay", false, e.to_string());
+                None
+            }
+        };
+        let pool = config.pool;
+        let vvv_vault = self.chain.account(&pda::vvv_vault()).await?.map(|a| token_amount(&a.data)).unwrap_or_default();
+        let diem_vault =
+            self.chain.account(&pda::diem_vault()).await?.map(|a| token_amount(&a.data)).unwrap_or_default();
+        let diem_supply =
+            self.chain.account(&pda::diem_mint()).await?.map(|a| mint_supply(&a.data)).unwrap_or_default();
+        let mut owners: Vec<Pubkey> = ledger
+            .as_ref()
+            .map(|l| l.positions.keys().chain(l.diem_stakes.keys()).copied().collect())
+            .unwrap_or_default();
+        owners.sort();
+        owners.dedup();
+        let (mut active, mut locked, mut cooldown, mut outstanding, mut owed, mut staked, mut staked_cooldown) =
+            (0u128, 0u128, 0u128, 0u128, 0u128, 0u128, 0u128);
+        let (mut positions, mut stakes, mut mismatches, mut broken) = (0, 0, Vec::new(), Vec::new());
+        for owner in &owners {
+            if let Some(p) = self.position(owner).await? {
+                positions += 1;
+                let b = p.balances;
+                if b.locked > b.active || (b.outstanding_diem == 0 && b.locked > 0) {
+                    broken.push(owner.to_string());
+                }
+                active += b.active as u128;
+                locked += b.locked as u128;
+                cooldown += b.cooldown_amount as u128;
+                outstanding += b.outstanding_diem as u128;
+                owed += p.pending_rewards_at(&pool).unwrap_or(u64::MAX) as u128;
+                if ledger.as_ref().and_then(|l| l.positions.get(owner)).map(|r| r.balances) != Some(b) {
+                    mismatches.push(format!("position {owner}"));
+                }
+            }
+            if let Some(s) = self.diem_stake(owner).await? {
+                stakes += 1;
+                staked += s.balances.staked as u128;
+                staked_cooldown += s.balances.cooldown_amount as u128;
+                if ledger.as_ref().and_then(|l| l.diem_stakes.get(owner)).map(|r| r.balances) != Some(s.balances) {
+                    mismatches.push(format!("DIEM stake {owner}"));
+                }
+            }
+        }
+        if let Some(l) = &ledger {
+            let detail =
+                if l.pool == pool { "equal".to_string() } else { format!("ledger {:?} vs chain {:?}", l.pool, pool) };
             check("replayed totals match the config", l.pool == pool, detail);
         }
         check(
