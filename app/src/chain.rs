@@ -155,3 +155,41 @@ impl Chain for crate::bank::Bank {
         Ok(self.event_log.clone())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn program_errors_come_from_anchors_log_line() {
+        let logs = vec![
+            "Program log: AnchorError thrown in programs/diem/src/instructions/mint_diem.rs:49. Error Code: SlippageExceeded. Error Number: 6008. Error Message: The lock buys less DIEM than min_diem_out.".to_string(),
+        ];
+        match ChainError::from_failure("InstructionError(0, Custom(6008))", &logs) {
+            ChainError::Program { code, name, message } => {
+                assert_eq!(
+                    (code, name.as_str(), message.as_str()),
+                    (6008, "SlippageExceeded", "The lock buys less DIEM than min_diem_out")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn without_the_log_line_the_idl_names_the_code() {
+        for failure in ["InstructionError(2, Custom(6002))", "custom program error: 0x1772"] {
+            match ChainError::from_failure(failure, &[]) {
+                ChainError::Program { code, name, .. } => {
+                    assert_eq!((code, name.as_str()), (6002, "InsufficientUnlocked"))
+                }
+                other => panic!("{failure}: {other:?}"),
+            }
+        }
+        assert!(matches!(ChainError::from_failure("InsufficientFundsForFee", &[]), ChainError::Transaction(_)));
+        assert!(
+            matches!(ChainError::from_failure("Custom(1)", &[]), ChainError::Transaction(_)),
+            "token-program codes are not diem's"
+        );
+    }
+}
