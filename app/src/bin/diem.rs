@@ -43,10 +43,11 @@ async fn run(cli: &Cli) -> Result<(), CliError> {
 }
 
 fn print(cli: &Cli, out: diem_client::cli::Output) -> Result<(), CliError> {
-    if cli.json {
-        println!("{}", serde_json::to_string_pretty(&out.json).unwrap_or_default());
-    } else {
-        println!("{}", out.human);
+    use std::io::Write;
+    let text = if cli.json { serde_json::to_string_pretty(&out.json).unwrap_or_default() } else { out.human };
+    // A reader that stops early (`diem curve show | head`) is not an error.
+    match writeln!(std::io::stdout(), "{text}") {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Usage(format!("cannot write output: {e}"))),
+        _ => Ok(()),
     }
-    Ok(())
 }
