@@ -35,11 +35,32 @@ for _ in $(seq 1 120); do
   kill -0 "$VALIDATOR" 2>/dev/null || { cat "$WORK/validator.log"; echo "validator exited"; exit 1; }
   sleep 1
 done
-echo "validator up at $URL (program $PROGRAM_ID, upgrade authority $DEPLOYER)"
+rpc() { curl -s -X POST -H 'Content-Type: application/json' -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$1\",\"params\":$2}" "$URL"; }
+# Healthy is not yet usable: wait until a few slots are finalized and the genesis-funded
+# deployer's balance is visible at the commitment the CLI uses.
+for _ in $(seq 1 60); do
+  slot=$(rpc getSlot '[{"commitment":"finalized"}]' | python3 -c 'import json,sys; print(json.load(sys.stdin).get("result", 0))' 2>/dev/null || echo 0)
+  balance=$(rpc getBalance "[\"$DEPLOYER\",{\"commitment\":\"confirmed\"}]" | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["value"])' 2>/dev/null || echo 0)
+  if [ "${slot:-0}" -ge 3 ] && [ "${balance:-0}" -gt 0 ]; then break; fi
+  sleep 1
+done
+echo "validator up at $URL (slot $slot; program $PROGRAM_ID, upgrade authority $DEPLOYER)"
 
 
-d() { echo "+ diem (deployer) $*" >&2; "$DIEM" --url "$URL" --keypair "$WORK/deployer.json" "$@"; }
-a() { echo "+ diem (alice) $*" >&2; "$DIEM" --url "$URL" --keypair "$WORK/alice.json" "$@"; }
+# Runs the CLI as KEYPAIR; on failure shows what it printed (JSON errors go to stdout).
+run() {
+  local who=$1; shift
+  echo "+ diem ($who) $*" >&2
+  local out
+  if ! out=$("$DIEM" --url "$URL" --keypair "$WORK/$who.json" "$@"); then
+    echo "$out" >&2
+    echo "FAILED: diem $*" >&2
+    return 1
+  fi
+  echo "$out"
+}
+d() { run deployer "$@"; }
+a() { run alice "$@"; }
 field() { python3 -c "import json,sys; v=json.load(sys.stdin); print(v$1)"; }
 
 SETUP=$(d --json dev setup-vvv --amount 1000000)
