@@ -1,6 +1,8 @@
-//! Events, emitted with `emit_cpi!` (a self-CPI carrying the event as instruction data).
+//! Events, emitted by self-CPI in Anchor's `emit_cpi!` format (the event as the data of an
+//! inner instruction of this program), through [`emit`] below, which builds the same instruction
+//! more cheaply.
 //!
-//! Why `emit_cpi!` and not `emit!`: `emit!` writes to the program log, which the runtime
+//! Why a self-CPI and not `emit!`: `emit!` writes to the program log, which the runtime
 //! truncates (10 KB per transaction) and which RPC nodes may drop; an indexer that misses one
 //! event can no longer reproduce the ledger. Inner-instruction data is part of the transaction
 //! record and is never truncated. The cost is one self-CPI per instruction.
