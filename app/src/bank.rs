@@ -8,7 +8,7 @@
 use anchor_lang::prelude::{AccountInfo, Clock, Pubkey};
 use anchor_lang::solana_program::entrypoint::ProgramResult;
 use anchor_lang::solana_program::instruction::Instruction;
-use anchor_lang::{AccountDeserialize, AnchorDeserialize, Discriminator};
+use anchor_lang::{AnchorDeserialize, Discriminator};
 use diem::constants::DIEM_DECIMALS;
 use diem::instructions::InitializeArgs;
 use diem::state::{Config, CurveEntry, DiemStake, Position};
@@ -303,24 +303,24 @@ impl Bank {
 
     pub async fn config(&mut self) -> Config {
         let acc = self.account(pda::config()).await.expect("config exists");
-        Config::try_deserialize(&mut acc.data.as_slice()).expect("config decodes")
+        crate::accounts::config(&acc.data).expect("config decodes")
     }
 
     pub async fn position(&mut self, owner: &Pubkey) -> Option<Position> {
         let acc = self.account(pda::position(owner)).await?;
-        Some(Position::try_deserialize(&mut acc.data.as_slice()).expect("position decodes"))
+        Some(crate::accounts::position(&acc.data).expect("position decodes"))
     }
 
     /// Balance of a token account (SPL Token or Token-2022: the base layout is shared).
     pub async fn balance(&mut self, token_account: Pubkey) -> u64 {
         let acc = self.account(token_account).await.expect("token account exists");
-        u64::from_le_bytes(acc.data[64..72].try_into().unwrap())
+        crate::accounts::token_amount(&acc.data).expect("a token account")
     }
 
     /// Supply of a mint (SPL Token or Token-2022).
     pub async fn supply(&mut self, mint: Pubkey) -> u64 {
         let acc = self.account(mint).await.expect("mint exists");
-        u64::from_le_bytes(acc.data[36..44].try_into().unwrap())
+        crate::accounts::mint_supply(&acc.data).expect("a mint")
     }
 
     /// Creates a token account for `mint` owned by `owner` under `token_program`.
@@ -405,7 +405,7 @@ impl Bank {
 
     pub async fn diem_stake(&mut self, owner: &Pubkey) -> Option<DiemStake> {
         let acc = self.account(pda::diem_stake(owner)).await?;
-        Some(DiemStake::try_deserialize(&mut acc.data.as_slice()).expect("diem stake decodes"))
+        Some(crate::accounts::diem_stake(&acc.data).expect("DIEM stake decodes"))
     }
 
     /// Moves DIEM between two wallets' DIEM accounts (a market sale, a gift).

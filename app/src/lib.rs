@@ -1,5 +1,6 @@
 //! Client for the `diem` program. Everything here is built from the program crate's own seeds,
 //! account types and maths (`diem` with `no-entrypoint`); nothing is copied.
+pub mod accounts;
 pub mod amount;
 #[cfg(feature = "bank")]
 pub mod bank;

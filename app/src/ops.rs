@@ -1,11 +1,10 @@
 //! Operations over any [`Chain`]: what every `diem` command does, shared by the command line,
 //! the demo and the tests. Each signs with the wallet it is given; reports carry base units and
 //! the decimals to show them with.
-use anchor_lang::AccountDeserialize;
 use anchor_lang::prelude::Pubkey;
 use anchor_spl::associated_token::get_associated_token_address_with_program_id;
 use diem::constants::*;
-use diem::state::{Config, Curve, CurveEntry, DiemStake, Params, Position};
+use diem::state::{Config, CurveEntry, DiemStake, Params, Position};
 use serde::Serialize;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -92,17 +91,18 @@ pub enum OpsError {
 
 pub type OpsResult<T> = Result<T, OpsError>;
 
-fn decode<T: AccountDeserialize>(data: &[u8], what: &str) -> OpsResult<T> {
-    T::try_deserialize(&mut &data[..]).map_err(|e| OpsError::Invalid(format!("{what} does not decode: {e}")))
+impl From<crate::accounts::DecodeError> for OpsError {
+    fn from(e: crate::accounts::DecodeError) -> Self {
+        OpsError::Invalid(e.to_string())
+    }
 }
 
-/// Token balance of a token account (SPL Token and Token-2022 share the base layout).
 fn token_amount(data: &[u8]) -> u64 {
-    data.get(64..72).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes).unwrap_or_default()
+    crate::accounts::token_amount(data).unwrap_or_default()
 }
 
 fn mint_supply(data: &[u8]) -> u64 {
-    data.get(36..44).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes).unwrap_or_default()
+    crate::accounts::mint_supply(data).unwrap_or_default()
 }
 
 /// `YYYY-MM-DD` to days since 1970-01-01 (proleptic Gregorian).
@@ -160,7 +160,7 @@ impl<'a, C: Chain> Client<'a, C> {
 
     pub async fn config(&mut self) -> OpsResult<Config> {
         let account = self.chain.account(&pda::config()).await?.ok_or(OpsError::NotInitialized)?;
-        decode(&account.data, "config")
+        Ok(crate::accounts::config(&account.data)?)
     }
 
     pub async fn deployment(&mut self) -> OpsResult<Deployment> {
@@ -345,14 +345,14 @@ impl<'a, C: Chain> Client<'a, C> {
 
     pub async fn position(&mut self, owner: &Pubkey) -> OpsResult<Option<Position>> {
         match self.chain.account(&pda::position(owner)).await? {
-            Some(a) => Ok(Some(decode(&a.data, "position")?)),
+            Some(a) => Ok(Some(crate::accounts::position(&a.data)?)),
             None => Ok(None),
         }
     }
 
     pub async fn diem_stake(&mut self, owner: &Pubkey) -> OpsResult<Option<DiemStake>> {
         match self.chain.account(&pda::diem_stake(owner)).await? {
-            Some(a) => Ok(Some(decode(&a.data, "DIEM stake")?)),
+            Some(a) => Ok(Some(crate::accounts::diem_stake(&a.data)?)),
             None => Ok(None),
         }
     }
@@ -398,13 +398,7 @@ impl<'a, C: Chain> Client<'a, C> {
     /// The live curve's 256 entries.
     pub async fn curve(&mut self) -> OpsResult<Vec<CurveEntry>> {
         let account = self.chain.account(&pda::curve()).await?.ok_or(OpsError::NotInitialized)?;
-        let body = account
-            .data
-            .get(8..8 + std::mem::size_of::<Curve>())
-            .ok_or_else(|| OpsError::Invalid("curve account too short".into()))?;
-        let curve: &Curve = anchor_lang::__private::bytemuck::try_from_bytes(body)
-            .map_err(|e| OpsError::Invalid(format!("curve: {e}")))?;
-        Ok(curve.entries.to_vec())
+        Ok(crate::accounts::curve_entries(&account.data)?)
     }
 
     /// Replays every event and reconciles positions, stakes, totals, vaults and the mint

@@ -47,7 +47,9 @@ fn print(cli: &Cli, out: diem_client::cli::Output) -> Result<(), CliError> {
     let text = if cli.json { serde_json::to_string_pretty(&out.json).unwrap_or_default() } else { out.human };
     // A reader that stops early (`diem curve show | head`) is not an error.
     match writeln!(std::io::stdout(), "{text}") {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Usage(format!("cannot write output: {e}"))),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(CliError::Usage(format!("cannot write output: {e}")))
+        }
         _ => Ok(()),
     }
 }
