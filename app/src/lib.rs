@@ -14,6 +14,7 @@ pub mod demo;
 #[cfg(feature = "cli")]
 pub mod dev;
 pub mod events;
+pub mod invariants;
 pub mod ix;
 pub mod launch;
 pub mod ledger;

@@ -11,6 +11,7 @@ use solana_signer::Signer;
 
 use crate::chain::{Chain, ChainError, Sent};
 use crate::events::DiemEvent;
+use crate::invariants::Snapshot;
 use crate::ix::{self, Deployment};
 use crate::launch::LaunchFile;
 use crate::ledger::Ledger;
@@ -44,13 +45,7 @@ pub struct PositionReport {
     pub diem_cooldown_ready: bool,
 }
 
-/// One check of SPEC §10 (or of the event replay).
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Check {
-    pub name: String,
-    pub ok: bool,
-    pub detail: String,
-}
+pub use crate::invariants::Check;
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct AuditReport {
@@ -431,32 +426,19 @@ impl<'a, C: Chain> Client<'a, C> {
             .unwrap_or_default();
         owners.sort();
         owners.dedup();
-        let (mut active, mut locked, mut cooldown, mut outstanding, mut owed, mut staked, mut staked_cooldown) =
-            (0u128, 0u128, 0u128, 0u128, 0u128, 0u128, 0u128);
-        let (mut positions, mut stakes, mut mismatches, mut broken) = (0, 0, Vec::new(), Vec::new());
+        let (mut positions, mut stakes, mut mismatches) = (Vec::new(), Vec::new(), Vec::new());
         for owner in &owners {
             if let Some(p) = self.position(owner).await? {
-                positions += 1;
-                let b = p.balances;
-                if b.locked > b.active || (b.outstanding_diem == 0 && b.locked > 0) {
-                    broken.push(owner.to_string());
-                }
-                active += b.active as u128;
-                locked += b.locked as u128;
-                cooldown += b.cooldown_amount as u128;
-                outstanding += b.outstanding_diem as u128;
-                owed += p.pending_rewards_at(&pool).unwrap_or(u64::MAX) as u128;
-                if ledger.as_ref().and_then(|l| l.positions.get(owner)).map(|r| r.balances) != Some(b) {
+                if ledger.as_ref().and_then(|l| l.positions.get(owner)).map(|r| r.balances) != Some(p.balances) {
                     mismatches.push(format!("position {owner}"));
                 }
+                positions.push((*owner, p));
             }
-            if let Some(s) = self.diem_stake(owner).await? {
-                stakes += 1;
-                staked += s.balances.staked as u128;
-                staked_cooldown += s.balances.cooldown_amount as u128;
-                if ledger.as_ref().and_then(|l| l.diem_stakes.get(owner)).map(|r| r.balances) != Some(s.balances) {
+            if let Some(d) = self.diem_stake(owner).await? {
+                if ledger.as_ref().and_then(|l| l.diem_stakes.get(owner)).map(|r| r.balances) != Some(d.balances) {
                     mismatches.push(format!("DIEM stake {owner}"));
                 }
+                stakes.push((*owner, d));
             }
         }
         if let Some(l) = &ledger {
@@ -464,58 +446,19 @@ impl<'a, C: Chain> Client<'a, C> {
                 if l.pool == pool { "equal".to_string() } else { format!("ledger {:?} vs chain {:?}", l.pool, pool) };
             check("replayed totals match the config", l.pool == pool, detail);
         }
-        check(
-            "every account matches the replay",
-            mismatches.is_empty(),
-            if mismatches.is_empty() { format!("{} accounts", positions + stakes) } else { mismatches.join(", ") },
-        );
-        let liabilities = pool.total_active as u128
-            + pool.total_cooldown as u128
-            + pool.reward_reserve as u128
-            + owed
-            + pool.treasury_accrued as u128;
-        check(
-            "§10.1 VVV vault covers stake, cooldowns, reserve, rewards owed and treasury",
-            vvv_vault as u128 >= liabilities,
-            format!("vault {vvv_vault} >= {liabilities}"),
-        );
-        check(
-            "§10.2 DIEM supply == outstanding == Σ positions",
-            diem_supply == pool.outstanding_diem && outstanding == pool.outstanding_diem as u128,
-            format!("supply {diem_supply}, outstanding {}, Σ {outstanding}", pool.outstanding_diem),
-        );
-        check(
-            "§10.3 locked <= active, and no locked sVVV without DIEM",
-            broken.is_empty(),
-            if broken.is_empty() { "all positions".into() } else { broken.join(", ") },
-        );
-        let sums_ok = active == pool.total_active as u128
-            && locked == pool.total_locked as u128
-            && cooldown == pool.total_cooldown as u128
-            && staked == pool.total_diem_staked as u128
-            && staked_cooldown == pool.total_diem_cooldown as u128;
-        check(
-            "§10.4 Σ positions == totals (active, locked, cooldown, DIEM staked)",
-            sums_ok,
-            format!(
-                "active {active}/{}, locked {locked}/{}, cooldown {cooldown}/{}, DIEM staked {staked}/{}",
-                pool.total_active, pool.total_locked, pool.total_cooldown, pool.total_diem_staked
-            ),
-        );
-        check(
-            "§10.5 DIEM vault covers staked DIEM and its cooldown",
-            diem_vault as u128 >= pool.total_diem_staked as u128 + pool.total_diem_cooldown as u128,
-            format!("vault {diem_vault}"),
-        );
-        check(
-            "unclaimed rewards cover every position's pending rewards",
-            owed <= pool.unclaimed_rewards as u128,
-            format!("owed {owed} <= unclaimed {}", pool.unclaimed_rewards),
-        );
+        let detail = if mismatches.is_empty() {
+            format!("{} accounts", positions.len() + stakes.len())
+        } else {
+            mismatches.join(", ")
+        };
+        check("every account matches the replay", mismatches.is_empty(), detail);
+        let snapshot =
+            Snapshot { pool, positions: &positions, diem_stakes: &stakes, vvv_vault, diem_vault, diem_supply };
+        checks.extend(crate::invariants::check(&snapshot));
         Ok(AuditReport {
             events_replayed: ledger.map(|l| l.events_applied).unwrap_or_default(),
-            positions,
-            diem_stakes: stakes,
+            positions: positions.len(),
+            diem_stakes: stakes.len(),
             vvv_vault,
             diem_vault,
             diem_supply,

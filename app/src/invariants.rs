@@ -1,0 +1,148 @@
+//! SPEC §10, checked over a snapshot of the program's accounts. One implementation serves the
+//! `audit` command and the integration tests' after-every-step check.
+use anchor_lang::prelude::Pubkey;
+use diem::state::{DiemStake, Pool, Position};
+use serde::Serialize;
+
+/// One check and what it found.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Check {
+    pub name: String,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// The accounts §10 is about, as read from chain (positions and stakes by the owner whose PDA
+/// they were read from).
+pub struct Snapshot<'a> {
+    pub pool: Pool,
+    pub positions: &'a [(Pubkey, Position)],
+    pub diem_stakes: &'a [(Pubkey, DiemStake)],
+    pub vvv_vault: u64,
+    pub diem_vault: u64,
+    pub diem_supply: u64,
+}
+
+/// Every invariant of SPEC §10 that the accounts can show (§10.6 is a property of sequences,
+/// checked by the tests' books).
+pub fn check(s: &Snapshot) -> Vec<Check> {
+    let pool = s.pool;
+    let mut checks = Vec::new();
+    let mut check = |name: &str, ok: bool, detail: String| checks.push(Check { name: name.to_string(), ok, detail });
+
+    let wrong_owner: Vec<String> = s
+        .positions
+        .iter()
+        .filter(|(owner, p)| p.owner != *owner)
+        .map(|(owner, _)| format!("position {owner}"))
+        .chain(
+            s.diem_stakes.iter().filter(|(owner, d)| d.owner != *owner).map(|(owner, _)| format!("DIEM stake {owner}")),
+        )
+        .collect();
+    check("accounts hold the owner of their address", wrong_owner.is_empty(), wrong_owner.join(", "));
+
+    let (mut active, mut locked, mut cooldown, mut outstanding, mut owed) = (0u128, 0u128, 0u128, 0u128, 0u128);
+    let (mut broken, mut unowed) = (Vec::new(), Vec::new());
+    for (owner, p) in s.positions {
+        let b = p.balances;
+        if b.locked > b.active || (b.outstanding_diem == 0 && b.locked > 0) {
+            broken.push(format!(
+                "{owner}: locked {} of active {}, outstanding {}",
+                b.locked, b.active, b.outstanding_diem
+            ));
+        }
+        active += b.active as u128;
+        locked += b.locked as u128;
+        cooldown += b.cooldown_amount as u128;
+        outstanding += b.outstanding_diem as u128;
+        match p.pending_rewards_at(&pool) {
+            Some(pending) => owed += pending as u128,
+            None => unowed.push(owner.to_string()),
+        }
+    }
+    let staked: u128 = s.diem_stakes.iter().map(|(_, d)| d.balances.staked as u128).sum();
+    let staked_cooldown: u128 = s.diem_stakes.iter().map(|(_, d)| d.balances.cooldown_amount as u128).sum();
+
+    check("rewards owed compute for every position", unowed.is_empty(), unowed.join(", "));
+    let liabilities = pool.total_active as u128
+        + pool.total_cooldown as u128
+        + pool.reward_reserve as u128
+        + owed
+        + pool.treasury_accrued as u128;
+    check(
+        "§10.1 VVV vault covers stake, cooldowns, reserve, rewards owed and treasury",
+        s.vvv_vault as u128 >= liabilities,
+        format!("vault {} >= {liabilities}", s.vvv_vault),
+    );
+    let booked = liabilities - owed + pool.unclaimed_rewards as u128;
+    check(
+        "§10.1 VVV vault covers the pool's books (unclaimed rewards in full)",
+        s.vvv_vault as u128 >= booked,
+        format!("vault {} >= {booked}", s.vvv_vault),
+    );
+    check(
+        "unclaimed rewards cover every position's pending rewards",
+        owed <= pool.unclaimed_rewards as u128,
+        format!("owed {owed} <= unclaimed {}", pool.unclaimed_rewards),
+    );
+    check(
+        "§10.2 DIEM supply == outstanding == Σ positions",
+        s.diem_supply == pool.outstanding_diem && outstanding == pool.outstanding_diem as u128,
+        format!("supply {}, outstanding {}, Σ {outstanding}", s.diem_supply, pool.outstanding_diem),
+    );
+    check("§10.3 locked <= active, and no locked sVVV without DIEM", broken.is_empty(), broken.join("; "));
+    check(
+        "§10.4 Σ positions == totals (active, locked, cooldown)",
+        active == pool.total_active as u128
+            && locked == pool.total_locked as u128
+            && cooldown == pool.total_cooldown as u128,
+        format!(
+            "active {active}/{}, locked {locked}/{}, cooldown {cooldown}/{}",
+            pool.total_active, pool.total_locked, pool.total_cooldown
+        ),
+    );
+    check(
+        "§10.4 Σ DIEM stakes == totals (staked, cooldown)",
+        staked == pool.total_diem_staked as u128 && staked_cooldown == pool.total_diem_cooldown as u128,
+        format!("staked {staked}/{}, cooldown {staked_cooldown}/{}", pool.total_diem_staked, pool.total_diem_cooldown),
+    );
+    check(
+        "§10.5 DIEM vault covers staked DIEM and its cooldown",
+        s.diem_vault as u128 >= pool.total_diem_staked as u128 + pool.total_diem_cooldown as u128,
+        format!("vault {}", s.diem_vault),
+    );
+    checks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diem::state::PositionBalances;
+
+    fn position(owner: Pubkey, active: u64, locked: u64, outstanding: u64) -> Position {
+        let balances = PositionBalances { active, locked, outstanding_diem: outstanding, ..Default::default() };
+        Position { owner, bump: 0, balances, reserved: [0; 64] }
+    }
+
+    #[test]
+    fn a_consistent_snapshot_passes_and_each_break_is_named() {
+        let owner = Pubkey::new_unique();
+        let pool = Pool { total_active: 100, total_locked: 40, outstanding_diem: 7, ..Default::default() };
+        let positions = [(owner, position(owner, 100, 40, 7))];
+        let snapshot =
+            Snapshot { pool, positions: &positions, diem_stakes: &[], vvv_vault: 100, diem_vault: 0, diem_supply: 7 };
+        assert!(check(&snapshot).iter().all(|c| c.ok), "{:#?}", check(&snapshot));
+
+        let failed = |s: &Snapshot| check(s).into_iter().filter(|c| !c.ok).map(|c| c.name).collect::<Vec<_>>();
+        assert!(failed(&Snapshot { vvv_vault: 99, ..snapshot })[0].starts_with("§10.1"));
+        assert!(failed(&Snapshot { diem_supply: 8, ..snapshot })[0].starts_with("§10.2"));
+        let locked_without_diem = [(owner, position(owner, 100, 40, 0))];
+        let f = failed(&Snapshot { positions: &locked_without_diem, ..snapshot });
+        assert!(f.iter().any(|n| n.starts_with("§10.3")), "{f:?}");
+        let someone_else = [(Pubkey::new_unique(), position(owner, 100, 40, 7))];
+        assert_eq!(
+            failed(&Snapshot { positions: &someone_else, ..snapshot }),
+            ["accounts hold the owner of their address"]
+        );
+    }
+}
