@@ -48,6 +48,11 @@ pub fn token_amount(data: &[u8]) -> Option<u64> {
     data.get(64..72).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes)
 }
 
+/// Decimals of a mint (SPL Token and Token-2022 share the base layout).
+pub fn mint_decimals(data: &[u8]) -> Option<u8> {
+    data.get(44).copied()
+}
+
 /// Supply of a mint (SPL Token and Token-2022 share the base layout).
 pub fn mint_supply(data: &[u8]) -> Option<u64> {
     data.get(36..44).and_then(|b| b.try_into().ok()).map(u64::from_le_bytes)

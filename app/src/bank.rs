@@ -5,8 +5,7 @@
 //! the same bank loads the SBF binary instead.
 // solana-program-test 3.x marks its whole API as 'unstable' via deprecation notes.
 #![allow(deprecated)]
-use anchor_lang::prelude::{AccountInfo, Clock, Pubkey};
-use anchor_lang::solana_program::entrypoint::ProgramResult;
+use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{AnchorDeserialize, Discriminator};
 use diem::constants::DIEM_DECIMALS;
@@ -33,13 +32,32 @@ pub const VVV_DECIMALS: u8 = 6;
 pub const ONE_VVV: u64 = 1_000_000;
 const MAX_COMPUTE_UNITS: u32 = 1_400_000;
 
-/// Anchor's `entry` ties the slice and the accounts to one lifetime, which `processor!`'s
-/// function type does not; narrowing the inner lifetime to the slice's is sound because the
-/// accounts outlive the call.
-fn diem_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
-    let accounts: &[AccountInfo] = unsafe { std::mem::transmute::<&[AccountInfo], &[AccountInfo]>(accounts) };
-    diem::entry(program_id, accounts, data)
+#[doc(hidden)]
+pub mod __private {
+    pub use anchor_lang;
 }
+
+/// Defines `fn $name(&Pubkey, &[AccountInfo], &[u8]) -> ProgramResult` running the Anchor program
+/// entry `$entry` natively, for `solana_program_test::processor!`. Anchor's `entry` ties the
+/// slice and the accounts to one lifetime, which `processor!`'s function type does not;
+/// narrowing the inner lifetime to the slice's is sound because the accounts outlive the call.
+#[macro_export]
+macro_rules! native_entry {
+    ($name:ident, $entry:path) => {
+        fn $name(
+            program_id: &$crate::bank::__private::anchor_lang::prelude::Pubkey,
+            accounts: &[$crate::bank::__private::anchor_lang::prelude::AccountInfo],
+            data: &[u8],
+        ) -> $crate::bank::__private::anchor_lang::solana_program::entrypoint::ProgramResult {
+            use $crate::bank::__private::anchor_lang::prelude::AccountInfo;
+            // SAFETY: see the macro's documentation.
+            let accounts: &[AccountInfo] = unsafe { ::std::mem::transmute::<&[AccountInfo], &[AccountInfo]>(accounts) };
+            $entry(program_id, accounts, data)
+        }
+    };
+}
+
+native_entry!(diem_entry, diem::entry);
 
 /// The bank logs every instruction at debug level; keep output readable unless the user asks
 /// for more with `RUST_LOG`.
@@ -326,23 +344,10 @@ impl Bank {
     /// Creates a token account for `mint` owned by `owner` under `token_program`.
     pub async fn token_account(&mut self, mint: Pubkey, owner: Pubkey, token_program: Pubkey) -> Pubkey {
         let account = Keypair::new();
-        let rent = self.ctx.banks_client.get_rent().await.expect("rent");
-        let len = spl_token_interface::state::Account::LEN;
         let payer = self.ctx.payer.pubkey();
-        let create = solana_system_interface::instruction::create_account(
-            &payer,
-            &account.pubkey(),
-            rent.minimum_balance(len),
-            len as u64,
-            &token_program,
-        );
-        let init = if token_program == spl_token_interface::ID {
-            spl_token_interface::instruction::initialize_account3(&token_program, &account.pubkey(), &mint, &owner)
-        } else {
-            spl_token_2022_interface::instruction::initialize_account3(&token_program, &account.pubkey(), &mint, &owner)
-        }
-        .expect("init account ix");
-        self.send(&[create, init], &[&account]).await.expect("create token account");
+        let ixs = crate::tokens::create_token_account(&payer, &account.pubkey(), &mint, &owner, &token_program)
+            .expect("a token program");
+        self.send(&ixs, &[&account]).await.expect("create token account");
         account.pubkey()
     }
 

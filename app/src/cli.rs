@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anchor_lang::prelude::Pubkey;
 use clap::{Args, Parser, Subcommand};
-use diem::constants::{DIEM_DECIMALS, ONE_DIEM};
+use diem::constants::DIEM_DECIMALS;
 use serde_json::{Value, json};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
@@ -349,10 +349,7 @@ pub async fn execute<C: Chain>(
             let quote = client.quote(svvv).await?;
             let min = match min_out {
                 Some(m) => units.parse(m, DIEM_DECIMALS)?,
-                None => {
-                    let bps = slippage_bps.unwrap_or(50).min(10_000) as u128;
-                    (quote as u128 * (10_000 - bps) / 10_000) as u64
-                }
+                None => crate::ops::min_out_for_slippage(quote, slippage_bps.unwrap_or(50)),
             };
             let (sent, minted) = client.mint(svvv, min).await?;
             let what = format!(
@@ -395,7 +392,7 @@ pub async fn execute<C: Chain>(
             let d = vvv_decimals(&client.config().await?);
             let svvv = units.parse(amount, d)?;
             let out = client.quote(svvv).await?;
-            let rate = (out > 0).then(|| crate::diem::math::wide::mul_div_floor(svvv, ONE_DIEM, out)).flatten();
+            let rate = crate::curve::average_rate(svvv, out);
             Output {
                 human: format!(
                     "{} sVVV mints {} DIEM{}",

@@ -27,6 +27,11 @@ impl CurveParams {
     }
 }
 
+/// sVVV per whole DIEM when `svvv` bought `diem` (in the curve's rate units); `None` for no DIEM.
+pub fn average_rate(svvv: u64, diem: u64) -> Option<u64> {
+    diem::math::wide::mul_div_floor(svvv, ONE_DIEM, diem)
+}
+
 /// `supply_bound[i] = step*(i+1)`, `rate[i] = base_rate * exp(power * (bound/target)^3)` in VVV
 /// base units (rounded up, never below 1), saturating at `MAX_RATE`.
 pub fn generate_curve(params: &CurveParams, vvv_decimals: u8) -> Vec<CurveEntry> {

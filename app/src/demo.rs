@@ -88,7 +88,7 @@ pub async fn run() -> Result<Vec<String>, CliError> {
     for (user, name, lock) in [(&alice, "Alice", 45_000 * ONE_VVV), (&bob, "Bob", 20_000 * ONE_VVV)] {
         let mut client = Client::new(&mut bank, &user.key);
         let quote = client.quote(lock).await?;
-        let (_, minted) = client.mint(lock, quote - quote / 200).await?;
+        let (_, minted) = client.mint(lock, crate::ops::min_out_for_slippage(quote, 50)).await?;
         say(format!("    {name} locks {} sVVV: quoted {} DIEM, minted {} DIEM", vvv(lock), diem(quote), diem(minted)));
         say(format!("    {}", mint_rate(&mut bank, &user.key).await?));
     }

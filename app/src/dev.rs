@@ -3,7 +3,6 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_spl::associated_token::{get_associated_token_address_with_program_id, spl_associated_token_account as ata};
 use solana_keypair::Keypair;
-use solana_program_pack::Pack;
 use solana_signer::Signer;
 
 use crate::chain::{Chain, ChainError};
@@ -12,7 +11,7 @@ const TOKEN: Pubkey = anchor_spl::token::ID;
 
 pub async fn mint_decimals<C: Chain>(chain: &mut C, mint: &Pubkey) -> Result<u8, ChainError> {
     let account = chain.account(mint).await?.ok_or_else(|| ChainError::Invalid(format!("no mint at {mint}")))?;
-    account.data.get(44).copied().ok_or_else(|| ChainError::Invalid("not a mint".into()))
+    crate::accounts::mint_decimals(&account.data).ok_or_else(|| ChainError::Invalid("not a mint".into()))
 }
 
 /// Creates a VVV mint with `signer` as mint authority, mints `amount` to the signer's associated
@@ -26,30 +25,11 @@ pub async fn setup_vvv<C: Chain>(
     let mint = Keypair::new();
     let treasury = Keypair::new();
     let me = signer.pubkey();
-    let mint_len = spl_token_interface::state::Mint::LEN;
-    let account_len = spl_token_interface::state::Account::LEN;
-    // Rent-exempt minimums for 82 and 165 bytes at the default rent.
-    let rent = anchor_lang::prelude::Rent::default();
-    let ixs = vec![
-        solana_system_interface::instruction::create_account(
-            &me,
-            &mint.pubkey(),
-            rent.minimum_balance(mint_len),
-            mint_len as u64,
-            &TOKEN,
-        ),
-        spl_token_interface::instruction::initialize_mint2(&TOKEN, &mint.pubkey(), &me, None, decimals)
-            .map_err(|e| ChainError::Invalid(e.to_string()))?,
-        solana_system_interface::instruction::create_account(
-            &me,
-            &treasury.pubkey(),
-            rent.minimum_balance(account_len),
-            account_len as u64,
-            &TOKEN,
-        ),
-        spl_token_interface::instruction::initialize_account3(&TOKEN, &treasury.pubkey(), &mint.pubkey(), &me)
-            .map_err(|e| ChainError::Invalid(e.to_string()))?,
-    ];
+    let invalid = |e: anchor_lang::solana_program::program_error::ProgramError| ChainError::Invalid(e.to_string());
+    let mut ixs = crate::tokens::create_mint(&me, &mint.pubkey(), &me, decimals, &TOKEN).map_err(invalid)?.to_vec();
+    ixs.extend(
+        crate::tokens::create_token_account(&me, &treasury.pubkey(), &mint.pubkey(), &me, &TOKEN).map_err(invalid)?,
+    );
     chain.send(&ixs, &[signer, &mint, &treasury]).await?;
     fund(chain, signer, &mint.pubkey(), &me, amount).await?;
     Ok((mint.pubkey(), treasury.pubkey()))

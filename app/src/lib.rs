@@ -23,6 +23,8 @@ pub mod ops;
 pub mod pda;
 #[cfg(feature = "rpc")]
 pub mod rpc;
+#[cfg(feature = "chain")]
+pub mod tokens;
 
 pub use diem;
 pub use diem::ID as PROGRAM_ID;

@@ -100,6 +100,12 @@ fn mint_supply(data: &[u8]) -> u64 {
     crate::accounts::mint_supply(data).unwrap_or_default()
 }
 
+/// The least DIEM to accept for a quote, `bps` basis points below it (rounded down).
+pub fn min_out_for_slippage(quote: u64, bps: u16) -> u64 {
+    let bps = bps.min(10_000) as u128;
+    (quote as u128 * (10_000 - bps) / 10_000) as u64
+}
+
 /// `YYYY-MM-DD` to days since 1970-01-01 (proleptic Gregorian).
 pub fn parse_day(text: &str) -> OpsResult<i64> {
     let bad = || OpsError::Invalid(format!("'{text}' is not a YYYY-MM-DD date"));
@@ -206,7 +212,8 @@ impl<'a, C: Chain> Client<'a, C> {
             .account(&vvv_mint)
             .await?
             .ok_or_else(|| OpsError::Invalid(format!("no VVV mint at {vvv_mint}")))?;
-        let decimals = *mint.data.get(44).ok_or_else(|| OpsError::Invalid("VVV mint too short".into()))?;
+        let decimals =
+            crate::accounts::mint_decimals(&mint.data).ok_or_else(|| OpsError::Invalid("VVV mint too short".into()))?;
         let params = launch.params(decimals).map_err(|e| OpsError::Invalid(e.to_string()))?;
         let paused = launch.paused().map_err(|e| OpsError::Invalid(e.to_string()))?;
         let args =
@@ -368,9 +375,7 @@ impl<'a, C: Chain> Client<'a, C> {
             }
             None => 0,
         };
-        let average_lock_rate = (b.outstanding_diem > 0)
-            .then(|| crate::diem::math::wide::mul_div_floor(b.locked, ONE_DIEM, b.outstanding_diem))
-            .flatten();
+        let average_lock_rate = crate::curve::average_rate(b.locked, b.outstanding_diem);
         Ok(PositionReport {
             owner: owner.to_string(),
             vvv_decimals: config.vvv_decimals,

@@ -2,8 +2,7 @@
 //! committed IDL. Stake, mint (reading the minted amount back from return data), burn and
 //! unstake work by CPI, and diem's signer and ownership checks hold when the caller is a program.
 #![allow(deprecated)]
-use anchor_lang::prelude::{AccountInfo, Pubkey};
-use anchor_lang::solana_program::entrypoint::ProgramResult;
+use anchor_lang::prelude::Pubkey;
 use anchor_lang::{InstructionData, ToAccountMetas};
 use diem::constants::*;
 use diem::errors::DiemError;
@@ -15,11 +14,7 @@ use solana_program_test::processor;
 use solana_signer::Signer;
 use solana_transaction_error::TransactionError;
 
-/// See `diem_client::bank`: narrows Anchor's entry lifetimes for `processor!`.
-fn vault_entry(program_id: &Pubkey, accounts: &[AccountInfo], data: &[u8]) -> ProgramResult {
-    let accounts: &[AccountInfo] = unsafe { std::mem::transmute::<&[AccountInfo], &[AccountInfo]>(accounts) };
-    diem_vault::entry(program_id, accounts, data)
-}
+diem_client::native_entry!(vault_entry, diem_vault::entry);
 
 struct Vault {
     authority: Pubkey,

@@ -34,7 +34,6 @@ pub mod diem {
         instructions::stake::stake_handler(ctx, amount, recipient)
     }
 
-    #[access_control(ctx.accounts.validate_unstake(amount))]
     pub fn initiate_unstake(ctx: Context<OwnerPosition>, amount: u64) -> Result<()> {
         instructions::initiate_unstake::initiate_unstake_handler(ctx, amount)
     }
@@ -85,7 +84,6 @@ pub mod diem {
         instructions::stake_diem::stake_diem_handler(ctx, amount)
     }
 
-    #[access_control(ctx.accounts.validate_unstake(amount))]
     pub fn initiate_diem_unstake(ctx: Context<OwnerDiemStake>, amount: u64) -> Result<()> {
         instructions::initiate_diem_unstake::initiate_diem_unstake_handler(ctx, amount)
     }

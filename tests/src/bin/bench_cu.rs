@@ -11,7 +11,6 @@ use diem::constants::*;
 use diem::state::{CurveEntry, DiemStake, Position};
 use diem_client::ix;
 use diem_tests::*;
-use solana_program_pack::Pack;
 use solana_signer::Signer;
 
 const TOKEN: &str = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
@@ -396,24 +395,9 @@ fn ix_of(accounts: Vec<anchor_lang::prelude::AccountMeta>, data: Vec<u8>) -> Ins
 /// A Token-2022 mint (no extensions) whose mint authority is the reference program's PDA.
 async fn reference_mint(env: &mut Env, authority: Pubkey) -> Pubkey {
     let mint = solana_keypair::Keypair::new();
-    let len = spl_token_2022_interface::state::Mint::LEN;
-    let rent = env.ctx.banks_client.get_rent().await.unwrap();
     let payer = env.ctx.payer.pubkey();
-    let create = solana_system_interface::instruction::create_account(
-        &payer,
-        &mint.pubkey(),
-        rent.minimum_balance(len),
-        len as u64,
-        &anchor_spl::token_2022::ID,
-    );
-    let init = spl_token_2022_interface::instruction::initialize_mint2(
-        &anchor_spl::token_2022::ID,
-        &mint.pubkey(),
-        &authority,
-        None,
-        DIEM_DECIMALS,
-    )
-    .unwrap();
-    env.send(&[create, init], &[&mint]).await.unwrap();
+    let token_2022 = anchor_spl::token_2022::ID;
+    let ixs = diem_client::tokens::create_mint(&payer, &mint.pubkey(), &authority, DIEM_DECIMALS, &token_2022).unwrap();
+    env.send(&ixs, &[&mint]).await.unwrap();
     mint.pubkey()
 }

@@ -17,15 +17,9 @@ pub struct OwnerDiemStake<'info> {
     pub diem_stake: Box<Account<'info, DiemStake>>,
 }
 
-impl OwnerDiemStake<'_> {
-    pub fn validate_unstake(&self, amount: u64) -> Result<()> {
-        require!(amount > 0, DiemError::ZeroAmount);
-        require!(amount <= self.diem_stake.balances.staked, DiemError::InsufficientDiemStaked);
-        Ok(())
-    }
-}
 
-/// Moves staked DIEM into the owner's single bucket; the whole bucket's timer restarts.
+/// Moves staked DIEM into the owner's single bucket; the whole bucket's timer restarts. Its
+/// checks (amount, staked DIEM) are `DiemStake::initiate_unstake`'s own.
 // Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.
 #[inline(never)]
 pub fn initiate_diem_unstake_handler(mut ctx: Context<OwnerDiemStake>, amount: u64) -> Result<()> {

@@ -20,16 +20,9 @@ pub struct OwnerPosition<'info> {
     pub position: Box<Account<'info, Position>>,
 }
 
-impl OwnerPosition<'_> {
-    pub fn validate_unstake(&self, amount: u64) -> Result<()> {
-        require!(amount > 0, DiemError::ZeroAmount);
-        require!(!self.position.has_pending_unstake(), DiemError::UnstakeAlreadyPending);
-        require!(amount <= self.position.unlocked(), DiemError::InsufficientUnlocked);
-        Ok(())
-    }
-}
 
-/// Moves unlocked sVVV into the position's single cooldown; it stops earning at once.
+/// Moves unlocked sVVV into the position's single cooldown; it stops earning at once. Its checks
+/// (amount, one pending unstake, unlocked sVVV) are `Position::initiate_unstake`'s own.
 // Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.
 #[inline(never)]
 pub fn initiate_unstake_handler(mut ctx: Context<OwnerPosition>, amount: u64) -> Result<()> {
