@@ -6,18 +6,13 @@ use diem::events::{
     AuthorityProposed, AuthorityTransferred, CurveCommitted, CurveStaged, ParamsUpdated, PauseUpdated, TreasuryUpdated,
 };
 use diem::state::CurveEntry;
-use diem_client::curve::{CurveParams, generate_curve};
 use diem_client::{ix, pda};
 use diem_tests::*;
 use solana_signer::Signer;
 
-fn launch_curve() -> Vec<CurveEntry> {
-    generate_curve(&CurveParams::LAUNCH, VVV_DECIMALS)
-}
-
-async fn as_authority(env: &mut Env, ix: Instruction) -> Result<TxOutcome, solana_transaction_error::TransactionError> {
+async fn as_authority(env: &mut Env, ix: Instruction) -> Result<Outcome, diem_client::chain::ChainError> {
     let authority = env.authority.insecure_clone();
-    env.checked(&[ix], &[&authority]).await
+    env.send(&[ix], &[&authority]).await
 }
 
 #[tokio::test]
@@ -75,10 +70,10 @@ async fn pausing_stops_inflows_and_never_traps_funds() {
     let mut env = Env::launched().await;
     let funder = env.user(100_000 * ONE_VVV).await;
     let alice = env.user(10_000 * ONE_VVV).await;
-    env.fund(&funder, 10_000 * ONE_VVV).await.unwrap();
-    env.stake(&alice, 10_000 * ONE_VVV).await.unwrap();
-    let minted = env.mint(&alice, 5_000 * ONE_VVV, 0).await.unwrap().return_u64();
-    env.initiate_unstake(&alice, 1_000 * ONE_VVV).await.unwrap();
+    env.by(&funder).fund_rewards(10_000 * ONE_VVV).await.unwrap();
+    env.by(&alice).stake(10_000 * ONE_VVV, None).await.unwrap();
+    let minted = env.by(&alice).mint(5_000 * ONE_VVV, 0).await.unwrap().return_u64();
+    env.by(&alice).unstake(1_000 * ONE_VVV).await.unwrap();
     env.advance(100).await;
     let authority = env.authority.pubkey();
     assert_diem_err(
@@ -94,38 +89,38 @@ async fn pausing_stops_inflows_and_never_traps_funds() {
     assert_eq!((ev.old, ev.new), (0, pause::ALL));
 
     // Inflows are refused…
-    assert_diem_err(env.stake(&alice, ONE_VVV).await.unwrap_err(), DiemError::OperationPaused);
-    assert_diem_err(env.mint(&alice, ONE_VVV, 0).await.unwrap_err(), DiemError::OperationPaused);
-    assert_diem_err(env.claim_and_stake(&alice).await.unwrap_err(), DiemError::OperationPaused);
-    assert_diem_err(env.cancel_unstake(&alice).await.unwrap_err(), DiemError::OperationPaused);
+    assert_diem_err(env.by(&alice).stake(ONE_VVV, None).await.unwrap_err(), DiemError::OperationPaused);
+    assert_diem_err(env.by(&alice).mint(ONE_VVV, 0).await.unwrap_err(), DiemError::OperationPaused);
+    assert_diem_err(env.by(&alice).claim_and_stake().await.unwrap_err(), DiemError::OperationPaused);
+    assert_diem_err(env.by(&alice).cancel_unstake().await.unwrap_err(), DiemError::OperationPaused);
     // …every way out works: claim, burn everything, unstake, finalize, treasury payout.
-    env.claim(&alice).await.unwrap();
-    env.burn(&alice, minted).await.unwrap();
+    env.by(&alice).claim().await.unwrap();
+    env.by(&alice).burn(minted).await.unwrap();
     env.advance(7 * SECONDS_PER_DAY).await;
-    env.finalize_unstake(&alice).await.unwrap();
-    env.initiate_unstake(&alice, 9_000 * ONE_VVV).await.unwrap();
+    env.by(&alice).finalize_unstake().await.unwrap();
+    env.by(&alice).unstake(9_000 * ONE_VVV).await.unwrap();
     env.advance(7 * SECONDS_PER_DAY).await;
-    env.finalize_unstake(&alice).await.unwrap();
-    env.claim(&alice).await.unwrap();
-    env.pay_treasury().await.unwrap();
+    env.by(&alice).finalize_unstake().await.unwrap();
+    env.by(&alice).claim().await.unwrap();
+    env.anyone().pay_treasury().await.unwrap();
     assert!(env.position(&alice.pubkey()).await.unwrap().balances.active == 0);
     // Alice got her whole stake back plus rewards.
     assert!(env.balance(alice.vvv).await > 10_000 * ONE_VVV);
 
     // Each flag pauses only its own operation (refill the reserve, drained by two weeks).
-    env.fund(&funder, 50_000 * ONE_VVV).await.unwrap();
+    env.by(&funder).fund_rewards(50_000 * ONE_VVV).await.unwrap();
     for (flag, blocked) in [(pause::STAKE, "stake"), (pause::MINT, "mint"), (pause::CLAIM_AND_STAKE, "claim_and_stake")]
     {
         as_authority(&mut env, ix::set_pause(authority, flag)).await.unwrap();
         let bob = env.user(1_000 * ONE_VVV).await;
-        let staked = env.stake(&bob, 1_000 * ONE_VVV).await;
+        let staked = env.by(&bob).stake(1_000 * ONE_VVV, None).await;
         assert_eq!(staked.is_err(), blocked == "stake", "{blocked}");
         if blocked == "stake" {
             continue;
         }
-        assert_eq!(env.mint(&bob, ONE_VVV, 0).await.is_err(), blocked == "mint", "{blocked}");
+        assert_eq!(env.by(&bob).mint(ONE_VVV, 0).await.is_err(), blocked == "mint", "{blocked}");
         env.advance(10).await;
-        assert_eq!(env.claim_and_stake(&bob).await.is_err(), blocked == "claim_and_stake", "{blocked}");
+        assert_eq!(env.by(&bob).claim_and_stake().await.is_err(), blocked == "claim_and_stake", "{blocked}");
     }
 }
 
@@ -208,8 +203,8 @@ async fn malformed_chunks_and_invalid_curves_are_refused_by_name() {
     }
     // A curve whose cap is below the DIEM already outstanding would strand holders.
     let alice = env.user(100_000 * ONE_VVV).await;
-    env.stake(&alice, 100_000 * ONE_VVV).await.unwrap();
-    let minted = env.mint(&alice, 100_000 * ONE_VVV, 0).await.unwrap().return_u64();
+    env.by(&alice).stake(100_000 * ONE_VVV, None).await.unwrap();
+    let minted = env.by(&alice).mint(100_000 * ONE_VVV, 0).await.unwrap().return_u64();
     let tiny: Vec<CurveEntry> = (0..CURVE_LEN as u64).map(|i| CurveEntry::new(i + 1, 1)).collect();
     assert!(tiny[255].supply_bound < minted);
     let ixs = ix::replace_curve(authority, &tiny);
@@ -248,13 +243,13 @@ async fn authority_moves_in_two_steps() {
         DiemError::NoPendingAuthority,
     );
     as_authority(&mut env, ix::propose_authority(old, next.pubkey())).await.unwrap();
-    let ev: AuthorityTransferred = env.checked(&[ix::accept_authority(next.pubkey())], &[&next]).await.unwrap().event();
+    let ev: AuthorityTransferred = env.send(&[ix::accept_authority(next.pubkey())], &[&next]).await.unwrap().event();
     assert_eq!((ev.old, ev.new), (old, next.pubkey()));
     let config = env.config().await;
     assert_eq!((config.authority, config.pending_authority), (next.pubkey(), anchor_lang::prelude::Pubkey::default()));
     // The old authority is powerless; the new one acts.
     assert_diem_err(as_authority(&mut env, ix::set_pause(old, pause::ALL)).await.unwrap_err(), DiemError::Unauthorized);
-    env.checked(&[ix::set_pause(next.pubkey(), pause::MINT)], &[&next]).await.unwrap();
+    env.send(&[ix::set_pause(next.pubkey(), pause::MINT)], &[&next]).await.unwrap();
 }
 
 #[tokio::test]
@@ -263,12 +258,12 @@ async fn launch_sequence_commits_the_curve_while_minting_is_paused() {
     env.initialize(launch_params(), pause::MINT).await.unwrap();
     env.replace_curve(&launch_curve()).await.unwrap();
     let alice = env.user(1_000 * ONE_VVV).await;
-    env.stake(&alice, 1_000 * ONE_VVV).await.unwrap();
+    env.by(&alice).stake(1_000 * ONE_VVV, None).await.unwrap();
     // The curve is live and quotable, but nobody can mint before the announcement.
     assert!(env.quote(90 * ONE_VVV).await.unwrap() > 0);
-    assert_diem_err(env.mint(&alice, 90 * ONE_VVV, 0).await.unwrap_err(), DiemError::OperationPaused);
+    assert_diem_err(env.by(&alice).mint(90 * ONE_VVV, 0).await.unwrap_err(), DiemError::OperationPaused);
     let authority = env.authority.pubkey();
     as_authority(&mut env, ix::set_pause(authority, 0)).await.unwrap();
-    env.mint(&alice, 90 * ONE_VVV, 0).await.unwrap();
+    env.by(&alice).mint(90 * ONE_VVV, 0).await.unwrap();
     assert!(env.supply(pda::diem_mint()).await > 0);
 }

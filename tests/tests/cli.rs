@@ -3,7 +3,7 @@
 //! JSON format, the client quote against the program's, and the demo.
 use clap::Parser;
 use diem::constants::*;
-use diem_client::cli::{Cli, CliError, Output, Units, execute};
+use diem_cli::{Cli, CliError, Output, Units, execute};
 use diem_client::curve::{CurveParams, generate_curve, quote_mint};
 use diem_tests::*;
 use serde_json::Value;
@@ -12,7 +12,7 @@ use solana_signer::Signer;
 
 async fn run(env: &mut Env, signer: &Keypair, args: &[&str]) -> Result<Output, CliError> {
     let cli = Cli::try_parse_from(std::iter::once("diem").chain(args.iter().copied())).expect("arguments parse");
-    let out = execute(&cli.command, &mut env.bank, signer, Units { raw: cli.raw }).await;
+    let out = execute(&cli.command, &mut env.bank, Some(signer), Units { raw: cli.raw }).await;
     env.check_invariants().await;
     out
 }
@@ -131,7 +131,7 @@ async fn curve_generate_prints_decimal_strings() {
     .await;
     let entries = out["entries"].as_array().unwrap();
     assert_eq!(entries.len(), CURVE_LEN);
-    let expected = generate_curve(&CurveParams::LAUNCH, 6);
+    let expected = generate_curve(&CurveParams::LAUNCH, 6).unwrap();
     for (row, e) in entries.iter().zip(&expected) {
         assert_eq!(row["supply_bound"].as_str().unwrap(), e.supply_bound.to_string());
         assert_eq!(row["rate"].as_str().unwrap(), e.rate().to_string());
@@ -145,7 +145,7 @@ async fn curve_show_entitlements_and_admin() {
     let alice = env.user(10_000 * ONE_VVV).await;
     let a = alice.key.insecure_clone();
     let shown = json(&mut env, &a, &["curve", "show"]).await;
-    let generated = generate_curve(&launch_file().curve_params(), VVV_DECIMALS);
+    let generated = launch_curve();
     assert_eq!(shown["entries"][79]["rate"].as_str().unwrap(), generated[79].rate().to_string());
     run(&mut env, &a, &["stake", "10000"]).await.unwrap();
     let minted = json(&mut env, &a, &["mint", "900"]).await["minted"].as_str().unwrap().to_string();
@@ -166,7 +166,7 @@ async fn curve_show_entitlements_and_admin() {
         let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
         format!("{y:04}-{m:02}-{d:02}")
     };
-    assert_eq!(diem_client::ops::parse_day(&date).unwrap(), day);
+    assert_eq!(diem_client::credit::parse_day(&date).unwrap(), day);
     let out = json(&mut env, &a, &["entitlements", "--day", &date]).await;
     let rows = out["entitlements"].as_array().unwrap();
     assert_eq!(rows.len(), 1);
@@ -175,8 +175,8 @@ async fn curve_show_entitlements_and_admin() {
     // The stake was made during the current day, after its 00:00: no credit for today.
     let today = day - 1;
     let events = env.bank.event_log.clone();
-    assert!(diem_client::ops::diem_staked_at(&events, today * SECONDS_PER_DAY).is_empty());
-    assert_eq!(diem_client::ops::diem_staked_at(&events, day * SECONDS_PER_DAY).len(), 1);
+    assert!(diem_client::credit::diem_staked_at(&events, today * SECONDS_PER_DAY).is_empty());
+    assert_eq!(diem_client::credit::diem_staked_at(&events, day * SECONDS_PER_DAY).len(), 1);
     // Two-step authority and parameters through the CLI.
     let authority = env.authority.insecure_clone();
     let next = Keypair::new();
@@ -192,8 +192,8 @@ async fn curve_show_entitlements_and_admin() {
 async fn client_quotes_equal_the_programs() {
     let mut env = Env::launched().await;
     let whale = env.user(u64::MAX / 2).await;
-    env.stake(&whale, u64::MAX / 2).await.unwrap();
-    let curve = generate_curve(&launch_file().curve_params(), VVV_DECIMALS);
+    env.by(&whale).stake(u64::MAX / 2, None).await.unwrap();
+    let curve = launch_curve();
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     let mut next = || {
         seed ^= seed << 13;
@@ -220,7 +220,7 @@ async fn client_quotes_equal_the_programs() {
         }
         // Move the supply up the curve by a random lock.
         let lock = next() % (3_000_000 * ONE_VVV) + ONE_VVV;
-        let _ = env.mint(&whale, lock, 0).await;
+        let _ = env.by(&whale).mint(lock, 0).await;
     }
     assert_eq!(compared, 200);
     assert!(
@@ -231,7 +231,7 @@ async fn client_quotes_equal_the_programs() {
 
 #[tokio::test]
 async fn the_demo_runs_to_a_clean_audit() {
-    let lines = diem_client::demo::run().await.expect("demo");
+    let lines = diem_cli::demo::run(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/launch.toml"))).await.expect("demo");
     assert!(lines.last().unwrap().contains("every invariant holds"), "{lines:#?}");
     assert!(lines.iter().any(|l| l.contains("of inference today")));
     assert!(lines.iter().any(|l| l.contains("minted")));
@@ -247,7 +247,7 @@ async fn init_from_the_launch_file_with_dev_helpers() {
     std::fs::create_dir_all(&dir).unwrap();
     let keyfile = dir.join("alice.json");
     let out = json(&mut env, &deployer, &["keygen", keyfile.to_str().unwrap()]).await;
-    let alice = diem_client::cli::read_keypair(&keyfile).unwrap();
+    let alice = diem_cli::keypair::read_keypair(&keyfile).unwrap();
     assert_eq!(out["pubkey"], alice.pubkey().to_string());
 
     let setup = json(&mut env, &deployer, &["dev", "setup-vvv", "--amount", "500000"]).await;

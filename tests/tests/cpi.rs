@@ -14,7 +14,7 @@ use solana_program_test::processor;
 use solana_signer::Signer;
 use solana_transaction_error::TransactionError;
 
-diem_client::native_entry!(vault_entry, diem_vault::entry);
+diem_bank::native_entry!(vault_entry, diem_vault::entry);
 
 struct Vault {
     authority: Pubkey,
@@ -130,28 +130,28 @@ async fn a_program_stakes_mints_burns_and_unstakes_by_cpi() {
     let (mut env, vault) = setup().await;
     let depositor = env.user(10_000 * ONE_VVV).await;
     let ix = deposit(&env, &vault, &depositor, 5_000 * ONE_VVV);
-    env.checked(&[ix], &[&depositor.key]).await.unwrap();
+    env.send(&[ix], &[&depositor.key]).await.unwrap();
     let position = env.position(&vault.authority).await.expect("the vault's position");
     assert_eq!((position.owner, position.balances.active), (vault.authority, 5_000 * ONE_VVV));
     assert_eq!(env.balance(depositor.vvv).await, 5_000 * ONE_VVV);
 
     // Mint with the quote as the slippage floor; the vault reads the amount from return data.
     let quote = env.quote(900 * ONE_VVV).await.unwrap();
-    let out = env.checked(&[mint(&vault, 900 * ONE_VVV, quote)], &[]).await.unwrap();
+    let out = env.send(&[mint(&vault, 900 * ONE_VVV, quote)], &[]).await.unwrap();
     assert_eq!(out.return_u64(), quote);
     assert_eq!(out.event::<DiemMinted>().diem_out, quote);
     assert_eq!(env.balance(vault.diem).await, quote);
     // The slippage guard holds through the CPI too.
     let next = env.quote(900 * ONE_VVV).await.unwrap();
-    let err = env.checked(&[mint(&vault, 900 * ONE_VVV, next + 1)], &[]).await.unwrap_err();
+    let err = env.send(&[mint(&vault, 900 * ONE_VVV, next + 1)], &[]).await.unwrap_err();
     assert_diem_err(err, DiemError::SlippageExceeded);
 
     // Burn it all, unstake everything through the cooldown.
-    env.checked(&[burn(&vault, vault.diem, quote)], &[]).await.unwrap();
+    env.send(&[burn(&vault, vault.diem, quote)], &[]).await.unwrap();
     assert_eq!(env.position(&vault.authority).await.unwrap().balances.locked, 0);
-    env.checked(&[unstake(&vault, vault.authority, vault.authority, 5_000 * ONE_VVV)], &[]).await.unwrap();
+    env.send(&[unstake(&vault, vault.authority, vault.authority, 5_000 * ONE_VVV)], &[]).await.unwrap();
     env.advance(7 * SECONDS_PER_DAY).await;
-    env.checked(&[finalize(&env, &vault)], &[]).await.unwrap();
+    env.send(&[finalize(&env, &vault)], &[]).await.unwrap();
     assert_eq!(env.balance(vault.vvv).await, 5_000 * ONE_VVV);
 }
 
@@ -159,24 +159,24 @@ async fn a_program_stakes_mints_burns_and_unstakes_by_cpi() {
 async fn signer_and_ownership_checks_hold_for_program_callers() {
     let (mut env, vault) = setup().await;
     let victim = env.user(10_000 * ONE_VVV).await;
-    env.stake(&victim, 10_000 * ONE_VVV).await.unwrap();
-    let minted = env.mint(&victim, 1_000 * ONE_VVV, 0).await.unwrap().return_u64();
+    env.by(&victim).stake(10_000 * ONE_VVV, None).await.unwrap();
+    let minted = env.by(&victim).mint(1_000 * ONE_VVV, 0).await.unwrap().return_u64();
     let depositor = env.user(10_000 * ONE_VVV).await;
     let ix = deposit(&env, &vault, &depositor, 1_000 * ONE_VVV);
-    env.checked(&[ix], &[&depositor.key]).await.unwrap();
-    env.checked(&[mint(&vault, 500 * ONE_VVV, 0)], &[]).await.unwrap();
+    env.send(&[ix], &[&depositor.key]).await.unwrap();
+    env.send(&[mint(&vault, 500 * ONE_VVV, 0)], &[]).await.unwrap();
 
     // Burning someone else's DIEM: the vault signs as owner, but the account is the victim's.
-    let err = env.checked(&[burn(&vault, victim.diem, 1)], &[]).await.unwrap_err();
+    let err = env.send(&[burn(&vault, victim.diem, 1)], &[]).await.unwrap_err();
     assert_diem_err(err, DiemError::TokenAccountNotOwned);
     assert_eq!(env.balance(victim.diem).await, minted);
     // Unstaking the victim's position with the vault's own signature: not the owner.
-    let err = env.checked(&[unstake(&vault, vault.authority, victim.pubkey(), 1)], &[]).await.unwrap_err();
+    let err = env.send(&[unstake(&vault, vault.authority, victim.pubkey(), 1)], &[]).await.unwrap_err();
     assert_diem_err(err, DiemError::NotPositionOwner);
     // Naming the victim as the signing owner: the vault cannot sign for them. The runtime (and
     // the SBF binary in the test bank) refuses with PrivilegeEscalation; the native build's CPI
     // stub makes the same check but panics on it, so the bank reports ProgramFailedToComplete.
-    let err = env.checked(&[unstake(&vault, victim.pubkey(), victim.pubkey(), 1)], &[]).await.unwrap_err();
+    let err = env.send(&[unstake(&vault, victim.pubkey(), victim.pubkey(), 1)], &[]).await.unwrap_err().tx_error();
     let expected =
         if bpf_mode() { InstructionError::PrivilegeEscalation } else { InstructionError::ProgramFailedToComplete };
     assert_eq!(err, TransactionError::InstructionError(2, expected));

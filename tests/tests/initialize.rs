@@ -143,7 +143,7 @@ fn token_2022_mint_configured<E: Extension + Pod + Default>(
     Account { lamports: 1_000_000_000, data, owner: anchor_spl::token_2022::ID, executable: false, rent_epoch: 0 }
 }
 
-async fn initialize_with_vvv(mint: Account) -> Result<TxOutcome, solana_transaction_error::TransactionError> {
+async fn initialize_with_vvv(mint: Account) -> Result<Outcome, diem_client::chain::ChainError> {
     let mut env = Env::with_vvv_mint(Some((mint, anchor_spl::token_2022::ID))).await;
     env.initialize(launch_params(), 0).await
 }
@@ -171,7 +171,7 @@ async fn token_2022_vvv_with_a_harmful_extension_is_refused_by_name() {
         ("pausable", token_2022_mint_with::<PausableConfig>(owner)),
     ];
     for (name, mint) in refused {
-        let err = initialize_with_vvv(mint).await.expect_err(name);
+        let err = initialize_with_vvv(mint).await.expect_err(name).tx_error();
         match err {
             solana_transaction_error::TransactionError::InstructionError(
                 _,

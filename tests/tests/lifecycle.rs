@@ -22,17 +22,17 @@ async fn two_users_full_lifecycle_to_the_base_unit() {
     let funder = env.user(100_000 * ONE_VVV).await;
     let alice = env.user(10_000 * ONE_VVV).await;
     let bob = env.user(10_000 * ONE_VVV).await;
-    env.fund(&funder, 100_000 * ONE_VVV).await.unwrap();
+    env.by(&funder).fund_rewards(100_000 * ONE_VVV).await.unwrap();
 
     // t = 0: both stake everything.
-    env.stake(&alice, 10_000 * ONE_VVV).await.unwrap();
-    env.stake(&bob, 10_000 * ONE_VVV).await.unwrap();
+    env.by(&alice).stake(10_000 * ONE_VVV, None).await.unwrap();
+    env.by(&bob).stake(10_000 * ONE_VVV, None).await.unwrap();
 
     // t = 1,000: 1,000 VVV emitted, nothing locked: 500 each.
     env.advance(1_000).await;
-    let ev: DiemMinted = env.mint(&alice, 9_000 * ONE_VVV, ALICE_DIEM).await.unwrap().event();
+    let ev: DiemMinted = env.by(&alice).mint(9_000 * ONE_VVV, ALICE_DIEM).await.unwrap().event();
     assert_eq!((ev.diem_out, ev.marginal_rate), (ALICE_DIEM, RATE_FIRST_BUCKET));
-    let ev: DiemMinted = env.mint(&bob, 1_000 * ONE_VVV, BOB_DIEM).await.unwrap().event();
+    let ev: DiemMinted = env.by(&bob).mint(1_000 * ONE_VVV, BOB_DIEM).await.unwrap().event();
     assert_eq!((ev.diem_out, ev.supply_before), (BOB_DIEM, ALICE_DIEM));
 
     // t = 2,000: another 1,000 VVV with T = 20,000 and L = 10,000: 500 to locked sVVV, of which
@@ -43,27 +43,27 @@ async fn two_users_full_lifecycle_to_the_base_unit() {
     // Alice sells 50 DIEM to Bob. Bob burns his whole outstanding from his enlarged balance:
     // all 1,000 of his locked sVVV come back and the 50 bought DIEM stay with him.
     env.transfer_diem(&alice, &bob, SOLD).await;
-    let ev: DiemBurned = env.burn(&bob, BOB_DIEM).await.unwrap().event();
+    let ev: DiemBurned = env.by(&bob).burn(BOB_DIEM).await.unwrap().event();
     assert_eq!((ev.svvv_unlocked, ev.position.locked, ev.position.outstanding_diem), (1_000 * ONE_VVV, 0, 0));
     // Alice burns what she still holds: pro rata at her own average rate, rounded down.
-    let ev: DiemBurned = env.burn(&alice, ALICE_DIEM - SOLD).await.unwrap().event();
+    let ev: DiemBurned = env.by(&alice).burn(ALICE_DIEM - SOLD).await.unwrap().event();
     assert_eq!(ev.svvv_unlocked, 4_499_982_399);
     assert_eq!((ev.position.locked, ev.position.outstanding_diem), (4_500_017_601, SOLD));
     // She buys the 50 DIEM back and burns them: the last burn releases everything left.
     env.transfer_diem(&bob, &alice, SOLD).await;
-    let ev: DiemBurned = env.burn(&alice, SOLD).await.unwrap().event();
+    let ev: DiemBurned = env.by(&alice).burn(SOLD).await.unwrap().event();
     assert_eq!((ev.svvv_unlocked, ev.position.locked, ev.position.outstanding_diem), (4_500_017_601, 0, 0));
     assert_eq!(env.supply(pda::diem_mint()).await, 0);
 
     // Both unstake everything, wait out the 7-day cooldown, and claim.
-    env.initiate_unstake(&alice, 10_000 * ONE_VVV).await.unwrap();
-    env.initiate_unstake(&bob, 10_000 * ONE_VVV).await.unwrap();
+    env.by(&alice).unstake(10_000 * ONE_VVV).await.unwrap();
+    env.by(&bob).unstake(10_000 * ONE_VVV).await.unwrap();
     env.advance(7 * SECONDS_PER_DAY).await;
-    env.finalize_unstake(&alice).await.unwrap();
-    env.finalize_unstake(&bob).await.unwrap();
-    assert_eq!(env.claim(&alice).await.unwrap().event::<RewardsClaimed>().amount, 910 * ONE_VVV);
-    assert_eq!(env.claim(&bob).await.unwrap().event::<RewardsClaimed>().amount, 990 * ONE_VVV);
-    assert_eq!(env.pay_treasury().await.unwrap().event::<TreasuryPaid>().amount, 100 * ONE_VVV);
+    env.by(&alice).finalize_unstake().await.unwrap();
+    env.by(&bob).finalize_unstake().await.unwrap();
+    assert_eq!(env.by(&alice).claim().await.unwrap().event::<RewardsClaimed>().amount, 910 * ONE_VVV);
+    assert_eq!(env.by(&bob).claim().await.unwrap().event::<RewardsClaimed>().amount, 990 * ONE_VVV);
+    assert_eq!(env.anyone().pay_treasury().await.unwrap().event::<TreasuryPaid>().amount, 100 * ONE_VVV);
 
     // Every balance, to the base unit.
     assert_eq!(env.balance(alice.vvv).await, 10_910 * ONE_VVV);

@@ -9,7 +9,7 @@ use diem_tests::*;
 async fn stake_credits_the_position_and_moves_vvv() {
     let mut env = Env::launched().await;
     let alice = env.user(1_000 * ONE_VVV).await;
-    let out = env.stake(&alice, 400 * ONE_VVV).await.unwrap();
+    let out = env.by(&alice).stake(400 * ONE_VVV, None).await.unwrap();
     let ev: Staked = out.event();
     assert_eq!(
         (ev.owner, ev.payer, ev.amount, ev.position_opened),
@@ -20,7 +20,7 @@ async fn stake_credits_the_position_and_moves_vvv() {
     assert_eq!(env.balance(alice.vvv).await, 600 * ONE_VVV);
     assert_eq!(env.balance(pda::vvv_vault()).await, 400 * ONE_VVV);
     // A second stake adds to the same position.
-    let ev: Staked = env.stake(&alice, 100 * ONE_VVV).await.unwrap().event();
+    let ev: Staked = env.by(&alice).stake(100 * ONE_VVV, None).await.unwrap().event();
     assert!(!ev.position_opened);
     let p = env.position(&alice.pubkey()).await.unwrap();
     assert_eq!((p.owner, p.balances.active, p.balances.locked), (alice.pubkey(), 500 * ONE_VVV, 0));
@@ -31,7 +31,7 @@ async fn stake_for_a_recipient_creates_their_position() {
     let mut env = Env::launched().await;
     let payer = env.user(1_000 * ONE_VVV).await;
     let friend = env.user(0).await;
-    let ev: Staked = env.stake_for(&payer, friend.pubkey(), 250 * ONE_VVV).await.unwrap().event();
+    let ev: Staked = env.by(&payer).stake(250 * ONE_VVV, Some(friend.pubkey())).await.unwrap().event();
     assert_eq!((ev.payer, ev.owner), (payer.pubkey(), friend.pubkey()));
     assert!(env.position(&payer.pubkey()).await.is_none());
     assert_eq!(env.position(&friend.pubkey()).await.unwrap().balances.active, 250 * ONE_VVV);
@@ -47,7 +47,7 @@ async fn stake_for_a_recipient_creates_their_position() {
         )
         .await;
     assert_diem_err(err, DiemError::NotPositionOwner);
-    env.initiate_unstake(&friend, 250 * ONE_VVV).await.unwrap();
+    env.by(&friend).unstake(250 * ONE_VVV).await.unwrap();
 }
 
 #[tokio::test]
@@ -55,7 +55,7 @@ async fn stake_misuse_is_refused_by_name() {
     let mut env = Env::launched().await;
     let alice = env.user(1_000 * ONE_VVV).await;
     let bob = env.user(1_000 * ONE_VVV).await;
-    assert_diem_err(env.stake(&alice, 0).await.unwrap_err(), DiemError::ZeroAmount);
+    assert_diem_err(env.by(&alice).stake(0, None).await.unwrap_err(), DiemError::ZeroAmount);
     // Bob's token account, Alice signing.
     let ix = ix::stake(&env.deployment, alice.pubkey(), bob.vvv, 10, alice.pubkey());
     assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::TokenAccountNotOwned);
@@ -79,7 +79,7 @@ async fn stake_misuse_is_refused_by_name() {
     let ix = unsign(ix::stake(&env.deployment, alice.pubkey(), alice.vvv, 10, alice.pubkey()), alice.pubkey());
     assert_anchor_err(env.send_err(&[ix], &[]).await, anchor_lang::error::ErrorCode::AccountNotSigner);
     // More than the wallet holds: the token program refuses (InsufficientFunds), nothing moves.
-    let err = env.stake(&alice, 1_001 * ONE_VVV).await.unwrap_err();
+    let err = env.by(&alice).stake(1_001 * ONE_VVV, None).await.unwrap_err().tx_error();
     assert!(
         matches!(
             err,
@@ -98,21 +98,21 @@ async fn stake_misuse_is_refused_by_name() {
 async fn unstake_goes_through_the_seven_day_cooldown() {
     let mut env = Env::launched().await;
     let alice = env.user(1_000 * ONE_VVV).await;
-    env.stake(&alice, 1_000 * ONE_VVV).await.unwrap();
+    env.by(&alice).stake(1_000 * ONE_VVV, None).await.unwrap();
     let now = env.now().await;
-    let ev: UnstakeInitiated = env.initiate_unstake(&alice, 300 * ONE_VVV).await.unwrap().event();
+    let ev: UnstakeInitiated = env.by(&alice).unstake(300 * ONE_VVV).await.unwrap().event();
     assert_eq!(ev.cooldown_end, now + 7 * SECONDS_PER_DAY);
     assert_eq!((ev.position.active, ev.position.cooldown_amount), (700 * ONE_VVV, 300 * ONE_VVV));
     assert_eq!((ev.pool.total_active, ev.pool.total_cooldown), (700 * ONE_VVV, 300 * ONE_VVV));
 
     env.advance(7 * SECONDS_PER_DAY - 1).await;
-    assert_diem_err(env.finalize_unstake(&alice).await.unwrap_err(), DiemError::CooldownNotElapsed);
+    assert_diem_err(env.by(&alice).finalize_unstake().await.unwrap_err(), DiemError::CooldownNotElapsed);
     env.advance(1).await;
-    let ev: UnstakeFinalized = env.finalize_unstake(&alice).await.unwrap().event();
+    let ev: UnstakeFinalized = env.by(&alice).finalize_unstake().await.unwrap().event();
     assert_eq!((ev.amount, ev.destination, ev.position.cooldown_amount), (300 * ONE_VVV, alice.vvv, 0));
     assert_eq!(env.balance(alice.vvv).await, 300 * ONE_VVV);
     assert_eq!(env.balance(pda::vvv_vault()).await, 700 * ONE_VVV);
-    assert_diem_err(env.finalize_unstake(&alice).await.unwrap_err(), DiemError::NoPendingUnstake);
+    assert_diem_err(env.by(&alice).finalize_unstake().await.unwrap_err(), DiemError::NoPendingUnstake);
 }
 
 #[tokio::test]
@@ -120,21 +120,21 @@ async fn unstake_misuse_is_refused_by_name() {
     let mut env = Env::launched().await;
     let alice = env.user(1_000 * ONE_VVV).await;
     let bob = env.user(1_000 * ONE_VVV).await;
-    env.stake(&alice, 1_000 * ONE_VVV).await.unwrap();
-    env.stake(&bob, 1_000 * ONE_VVV).await.unwrap();
-    assert_diem_err(env.initiate_unstake(&alice, 0).await.unwrap_err(), DiemError::ZeroAmount);
+    env.by(&alice).stake(1_000 * ONE_VVV, None).await.unwrap();
+    env.by(&bob).stake(1_000 * ONE_VVV, None).await.unwrap();
+    assert_diem_err(env.by(&alice).unstake(0).await.unwrap_err(), DiemError::ZeroAmount);
     assert_diem_err(
-        env.initiate_unstake(&alice, 1_000 * ONE_VVV + 1).await.unwrap_err(),
+        env.by(&alice).unstake(1_000 * ONE_VVV + 1).await.unwrap_err(),
         DiemError::InsufficientUnlocked,
     );
     // Locked sVVV cannot be unstaked: lock 900 by minting, then only 100 is free.
-    env.mint(&alice, 900 * ONE_VVV, 0).await.unwrap();
+    env.by(&alice).mint(900 * ONE_VVV, 0).await.unwrap();
     assert_diem_err(
-        env.initiate_unstake(&alice, 100 * ONE_VVV + 1).await.unwrap_err(),
+        env.by(&alice).unstake(100 * ONE_VVV + 1).await.unwrap_err(),
         DiemError::InsufficientUnlocked,
     );
-    env.initiate_unstake(&alice, 50 * ONE_VVV).await.unwrap();
-    assert_diem_err(env.initiate_unstake(&alice, 10 * ONE_VVV).await.unwrap_err(), DiemError::UnstakeAlreadyPending);
+    env.by(&alice).unstake(50 * ONE_VVV).await.unwrap();
+    assert_diem_err(env.by(&alice).unstake(10 * ONE_VVV).await.unwrap_err(), DiemError::UnstakeAlreadyPending);
     // Bob signing for Alice's position; Alice's position without her signature.
     let ix = swap_account(
         ix::initiate_unstake(bob.pubkey(), 1),
@@ -154,20 +154,20 @@ async fn unstake_misuse_is_refused_by_name() {
     env.advance(7 * SECONDS_PER_DAY).await;
     let ix = ix::finalize_unstake(&env.deployment, alice.pubkey(), alice.diem);
     assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::WrongMint);
-    env.finalize_unstake(&alice).await.unwrap();
-    assert_diem_err(env.cancel_unstake(&alice).await.unwrap_err(), DiemError::NoPendingUnstake);
+    env.by(&alice).finalize_unstake().await.unwrap();
+    assert_diem_err(env.by(&alice).cancel_unstake().await.unwrap_err(), DiemError::NoPendingUnstake);
 }
 
 #[tokio::test]
 async fn cancel_returns_the_cooldown_to_the_stake() {
     let mut env = Env::launched().await;
     let alice = env.user(1_000 * ONE_VVV).await;
-    env.stake(&alice, 1_000 * ONE_VVV).await.unwrap();
-    env.initiate_unstake(&alice, 400 * ONE_VVV).await.unwrap();
-    let ev: UnstakeCancelled = env.cancel_unstake(&alice).await.unwrap().event();
+    env.by(&alice).stake(1_000 * ONE_VVV, None).await.unwrap();
+    env.by(&alice).unstake(400 * ONE_VVV).await.unwrap();
+    let ev: UnstakeCancelled = env.by(&alice).cancel_unstake().await.unwrap().event();
     assert_eq!(ev.amount, 400 * ONE_VVV);
     assert_eq!((ev.position.active, ev.position.cooldown_amount, ev.position.cooldown_end), (1_000 * ONE_VVV, 0, 0));
     assert_eq!((ev.pool.total_active, ev.pool.total_cooldown), (1_000 * ONE_VVV, 0));
     // A new unstake may start right away.
-    env.initiate_unstake(&alice, 1_000 * ONE_VVV).await.unwrap();
+    env.by(&alice).unstake(1_000 * ONE_VVV).await.unwrap();
 }

@@ -16,6 +16,9 @@ pub const VVV_VAULT_SEED: &[u8] = b"vvv-vault";
 pub const DIEM_VAULT_SEED: &[u8] = b"diem-vault";
 /// The DIEM mint (Token-2022, metadata extension).
 pub const DIEM_MINT_SEED: &[u8] = b"diem-mint";
+/// The event authority that signs the program's event self-CPIs, as Anchor's `#[event_cpi]`
+/// derives it (a test checks that it yields the address `#[event_cpi]` computes).
+pub const EVENT_AUTHORITY_SEED: &[u8] = b"__event_authority";
 
 /// DIEM has 9 decimals, like SOL and most Solana tokens.
 pub const DIEM_DECIMALS: u8 = 9;

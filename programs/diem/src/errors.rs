@@ -82,3 +82,77 @@ pub enum DiemError {
     #[msg("No authority transfer is pending")]
     NoPendingAuthority,
 }
+
+impl DiemError {
+    /// Every variant in code order (6000, 6001, ...), so a client can name an error from its
+    /// code alone. A test checks it against the enum's codes and the committed IDL.
+    pub const ALL: &'static [DiemError] = &[
+        DiemError::ZeroAmount,
+        DiemError::MathOverflow,
+        DiemError::InsufficientUnlocked,
+        DiemError::UnstakeAlreadyPending,
+        DiemError::NoPendingUnstake,
+        DiemError::CooldownNotElapsed,
+        DiemError::NothingToClaim,
+        DiemError::NothingToPay,
+        DiemError::SlippageExceeded,
+        DiemError::MintOutputZero,
+        DiemError::SupplyCapReached,
+        DiemError::CurveNotSet,
+        DiemError::BurnExceedsOutstanding,
+        DiemError::Unauthorized,
+        DiemError::NotPositionOwner,
+        DiemError::TokenAccountNotOwned,
+        DiemError::WrongMint,
+        DiemError::WrongTokenProgram,
+        DiemError::UnsupportedMintExtension,
+        DiemError::InvalidVvvMint,
+        DiemError::ShareOutOfBounds,
+        DiemError::CooldownOutOfBounds,
+        DiemError::EmissionRateTooHigh,
+        DiemError::UriTooLong,
+        DiemError::OperationPaused,
+        DiemError::UnknownPauseFlag,
+        DiemError::CurveChunkOutOfRange,
+        DiemError::CurveIncomplete,
+        DiemError::CurveBoundsNotIncreasing,
+        DiemError::CurveRatesDecreasing,
+        DiemError::CurveRateZero,
+        DiemError::CurveRateAboveCap,
+        DiemError::CurveBelowSupply,
+        DiemError::PositionOwnerMismatch,
+        DiemError::InsufficientDiemStaked,
+        DiemError::WrongTreasury,
+        DiemError::InvalidTokenAccount,
+        DiemError::NoPendingAuthority,
+    ];
+
+    /// The error raised with custom program error `code`, if it is one of this program's.
+    pub fn from_code(code: u32) -> Option<DiemError> {
+        let index = code.checked_sub(anchor_lang::error::ERROR_CODE_OFFSET)?;
+        Self::ALL.get(usize::try_from(index).ok()?).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_is_listed_once_in_code_order_as_in_the_idl() {
+        for (i, e) in DiemError::ALL.iter().enumerate() {
+            assert_eq!(u32::from(*e), anchor_lang::error::ERROR_CODE_OFFSET + i as u32, "{e:?}");
+            assert_eq!(DiemError::from_code(u32::from(*e)), Some(*e));
+        }
+        let idl = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../idls/diem.json")).unwrap();
+        let names: Vec<String> = DiemError::ALL.iter().map(|e| format!("\"name\": \"{}\",", e.name())).collect();
+        let errors = &idl[idl.find("\"errors\"").unwrap()..];
+        let errors = &errors[..errors.find(']').unwrap()];
+        assert_eq!(errors.matches("\"code\"").count(), DiemError::ALL.len(), "the IDL lists another number of errors");
+        for name in names {
+            assert!(errors.contains(&name), "{name} is not in the IDL's errors");
+        }
+        assert_eq!(DiemError::from_code(anchor_lang::error::ERROR_CODE_OFFSET - 1), None);
+        assert_eq!(DiemError::from_code(anchor_lang::error::ERROR_CODE_OFFSET + DiemError::ALL.len() as u32), None);
+    }
+}

@@ -90,7 +90,7 @@ async fn main() {
         reference: "noop",
     });
     let authority = env.authority.insecure_clone();
-    let curve = diem_client::curve::generate_curve(&launch_file().curve_params(), VVV_DECIMALS);
+    let curve = launch_curve();
     let mut chunks = ix::replace_curve(authority.pubkey(), &curve);
     let commit = chunks.pop().unwrap();
     let mut stage_cost = Breakdown::default();
@@ -115,55 +115,55 @@ async fn main() {
     let alice = canonical_user(&mut env, 1_000_000 * ONE_VVV).await;
     let bob = canonical_user(&mut env, 1_000_000 * ONE_VVV).await;
     let measure =
-        |rows: &mut Vec<Row>, instruction: &'static str, case: &str, out: TxOutcome, reference: &'static str| {
+        |rows: &mut Vec<Row>, instruction: &'static str, case: &str, out: Outcome, reference: &'static str| {
             rows.push(Row { instruction, case: case.to_string(), cost: breakdown(&out.logs, &diem::ID), reference });
         };
-    let out = env.fund(&funder, 900_000 * ONE_VVV).await.unwrap();
+    let out = env.by(&funder).fund_rewards(900_000 * ONE_VVV).await.unwrap();
     measure(&mut rows, "fund_rewards", "", out, "transfer_in");
-    let out = env.stake(&alice, 100_000 * ONE_VVV).await.unwrap();
+    let out = env.by(&alice).stake(100_000 * ONE_VVV, None).await.unwrap();
     measure(&mut rows, "stake", "opens the position (worst)", out, "transfer_in");
     env.advance(60).await;
-    let out = env.stake(&alice, 100_000 * ONE_VVV).await.unwrap();
+    let out = env.by(&alice).stake(100_000 * ONE_VVV, None).await.unwrap();
     measure(&mut rows, "stake", "existing position", out, "transfer_in");
-    env.stake(&bob, 100_000 * ONE_VVV).await.unwrap();
+    env.by(&bob).stake(100_000 * ONE_VVV, None).await.unwrap();
     env.advance(60).await;
-    let out = env.initiate_unstake(&alice, 10 * ONE_VVV).await.unwrap();
+    let out = env.by(&alice).unstake(10 * ONE_VVV).await.unwrap();
     measure(&mut rows, "initiate_unstake", "", out, "noop");
-    let out = env.cancel_unstake(&alice).await.unwrap();
+    let out = env.by(&alice).cancel_unstake().await.unwrap();
     measure(&mut rows, "cancel_unstake", "", out, "noop");
-    env.initiate_unstake(&alice, 10 * ONE_VVV).await.unwrap();
+    env.by(&alice).unstake(10 * ONE_VVV).await.unwrap();
     env.advance(7 * SECONDS_PER_DAY).await;
-    let out = env.finalize_unstake(&alice).await.unwrap();
+    let out = env.by(&alice).finalize_unstake().await.unwrap();
     measure(&mut rows, "finalize_unstake", "", out, "transfer_out");
-    let out = env.claim(&alice).await.unwrap();
+    let out = env.by(&alice).claim().await.unwrap();
     measure(&mut rows, "claim_rewards", "", out, "transfer_out");
     env.advance(60).await;
-    let out = env.claim_and_stake(&bob).await.unwrap();
+    let out = env.by(&bob).claim_and_stake().await.unwrap();
     measure(&mut rows, "claim_and_stake", "", out, "noop");
-    let out = env.mint(&alice, 90 * ONE_VVV, 0).await.unwrap();
+    let out = env.by(&alice).mint(90 * ONE_VVV, 0).await.unwrap();
     measure(&mut rows, "mint_diem", "within one bucket", out, "mint");
     env.advance(60).await;
-    let out = env.pay_treasury().await.unwrap();
+    let out = env.anyone().pay_treasury().await.unwrap();
     measure(&mut rows, "pay_treasury", "", out, "transfer_out");
     let q = env.send(&[ix::quote_mint(90 * ONE_VVV)], &[]).await.unwrap();
     measure(&mut rows, "quote_mint", "within one bucket", q, "noop");
     let held = env.balance(alice.diem).await;
-    let out = env.burn(&alice, held / 3).await.unwrap();
+    let out = env.by(&alice).burn(held / 3).await.unwrap();
     measure(&mut rows, "burn_diem", "partial", out, "burn");
-    let out = env.burn(&alice, held - held / 3).await.unwrap();
+    let out = env.by(&alice).burn(held - held / 3).await.unwrap();
     measure(&mut rows, "burn_diem", "last (releases all)", out, "burn");
-    env.mint(&bob, 9_000 * ONE_VVV, 0).await.unwrap();
-    let out = env.stake_diem(&bob, ONE_DIEM).await.unwrap();
+    env.by(&bob).mint(9_000 * ONE_VVV, 0).await.unwrap();
+    let out = env.by(&bob).stake_diem(ONE_DIEM).await.unwrap();
     measure(&mut rows, "stake_diem", "opens the stake (worst)", out, "transfer_in");
-    let out = env.stake_diem(&bob, ONE_DIEM).await.unwrap();
+    let out = env.by(&bob).stake_diem(ONE_DIEM).await.unwrap();
     measure(&mut rows, "stake_diem", "existing stake", out, "transfer_in");
-    let out = env.initiate_diem_unstake(&bob, ONE_DIEM).await.unwrap();
+    let out = env.by(&bob).unstake_diem(ONE_DIEM).await.unwrap();
     measure(&mut rows, "initiate_diem_unstake", "", out, "noop");
-    let out = env.cancel_diem_unstake(&bob).await.unwrap();
+    let out = env.by(&bob).cancel_diem_unstake().await.unwrap();
     measure(&mut rows, "cancel_diem_unstake", "", out, "noop");
-    env.initiate_diem_unstake(&bob, ONE_DIEM).await.unwrap();
+    env.by(&bob).unstake_diem(ONE_DIEM).await.unwrap();
     env.advance(SECONDS_PER_DAY).await;
-    let out = env.finalize_diem_unstake(&bob).await.unwrap();
+    let out = env.by(&bob).finalize_diem_unstake().await.unwrap();
     measure(&mut rows, "finalize_diem_unstake", "", out, "transfer_out");
     let out = env.send(&[ix::set_params(authority.pubkey(), launch_params())], &[&authority]).await.unwrap();
     measure(&mut rows, "set_params", "", out, "noop");
@@ -182,13 +182,13 @@ async fn main() {
 
     // Worst case of the quote: a lock that crosses all 256 buckets (a flat, cheap curve, so the
     // whole table is affordable); the burn back to zero first so the lock starts at bucket 0.
-    env.initiate_diem_unstake(&bob, ONE_DIEM).await.unwrap();
+    env.by(&bob).unstake_diem(ONE_DIEM).await.unwrap();
     env.advance(SECONDS_PER_DAY).await;
-    env.finalize_diem_unstake(&bob).await.unwrap();
+    env.by(&bob).finalize_diem_unstake().await.unwrap();
     for owner in [&bob] {
         let outstanding = env.position(&owner.pubkey()).await.unwrap().balances.outstanding_diem;
         let held = env.balance(owner.diem).await;
-        env.burn(owner, outstanding.min(held)).await.unwrap();
+        env.by(owner).burn(outstanding.min(held)).await.unwrap();
     }
     let flat: Vec<CurveEntry> =
         (0..CURVE_LEN as u64).map(|i| CurveEntry::new(ONE_DIEM * (i + 1), ONE_VVV as u128)).collect();
@@ -196,7 +196,7 @@ async fn main() {
     let whole_table = 256 * ONE_VVV;
     let q = env.send(&[ix::quote_mint(whole_table)], &[]).await.unwrap();
     measure(&mut rows, "quote_mint", "crosses all 256 buckets (worst)", q, "noop");
-    let out = env.mint(&alice, whole_table, 0).await.unwrap();
+    let out = env.by(&alice).mint(whole_table, 0).await.unwrap();
     measure(&mut rows, "mint_diem", "crosses all 256 buckets (worst)", out, "mint");
 
     // The reference program, in the same bank: the same token CPIs, nothing else.
@@ -382,8 +382,8 @@ async fn canonical_user(env: &mut Env, vvv: u64) -> User {
         let key = solana_keypair::Keypair::new();
         let first_try = |seed: &[u8]| Pubkey::find_program_address(&[seed, key.pubkey().as_ref()], &diem::ID).1 == 255;
         if first_try(POSITION_SEED) && first_try(DIEM_STAKE_SEED) {
-            let key = env.bank.fund_wallet(key).await;
-            return env.bank.user_with_key(key, vvv).await;
+            let key = env.fund_wallet(key).await;
+            return env.user_with_key(key, vvv).await;
         }
     }
 }

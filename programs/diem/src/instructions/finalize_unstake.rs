@@ -1,60 +1,7 @@
 use anchor_lang::prelude::*;
-use anchor_spl::token_interface::TokenInterface;
 
-use crate::errors::DiemError;
 use crate::events::UnstakeFinalized;
-use crate::state::{Config, Position};
-use crate::token_ops;
-
-/// Accounts of the owner-only instructions that pay VVV out of the vault: `finalize_unstake`
-/// and `claim_rewards`. The owner signs, so the VVV may go to any VVV account they name.
-/// Neither checks a pause flag: a way out is never blocked.
-#[event_cpi]
-#[derive(Accounts)]
-pub struct OwnerPayout<'info> {
-    pub owner: Signer<'info>,
-    #[account(mut, has_one = vvv_vault)]
-    pub config: Box<Account<'info, Config>>,
-    #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
-    pub position: Box<Account<'info, Position>>,
-    /// CHECK: any VVV account the owner names, checked in `validate_destination`.
-    #[account(mut)]
-    pub destination: UncheckedAccount<'info>,
-    /// CHECK: pinned to the config's vault by `has_one`; the token program validates it.
-    #[account(mut)]
-    pub vvv_vault: UncheckedAccount<'info>,
-    /// CHECK: address pinned to the config's VVV mint; the token program validates it.
-    #[account(address = config.vvv_mint @ DiemError::WrongMint)]
-    pub vvv_mint: UncheckedAccount<'info>,
-    #[account(address = config.vvv_token_program @ DiemError::WrongTokenProgram)]
-    pub vvv_token_program: Interface<'info, TokenInterface>,
-}
-
-impl<'info> OwnerPayout<'info> {
-    pub fn validate_finalize(&self) -> Result<()> {
-        require!(self.position.has_pending_unstake(), DiemError::NoPendingUnstake);
-        self.validate_destination()
-    }
-
-    pub fn validate_destination(&self) -> Result<()> {
-        let c = &self.config;
-        token_ops::check_token_account(&self.destination, &c.vvv_token_program, &c.vvv_mint, None)
-    }
-
-    pub(crate) fn pay_out(&self, amount: u64) -> Result<()> {
-        let seeds = self.config.signer_seeds();
-        token_ops::withdraw(
-            &self.vvv_token_program.to_account_info(),
-            &self.vvv_mint.to_account_info(),
-            &self.vvv_vault.to_account_info(),
-            &self.destination.to_account_info(),
-            &self.config.to_account_info(),
-            &seeds,
-            amount,
-            self.config.vvv_decimals,
-        )
-    }
-}
+use crate::instructions::OwnerPayout;
 
 /// Pays out the cooldown once it has ended.
 // Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.

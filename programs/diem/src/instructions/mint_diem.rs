@@ -4,7 +4,6 @@ use anchor_spl::token_2022::Token2022;
 use crate::constants::pause;
 use crate::errors::DiemError;
 use crate::events::DiemMinted;
-use crate::instructions::QuoteMint;
 use crate::state::{Config, Curve, Position};
 use crate::token_ops;
 
@@ -42,7 +41,7 @@ impl MintDiem<'_> {
 pub fn mint_diem_handler(mut ctx: Context<MintDiem>, svvv_amount: u64, min_diem_out: u64) -> Result<u64> {
     let now = Clock::get()?.unix_timestamp;
     let accounts = &mut ctx.accounts;
-    let quote = QuoteMint::quote(&accounts.config, &accounts.curve, svvv_amount)?;
+    let quote = accounts.config.quote_mint(&*accounts.curve.load()?, svvv_amount)?;
     require!(quote.diem_out > 0, DiemError::MintOutputZero);
     require!(quote.diem_out >= min_diem_out, DiemError::SlippageExceeded);
     let config = &mut accounts.config;

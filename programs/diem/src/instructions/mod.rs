@@ -1,5 +1,6 @@
 //! One file per instruction: its accounts, a `validate()` for the checks that need no state
-//! change, and its `handler`.
+//! change, and its `handler`. Account contexts shared by several instructions have files of
+//! their own (`owner_position`, `owner_payout`).
 pub mod admin;
 pub mod burn_diem;
 pub mod cancel_diem_unstake;
@@ -12,6 +13,8 @@ pub mod initialize;
 pub mod initiate_diem_unstake;
 pub mod initiate_unstake;
 pub mod mint_diem;
+pub mod owner_payout;
+pub mod owner_position;
 pub mod pay_treasury;
 pub mod quote_mint;
 pub mod stake;
@@ -29,6 +32,8 @@ pub use initialize::*;
 pub use initiate_diem_unstake::*;
 pub use initiate_unstake::*;
 pub use mint_diem::*;
+pub use owner_payout::*;
+pub use owner_position::*;
 pub use pay_treasury::*;
 pub use quote_mint::*;
 pub use stake::*;

@@ -1,7 +1,5 @@
 use anchor_lang::prelude::*;
 
-use crate::errors::DiemError;
-use crate::math::curve::MintQuote;
 use crate::state::{Config, Curve};
 
 /// Read-only: what `mint_diem(svvv_amount)` would mint now. The DIEM amount is returned as
@@ -13,19 +11,9 @@ pub struct QuoteMint<'info> {
     pub curve: AccountLoader<'info, Curve>,
 }
 
-impl QuoteMint<'_> {
-    /// The quote at the current outstanding supply.
-    pub fn quote(config: &Config, curve: &AccountLoader<Curve>, svvv_amount: u64) -> Result<MintQuote> {
-        config.require_curve()?;
-        let curve = curve.load()?;
-        require!(curve.version == config.curve_version, DiemError::CurveNotSet);
-        Ok(curve.quote(config.pool.outstanding_diem, svvv_amount)?)
-    }
-}
-
 // Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.
 #[inline(never)]
 pub fn quote_mint_handler(ctx: Context<QuoteMint>, svvv_amount: u64) -> Result<u64> {
-    let quote = QuoteMint::quote(&ctx.accounts.config, &ctx.accounts.curve, svvv_amount)?;
+    let quote = ctx.accounts.config.quote_mint(&*ctx.accounts.curve.load()?, svvv_amount)?;
     Ok(crate::return_data::publish_u64(quote.diem_out))
 }

@@ -2,7 +2,8 @@ use anchor_lang::prelude::*;
 
 use crate::constants::*;
 use crate::errors::DiemError;
-use crate::state::Pool;
+use crate::math::curve::MintQuote;
+use crate::state::{Curve, Pool};
 
 /// Parameters the authority may change, each within documented bounds (see [`Params::validate`]).
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
@@ -78,6 +79,15 @@ impl Config {
     pub fn require_curve(&self) -> Result<()> {
         require!(self.curve_version > 0, DiemError::CurveNotSet);
         Ok(())
+    }
+
+    /// What a lock of `svvv_amount` buys now on `curve` (which must be the committed one), at
+    /// the program's outstanding supply. `mint_diem` and `quote_mint` use it, and so do clients
+    /// that quote from the accounts they read.
+    pub fn quote_mint(&self, curve: &Curve, svvv_amount: u64) -> Result<MintQuote> {
+        self.require_curve()?;
+        require!(curve.version == self.curve_version, DiemError::CurveNotSet);
+        Ok(curve.quote(self.pool.outstanding_diem, svvv_amount)?)
     }
 
     /// Brings the reward accumulators up to `now` with the current parameters. Called before

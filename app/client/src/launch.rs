@@ -7,7 +7,7 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::amount::{AmountError, parse_amount};
-use crate::curve::CurveParams;
+use crate::curve::{CurveParams, CurveParamsError};
 
 #[derive(Debug, Error)]
 pub enum LaunchError {
@@ -21,6 +21,8 @@ pub enum LaunchError {
     UnknownPauseFlag(String),
     #[error("cooldown of {0} days is out of range")]
     Cooldown(u32),
+    #[error("invalid [curve] section: {0}")]
+    Curve(#[from] CurveParamsError),
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -75,13 +77,16 @@ impl LaunchFile {
         Self::parse(&text)
     }
 
+    /// Parses a launch file and refuses a `[curve]` section that makes no curve.
     pub fn parse(text: &str) -> Result<Self, LaunchError> {
-        Ok(toml::from_str(text)?)
+        let file: LaunchFile = toml::from_str(text)?;
+        file.curve_params().validate()?;
+        Ok(file)
     }
 
-    /// The repository's own `migrations/launch.toml`.
-    pub fn repository_default() -> Result<Self, LaunchError> {
-        Self::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations/launch.toml"))
+    /// The launch curve for a VVV mint with `vvv_decimals` decimals.
+    pub fn curve(&self, vvv_decimals: u8) -> Result<Vec<diem::state::CurveEntry>, LaunchError> {
+        Ok(crate::curve::generate_curve(&self.curve_params(), vvv_decimals)?)
     }
 
     pub fn curve_params(&self) -> CurveParams {
@@ -116,10 +121,14 @@ mod tests {
     use super::*;
     use diem::constants::*;
 
+    fn repository_file() -> String {
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations/launch.toml")).unwrap()
+    }
+
     /// The committed file holds the launch parameters the issue asks for.
     #[test]
     fn repository_launch_file_has_the_launch_parameters() {
-        let file = LaunchFile::repository_default().unwrap();
+        let file = LaunchFile::parse(&repository_file()).unwrap();
         assert_eq!(file.curve_params(), CurveParams::LAUNCH);
         let p = file.params(6).unwrap();
         assert_eq!(p.svvv_cooldown_secs, DEFAULT_SVVV_COOLDOWN_SECS);
@@ -135,10 +144,20 @@ mod tests {
 
     #[test]
     fn unknown_fields_and_flags_are_errors() {
-        let text =
-            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations/launch.toml")).unwrap();
+        let text = repository_file();
         assert!(LaunchFile::parse(&text.replace("step =", "stepp =")).is_err());
         let file = LaunchFile::parse(&text.replace("paused = [\"mint\"]", "paused = [\"mnt\"]")).unwrap();
         assert!(matches!(file.paused(), Err(LaunchError::UnknownPauseFlag(_))));
+    }
+
+    #[test]
+    fn a_curve_section_that_makes_no_curve_is_refused_by_name() {
+        let text = repository_file();
+        assert!(text.contains("base_rate = 90.0"), "the test edits the launch base rate");
+        for (from, to) in [("base_rate = 90.0", "base_rate = -90.0"), ("base_rate = 90.0", "base_rate = nan"), ("step = 500.0", "step = 0.0")] {
+            let edited = text.replace(from, to);
+            assert!(matches!(LaunchFile::parse(&edited), Err(LaunchError::Curve(_))), "{to}");
+        }
+        assert!(matches!(LaunchFile::parse(&text).unwrap().curve(30), Err(LaunchError::Curve(_))));
     }
 }

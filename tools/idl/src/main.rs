@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let check = std::env::args().any(|a| a == "--check");
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     // anchor-lang-idl would prefix `cargo` with a malformed `+toolchain` when this is set.
     // SAFETY: single-threaded, before anything else runs.
     unsafe { std::env::remove_var("RUSTUP_TOOLCHAIN") };
@@ -24,17 +24,26 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let json = serde_json::to_string_pretty(&idl).expect("IDL serializes") + "\n";
+    let json = match serde_json::to_string_pretty(&idl) {
+        Ok(json) => json + "\n",
+        Err(e) => {
+            eprintln!("IDL does not serialize: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let path = root.join("idls/diem.json");
     if check {
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         if committed != json {
-            eprintln!("idls/diem.json is stale: run `cargo run -p diem-client --features idl --bin diem-idl`");
+            eprintln!("idls/diem.json is stale: run `cargo run -p diem-idl`");
             return ExitCode::FAILURE;
         }
         println!("idls/diem.json matches the program");
     } else {
-        std::fs::write(&path, json).expect("write idls/diem.json");
+        if let Err(e) = std::fs::write(&path, json) {
+            eprintln!("cannot write {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
         println!("wrote {}", path.display());
     }
     ExitCode::SUCCESS

@@ -2,7 +2,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use diem_client::cli::{Cli, CliError, Command, Units, default_keypair_path, execute, read_keypair};
+use diem_cli::commands::{execute, is_offline, needs_signer, validate};
+use diem_cli::keypair::{default_keypair_path, read_keypair};
+use diem_cli::{Cli, CliError, Output, Units};
 use diem_client::rpc::RpcChain;
 
 #[tokio::main]
@@ -27,22 +29,28 @@ async fn run(cli: &Cli) -> Result<(), CliError> {
             return Err(CliError::Usage(format!("this build of diem talks to program {}, not {id}", diem::ID)));
         }
     }
-    if let Command::Demo = cli.command {
-        diem_client::demo::run().await?;
+    let units = Units { raw: cli.raw };
+    // Arguments first, then the keypair (only where the command signs), then the network.
+    validate(&cli.command, units)?;
+    #[cfg(feature = "demo")]
+    if let diem_cli::Command::Demo { params } = &cli.command {
+        diem_cli::demo::run(params).await?;
         return Ok(());
     }
-    let units = Units { raw: cli.raw };
-    // Offline commands need no keypair.
-    if matches!(cli.command, Command::Curve(diem_client::cli::CurveCommand::Generate { .. }) | Command::Keygen { .. }) {
-        let mut chain = RpcChain::new(&cli.url, solana_keypair::Keypair::new());
-        return print(cli, execute(&cli.command, &mut chain, &solana_keypair::Keypair::new(), units).await?);
+    let signer = match needs_signer(&cli.command) {
+        true => Some(read_keypair(&cli.keypair.clone().unwrap_or_else(default_keypair_path))?),
+        false => None,
+    };
+    let mut chain = RpcChain::new(&cli.url);
+    if !is_offline(&cli.command) {
+        // One cheap call up front, so an unreachable endpoint is reported as such.
+        use diem_client::chain::Chain;
+        chain.now().await?;
     }
-    let signer = read_keypair(&cli.keypair.clone().unwrap_or_else(default_keypair_path))?;
-    let mut chain = RpcChain::new(&cli.url, signer.insecure_clone());
-    print(cli, execute(&cli.command, &mut chain, &signer, units).await?)
+    print(cli, execute(&cli.command, &mut chain, signer.as_ref(), units).await?)
 }
 
-fn print(cli: &Cli, out: diem_client::cli::Output) -> Result<(), CliError> {
+fn print(cli: &Cli, out: Output) -> Result<(), CliError> {
     use std::io::Write;
     let text = if cli.json { serde_json::to_string_pretty(&out.json).unwrap_or_default() } else { out.human };
     // A reader that stops early (`diem curve show | head`) is not an error.

@@ -2,6 +2,16 @@
 use anchor_lang::{AnchorDeserialize, Discriminator};
 use diem::events::*;
 
+/// One of the program's event types: picks its own variant out of a [`DiemEvent`].
+pub trait EventKind: Sized {
+    fn of(event: &DiemEvent) -> Option<&Self>;
+}
+
+/// The events of type `E` among `events`, in order.
+pub fn events_of<E: EventKind>(events: &[DiemEvent]) -> Vec<&E> {
+    events.iter().filter_map(E::of).collect()
+}
+
 macro_rules! diem_events {
     ($($name:ident),* $(,)?) => {
         /// Every event the program emits.
@@ -27,6 +37,18 @@ macro_rules! diem_events {
                 }
             }
         }
+
+        $(
+            impl EventKind for $name {
+                fn of(event: &DiemEvent) -> Option<&Self> {
+                    match event {
+                        DiemEvent::$name(e) => Some(e),
+                        #[allow(unreachable_patterns)]
+                        _ => None,
+                    }
+                }
+            }
+        )*
     };
 }
 

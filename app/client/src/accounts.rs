@@ -29,8 +29,8 @@ pub fn diem_stake(data: &[u8]) -> Result<DiemStake, DecodeError> {
     anchor(data, "DIEM stake")
 }
 
-/// The live curve's 256 entries from the zero-copy `Curve` account.
-pub fn curve_entries(data: &[u8]) -> Result<Vec<CurveEntry>, DecodeError> {
+/// The zero-copy `Curve` account (discriminator checked), copied out of the account data.
+pub fn curve(data: &[u8]) -> Result<Curve, DecodeError> {
     use anchor_lang::Discriminator;
     if !data.starts_with(Curve::DISCRIMINATOR) {
         return Err(DecodeError::Invalid("curve", "wrong discriminator".into()));
@@ -38,9 +38,12 @@ pub fn curve_entries(data: &[u8]) -> Result<Vec<CurveEntry>, DecodeError> {
     let body = data
         .get(8..8 + std::mem::size_of::<Curve>())
         .ok_or_else(|| DecodeError::Invalid("curve", "account too short".into()))?;
-    let curve: &Curve = anchor_lang::__private::bytemuck::try_from_bytes(body)
-        .map_err(|e| DecodeError::Invalid("curve", e.to_string()))?;
-    Ok(curve.entries.to_vec())
+    anchor_lang::__private::bytemuck::try_pod_read_unaligned(body).map_err(|e| DecodeError::Invalid("curve", e.to_string()))
+}
+
+/// The live curve's 256 entries.
+pub fn curve_entries(data: &[u8]) -> Result<Vec<CurveEntry>, DecodeError> {
+    Ok(curve(data)?.entries.to_vec())
 }
 
 /// Balance of a token account (SPL Token and Token-2022 share the base layout).

@@ -1,5 +1,6 @@
 //! An embedded Solana bank (`solana-program-test`) with the diem program and the real SPL Token
-//! and Token-2022 programs: what `diem demo` runs on, and what the integration tests build on.
+//! and Token-2022 programs: one more [`Chain`] backend, what `diem demo` runs on and what the
+//! integration tests build on. Its clock can be moved ([`Bank::advance`]).
 //!
 //! The program runs natively by default; with `SBF_OUT_DIR` set (the folder holding `diem.so`)
 //! the same bank loads the SBF binary instead.
@@ -7,7 +8,6 @@
 #![allow(deprecated)]
 use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
-use anchor_lang::{AnchorDeserialize, Discriminator};
 use diem::constants::DIEM_DECIMALS;
 use diem::instructions::InitializeArgs;
 use diem::state::{Config, CurveEntry, DiemStake, Position};
@@ -18,44 +18,19 @@ use solana_program_pack::Pack;
 use solana_program_test::{ProgramTest, ProgramTestContext, processor};
 use solana_signer::Signer;
 use solana_transaction::Transaction;
-use solana_transaction_error::TransactionError;
-
-use crate::events::DiemEvent;
-
-use crate::ix::{self, Deployment};
-use crate::pda;
+use diem_client::chain::{Chain, ChainError, Outcome, TxFailure, required_signers};
+use diem_client::events::DiemEvent;
+use diem_client::ix::{self, Deployment};
+use diem_client::pda;
 /// A program's native entry, as `solana_program_test::processor!` builds it.
 pub use solana_program_runtime::invoke_context::BuiltinFunctionWithContext as Builtin;
+
+pub mod native;
 
 /// Decimals of the VVV mint the bank creates (SPL Token).
 pub const VVV_DECIMALS: u8 = 6;
 pub const ONE_VVV: u64 = 1_000_000;
 const MAX_COMPUTE_UNITS: u32 = 1_400_000;
-
-#[doc(hidden)]
-pub mod __private {
-    pub use anchor_lang;
-}
-
-/// Defines `fn $name(&Pubkey, &[AccountInfo], &[u8]) -> ProgramResult` running the Anchor program
-/// entry `$entry` natively, for `solana_program_test::processor!`. Anchor's `entry` ties the
-/// slice and the accounts to one lifetime, which `processor!`'s function type does not;
-/// narrowing the inner lifetime to the slice's is sound because the accounts outlive the call.
-#[macro_export]
-macro_rules! native_entry {
-    ($name:ident, $entry:path) => {
-        fn $name(
-            program_id: &$crate::bank::__private::anchor_lang::prelude::Pubkey,
-            accounts: &[$crate::bank::__private::anchor_lang::prelude::AccountInfo],
-            data: &[u8],
-        ) -> $crate::bank::__private::anchor_lang::solana_program::entrypoint::ProgramResult {
-            use $crate::bank::__private::anchor_lang::prelude::AccountInfo;
-            // SAFETY: see the macro's documentation.
-            let accounts: &[AccountInfo] = unsafe { ::std::mem::transmute::<&[AccountInfo], &[AccountInfo]>(accounts) };
-            $entry(program_id, accounts, data)
-        }
-    };
-}
 
 native_entry!(diem_entry, diem::entry);
 
@@ -75,39 +50,6 @@ fn quiet_bank_logs() {
 /// `SBF_OUT_DIR`, the folder holding `diem.so` (`scripts/build-sbf.sh` writes `target/deploy`).
 pub fn bpf_mode() -> bool {
     std::env::var_os("SBF_OUT_DIR").is_some()
-}
-
-/// The outcome of a successful transaction.
-#[derive(Debug, Default)]
-pub struct TxOutcome {
-    /// `(discriminator, borsh data)` of each event the program emitted by self-CPI, in order.
-    pub events: Vec<(Vec<u8>, Vec<u8>)>,
-    pub return_data: Option<Vec<u8>>,
-    pub compute_units: u64,
-    pub logs: Vec<String>,
-}
-
-impl TxOutcome {
-    /// The events of type `E`, decoded.
-    pub fn events_of<E: Discriminator + AnchorDeserialize>(&self) -> Vec<E> {
-        self.events
-            .iter()
-            .filter(|(disc, _)| disc.as_slice() == E::DISCRIMINATOR)
-            .map(|(_, data)| E::try_from_slice(data).expect("event decodes"))
-            .collect()
-    }
-
-    /// The single event of type `E`; panics if there is not exactly one.
-    pub fn event<E: Discriminator + AnchorDeserialize>(&self) -> E {
-        let mut all = self.events_of::<E>();
-        assert_eq!(all.len(), 1, "expected exactly one {} event", std::any::type_name::<E>());
-        all.remove(0)
-    }
-
-    pub fn return_u64(&self) -> u64 {
-        let data = self.return_data.as_ref().expect("return data");
-        u64::from_le_bytes(data[..8].try_into().expect("8 bytes"))
-    }
 }
 
 /// A wallet with a VVV account and a DIEM account.
@@ -146,8 +88,6 @@ pub struct Bank {
     pub event_log: Vec<DiemEvent>,
     /// The compute-unit limit for a transaction (the tests enforce budgets through it).
     pub compute_limit: fn(&[Instruction]) -> u32,
-    /// The log of the last transaction sent, failed or not.
-    pub last_logs: Vec<String>,
     nonce: u32,
 }
 
@@ -233,31 +173,31 @@ impl Bank {
             treasury,
             event_log: Vec::new(),
             compute_limit: |_| MAX_COMPUTE_UNITS,
-            last_logs: Vec::new(),
             nonce: 0,
         }
     }
 
     /// `initialize` signed by the deployer.
-    pub async fn initialize(&mut self, args: InitializeArgs) -> Result<TxOutcome, TransactionError> {
+    pub async fn initialize(&mut self, args: InitializeArgs) -> Result<Outcome, ChainError> {
         let ix = ix::initialize(self.deployer.pubkey(), &self.deployment, self.treasury, args);
         let deployer = self.deployer.insecure_clone();
         self.send(&[ix], &[&deployer]).await
     }
 
     /// Stages `curve` in chunks and commits it, signed by the authority.
-    pub async fn replace_curve(&mut self, curve: &[CurveEntry]) -> Result<TxOutcome, TransactionError> {
+    pub async fn replace_curve(&mut self, curve: &[CurveEntry]) -> Result<Outcome, ChainError> {
         let authority = self.authority.insecure_clone();
-        let mut last = TxOutcome::default();
+        let mut last = Outcome::default();
         for ix in ix::replace_curve(authority.pubkey(), curve) {
             last = self.send(&[ix], &[&authority]).await?;
         }
         Ok(last)
     }
 
-    /// Sends `ixs` signed by the bank's payer and `signers`. Events and return data come from a simulation of the same
-    /// transaction against the same state (the bank's metadata lacks inner instructions).
-    pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<TxOutcome, TransactionError> {
+    /// Sends `ixs` paid by the bank's payer and signed by `signers`. Events and return data
+    /// come from a simulation of the same transaction against the same state (the bank's
+    /// metadata lacks inner instructions).
+    pub async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<Outcome, ChainError> {
         // A per-transaction priority fee makes every transaction unique, so repeating an
         // operation is never mistaken for a replay.
         self.nonce += 1;
@@ -265,105 +205,138 @@ impl Bank {
             solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_limit((self.compute_limit)(
                 ixs,
             )),
-            solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_price(self.nonce as u64),
+            solana_compute_budget_interface::ComputeBudgetInstruction::set_compute_unit_price(u64::from(self.nonce)),
         ];
         all.extend_from_slice(ixs);
         let payer = self.ctx.payer.insecure_clone();
         let mut keys: Vec<&Keypair> = vec![&payer];
-        keys.extend(crate::chain::required_signers(&all, signers, &payer.pubkey()));
+        keys.extend(required_signers(&all, signers, &payer.pubkey()));
         // The bank ticks on its own; an old blockhash eventually expires, so take the latest.
-        let blockhash = self.ctx.banks_client.get_latest_blockhash().await.expect("blockhash");
-        let tx = Transaction::new_signed_with_payer(&all, Some(&payer.pubkey()), &keys, blockhash);
+        let blockhash = self.ctx.banks_client.get_latest_blockhash().await.map_err(bank_error)?;
+        let mut tx = Transaction::new_unsigned(solana_transaction::Message::new(&all, Some(&payer.pubkey())));
+        tx.try_sign(&keys, blockhash).map_err(|e| ChainError::Invalid(format!("cannot sign: {e}")))?;
         let message_keys = tx.message.account_keys.clone();
-        let sim = self.ctx.banks_client.simulate_transaction(tx.clone()).await.expect("simulate");
-        let details = sim.simulation_details.expect("simulation details");
-        let result = self.ctx.banks_client.process_transaction_with_metadata(tx).await.expect("process");
-        self.last_logs = result.metadata.as_ref().map(|m| m.log_messages.clone()).unwrap_or_default();
-        result.result.clone()?;
-        let mut outcome = TxOutcome {
-            return_data: details.return_data.map(|r| r.data),
-            compute_units: result.metadata.as_ref().map(|m| m.compute_units_consumed).unwrap_or_default(),
-            logs: result.metadata.map(|m| m.log_messages).unwrap_or_default(),
-            events: vec![],
-        };
-        for inner in details.inner_instructions.unwrap_or_default() {
-            for ix in inner {
-                let program = message_keys.get(ix.instruction.program_id_index as usize);
-                let data = &ix.instruction.data;
-                if program == Some(&diem::ID) && data.starts_with(anchor_lang::event::EVENT_IX_TAG_LE) {
-                    let body = &data[8..];
-                    outcome.events.push((body[..8].to_vec(), body[8..].to_vec()));
-                    self.event_log.push(DiemEvent::from_cpi_data(data).expect("every event decodes"));
-                }
+        let signature = tx.signatures.first().map(|s| s.to_string()).unwrap_or_default();
+        let sim = self.ctx.banks_client.simulate_transaction(tx.clone()).await.map_err(bank_error)?;
+        let result = self.ctx.banks_client.process_transaction_with_metadata(tx).await.map_err(bank_error)?;
+        let (logs, compute_units) =
+            result.metadata.map(|m| (m.log_messages, m.compute_units_consumed)).unwrap_or_default();
+        if let Err(error) = result.result {
+            return Err(ChainError::Failed(TxFailure::new(Some(error.clone()), format!("{error:?}"), logs)));
+        }
+        let details = sim.simulation_details.ok_or_else(|| ChainError::Invalid("no simulation details".into()))?;
+        let mut events = Vec::new();
+        for ix in details.inner_instructions.unwrap_or_default().into_iter().flatten() {
+            let program = message_keys.get(usize::from(ix.instruction.program_id_index));
+            if program == Some(&diem::ID) && ix.instruction.data.starts_with(anchor_lang::event::EVENT_IX_TAG_LE) {
+                let event = DiemEvent::from_cpi_data(&ix.instruction.data)
+                    .ok_or_else(|| ChainError::Invalid("an event of the program does not decode".into()))?;
+                events.push(event);
             }
         }
-        Ok(outcome)
+        self.event_log.extend(events.iter().cloned());
+        Ok(Outcome {
+            signature,
+            events,
+            return_data: details.return_data.map(|r| r.data),
+            compute_units: Some(compute_units),
+            logs,
+        })
     }
 
-    pub async fn clock(&mut self) -> Clock {
-        self.ctx.banks_client.get_sysvar::<Clock>().await.expect("clock")
+    pub async fn clock(&mut self) -> Result<Clock, ChainError> {
+        self.ctx.banks_client.get_sysvar::<Clock>().await.map_err(bank_error)
     }
 
-    pub async fn now(&mut self) -> i64 {
-        self.clock().await.unix_timestamp
+    pub async fn now(&mut self) -> Result<i64, ChainError> {
+        Ok(self.clock().await?.unix_timestamp)
     }
 
     /// Moves the bank's clock forward by `secs`.
-    pub async fn advance(&mut self, secs: i64) {
-        let mut clock = self.clock().await;
-        clock.unix_timestamp += secs;
+    pub async fn advance(&mut self, secs: i64) -> Result<(), ChainError> {
+        let mut clock = self.clock().await?;
+        clock.unix_timestamp = clock
+            .unix_timestamp
+            .checked_add(secs)
+            .ok_or_else(|| ChainError::Invalid(format!("cannot move the clock by {secs} s")))?;
         self.ctx.set_sysvar(&clock);
+        Ok(())
     }
 
-    pub async fn account(&mut self, key: Pubkey) -> Option<Account> {
-        self.ctx.banks_client.get_account(key).await.expect("get_account")
+    pub async fn account(&mut self, key: Pubkey) -> Result<Option<Account>, ChainError> {
+        self.ctx.banks_client.get_account(key).await.map_err(bank_error)
     }
 
-    pub async fn config(&mut self) -> Config {
-        let acc = self.account(pda::config()).await.expect("config exists");
-        crate::accounts::config(&acc.data).expect("config decodes")
+    async fn existing(&mut self, key: Pubkey, what: &str) -> Result<Account, ChainError> {
+        self.account(key).await?.ok_or_else(|| ChainError::Invalid(format!("no {what} at {key}")))
     }
 
-    pub async fn position(&mut self, owner: &Pubkey) -> Option<Position> {
-        let acc = self.account(pda::position(owner)).await?;
-        Some(crate::accounts::position(&acc.data).expect("position decodes"))
+    pub async fn config(&mut self) -> Result<Config, ChainError> {
+        let account = self.account(pda::config()).await?.ok_or(ChainError::NotInitialized)?;
+        Ok(diem_client::accounts::config(&account.data)?)
+    }
+
+    pub async fn position(&mut self, owner: &Pubkey) -> Result<Option<Position>, ChainError> {
+        match self.account(pda::position(owner)).await? {
+            Some(account) => Ok(Some(diem_client::accounts::position(&account.data)?)),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn diem_stake(&mut self, owner: &Pubkey) -> Result<Option<DiemStake>, ChainError> {
+        match self.account(pda::diem_stake(owner)).await? {
+            Some(account) => Ok(Some(diem_client::accounts::diem_stake(&account.data)?)),
+            None => Ok(None),
+        }
     }
 
     /// Balance of a token account (SPL Token or Token-2022: the base layout is shared).
-    pub async fn balance(&mut self, token_account: Pubkey) -> u64 {
-        let acc = self.account(token_account).await.expect("token account exists");
-        crate::accounts::token_amount(&acc.data).expect("a token account")
+    pub async fn balance(&mut self, token_account: Pubkey) -> Result<u64, ChainError> {
+        let account = self.existing(token_account, "token account").await?;
+        diem_client::accounts::token_amount(&account.data)
+            .ok_or_else(|| ChainError::Invalid(format!("{token_account} is not a token account")))
     }
 
     /// Supply of a mint (SPL Token or Token-2022).
-    pub async fn supply(&mut self, mint: Pubkey) -> u64 {
-        let acc = self.account(mint).await.expect("mint exists");
-        crate::accounts::mint_supply(&acc.data).expect("a mint")
+    pub async fn supply(&mut self, mint: Pubkey) -> Result<u64, ChainError> {
+        let account = self.existing(mint, "mint").await?;
+        diem_client::accounts::mint_supply(&account.data).ok_or_else(|| ChainError::Invalid(format!("{mint} is not a mint")))
     }
 
     /// Creates a token account for `mint` owned by `owner` under `token_program`.
-    pub async fn token_account(&mut self, mint: Pubkey, owner: Pubkey, token_program: Pubkey) -> Pubkey {
+    pub async fn token_account(
+        &mut self,
+        mint: Pubkey,
+        owner: Pubkey,
+        token_program: Pubkey,
+    ) -> Result<Pubkey, ChainError> {
         let account = Keypair::new();
         let payer = self.ctx.payer.pubkey();
-        let ixs = crate::tokens::create_token_account(&payer, &account.pubkey(), &mint, &owner, &token_program)
-            .expect("a token program");
-        self.send(&ixs, &[&account]).await.expect("create token account");
-        account.pubkey()
+        let ixs =
+            diem_client::tokens::create_token_account(&payer, &account.pubkey(), &mint, &owner, &token_program)
+                .map_err(|e| ChainError::Invalid(e.to_string()))?;
+        self.send(&ixs, &[&account]).await?;
+        Ok(account.pubkey())
     }
 
     /// Creates (idempotently) `owner`'s associated token account for `mint`.
-    pub async fn associated_token_account(&mut self, mint: Pubkey, owner: Pubkey, token_program: Pubkey) -> Pubkey {
+    pub async fn associated_token_account(
+        &mut self,
+        mint: Pubkey,
+        owner: Pubkey,
+        token_program: Pubkey,
+    ) -> Result<Pubkey, ChainError> {
         use anchor_spl::associated_token::{
             get_associated_token_address_with_program_id, spl_associated_token_account as ata,
         };
         let payer = self.ctx.payer.pubkey();
         let ix = ata::instruction::create_associated_token_account_idempotent(&payer, &owner, &mint, &token_program);
-        self.send(&[ix], &[]).await.expect("create associated token account");
-        get_associated_token_address_with_program_id(&owner, &mint, &token_program)
+        self.send(&[ix], &[]).await?;
+        Ok(get_associated_token_address_with_program_id(&owner, &mint, &token_program))
     }
 
     /// Mints `amount` VVV to `to`.
-    pub async fn mint_vvv(&mut self, to: Pubkey, amount: u64) {
+    pub async fn mint_vvv(&mut self, to: Pubkey, amount: u64) -> Result<Outcome, ChainError> {
         let auth = self.vvv_mint_authority.insecure_clone();
         let ix = spl_token_interface::instruction::mint_to(
             &spl_token_interface::ID,
@@ -373,48 +346,43 @@ impl Bank {
             &[],
             amount,
         )
-        .expect("mint_to ix");
-        self.send(&[ix], &[&auth]).await.expect("mint vvv");
+        .map_err(|e| ChainError::Invalid(e.to_string()))?;
+        self.send(&[ix], &[&auth]).await
     }
 
     /// A keypair with 10 SOL and no token accounts.
-    pub async fn wallet(&mut self) -> Keypair {
+    pub async fn wallet(&mut self) -> Result<Keypair, ChainError> {
         self.fund_wallet(Keypair::new()).await
     }
 
     /// Gives `key` 10 SOL.
-    pub async fn fund_wallet(&mut self, key: Keypair) -> Keypair {
+    pub async fn fund_wallet(&mut self, key: Keypair) -> Result<Keypair, ChainError> {
         let payer = self.ctx.payer.insecure_clone();
         let fund = solana_system_interface::instruction::transfer(&payer.pubkey(), &key.pubkey(), 10_000_000_000);
-        self.send(&[fund], &[]).await.expect("fund wallet");
-        key
+        self.send(&[fund], &[]).await?;
+        Ok(key)
     }
 
     /// A funded wallet holding `vvv` VVV, with an empty DIEM account (needs `initialize`).
-    pub async fn user(&mut self, vvv: u64) -> User {
-        let key = self.wallet().await;
+    pub async fn user(&mut self, vvv: u64) -> Result<User, ChainError> {
+        let key = self.wallet().await?;
         self.user_with_key(key, vvv).await
     }
 
     /// As [`Bank::user`], for a given (already funded) keypair.
-    pub async fn user_with_key(&mut self, key: Keypair, vvv: u64) -> User {
+    pub async fn user_with_key(&mut self, key: Keypair, vvv: u64) -> Result<User, ChainError> {
         let vvv_account = self
             .associated_token_account(self.deployment.vvv_mint, key.pubkey(), self.deployment.vvv_token_program)
-            .await;
+            .await?;
         if vvv > 0 {
-            self.mint_vvv(vvv_account, vvv).await;
+            self.mint_vvv(vvv_account, vvv).await?;
         }
-        let diem = self.associated_token_account(pda::diem_mint(), key.pubkey(), anchor_spl::token_2022::ID).await;
-        User { key, vvv: vvv_account, diem }
-    }
-
-    pub async fn diem_stake(&mut self, owner: &Pubkey) -> Option<DiemStake> {
-        let acc = self.account(pda::diem_stake(owner)).await?;
-        Some(crate::accounts::diem_stake(&acc.data).expect("DIEM stake decodes"))
+        let diem = self.associated_token_account(pda::diem_mint(), key.pubkey(), anchor_spl::token_2022::ID).await?;
+        Ok(User { key, vvv: vvv_account, diem })
     }
 
     /// Moves DIEM between two wallets' DIEM accounts (a market sale, a gift).
-    pub async fn transfer_diem(&mut self, from: &User, to: &User, amount: u64) -> Result<TxOutcome, TransactionError> {
+    pub async fn transfer_diem(&mut self, from: &User, to: &User, amount: u64) -> Result<Outcome, ChainError> {
         let ix = spl_token_2022_interface::instruction::transfer_checked(
             &anchor_spl::token_2022::ID,
             &from.diem,
@@ -425,7 +393,29 @@ impl Bank {
             amount,
             DIEM_DECIMALS,
         )
-        .expect("transfer ix");
+        .map_err(|e| ChainError::Invalid(e.to_string()))?;
         self.send(&[ix], &[&from.key]).await
+    }
+}
+
+fn bank_error(e: solana_program_test::BanksClientError) -> ChainError {
+    ChainError::Rpc(format!("bank: {e}"))
+}
+
+impl Chain for Bank {
+    async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<Outcome, ChainError> {
+        Bank::send(self, ixs, signers).await
+    }
+
+    async fn account(&mut self, key: &Pubkey) -> Result<Option<Account>, ChainError> {
+        Bank::account(self, *key).await
+    }
+
+    async fn now(&mut self) -> Result<i64, ChainError> {
+        Bank::now(self).await
+    }
+
+    async fn events(&mut self) -> Result<Vec<DiemEvent>, ChainError> {
+        Ok(self.event_log.clone())
     }
 }

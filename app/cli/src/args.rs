@@ -1,0 +1,244 @@
+//! The command line's arguments (clap). Every command and option has a help line.
+use std::path::PathBuf;
+
+use anchor_lang::prelude::Pubkey;
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "diem", version, about = "Stake VVV, mint and burn DIEM, stake DIEM for inference credit")]
+pub struct Cli {
+    /// JSON-RPC endpoint.
+    #[arg(long, global = true, default_value = "http://127.0.0.1:8899")]
+    pub url: String,
+    /// Keypair file of the signer and fee payer (Solana CLI format).
+    #[arg(long, global = true)]
+    pub keypair: Option<PathBuf>,
+    /// The program id; this build talks to the id it was compiled with.
+    #[arg(long, global = true)]
+    pub program_id: Option<Pubkey>,
+    /// Machine-readable output.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Amounts in base units instead of whole tokens, in and out.
+    #[arg(long, global = true)]
+    pub raw: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the whole lifecycle on an embedded in-process bank.
+    #[cfg(feature = "demo")]
+    Demo {
+        /// Launch parameter file the demo initializes from.
+        #[arg(long, default_value = "migrations/launch.toml")]
+        params: PathBuf,
+    },
+    /// Initialize the program from a launch file (signer: the upgrade authority).
+    Init(InitArgs),
+    /// Stake VVV for sVVV.
+    Stake {
+        /// VVV to stake (whole tokens, e.g. 1.5).
+        amount: String,
+        /// Credit the stake to another owner's position.
+        #[arg(long)]
+        recipient: Option<Pubkey>,
+    },
+    /// Start the sVVV unstake cooldown (7 days at launch).
+    Unstake {
+        /// Unlocked sVVV to unstake.
+        amount: String,
+    },
+    /// Cancel the pending sVVV unstake: the amount returns to the stake and earns again.
+    CancelUnstake,
+    /// Receive the VVV of an sVVV unstake whose cooldown has ended.
+    FinalizeUnstake,
+    /// Claim pending VVV rewards (or compound them into sVVV).
+    Claim {
+        /// Stake the rewards as sVVV instead of paying them out.
+        #[arg(long)]
+        compound: bool,
+    },
+    /// Lock sVVV to mint DIEM at the current rate; shows the quote first.
+    Mint {
+        /// Unlocked sVVV to lock.
+        amount: String,
+        /// Least DIEM to accept.
+        #[arg(long, conflicts_with = "slippage_bps")]
+        min_out: Option<String>,
+        /// Accept up to this many basis points less than the quote (0 to 10,000; default 50).
+        #[arg(long, value_parser = clap::value_parser!(u16).range(0..=10_000))]
+        slippage_bps: Option<u16>,
+    },
+    /// Burn DIEM to unlock sVVV at the position's average rate.
+    Burn {
+        /// DIEM to burn (at most the position's outstanding DIEM).
+        amount: String,
+    },
+    /// Stake DIEM for inference credit; it counts from the next 00:00 UTC.
+    StakeDiem {
+        /// DIEM to stake.
+        amount: String,
+    },
+    /// Start the DIEM unstake cooldown (1 day at launch; a new request restarts it).
+    UnstakeDiem {
+        /// Staked DIEM to unstake.
+        amount: String,
+    },
+    /// Cancel the pending DIEM unstake: the bucket returns to the stake.
+    CancelDiemUnstake,
+    /// Receive the DIEM of a DIEM unstake whose cooldown has ended.
+    FinalizeDiemUnstake,
+    /// Add VVV to the reward reserve.
+    FundRewards {
+        /// VVV to add.
+        amount: String,
+    },
+    /// Pay the treasury's accrued share (anyone may call it).
+    PayTreasury,
+    /// Balances, pending rewards, cooldowns and average lock rate.
+    Position {
+        /// Whose position (default: the keypair's; with an owner no keypair is needed).
+        owner: Option<Pubkey>,
+    },
+    /// DIEM a lock of AMOUNT sVVV would mint now.
+    Quote {
+        /// sVVV to lock.
+        amount: String,
+    },
+    /// Generate a curve table from its four numbers, or show the live one.
+    #[command(subcommand)]
+    Curve(CurveCommand),
+    /// The config authority's commands: pause flags, parameters, treasury, authority, curve.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Reconcile positions, totals, vaults and supply with the event history (SPEC §10).
+    Audit,
+    /// Per-owner inference credit for a UTC day.
+    Entitlements {
+        /// The UTC day, YYYY-MM-DD.
+        #[arg(long)]
+        day: String,
+    },
+    /// Write a new keypair file (Solana CLI format) and print its public key.
+    Keygen {
+        /// Where to write it.
+        outfile: PathBuf,
+    },
+    /// Local-network helpers (a test validator): a VVV mint and funded wallets.
+    #[command(subcommand)]
+    Dev(DevCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DevCommand {
+    /// Create a VVV mint (SPL Token; the signer mints), the signer's VVV account holding AMOUNT,
+    /// and a treasury account; prints both addresses.
+    SetupVvv {
+        /// Decimals of the new mint.
+        #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u8).range(0..=18))]
+        decimals: u8,
+        /// VVV minted to the signer.
+        #[arg(long, default_value = "1000000")]
+        amount: String,
+    },
+    /// Mint AMOUNT VVV to OWNER's associated account (creating it), and 1 SOL for fees.
+    Fund {
+        /// The VVV mint (the signer must be its mint authority).
+        vvv_mint: Pubkey,
+        /// Who receives the VVV.
+        owner: Pubkey,
+        /// VVV to mint.
+        amount: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// The VVV mint the program stakes.
+    #[arg(long)]
+    pub vvv_mint: Pubkey,
+    /// VVV token account that receives the treasury's share.
+    #[arg(long)]
+    pub treasury: Pubkey,
+    /// Config authority (default: the signer, who then also commits the launch curve).
+    #[arg(long)]
+    pub authority: Option<Pubkey>,
+    /// Launch parameter file.
+    #[arg(long, default_value = "migrations/launch.toml")]
+    pub params: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CurveCommand {
+    /// Print the 256 entries generated from the four curve numbers.
+    Generate {
+        /// VVV per DIEM at zero supply (launch: 90).
+        #[arg(long, allow_negative_numbers = true)]
+        base_rate: f64,
+        /// Multiplier in the exponent (launch: 2).
+        #[arg(long, allow_negative_numbers = true)]
+        power: f64,
+        /// Supply in DIEM at which the exponent reaches the power (launch: 40000).
+        #[arg(long, allow_negative_numbers = true)]
+        target_supply: f64,
+        /// DIEM per bucket (launch: 500).
+        #[arg(long, allow_negative_numbers = true)]
+        step: f64,
+        /// Decimals of the VVV mint.
+        #[arg(long)]
+        vvv_decimals: u8,
+    },
+    /// Print the live curve.
+    Show,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AdminCommand {
+    /// Set pause flags (stake, mint, stake-diem, claim-and-stake), or clear them.
+    Pause {
+        /// Flags to set (or clear).
+        flags: Vec<String>,
+        /// Clear the flags instead of setting them.
+        #[arg(long)]
+        clear: bool,
+    },
+    /// Change parameters; those not given keep their value.
+    SetParams {
+        /// VVV per second.
+        #[arg(long)]
+        emission_rate: Option<String>,
+        /// Treasury's cut of what unlocked sVVV earns, basis points.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(0..=10_000))]
+        treasury_share_unlocked_bps: Option<u16>,
+        /// Treasury's cut of what locked sVVV earns, basis points.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(0..=10_000))]
+        treasury_share_locked_bps: Option<u16>,
+        /// sVVV unstake cooldown, seconds.
+        #[arg(long, value_parser = clap::value_parser!(i64).range(0..=diem::constants::MAX_COOLDOWN_SECS))]
+        svvv_cooldown_secs: Option<i64>,
+        /// DIEM unstake cooldown, seconds.
+        #[arg(long, value_parser = clap::value_parser!(i64).range(0..=diem::constants::MAX_COOLDOWN_SECS))]
+        diem_cooldown_secs: Option<i64>,
+    },
+    /// Pay the treasury's share to another VVV account.
+    SetTreasury {
+        /// The VVV token account.
+        treasury: Pubkey,
+    },
+    /// Propose the next config authority (it must accept).
+    ProposeAuthority {
+        /// The proposed authority.
+        proposed: Pubkey,
+    },
+    /// Accept the authority proposed to the signer.
+    AcceptAuthority,
+    /// Stage and commit a curve generated from a launch file's [curve] section.
+    ReplaceCurve {
+        /// Launch parameter file whose [curve] section is used.
+        #[arg(long, default_value = "migrations/launch.toml")]
+        params: PathBuf,
+    },
+}
+

@@ -1,0 +1,23 @@
+//! The `diem` command line as a library: the binary (`main.rs`) parses, reads the keypair only
+//! where a command signs, and prints; the tests run the same [`commands::execute`].
+pub mod args;
+pub mod commands;
+#[cfg(feature = "demo")]
+pub mod demo;
+pub mod keypair;
+pub mod output;
+
+use diem_client::chain::ChainError;
+
+pub use args::{Cli, Command};
+pub use commands::execute;
+pub use output::{Output, Units};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Chain(#[from] ChainError),
+    /// An argument, a file or the environment is not usable; says which.
+    #[error("{0}")]
+    Usage(String),
+}

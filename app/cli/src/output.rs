@@ -1,0 +1,163 @@
+//! What commands print: a human text and the same as JSON (`--json`), with amounts in whole
+//! tokens or base units (`--raw`).
+use diem::constants::DIEM_DECIMALS;
+use diem_client::amount::{AmountError, format_amount, parse_amount};
+use diem_client::chain::Outcome;
+use diem_client::ops::PositionReport;
+use serde_json::{Value, json};
+
+use crate::CliError;
+
+/// What a command printed: a human line (or lines) and the same as JSON.
+#[derive(Debug)]
+pub struct Output {
+    pub human: String,
+    pub json: Value,
+}
+
+/// Amount formatting and parsing per `--raw`.
+#[derive(Clone, Copy, Debug)]
+pub struct Units {
+    pub raw: bool,
+}
+
+impl Units {
+    /// Checks that `text` can be an amount at all, before the token's decimals are known (they
+    /// come from the chain): a whole number of base units with `--raw`, a decimal otherwise;
+    /// never zero.
+    pub fn check(&self, what: &str, text: &str) -> Result<(), CliError> {
+        if self.check_any(what, text)? == 0 {
+            return Err(CliError::Usage(format!("{what}: the amount must be greater than zero")));
+        }
+        Ok(())
+    }
+
+    /// As [`Units::check`], zero allowed; returns whether the amount is zero (0) or not (1).
+    pub fn check_any(&self, what: &str, text: &str) -> Result<u8, CliError> {
+        let named = |e: String| CliError::Usage(format!("{what}: {e}"));
+        let zero = if self.raw {
+            text.parse::<u64>().map_err(|_| named(format!("'{text}' is not a whole number of base units")))? == 0
+        } else {
+            // With as many decimals as it has, only the syntax and the size are checked.
+            let decimals = text.trim().split_once('.').map_or(0, |(_, frac)| frac.len());
+            match parse_amount(text, u8::try_from(decimals).unwrap_or(u8::MAX)) {
+                Ok(units) => units == 0,
+                Err(AmountError::TooPrecise(..)) => return Err(named(format!("'{text}' has too many decimal places"))),
+                Err(e) => return Err(named(e.to_string())),
+            }
+        };
+        Ok(u8::from(!zero))
+    }
+
+    /// `text` in base units of a token with `decimals` decimals.
+    pub fn parse(&self, text: &str, decimals: u8) -> Result<u64, CliError> {
+        if self.raw {
+            return text.parse().map_err(|_| CliError::Usage(format!("'{text}' is not a whole number of base units")));
+        }
+        parse_amount(text, decimals).map_err(|e| CliError::Usage(e.to_string()))
+    }
+
+    pub fn show(&self, units: u64, decimals: u8) -> String {
+        if self.raw { units.to_string() } else { format_amount(units, decimals) }
+    }
+}
+
+/// The output of a transaction: what was done, its signature and its events.
+pub fn done(what: String, outcome: &Outcome) -> Output {
+    let json = json!({
+        "result": what,
+        "signature": outcome.signature,
+        "events": outcome.events.iter().map(|e| e.name()).collect::<Vec<_>>(),
+    });
+    Output { human: what, json }
+}
+
+/// A unix time as `YYYY-MM-DD HH:MM:SS UTC`.
+pub fn utc(unix_seconds: i64) -> String {
+    let day = diem_client::credit::day_of(unix_seconds);
+    let secs = unix_seconds - day * diem::constants::SECONDS_PER_DAY;
+    format!("{} {:02}:{:02}:{:02} UTC", diem_client::credit::format_day(day), secs / 3600, secs / 60 % 60, secs % 60)
+}
+
+pub fn position_output(r: &PositionReport, units: Units) -> Output {
+    let v = |x| units.show(x, r.vvv_decimals);
+    let d = |x| units.show(x, DIEM_DECIMALS);
+    let rate = r.average_lock_rate.map(v);
+    let json = json!({
+        "owner": r.owner, "active": v(r.active), "unlocked": v(r.unlocked), "locked": v(r.locked),
+        "outstanding_diem": d(r.outstanding_diem), "pending_rewards": v(r.pending_rewards),
+        "cooldown": r.cooldown_end.map(|end| json!({"amount": v(r.cooldown_amount), "ends_at": end, "ready": r.cooldown_ready})),
+        "average_lock_rate": rate,
+        "diem_staked": d(r.diem_staked),
+        "diem_cooldown": r.diem_cooldown_end.map(|end| json!({"amount": d(r.diem_cooldown_amount), "ends_at": end, "ready": r.diem_cooldown_ready})),
+    });
+    let mut human = format!(
+        "position of {}\n  sVVV active {} (unlocked {}, locked {})\n  DIEM outstanding {}{}\n  pending rewards {} VVV\n  DIEM staked {}",
+        r.owner,
+        v(r.active),
+        v(r.unlocked),
+        v(r.locked),
+        d(r.outstanding_diem),
+        rate.map(|x| format!(" (average lock rate {x} sVVV per DIEM)")).unwrap_or_default(),
+        v(r.pending_rewards),
+        d(r.diem_staked)
+    );
+    if let Some(end) = r.cooldown_end {
+        human += &format!(
+            "\n  sVVV unstaking {} (ends {}{})",
+            v(r.cooldown_amount),
+            utc(end),
+            if r.cooldown_ready { ", ready" } else { "" }
+        );
+    }
+    if let Some(end) = r.diem_cooldown_end {
+        human += &format!(
+            "\n  DIEM unstaking {} (ends {}{})",
+            d(r.diem_cooldown_amount),
+            utc(end),
+            if r.diem_cooldown_ready { ", ready" } else { "" }
+        );
+    }
+    Output { human, json }
+}
+
+pub fn curve_output(entries: &[diem::state::CurveEntry], vvv_decimals: u8, units: Units) -> Output {
+    let rows: Vec<Value> = entries
+        .iter()
+        .map(|e| json!({ "supply_bound": e.supply_bound.to_string(), "rate": e.rate().to_string() }))
+        .collect();
+    let mut human = String::from("bucket  supply bound (DIEM)  rate (sVVV per DIEM)\n");
+    for (i, e) in entries.iter().enumerate() {
+        let rate =
+            u64::try_from(e.rate()).map(|r| units.show(r, vvv_decimals)).unwrap_or_else(|_| e.rate().to_string());
+        human += &format!("{i:>6}  {:>19}  {rate}\n", units.show(e.supply_bound, DIEM_DECIMALS));
+    }
+    Output { human: human.trim_end().to_string(), json: json!({ "entries": rows }) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_checked_before_the_decimals_are_known() {
+        let units = Units { raw: false };
+        units.check("AMOUNT", "1.5").unwrap();
+        units.check("AMOUNT", "0.000000001").unwrap();
+        for bad in ["abc", "", "1.2.3", "-1", "1e6", "0", "0.000", "99999999999999999999"] {
+            let err = units.check("AMOUNT", bad).unwrap_err().to_string();
+            assert!(err.starts_with("AMOUNT: "), "{bad}: {err}");
+        }
+        let raw = Units { raw: true };
+        raw.check("AMOUNT", "15").unwrap();
+        for bad in ["1.5", "abc", "0"] {
+            assert!(raw.check("AMOUNT", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn times_read_as_utc() {
+        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc(1_796_169_599), "2026-12-01 23:59:59 UTC");
+    }
+}

@@ -1,0 +1,202 @@
+//! Reads: a position as `diem position` shows it, the curve, the quote, the audit and the daily
+//! credit. None needs a wallet.
+use anchor_lang::prelude::Pubkey;
+use diem::state::{CurveEntry, DiemStake, Position};
+use serde::Serialize;
+
+use super::{OpsResult, Reader};
+use crate::chain::{Chain, ChainError};
+use crate::credit::Entitlement;
+use crate::invariants::{Check, Snapshot};
+use crate::ledger::Ledger;
+use crate::pda;
+
+/// A position's state as `diem position` shows it (base units).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct PositionReport {
+    pub owner: String,
+    pub vvv_decimals: u8,
+    pub active: u64,
+    pub unlocked: u64,
+    pub locked: u64,
+    pub outstanding_diem: u64,
+    /// Including what accrued since the position was last touched.
+    pub pending_rewards: u64,
+    pub cooldown_amount: u64,
+    pub cooldown_end: Option<i64>,
+    pub cooldown_ready: bool,
+    /// VVV base units locked per whole DIEM outstanding (the rate burns release at).
+    pub average_lock_rate: Option<u64>,
+    pub diem_staked: u64,
+    pub diem_cooldown_amount: u64,
+    pub diem_cooldown_end: Option<i64>,
+    pub diem_cooldown_ready: bool,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct AuditReport {
+    pub events_replayed: usize,
+    pub positions: usize,
+    pub diem_stakes: usize,
+    pub vvv_vault: u64,
+    pub diem_vault: u64,
+    pub diem_supply: u64,
+    pub checks: Vec<Check>,
+}
+
+impl AuditReport {
+    pub fn ok(&self) -> bool {
+        self.checks.iter().all(|c| c.ok)
+    }
+}
+
+impl<C: Chain> Reader<'_, C> {
+    pub async fn position(&mut self, owner: &Pubkey) -> OpsResult<Option<Position>> {
+        match self.chain.account(&pda::position(owner)).await? {
+            Some(a) => Ok(Some(crate::accounts::position(&a.data)?)),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn diem_stake(&mut self, owner: &Pubkey) -> OpsResult<Option<DiemStake>> {
+        match self.chain.account(&pda::diem_stake(owner)).await? {
+            Some(a) => Ok(Some(crate::accounts::diem_stake(&a.data)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Balance of a token account; 0 where there is none.
+    pub async fn token_balance(&mut self, account: &Pubkey) -> OpsResult<u64> {
+        Ok(self.chain.account(account).await?.and_then(|a| crate::accounts::token_amount(&a.data)).unwrap_or_default())
+    }
+
+    /// Balances, rewards pending as of now, cooldowns and the average lock rate.
+    pub async fn position_report(&mut self, owner: &Pubkey) -> OpsResult<PositionReport> {
+        let config = self.config().await?;
+        let now = self.chain.now().await?;
+        let position = self.position(owner).await?;
+        let stake = self.diem_stake(owner).await?.map(|s| s.balances).unwrap_or_default();
+        // Accrue a copy of the pool to now, with the program's own maths.
+        let mut pool = config.pool;
+        pool.accrue(now, &config.params)?;
+        let b = position.as_ref().map(|p| p.balances).unwrap_or_default();
+        let pending = match &position {
+            Some(p) => {
+                p.pending_rewards_at(&pool).ok_or_else(|| ChainError::Invalid("pending rewards overflow".into()))?
+            }
+            None => 0,
+        };
+        Ok(PositionReport {
+            owner: owner.to_string(),
+            vvv_decimals: config.vvv_decimals,
+            active: b.active,
+            unlocked: b.active.saturating_sub(b.locked),
+            locked: b.locked,
+            outstanding_diem: b.outstanding_diem,
+            pending_rewards: pending,
+            cooldown_amount: b.cooldown_amount,
+            cooldown_end: (b.cooldown_amount > 0).then_some(b.cooldown_end),
+            cooldown_ready: b.cooldown_amount > 0 && now >= b.cooldown_end,
+            average_lock_rate: crate::curve::average_rate(b.locked, b.outstanding_diem),
+            diem_staked: stake.staked,
+            diem_cooldown_amount: stake.cooldown_amount,
+            diem_cooldown_end: (stake.cooldown_amount > 0).then_some(stake.cooldown_end),
+            diem_cooldown_ready: stake.cooldown_amount > 0 && now >= stake.cooldown_end,
+        })
+    }
+
+    /// The live curve's 256 entries.
+    pub async fn curve(&mut self) -> OpsResult<Vec<CurveEntry>> {
+        let account = self.chain.account(&pda::curve()).await?.ok_or(ChainError::NotInitialized)?;
+        Ok(crate::accounts::curve_entries(&account.data)?)
+    }
+
+    /// What a lock of `svvv` would mint now: the program's own quote (`Config::quote_mint`) over
+    /// the config and curve accounts as the chain holds them, so it equals `quote_mint` and
+    /// `mint_diem` to the base unit. A refusal is the program's error, by name.
+    pub async fn quote(&mut self, svvv: u64) -> OpsResult<diem::math::curve::MintQuote> {
+        let config = self.config().await?;
+        let account = self.chain.account(&pda::curve()).await?.ok_or(ChainError::NotInitialized)?;
+        let curve = crate::accounts::curve(&account.data)?;
+        Ok(config.quote_mint(&curve, svvv)?)
+    }
+
+    /// Replays every event and reconciles positions, stakes, totals, vaults and the mint
+    /// supply with the chain (SPEC §10 and §11).
+    pub async fn audit(&mut self) -> OpsResult<AuditReport> {
+        let mut checks = Vec::new();
+        let mut check =
+            |name: &str, ok: bool, detail: String| checks.push(Check { name: name.to_string(), ok, detail });
+        let config = self.config().await?;
+        let events = self.chain.events().await?;
+        let ledger = match Ledger::replay(&events) {
+            Ok(l) => {
+                check("event replay", true, format!("{} events replayed", l.events_applied));
+                Some(l)
+            }
+            Err(e) => {
+                check("event replay", false, e.to_string());
+                None
+            }
+        };
+        let pool = config.pool;
+        let vvv_vault = self.token_balance(&pda::vvv_vault()).await?;
+        let diem_vault = self.token_balance(&pda::diem_vault()).await?;
+        let diem_supply = self
+            .chain
+            .account(&pda::diem_mint())
+            .await?
+            .and_then(|a| crate::accounts::mint_supply(&a.data))
+            .unwrap_or_default();
+        let mut owners: Vec<Pubkey> = ledger
+            .as_ref()
+            .map(|l| l.positions.keys().chain(l.diem_stakes.keys()).copied().collect())
+            .unwrap_or_default();
+        owners.sort();
+        owners.dedup();
+        let (mut positions, mut stakes, mut mismatches) = (Vec::new(), Vec::new(), Vec::new());
+        for owner in &owners {
+            if let Some(p) = self.position(owner).await? {
+                if ledger.as_ref().and_then(|l| l.positions.get(owner)).map(|r| r.balances) != Some(p.balances) {
+                    mismatches.push(format!("position {owner}"));
+                }
+                positions.push((*owner, p));
+            }
+            if let Some(d) = self.diem_stake(owner).await? {
+                if ledger.as_ref().and_then(|l| l.diem_stakes.get(owner)).map(|r| r.balances) != Some(d.balances) {
+                    mismatches.push(format!("DIEM stake {owner}"));
+                }
+                stakes.push((*owner, d));
+            }
+        }
+        if let Some(l) = &ledger {
+            let detail =
+                if l.pool == pool { "equal".to_string() } else { format!("ledger {:?} vs chain {:?}", l.pool, pool) };
+            check("replayed totals match the config", l.pool == pool, detail);
+        }
+        let detail = if mismatches.is_empty() {
+            format!("{} accounts", positions.len() + stakes.len())
+        } else {
+            mismatches.join(", ")
+        };
+        check("every account matches the replay", mismatches.is_empty(), detail);
+        let snapshot =
+            Snapshot { pool, positions: &positions, diem_stakes: &stakes, vvv_vault, diem_vault, diem_supply };
+        checks.extend(crate::invariants::check(&snapshot));
+        Ok(AuditReport {
+            events_replayed: ledger.map(|l| l.events_applied).unwrap_or_default(),
+            positions: positions.len(),
+            diem_stakes: stakes.len(),
+            vvv_vault,
+            diem_vault,
+            diem_supply,
+            checks,
+        })
+    }
+
+    /// Per-owner credit for the UTC day starting `day` days after 1970-01-01.
+    pub async fn entitlements(&mut self, day: i64) -> OpsResult<Vec<Entitlement>> {
+        let events = self.chain.events().await?;
+        crate::credit::entitlements(&events, day).ok_or_else(|| ChainError::Invalid(format!("day {day} is out of range")))
+    }
+}

@@ -1,0 +1,20 @@
+use anchor_lang::prelude::*;
+
+use crate::errors::DiemError;
+use crate::state::{Config, Position};
+
+/// Accounts of the owner-only instructions that change nothing but the owner's position and
+/// the pool: `initiate_unstake` and `cancel_unstake`.
+///
+/// The position is not re-derived from its seeds: `Account<Position>` proves the program owns
+/// it, only `stake` creates positions (at `[POSITION_SEED, owner]`), so `has_one = owner`
+/// identifies the one position of the signer. Likewise only `initialize` creates a `Config`.
+#[event_cpi]
+#[derive(Accounts)]
+pub struct OwnerPosition<'info> {
+    pub owner: Signer<'info>,
+    #[account(mut)]
+    pub config: Box<Account<'info, Config>>,
+    #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
+    pub position: Box<Account<'info, Position>>,
+}

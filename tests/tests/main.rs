@@ -1,0 +1,13 @@
+//! The integration suite, one binary: each module drives the program on the embedded bank
+//! (natively, or the `.so` with `SBF_OUT_DIR`) through the client's operations and builders,
+//! with every SPEC §10 invariant checked after every transaction.
+mod admin;
+mod cli;
+mod cpi;
+mod diem_staking;
+mod initialize;
+mod lifecycle;
+mod mint_burn;
+mod replay;
+mod rewards;
+mod staking;
