@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$URL" ] && [ -n "$KEYPAIR" ] && [ -n "$MINT" ] && [ -n "$TREASURY" ] || { sed -n 2,14p "$0"; exit 2; }
-DIEM=${DIEM:-"cargo run --locked -q --manifest-path $ROOT/Cargo.toml -p diem-client --features cli --bin diem --"}
+DIEM=${DIEM:-"cargo run --locked -q --manifest-path $ROOT/Cargo.toml -p diem-cli --no-default-features --bin diem --"}
 if [ -n "$DEPLOY" ]; then
   [ -f "$ROOT/target/deploy/diem.so" ] || bash "$ROOT/scripts/build-sbf.sh"
   solana program deploy --url "$URL" --keypair "$KEYPAIR" --program-id "$DEPLOY" "$ROOT/target/deploy/diem.so"

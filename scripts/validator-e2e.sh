@@ -12,7 +12,7 @@ if ! command -v solana-test-validator >/dev/null 2>&1; then
   exit 0
 fi
 [ -f target/deploy/diem.so ] || bash scripts/build-sbf.sh
-cargo build --locked -q -p diem-client --features cli --bin diem
+cargo build --locked -q -p diem-cli --no-default-features --bin diem
 TARGET=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 DIEM="$TARGET/debug/diem"
 PROGRAM_ID=$(python3 -c 'import re; print(re.search(r"declare_id!\(\"(\w+)\"\)", open("programs/diem/src/lib.rs").read()).group(1))')

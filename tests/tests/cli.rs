@@ -231,10 +231,47 @@ async fn client_quotes_equal_the_programs() {
 
 #[tokio::test]
 async fn the_demo_runs_to_a_clean_audit() {
-    let lines = diem_cli::demo::run(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/launch.toml"))).await.expect("demo");
+    let launch = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/launch.toml"));
+    let lines = diem_cli::demo::run(launch).await.expect("demo");
     assert!(lines.last().unwrap().contains("every invariant holds"), "{lines:#?}");
     assert!(lines.iter().any(|l| l.contains("of inference today")));
     assert!(lines.iter().any(|l| l.contains("minted")));
+    // The credit's day reads as a date, not as a day number.
+    let credit: Vec<&String> = lines.iter().filter(|l| l.contains("of inference today")).collect();
+    for line in &credit {
+        let date = line.split(" on ").nth(1).and_then(|rest| rest.split(':').next()).unwrap_or_default();
+        assert!(diem_client::credit::parse_day(date).is_ok(), "no YYYY-MM-DD in {line:?}");
+        assert!(!line.contains("day 2"), "{line}");
+    }
+    assert_eq!(credit.len(), 2, "{lines:#?}");
+}
+
+/// Reads run without a signer: quote, someone's position, the credit, the curve and the audit.
+#[tokio::test]
+async fn reads_need_no_signer() {
+    let mut env = Env::launched().await;
+    let alice = env.user(10_000 * ONE_VVV).await;
+    env.by(&alice).stake(5_000 * ONE_VVV, None).await.unwrap();
+    let units = Units { raw: false };
+    let owner = alice.pubkey().to_string();
+    for args in [
+        vec!["quote", "900"],
+        vec!["position", owner.as_str()],
+        vec!["entitlements", "--day", "2026-12-02"],
+        vec!["curve", "show"],
+        vec!["audit"],
+    ] {
+        let cli = Cli::try_parse_from(std::iter::once("diem").chain(args.iter().copied())).unwrap();
+        let out = execute(&cli.command, &mut env.bank, None, units).await;
+        assert!(out.is_ok(), "{args:?}: {:?}", out.err());
+    }
+    let cli = Cli::try_parse_from(["diem", "position", owner.as_str()]).unwrap();
+    let out = execute(&cli.command, &mut env.bank, None, units).await.unwrap();
+    assert_eq!(out.json["active"], "5000");
+    // What signs still needs one, and says so.
+    let cli = Cli::try_parse_from(["diem", "stake", "1"]).unwrap();
+    let err = execute(&cli.command, &mut env.bank, None, units).await.unwrap_err().to_string();
+    assert!(err.contains("`stake` signs a transaction: pass --keypair FILE"), "{err}");
 }
 
 /// The deployment flow of `scripts/validator-e2e.sh`, on the bank: a VVV mint from `dev`,

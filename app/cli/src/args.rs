@@ -242,3 +242,30 @@ pub enum AdminCommand {
     },
 }
 
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every command, at every level, and every argument has a help text.
+    #[test]
+    fn every_command_and_argument_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+                let name = format!("{path} {}", sub.get_name());
+                if sub.get_about().is_none() {
+                    missing.push(name.clone());
+                }
+                for arg in sub.get_arguments().filter(|a| !a.is_global_set()) {
+                    if arg.get_help().is_none() && arg.get_id() != "help" {
+                        missing.push(format!("{name} <{}>", arg.get_id()));
+                    }
+                }
+                walk(sub, &name, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&super::Cli::command(), "diem", &mut missing);
+        assert!(missing.is_empty(), "no help for: {missing:#?}");
+    }
+}

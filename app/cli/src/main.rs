@@ -44,8 +44,7 @@ async fn run(cli: &Cli) -> Result<(), CliError> {
     let mut chain = RpcChain::new(&cli.url);
     if !is_offline(&cli.command) {
         // One cheap call up front, so an unreachable endpoint is reported as such.
-        use diem_client::chain::Chain;
-        chain.now().await?;
+        chain.check_reachable().await?;
     }
     print(cli, execute(&cli.command, &mut chain, signer.as_ref(), units).await?)
 }

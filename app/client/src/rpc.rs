@@ -35,6 +35,11 @@ impl RpcChain {
         &self.client
     }
 
+    /// Asks the endpoint for its version: an unreachable endpoint is reported as such.
+    pub async fn check_reachable(&self) -> Result<(), ChainError> {
+        self.client.get_version().await.map(|_| ()).map_err(|e| self.error(e))
+    }
+
     fn error(&self, e: ClientError) -> ChainError {
         match e.kind() {
             ErrorKind::RpcError(RpcError::RpcResponseError {
@@ -48,6 +53,10 @@ impl RpcChain {
             ErrorKind::Io(io) => ChainError::Unreachable { url: self.url.clone(), detail: io.to_string() },
             ErrorKind::Reqwest(r) if r.is_connect() || r.is_timeout() => {
                 ChainError::Unreachable { url: self.url.clone(), detail: r.to_string() }
+            }
+            // Some reads (getAccountInfo) fold the transport error into text.
+            ErrorKind::RpcError(RpcError::ForUser(text)) if text.contains("error sending request") => {
+                ChainError::Unreachable { url: self.url.clone(), detail: "error sending request".into() }
             }
             _ => ChainError::Rpc(e.to_string()),
         }

@@ -1,0 +1,142 @@
+//! The `diem` binary as a new user meets it: run as a process, with no keypair file anywhere
+//! (`HOME` is an empty folder) and an RPC endpoint on loopback where nothing listens.
+use std::process::{Command, Output};
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn home() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("diem-cli-home-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A loopback URL where nothing listens: a port the OS just handed out and took back.
+fn dead_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+fn diem(args: &[&str]) -> Run {
+    let out: Output = Command::new(env!("CARGO_BIN_EXE_diem"))
+        .args(args)
+        .env("HOME", home())
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("the diem binary runs");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[track_caller]
+fn fails_with(args: &[&str], wanted: &[&str]) -> Run {
+    let run = diem(args);
+    // 2 for what clap refuses, 1 for everything else: non-zero either way.
+    assert!(matches!(run.code, Some(1 | 2)), "{args:?} exited {:?}: {}", run.code, run.stderr);
+    for w in wanted {
+        assert!(run.stderr.contains(w), "{args:?}: expected {w:?} in:\n{}", run.stderr);
+    }
+    assert!(!run.stderr.contains("panicked"), "{args:?} panicked:\n{}", run.stderr);
+    run
+}
+
+#[test]
+fn read_only_commands_need_no_keypair() {
+    let url = dead_url();
+    // With no keypair file anywhere, a read gets as far as the network (and says it is down).
+    for args in [
+        vec!["quote", "900"],
+        vec!["position", "11111111111111111111111111111112"],
+        vec!["entitlements", "--day", "2026-12-02"],
+        vec!["audit"],
+        vec!["curve", "show"],
+    ] {
+        let mut all = vec!["--url", &url];
+        all.extend(args.iter().copied());
+        let run = fails_with(&all, &["cannot reach the RPC endpoint"]);
+        assert!(!run.stderr.contains("keypair"), "{args:?} asked for a keypair:\n{}", run.stderr);
+    }
+    // A command that signs asks for the keypair, by name, before the network.
+    fails_with(&["--url", &url, "stake", "1"], &["cannot read the keypair file", "--keypair", "diem keygen"]);
+}
+
+#[test]
+fn arguments_are_checked_before_the_keypair_and_the_network() {
+    let url = dead_url();
+    fails_with(&["--url", &url, "stake", "abc"], &["stake AMOUNT: 'abc' is not a decimal amount"]);
+    fails_with(&["--url", &url, "stake", "0"], &["stake AMOUNT: the amount must be greater than zero"]);
+    fails_with(&["--url", &url, "--raw", "burn", "1.5"], &["burn AMOUNT: '1.5' is not a whole number of base units"]);
+    fails_with(&["--url", &url, "mint", "10", "--min-out", "x"], &["mint --min-out: 'x' is not a decimal amount"]);
+    fails_with(&["--url", &url, "entitlements", "--day", "2026-02-31"], &["--day: '2026-02-31' is not a day of the calendar"]);
+    fails_with(&["--url", &url, "entitlements", "--day", "tomorrow"], &["--day: 'tomorrow' is not a date"]);
+    fails_with(&["--url", &url, "mint", "10", "--slippage-bps", "20000"], &["--slippage-bps", "20000"]);
+    fails_with(&["--url", &url, "admin", "pause", "everything"], &["unknown pause flag 'everything'"]);
+    fails_with(&["--url", &url, "init", "--vvv-mint", "11111111111111111111111111111112", "--treasury",
+        "11111111111111111111111111111112", "--params", "/nonexistent/launch.toml"], &["--params /nonexistent/launch.toml", "cannot read"]);
+}
+
+#[test]
+fn an_unreachable_endpoint_says_how_to_fix_it() {
+    let url = dead_url();
+    let run = fails_with(&["--url", &url, "quote", "1"], &["cannot reach the RPC endpoint", &url, "solana-test-validator", "--url"]);
+    assert!(!run.stderr.contains("AccountNotFound"), "{}", run.stderr);
+    let json = diem(&["--url", &url, "--json", "quote", "1"]);
+    assert_eq!(json.code, Some(1));
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert!(v["error"].as_str().unwrap().contains("cannot reach the RPC endpoint"), "{v}");
+}
+
+#[test]
+fn curve_generate_refuses_numbers_that_make_no_curve() {
+    let generate = |base: &str, power: &str, target: &str, step: &str, decimals: &str| {
+        vec![
+            "curve".to_string(), "generate".into(), "--base-rate".into(), base.into(), "--power".into(), power.into(),
+            "--target-supply".into(), target.into(), "--step".into(), step.into(), "--vvv-decimals".into(), decimals.into(),
+        ]
+    };
+    let ok = generate("90", "2", "40000", "500", "6");
+    let ok: Vec<&str> = ok.iter().map(String::as_str).collect();
+    let run = diem(&ok);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 257, "a header and 256 buckets");
+    for (args, wanted) in [
+        (generate("-90", "2", "40000", "500", "6"), "base rate must be a positive number"),
+        (generate("NaN", "2", "40000", "500", "6"), "base rate must be a positive number"),
+        (generate("0", "2", "40000", "500", "6"), "base rate must be a positive number"),
+        (generate("90", "-2", "40000", "500", "6"), "power must be zero or a positive number"),
+        (generate("90", "2", "0", "500", "6"), "target supply must be a positive number"),
+        (generate("90", "2", "40000", "0", "6"), "step must be a positive number"),
+        (generate("90", "2", "40000", "500", "30"), "VVV decimals must be at most 18"),
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        fails_with(&args, &["curve generate: ", wanted]);
+    }
+}
+
+#[test]
+fn every_command_has_a_help_line() {
+    let run = diem(&["--help"]);
+    assert_eq!(run.code, Some(0));
+    for line in run.stdout.lines().skip_while(|l| !l.starts_with("Commands:")).skip(1).take_while(|l| !l.is_empty()) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert!(words.len() >= 2, "no help line: {line:?}");
+    }
+    for group in ["admin", "curve", "dev"] {
+        let run = diem(&[group, "--help"]);
+        assert_eq!(run.code, Some(0), "{group}");
+        let commands: Vec<&str> =
+            run.stdout.lines().skip_while(|l| !l.starts_with("Commands:")).skip(1).take_while(|l| !l.is_empty()).collect();
+        assert!(commands.len() >= 2, "{group}: {}", run.stdout);
+        for line in commands {
+            assert!(line.split_whitespace().count() >= 2, "{group}: no help line: {line:?}");
+        }
+    }
+}

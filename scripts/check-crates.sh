@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The client side is split along dependency boundaries (app/client, app/bank, app/cli,
+# tools/idl). This compiles every crate in every feature combination it offers, and fails if a
+# crate links what its role must not: the pure client library no async runtime, RPC client or
+# bank, and the CLI without its demo no embedded bank; and fails on a panicking call in their
+# library code.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+check() { echo "+ cargo check $*"; cargo check --locked -q "$@"; }
+check -p diem-client --no-default-features
+check -p diem-client --no-default-features --features chain
+check -p diem-client --no-default-features --features rpc
+check -p diem-client --all-features --all-targets
+check -p diem-bank --all-targets
+check -p diem-cli --no-default-features --all-targets
+check -p diem-cli --all-targets
+check -p diem-idl
+
+fail=0
+forbid() {
+  local what=$1; shift
+  local found
+  found=$(cargo tree --locked -e normal --prefix none "$@" | grep -oE "^($what) v" | sort -u || true)
+  if [ -n "$found" ]; then
+    echo "FAIL: cargo tree $* links: $found"
+    fail=1
+  else
+    echo "ok: cargo tree $* links none of: $what"
+  fi
+}
+forbid 'tokio|solana-rpc-client|solana-rpc-client-api|solana-program-test|solana-banks-client|reqwest' -p diem-client
+forbid 'solana-rpc-client|solana-program-test|solana-banks-client|reqwest' -p diem-client --features chain
+forbid 'solana-program-test|solana-banks-client|solana-program-runtime' -p diem-cli --no-default-features
+# Library code reports errors; it never panics. Everything before a file's `#[cfg(test)]` counts.
+panics=$(for f in $(find app/client/src app/bank/src app/cli/src -name '*.rs'); do
+  awk -v f="$f" '/#\[cfg\(test\)\]/{exit} /\.expect\(|\.unwrap\(\)|assert!|assert_eq!|panic!|unreachable!|todo!|unimplemented!/{print f":"FNR": "$0}' "$f"
+done)
+if [ -n "$panics" ]; then
+  echo "FAIL: panicking calls in library code:"; echo "$panics"; fail=1
+else
+  echo "ok: no expect, unwrap, assert or panic in the client libraries outside their tests"
+fi
+exit $fail
