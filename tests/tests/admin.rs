@@ -151,14 +151,16 @@ async fn curve_is_staged_in_chunks_and_committed_atomically() {
         as_authority(&mut env, ix).await.unwrap();
     }
     assert_eq!(env.quote(90 * ONE_VVV).await.unwrap(), q);
-    assert_diem_err(as_authority(&mut env, ix::commit_curve(authority)).await.unwrap_err(), DiemError::CurveIncomplete);
+    let commit = ix::commit_curve(authority, diem::math::curve::curve_hash(&cheaper));
+    assert_diem_err(as_authority(&mut env, commit).await.unwrap_err(), DiemError::CurveIncomplete);
     // The rest staged: now it commits, and the staging table must be refilled for the next one.
     for ix in ix::replace_curve(authority, &cheaper).into_iter().skip(4) {
         as_authority(&mut env, ix).await.unwrap();
     }
     assert_eq!(env.config().await.curve_version, 2);
     assert!(env.quote(90 * ONE_VVV).await.unwrap() > q);
-    assert_diem_err(as_authority(&mut env, ix::commit_curve(authority)).await.unwrap_err(), DiemError::CurveIncomplete);
+    let commit = ix::commit_curve(authority, diem::math::curve::curve_hash(&cheaper));
+    assert_diem_err(as_authority(&mut env, commit).await.unwrap_err(), DiemError::CurveIncomplete);
 }
 
 #[tokio::test]
@@ -169,7 +171,7 @@ async fn malformed_chunks_and_invalid_curves_are_refused_by_name() {
     let stranger = env.wallet().await;
     let err = env.send_err(&[ix::stage_curve(stranger.pubkey(), 0, &curve[..4])], &[&stranger]).await;
     assert_diem_err(err, DiemError::Unauthorized);
-    let err = env.send_err(&[ix::commit_curve(stranger.pubkey())], &[&stranger]).await;
+    let err = env.send_err(&[ix::commit_curve(stranger.pubkey(), [0; 32])], &[&stranger]).await;
     assert_diem_err(err, DiemError::Unauthorized);
     for (start, len) in [(0u16, 0usize), (250, 8), (0, MAX_CURVE_CHUNK + 1), (u16::MAX, 1)] {
         let chunk: Vec<CurveEntry> = curve.iter().cycle().take(len).copied().collect();

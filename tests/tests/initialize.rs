@@ -78,7 +78,9 @@ async fn initialize_runs_once_and_only_for_the_upgrade_authority() {
         env.deployer.pubkey(),
         stranger.pubkey(),
     );
-    assert_diem_err(env.send_err(&[ix], &[&stranger]).await, DiemError::Unauthorized);
+    // Refused with the error that says why (finding 5 of the assurance issue: it used to say
+    // "not the config authority").
+    assert_diem_err(env.send_err(&[ix], &[&stranger]).await, DiemError::NotUpgradeAuthority);
     env.initialize(launch_params(), 0).await.unwrap();
     // A second initialize fails where Anchor creates the config account (the system program
     // refuses to allocate an account that already holds data) and changes nothing.

@@ -5,6 +5,7 @@ mod admin;
 mod cli;
 mod cpi;
 mod diem_staking;
+mod findings;
 mod initialize;
 mod lifecycle;
 mod mint_burn;

@@ -263,6 +263,11 @@ impl Bank {
         Ok(())
     }
 
+    /// Writes `account` at `key` directly (a forged or donated account, for adversarial tests).
+    pub fn set_account(&mut self, key: Pubkey, account: Account) {
+        self.ctx.set_account(&key, &solana_account::AccountSharedData::from(account));
+    }
+
     pub async fn account(&mut self, key: Pubkey) -> Result<Option<Account>, ChainError> {
         self.ctx.banks_client.get_account(key).await.map_err(bank_error)
     }

@@ -90,6 +90,7 @@ pub fn position_output(r: &PositionReport, units: Units) -> Output {
         "average_lock_rate": rate,
         "diem_staked": d(r.diem_staked),
         "diem_cooldown": r.diem_cooldown_end.map(|end| json!({"amount": d(r.diem_cooldown_amount), "ends_at": end, "ready": r.diem_cooldown_ready})),
+        "trust_assumptions": r.trust_assumptions,
     });
     let mut human = format!(
         "position of {}\n  sVVV active {} (unlocked {}, locked {})\n  DIEM outstanding {}{}\n  pending rewards {} VVV\n  DIEM staked {}",
@@ -117,6 +118,9 @@ pub fn position_output(r: &PositionReport, units: Units) -> Output {
             utc(end),
             if r.diem_cooldown_ready { ", ready" } else { "" }
         );
+    }
+    for t in &r.trust_assumptions {
+        human += &format!("\n  trust assumption: {t}");
     }
     Output { human, json }
 }

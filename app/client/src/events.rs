@@ -68,6 +68,7 @@ diem_events!(
     PauseUpdated,
     CurveStaged,
     CurveCommitted,
+    CurveStagingCleared,
     AuthorityProposed,
     AuthorityTransferred,
     DiemStaked,

@@ -121,7 +121,7 @@ mod tests {
 
     fn position(owner: Pubkey, active: u64, locked: u64, outstanding: u64) -> Position {
         let balances = PositionBalances { active, locked, outstanding_diem: outstanding, ..Default::default() };
-        Position { owner, bump: 0, balances, reserved: [0; 64] }
+        Position { owner, bump: 0, opened: true, balances, reserved: [0; 63] }
     }
 
     #[test]

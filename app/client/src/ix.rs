@@ -58,6 +58,7 @@ instruction_names!(
     SetPause => "set_pause",
     StageCurve => "stage_curve",
     CommitCurve => "commit_curve",
+    ClearCurveStaging => "clear_curve_staging",
     ProposeAuthority => "propose_authority",
     AcceptAuthority => "accept_authority",
 );
@@ -337,7 +338,9 @@ pub fn stage_curve(authority: Pubkey, start_index: u16, entries: &[CurveEntry]) 
     )
 }
 
-pub fn commit_curve(authority: Pubkey) -> Instruction {
+/// Commits the staged curve, which must be the table hashing to `expected_hash`
+/// (`diem::math::curve::curve_hash`).
+pub fn commit_curve(authority: Pubkey, expected_hash: [u8; 32]) -> Instruction {
     build(
         acc::CommitCurve {
             authority,
@@ -347,17 +350,33 @@ pub fn commit_curve(authority: Pubkey) -> Instruction {
             event_authority: pda::event_authority(),
             program: diem::ID,
         },
-        data::CommitCurve {},
+        data::CommitCurve { expected_hash },
     )
 }
 
-/// The staging instructions for a whole curve, `MAX_CURVE_CHUNK` entries each, then the commit.
+/// Empties the staging table (an abandoned curve never leaks into the next).
+pub fn clear_curve_staging(authority: Pubkey) -> Instruction {
+    build(
+        acc::StageCurve {
+            authority,
+            config: pda::config(),
+            curve_staging: pda::curve_staging(),
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::ClearCurveStaging {},
+    )
+}
+
+/// The staging instructions for a whole curve, `MAX_CURVE_CHUNK` entries each, then the
+/// commit under the curve's own hash. (Clear the staging table first where something else may
+/// have been staged: `ops` does.)
 pub fn replace_curve(authority: Pubkey, curve: &[CurveEntry]) -> Vec<Instruction> {
     let mut ixs: Vec<Instruction> = curve
         .chunks(diem::constants::MAX_CURVE_CHUNK)
         .enumerate()
         .map(|(i, chunk)| stage_curve(authority, (i * diem::constants::MAX_CURVE_CHUNK) as u16, chunk))
         .collect();
-    ixs.push(commit_curve(authority));
+    ixs.push(commit_curve(authority, diem::math::curve::curve_hash(curve)));
     ixs
 }

@@ -58,6 +58,10 @@ pub struct ParamsSection {
 pub struct LaunchSection {
     pub paused: Vec<String>,
     pub diem_uri: String,
+    /// Accept a VVV mint with a freeze authority or a close authority (a trust assumption
+    /// recorded in the config and shown to users). Default: refuse such a mint.
+    #[serde(default)]
+    pub accept_freeze_authority: bool,
 }
 
 /// Pause flag names as the command line and the launch file spell them.

@@ -47,14 +47,14 @@ pub struct Ledger {
 
 fn new_position(owner: Pubkey, pool: &Pool) -> Position {
     let mut p =
-        Position { owner: Pubkey::default(), bump: 0, balances: PositionBalances::default(), reserved: [0; 64] };
+        Position { owner: Pubkey::default(), bump: 0, opened: false, balances: PositionBalances::default(), reserved: [0; 63] };
     p.open(owner, 0, pool);
     p
 }
 
 fn new_stake(owner: Pubkey) -> DiemStake {
     let mut s =
-        DiemStake { owner: Pubkey::default(), bump: 0, balances: DiemStakeBalances::default(), reserved: [0; 32] };
+        DiemStake { owner: Pubkey::default(), bump: 0, opened: false, balances: DiemStakeBalances::default(), reserved: [0; 31] };
     s.open(owner, 0);
     s
 }
@@ -223,11 +223,17 @@ impl Ledger {
                 let staged: Option<Vec<CurveEntry>> = self.staging.iter().copied().collect();
                 let staged = staged.ok_or_else(|| diverged("commit of an incomplete staged curve".into()))?;
                 validate_curve(&staged, self.pool.outstanding_diem).map_err(|err| refused(err.into()))?;
+                if diem::math::curve::curve_hash(&staged) != e.hash {
+                    return Err(diverged("the committed curve's hash is not the staged table's".into()));
+                }
                 self.curve_version += 1;
                 if self.curve_version != e.version || staged[CURVE_LEN - 1].supply_bound != e.supply_cap {
                     return Err(diverged(format!("curve version {} / cap differ from the event", self.curve_version)));
                 }
                 self.curve = staged;
+                self.staging = vec![None; CURVE_LEN];
+            }
+            DiemEvent::CurveStagingCleared(_) => {
                 self.staging = vec![None; CURVE_LEN];
             }
             DiemEvent::AuthorityProposed(e) => {

@@ -14,6 +14,7 @@ pub mod launch;
 pub mod ledger;
 pub mod pda;
 pub mod tokens;
+pub mod trust;
 
 #[cfg(feature = "chain")]
 pub mod chain;

@@ -61,6 +61,16 @@ pub const SECONDS_PER_DAY: i64 = 86_400;
 pub const DEFAULT_SVVV_COOLDOWN_SECS: i64 = 7 * SECONDS_PER_DAY;
 pub const DEFAULT_DIEM_COOLDOWN_SECS: i64 = SECONDS_PER_DAY;
 
+/// What the deployer accepted about the VVV mint at `initialize` (`Config::vvv_trust`), shown
+/// to users as trust assumptions. Without `accept_freeze_authority` both are refused.
+pub mod trust {
+    /// The VVV mint has a freeze authority: its holder could freeze the vault.
+    pub const VVV_FREEZE_AUTHORITY: u8 = 1 << 0;
+    /// The VVV mint has a close authority: closed at zero supply, it could be re-created with
+    /// other extensions.
+    pub const VVV_CLOSE_AUTHORITY: u8 = 1 << 1;
+}
+
 /// Pause flags (a bit each). Only operations that move value *in* can be paused; every way
 /// out (finalize unstake, burn, finalize DIEM unstake, claim, treasury payout) never checks them.
 pub mod pause {

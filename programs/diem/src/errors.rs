@@ -81,6 +81,20 @@ pub enum DiemError {
     InvalidTokenAccount,
     #[msg("No authority transfer is pending")]
     NoPendingAuthority,
+    #[msg("The default (all-zero) key is not a valid recipient")]
+    InvalidRecipient,
+    #[msg("The VVV mint has a freeze authority, which could freeze the vault; initialize refuses it unless accept_freeze_authority is set")]
+    VvvMintFreezeAuthority,
+    #[msg("The VVV mint has a close authority (a closed mint could be re-created with other extensions); initialize refuses it unless accept_freeze_authority is set")]
+    VvvMintCloseAuthority,
+    #[msg("The staged curve is not the table whose hash commit_curve names")]
+    CurveHashMismatch,
+    #[msg("The config authority cannot be the default (all-zero) key")]
+    InvalidAuthority,
+    #[msg("A payout, mint or treasury destination cannot be one of the program's own vaults")]
+    DestinationIsVault,
+    #[msg("Only the program's upgrade authority may initialize it")]
+    NotUpgradeAuthority,
 }
 
 impl DiemError {
@@ -125,6 +139,13 @@ impl DiemError {
         DiemError::WrongTreasury,
         DiemError::InvalidTokenAccount,
         DiemError::NoPendingAuthority,
+        DiemError::InvalidRecipient,
+        DiemError::VvvMintFreezeAuthority,
+        DiemError::VvvMintCloseAuthority,
+        DiemError::CurveHashMismatch,
+        DiemError::InvalidAuthority,
+        DiemError::DestinationIsVault,
+        DiemError::NotUpgradeAuthority,
     ];
 
     /// The error raised with custom program error `code`, if it is one of this program's.

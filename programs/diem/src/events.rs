@@ -48,6 +48,8 @@ pub struct Initialized {
     pub treasury: Pubkey,
     pub params: Params,
     pub paused: u16,
+    /// `constants::trust` bits the deployer accepted about the VVV mint.
+    pub vvv_trust: u8,
     pub timestamp: i64,
 }
 
@@ -181,6 +183,15 @@ pub struct CurveCommitted {
     pub supply_cap: u64,
     pub first_rate: u128,
     pub last_rate: u128,
+    /// `math::curve::curve_hash` of the table now live.
+    pub hash: [u8; 32],
+}
+
+/// The staging table was emptied (`clear_curve_staging`): what was staged is gone.
+#[event]
+#[derive(Clone, Debug, PartialEq)]
+pub struct CurveStagingCleared {
+    pub cleared_entries: u16,
 }
 
 #[event]

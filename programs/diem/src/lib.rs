@@ -29,7 +29,7 @@ pub mod diem {
         instructions::initialize::initialize_handler(ctx, args)
     }
 
-    #[access_control(ctx.accounts.validate(amount))]
+    #[access_control(ctx.accounts.validate(amount, &recipient))]
     pub fn stake(ctx: Context<Stake>, amount: u64, recipient: Pubkey) -> Result<()> {
         instructions::stake::stake_handler(ctx, amount, recipient)
     }
@@ -113,8 +113,12 @@ pub mod diem {
         instructions::admin::stage_curve_handler(ctx, start_index, entries)
     }
 
-    pub fn commit_curve(ctx: Context<CommitCurve>) -> Result<()> {
-        instructions::admin::commit_curve_handler(ctx)
+    pub fn commit_curve(ctx: Context<CommitCurve>, expected_hash: [u8; 32]) -> Result<()> {
+        instructions::admin::commit_curve_handler(ctx, expected_hash)
+    }
+
+    pub fn clear_curve_staging(ctx: Context<StageCurve>) -> Result<()> {
+        instructions::admin::clear_curve_staging_handler(ctx)
     }
 
     pub fn propose_authority(ctx: Context<AdminConfig>, proposed: Pubkey) -> Result<()> {

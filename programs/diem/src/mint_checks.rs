@@ -20,6 +20,30 @@ const ALLOWED_MINT_EXTENSIONS: &[ExtensionType] = &[
     ExtensionType::ScaledUiAmount,        // display only
 ];
 
+/// The `constants::trust` bits of what could let someone but the owner freeze or replace the
+/// VVV mint: a freeze authority, and (Token-2022) a mint close authority that is set.
+pub fn vvv_mint_authorities(mint: &AccountInfo) -> Result<u8> {
+    use anchor_spl::token_2022::spl_token_2022::extension::mint_close_authority::MintCloseAuthority;
+    use anchor_spl::token_2022::spl_token_2022::state::Mint as BaseMint;
+    use anchor_lang::solana_program::program_pack::Pack;
+    let data = mint.try_borrow_data()?;
+    let base = data.get(..BaseMint::LEN).ok_or_else(|| error!(DiemError::InvalidVvvMint))?;
+    let base = BaseMint::unpack_from_slice(base).map_err(|_| error!(DiemError::InvalidVvvMint))?;
+    let mut found = 0;
+    if base.freeze_authority.is_some() {
+        found |= crate::constants::trust::VVV_FREEZE_AUTHORITY;
+    }
+    if *mint.owner == anchor_spl::token_2022::ID {
+        let state = StateWithExtensions::<Mint2022>::unpack(&data).map_err(|_| error!(DiemError::InvalidVvvMint))?;
+        if let Ok(close) = state.get_extension::<MintCloseAuthority>() {
+            if Option::<Pubkey>::from(close.close_authority).is_some() {
+                found |= crate::constants::trust::VVV_CLOSE_AUTHORITY;
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// Accepts an SPL Token mint, or a Token-2022 mint whose extensions are all allowed.
 /// Refused (by name): transfer fee, transfer hook, permanent delegate, confidential transfer
 /// (and its fee and mint-burn variants), non-transferable, default account state, pausable.

@@ -78,7 +78,7 @@ pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units:
             let curve = launch.curve(d).map_err(|e| CliError::Usage(format!("--params {}: {e}", params.display())))?;
             let sent = client.replace_curve(&curve).await?;
             let last = sent.last().cloned().unwrap_or_default();
-            done(format!("curve staged in {} chunks and committed", sent.len().saturating_sub(1)), &last)
+            done(format!("staging cleared, curve staged in {} chunks and committed", sent.len().saturating_sub(2)), &last)
         }
     })
 }

@@ -42,6 +42,9 @@ pub async fn run<C: Chain>(command: &Command, reader: &mut Reader<'_, C>, units:
             for c in &report.checks {
                 human += &format!("  [{}] {}: {}\n", if c.ok { "ok" } else { "BROKEN" }, c.name, c.detail);
             }
+            for t in &report.trust_assumptions {
+                human += &format!("  trust assumption: {t}\n");
+            }
             human += if report.ok() { "all invariants hold" } else { "INVARIANTS BROKEN" };
             let json = serde_json::to_value(&report).map_err(|e| CliError::Usage(format!("cannot encode: {e}")))?;
             Output { human, json }

@@ -29,8 +29,13 @@ impl<C: Chain> Client<'_, C> {
         let params = launch.params(decimals).map_err(invalid)?;
         let paused = launch.paused().map_err(invalid)?;
         let curve = launch.curve(decimals).map_err(invalid)?;
-        let args =
-            diem::instructions::InitializeArgs { authority, params, paused, diem_uri: launch.launch.diem_uri.clone() };
+        let args = diem::instructions::InitializeArgs {
+            authority,
+            params,
+            paused,
+            diem_uri: launch.launch.diem_uri.clone(),
+            accept_freeze_authority: launch.launch.accept_freeze_authority,
+        };
         let d = Deployment { vvv_mint, vvv_token_program: mint.owner };
         let mut sent = vec![self.send(ix::initialize(self.me(), &d, treasury, args)).await?];
         if authority == self.me() {
@@ -39,9 +44,9 @@ impl<C: Chain> Client<'_, C> {
         Ok(sent)
     }
 
-    /// Stages `curve` in chunks and commits it.
+    /// Clears the staging table, stages `curve` in chunks and commits it under its hash.
     pub async fn replace_curve(&mut self, curve: &[CurveEntry]) -> OpsResult<Vec<Outcome>> {
-        let mut sent = Vec::new();
+        let mut sent = vec![self.send(ix::clear_curve_staging(self.me())).await?];
         for ix in ix::replace_curve(self.me(), curve) {
             sent.push(self.send(ix).await?);
         }

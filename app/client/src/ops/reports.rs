@@ -31,6 +31,8 @@ pub struct PositionReport {
     pub diem_cooldown_amount: u64,
     pub diem_cooldown_end: Option<i64>,
     pub diem_cooldown_ready: bool,
+    /// What the deployment lets a third party do to the vault (`crate::trust`).
+    pub trust_assumptions: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -42,6 +44,8 @@ pub struct AuditReport {
     pub diem_vault: u64,
     pub diem_supply: u64,
     pub checks: Vec<Check>,
+    /// What the deployment lets a third party do to the vault (`crate::trust`).
+    pub trust_assumptions: Vec<String>,
 }
 
 impl AuditReport {
@@ -102,6 +106,7 @@ impl<C: Chain> Reader<'_, C> {
             diem_cooldown_amount: stake.cooldown_amount,
             diem_cooldown_end: (stake.cooldown_amount > 0).then_some(stake.cooldown_end),
             diem_cooldown_ready: stake.cooldown_amount > 0 && now >= stake.cooldown_end,
+            trust_assumptions: crate::trust::trust_assumptions(&config),
         })
     }
 
@@ -191,6 +196,7 @@ impl<C: Chain> Reader<'_, C> {
             diem_vault,
             diem_supply,
             checks,
+            trust_assumptions: crate::trust::trust_assumptions(&config),
         })
     }
 

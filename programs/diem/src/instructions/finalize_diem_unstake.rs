@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::Token2022;
 
+use crate::constants::CONFIG_SEED;
 use crate::constants::DIEM_DECIMALS;
 use crate::errors::DiemError;
 use crate::events::DiemUnstakeFinalized;
@@ -13,7 +14,7 @@ use crate::token_ops;
 #[derive(Accounts)]
 pub struct FinalizeDiemUnstake<'info> {
     pub owner: Signer<'info>,
-    #[account(mut, has_one = diem_vault, has_one = diem_mint)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = diem_vault, has_one = diem_mint)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
     pub diem_stake: Box<Account<'info, DiemStake>>,
@@ -31,6 +32,7 @@ pub struct FinalizeDiemUnstake<'info> {
 impl FinalizeDiemUnstake<'_> {
     pub fn validate(&self) -> Result<()> {
         require!(self.diem_stake.has_pending_unstake(), DiemError::NoPendingUnstake);
+        require_keys_neq!(self.destination.key(), self.config.diem_vault, DiemError::DestinationIsVault);
         token_ops::check_token_account(&self.destination, &anchor_spl::token_2022::ID, &self.config.diem_mint, None)
     }
 }

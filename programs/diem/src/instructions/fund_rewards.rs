@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenInterface;
 
+use crate::constants::CONFIG_SEED;
 use crate::errors::DiemError;
 use crate::events::RewardsFunded;
 use crate::state::Config;
@@ -11,7 +12,7 @@ use crate::token_ops;
 #[derive(Accounts)]
 pub struct FundRewards<'info> {
     pub funder: Signer<'info>,
-    #[account(mut, has_one = vvv_vault)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = vvv_vault)]
     pub config: Box<Account<'info, Config>>,
     /// CHECK: the funder's VVV account, checked in `validate`.
     #[account(mut)]

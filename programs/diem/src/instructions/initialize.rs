@@ -8,7 +8,7 @@ use anchor_spl::token_interface::{self, Mint, TokenAccount, TokenInterface, Toke
 use crate::constants::*;
 use crate::errors::DiemError;
 use crate::events::Initialized;
-use crate::mint_checks::check_vvv_mint;
+use crate::mint_checks::{check_vvv_mint, vvv_mint_authorities};
 use crate::state::{Config, Curve, CurveStaging, Params, Pool};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
@@ -21,6 +21,9 @@ pub struct InitializeArgs {
     pub paused: u16,
     /// Metadata URI of the DIEM mint (JSON with name, symbol, image).
     pub diem_uri: String,
+    /// Accept a VVV mint with a freeze authority or a set close authority. Refused otherwise;
+    /// when accepted, recorded in `Config::vvv_trust` and shown to users as a trust assumption.
+    pub accept_freeze_authority: bool,
 }
 
 /// Creates the config, curve accounts, vaults and the DIEM mint. Only the program's upgrade
@@ -62,7 +65,7 @@ pub struct Initialize<'info> {
     pub treasury: Box<InterfaceAccount<'info, TokenAccount>>,
     #[account(
         seeds = [crate::ID.as_ref()], bump, seeds::program = bpf_loader_upgradeable::ID,
-        constraint = program_data.upgrade_authority_address == Some(deployer.key()) @ DiemError::Unauthorized,
+        constraint = program_data.upgrade_authority_address == Some(deployer.key()) @ DiemError::NotUpgradeAuthority,
     )]
     pub program_data: Box<Account<'info, ProgramData>>,
     pub vvv_token_program: Interface<'info, TokenInterface>,
@@ -72,10 +75,18 @@ pub struct Initialize<'info> {
 
 impl Initialize<'_> {
     pub fn validate(&self, args: &InitializeArgs) -> Result<()> {
+        require!(args.authority != Pubkey::default(), DiemError::InvalidAuthority);
+        require_keys_neq!(self.treasury.key(), self.vvv_vault.key(), DiemError::DestinationIsVault);
         args.params.validate()?;
         require!(args.paused & !pause::ALL == 0, DiemError::UnknownPauseFlag);
         require!(args.diem_uri.len() <= MAX_URI_LEN, DiemError::UriTooLong);
-        check_vvv_mint(&self.vvv_mint.to_account_info())
+        check_vvv_mint(&self.vvv_mint.to_account_info())?;
+        if !args.accept_freeze_authority {
+            let found = vvv_mint_authorities(&self.vvv_mint.to_account_info())?;
+            require!(found & trust::VVV_FREEZE_AUTHORITY == 0, DiemError::VvvMintFreezeAuthority);
+            require!(found & trust::VVV_CLOSE_AUTHORITY == 0, DiemError::VvvMintCloseAuthority);
+        }
+        Ok(())
     }
 }
 
@@ -84,6 +95,8 @@ impl Initialize<'_> {
 pub fn initialize_handler(mut ctx: Context<Initialize>, args: InitializeArgs) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let accounts = &mut ctx.accounts;
+    // Only what `validate` accepted can be found here (or nothing, without the flag).
+    let vvv_trust = vvv_mint_authorities(&accounts.vvv_mint.to_account_info())?;
     let config = &mut accounts.config;
     config.set_inner(Config {
         authority: args.authority,
@@ -105,7 +118,8 @@ pub fn initialize_handler(mut ctx: Context<Initialize>, args: InitializeArgs) ->
         vvv_vault_bump: ctx.bumps.vvv_vault,
         diem_vault_bump: ctx.bumps.diem_vault,
         diem_mint_bump: ctx.bumps.diem_mint,
-        reserved: [0; 128],
+        vvv_trust,
+        reserved: [0; 127],
     });
     accounts.curve.load_init()?;
     accounts.curve_staging.load_init()?;
@@ -162,6 +176,7 @@ pub fn initialize_handler(mut ctx: Context<Initialize>, args: InitializeArgs) ->
             treasury: config.treasury,
             params: config.params,
             paused: config.paused,
+            vvv_trust: config.vvv_trust,
             timestamp: now,
         },
     )?;

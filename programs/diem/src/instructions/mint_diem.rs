@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::Token2022;
 
+use crate::constants::CONFIG_SEED;
 use crate::constants::pause;
 use crate::errors::DiemError;
 use crate::events::DiemMinted;
@@ -13,7 +14,7 @@ use crate::token_ops;
 #[derive(Accounts)]
 pub struct MintDiem<'info> {
     pub owner: Signer<'info>,
-    #[account(mut, has_one = curve, has_one = diem_mint)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = curve, has_one = diem_mint)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
     pub position: Box<Account<'info, Position>>,
@@ -32,6 +33,7 @@ impl MintDiem<'_> {
         require!(svvv_amount > 0, DiemError::ZeroAmount);
         self.config.require_not_paused(pause::MINT)?;
         require!(svvv_amount <= self.position.unlocked(), DiemError::InsufficientUnlocked);
+        require_keys_neq!(self.destination.key(), self.config.diem_vault, DiemError::DestinationIsVault);
         token_ops::check_token_account(&self.destination, &anchor_spl::token_2022::ID, &self.config.diem_mint, None)
     }
 }

@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenInterface;
 
+use crate::constants::CONFIG_SEED;
 use crate::errors::DiemError;
 use crate::state::{Config, Position};
 use crate::token_ops;
@@ -12,7 +13,7 @@ use crate::token_ops;
 #[derive(Accounts)]
 pub struct OwnerPayout<'info> {
     pub owner: Signer<'info>,
-    #[account(mut, has_one = vvv_vault)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = vvv_vault)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
     pub position: Box<Account<'info, Position>>,
@@ -37,6 +38,7 @@ impl<'info> OwnerPayout<'info> {
 
     pub fn validate_destination(&self) -> Result<()> {
         let c = &self.config;
+        require_keys_neq!(self.destination.key(), c.vvv_vault, DiemError::DestinationIsVault);
         token_ops::check_token_account(&self.destination, &c.vvv_token_program, &c.vvv_mint, None)
     }
 

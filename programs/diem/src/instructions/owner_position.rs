@@ -1,5 +1,6 @@
 use anchor_lang::prelude::*;
 
+use crate::constants::CONFIG_SEED;
 use crate::errors::DiemError;
 use crate::state::{Config, Position};
 
@@ -13,7 +14,7 @@ use crate::state::{Config, Position};
 #[derive(Accounts)]
 pub struct OwnerPosition<'info> {
     pub owner: Signer<'info>,
-    #[account(mut)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
     pub position: Box<Account<'info, Position>>,

@@ -15,7 +15,7 @@ use crate::token_ops;
 pub struct Stake<'info> {
     #[account(mut)]
     pub payer: Signer<'info>,
-    #[account(mut, has_one = vvv_vault)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = vvv_vault)]
     pub config: Box<Account<'info, Config>>,
     #[account(
         init_if_needed, payer = payer, space = 8 + Position::INIT_SPACE,
@@ -37,8 +37,9 @@ pub struct Stake<'info> {
 }
 
 impl Stake<'_> {
-    pub fn validate(&self, amount: u64) -> Result<()> {
+    pub fn validate(&self, amount: u64, recipient: &Pubkey) -> Result<()> {
         require!(amount > 0, DiemError::ZeroAmount);
+        require!(*recipient != Pubkey::default(), DiemError::InvalidRecipient);
         self.config.require_not_paused(pause::STAKE)?;
         let c = &self.config;
         token_ops::check_token_account(&self.source, &c.vvv_token_program, &c.vvv_mint, Some(self.payer.key))

@@ -13,7 +13,7 @@ use crate::token_ops;
 pub struct StakeDiem<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
-    #[account(mut, has_one = diem_vault, has_one = diem_mint)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = diem_vault, has_one = diem_mint)]
     pub config: Box<Account<'info, Config>>,
     #[account(
         init_if_needed, payer = owner, space = 8 + DiemStake::INIT_SPACE,

@@ -23,6 +23,15 @@ pub struct MintQuote {
 
 /// Checks a complete table: strictly increasing bounds, non-decreasing rates in `1..=MAX_RATE`,
 /// and a last bound at or above the DIEM already outstanding (so no holder is stranded).
+/// SHA-256 of a curve table: each entry as its supply bound (u64) then its rate (u128), both
+/// little-endian, in order — 24 bytes an entry, exactly the zero-copy layout. `commit_curve`
+/// names this hash, so what goes live is the table that was reviewed; clients compute it with
+/// this same function.
+pub fn curve_hash(entries: &[CurveEntry]) -> [u8; 32] {
+    let bytes: &[u8] = bytemuck::cast_slice(entries);
+    solana_sha256_hasher::hashv(&[bytes]).to_bytes()
+}
+
 pub fn validate_curve(entries: &[CurveEntry], outstanding_diem: u64) -> Result<(), DiemError> {
     if entries.len() != CURVE_LEN {
         return Err(DiemError::CurveIncomplete);

@@ -29,12 +29,14 @@ pub struct Accrual {
 /// ```text
 /// E   = min(elapsed * emission_rate, reward_reserve), 0 when nothing is staked
 /// P_L = floor(E * L / T),  P_U = E - P_L
-/// treasury = floor(P_U * share_U) + floor(P_L * share_L)   (shares in bps)
-/// acc_U += floor((P_U - its treasury cut) * SCALE / (T - L))
-/// acc_L += floor((P_L - its treasury cut) * SCALE / L)
+/// holders_U = floor(P_U * (1 - share_U)),  holders_L = floor(P_L * (1 - share_L))  (bps)
+/// treasury  = (P_U - holders_U) + (P_L - holders_L)
+/// acc_U += floor(holders_U * SCALE / (T - L))
+/// acc_L += floor(holders_L * SCALE / L)
 /// ```
-/// The treasury's cut rounds down and the accumulators round down: the rounding dust stays
-/// counted as owed to holders but is never paid, so the program can only hold more than it owes.
+/// As SPEC §4 and the live system: each holder part rounds down and the treasury receives
+/// exactly the rest. The accumulators round down too: that dust stays counted as owed to
+/// holders but is never paid, so the program can only hold more than it owes.
 /// `None` on an impossible input (locked > active, a share above 100 %).
 pub fn accrue(input: &AccrualInput) -> Option<Accrual> {
     let AccrualInput {
@@ -62,10 +64,10 @@ pub fn accrue(input: &AccrualInput) -> Option<Accrual> {
     let locked_part = mul_div_floor(emitted, total_locked, total_active)?;
     let unlocked_part = emitted - locked_part;
     let bps = BPS_DENOMINATOR as u64;
-    let treasury_unlocked = mul_div_floor(unlocked_part, treasury_share_unlocked_bps as u64, bps)?;
-    let treasury_locked = mul_div_floor(locked_part, treasury_share_locked_bps as u64, bps)?;
-    let holders_unlocked = unlocked_part - treasury_unlocked;
-    let holders_locked = locked_part - treasury_locked;
+    let holders_unlocked = mul_div_floor(unlocked_part, bps - treasury_share_unlocked_bps as u64, bps)?;
+    let holders_locked = mul_div_floor(locked_part, bps - treasury_share_locked_bps as u64, bps)?;
+    let treasury_unlocked = unlocked_part - holders_unlocked;
+    let treasury_locked = locked_part - holders_locked;
 
     // unlocked_part > 0 implies unlocked_units > 0 (P_U = E - floor(E*L/T) = 0 when L == T).
     let acc_unlocked_increment =

@@ -62,8 +62,10 @@ pub struct Config {
     pub vvv_vault_bump: u8,
     pub diem_vault_bump: u8,
     pub diem_mint_bump: u8,
+    /// `constants::trust` bits: the VVV mint authorities the deployer accepted at `initialize`.
+    pub vvv_trust: u8,
     /// Room for later fields without a migration.
-    pub reserved: [u8; 128],
+    pub reserved: [u8; 127],
 }
 
 impl Config {

@@ -109,4 +109,9 @@ impl CurveStaging {
     pub fn clear(&mut self) {
         self.written = [0; 4];
     }
+
+    /// How many entries have been written since the last commit or clear.
+    pub fn written_count(&self) -> u16 {
+        self.written.iter().map(|w| w.count_ones() as u16).sum()
+    }
 }

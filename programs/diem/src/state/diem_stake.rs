@@ -22,19 +22,22 @@ pub struct DiemStakeBalances {
 pub struct DiemStake {
     pub owner: Pubkey,
     pub bump: u8,
+    /// Set once by [`DiemStake::open`]; marks an open stake whatever its owner's key.
+    pub opened: bool,
     pub balances: DiemStakeBalances,
-    pub reserved: [u8; 32],
+    pub reserved: [u8; 31],
 }
 
 impl DiemStake {
     pub fn open(&mut self, owner: Pubkey, bump: u8) {
         self.owner = owner;
         self.bump = bump;
+        self.opened = true;
         self.balances = DiemStakeBalances::default();
     }
 
     pub fn is_open(&self) -> bool {
-        self.owner != Pubkey::default()
+        self.opened
     }
 
     pub fn has_pending_unstake(&self) -> bool {

@@ -34,9 +34,12 @@ pub struct PositionBalances {
 pub struct Position {
     pub owner: Pubkey,
     pub bump: u8,
+    /// Set once by [`Position::open`]. An open position is marked by this flag, not by its
+    /// owner: no key (the default one included) can make an open position look fresh.
+    pub opened: bool,
     pub balances: PositionBalances,
     /// Room for later fields without a migration.
-    pub reserved: [u8; 64],
+    pub reserved: [u8; 63],
 }
 
 impl Position {
@@ -44,6 +47,7 @@ impl Position {
     pub fn open(&mut self, owner: Pubkey, bump: u8, pool: &Pool) {
         self.owner = owner;
         self.bump = bump;
+        self.opened = true;
         self.balances = PositionBalances {
             acc_unlocked_snapshot: pool.acc_unlocked,
             acc_locked_snapshot: pool.acc_locked,
@@ -52,7 +56,7 @@ impl Position {
     }
 
     pub fn is_open(&self) -> bool {
-        self.owner != Pubkey::default()
+        self.opened
     }
 
     pub fn unlocked(&self) -> u64 {

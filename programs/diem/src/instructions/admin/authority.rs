@@ -1,5 +1,6 @@
 use anchor_lang::prelude::*;
 
+use crate::constants::CONFIG_SEED;
 use crate::errors::DiemError;
 use crate::events::{AuthorityProposed, AuthorityTransferred};
 use crate::instructions::admin::AdminConfig;
@@ -21,7 +22,7 @@ pub fn propose_authority_handler(ctx: Context<AdminConfig>, proposed: Pubkey) ->
 #[derive(Accounts)]
 pub struct AcceptAuthority<'info> {
     pub new_authority: Signer<'info>,
-    #[account(mut)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump)]
     pub config: Box<Account<'info, Config>>,
 }
 

@@ -1,16 +1,17 @@
 use anchor_lang::prelude::*;
 
+use crate::constants::CONFIG_SEED;
 use crate::constants::CURVE_LEN;
 use crate::errors::DiemError;
 use crate::events::CurveCommitted;
-use crate::math::curve::{fill_bucket_full_costs, validate_curve};
+use crate::math::curve::{curve_hash, fill_bucket_full_costs, validate_curve};
 use crate::state::{Config, Curve, CurveStaging};
 
 #[event_cpi]
 #[derive(Accounts)]
 pub struct CommitCurve<'info> {
     pub authority: Signer<'info>,
-    #[account(mut, has_one = authority @ DiemError::Unauthorized, has_one = curve, has_one = curve_staging)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = authority @ DiemError::Unauthorized, has_one = curve, has_one = curve_staging)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub curve: AccountLoader<'info, Curve>,
@@ -18,14 +19,17 @@ pub struct CommitCurve<'info> {
     pub curve_staging: AccountLoader<'info, CurveStaging>,
 }
 
-/// Validates the fully staged table and swaps it in atomically; the staging table is then
-/// marked empty so the next curve must be staged in full again.
+/// Validates the fully staged table, checks that it is the one `expected_hash` names
+/// (`math::curve::curve_hash`), and swaps it in atomically; the staging table is then marked
+/// empty so the next curve must be staged in full again.
 // Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.
 #[inline(never)]
-pub fn commit_curve_handler(ctx: Context<CommitCurve>) -> Result<()> {
+pub fn commit_curve_handler(ctx: Context<CommitCurve>, expected_hash: [u8; 32]) -> Result<()> {
     let config = &mut ctx.accounts.config;
     let mut staging = ctx.accounts.curve_staging.load_mut()?;
     require!(staging.is_complete(), DiemError::CurveIncomplete);
+    let hash = curve_hash(&staging.entries);
+    require!(hash == expected_hash, DiemError::CurveHashMismatch);
     validate_curve(&staging.entries, config.pool.outstanding_diem)?;
     let version = config.curve_version.checked_add(1).ok_or_else(|| error!(DiemError::MathOverflow))?;
     let mut curve = ctx.accounts.curve.load_mut()?;
@@ -39,6 +43,7 @@ pub fn commit_curve_handler(ctx: Context<CommitCurve>) -> Result<()> {
         supply_cap: curve.entries[CURVE_LEN - 1].supply_bound,
         first_rate: curve.entries[0].rate(),
         last_rate: curve.entries[CURVE_LEN - 1].rate(),
+        hash,
     };
     drop(curve);
     drop(staging);

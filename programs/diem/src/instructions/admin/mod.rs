@@ -16,6 +16,7 @@ pub use stage_curve::*;
 
 use anchor_lang::prelude::*;
 
+use crate::constants::CONFIG_SEED;
 use crate::errors::DiemError;
 use crate::state::Config;
 
@@ -24,6 +25,6 @@ use crate::state::Config;
 #[derive(Accounts)]
 pub struct AdminConfig<'info> {
     pub authority: Signer<'info>,
-    #[account(mut, has_one = authority @ DiemError::Unauthorized)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = authority @ DiemError::Unauthorized)]
     pub config: Box<Account<'info, Config>>,
 }

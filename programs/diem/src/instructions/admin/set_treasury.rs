@@ -1,6 +1,7 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenAccount;
 
+use crate::constants::CONFIG_SEED;
 use crate::errors::DiemError;
 use crate::events::TreasuryUpdated;
 use crate::state::Config;
@@ -9,9 +10,10 @@ use crate::state::Config;
 #[derive(Accounts)]
 pub struct SetTreasury<'info> {
     pub authority: Signer<'info>,
-    #[account(mut, has_one = authority @ DiemError::Unauthorized)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = authority @ DiemError::Unauthorized)]
     pub config: Box<Account<'info, Config>>,
     #[account(
+        constraint = new_treasury.key() != config.vvv_vault @ DiemError::DestinationIsVault,
         constraint = new_treasury.mint == config.vvv_mint @ DiemError::WrongMint,
         constraint = *new_treasury.to_account_info().owner == config.vvv_token_program @ DiemError::WrongTokenProgram,
     )]

@@ -1,14 +1,16 @@
 use anchor_lang::prelude::*;
 
+use crate::constants::CONFIG_SEED;
 use crate::errors::DiemError;
-use crate::events::CurveStaged;
+use crate::events::{CurveStaged, CurveStagingCleared};
 use crate::state::{Config, CurvePoint, CurveStaging};
 
+/// The authority and the staging table: `stage_curve` and `clear_curve_staging`.
 #[event_cpi]
 #[derive(Accounts)]
 pub struct StageCurve<'info> {
     pub authority: Signer<'info>,
-    #[account(has_one = authority @ DiemError::Unauthorized, has_one = curve_staging)]
+    #[account(seeds = [CONFIG_SEED], bump = config.bump, has_one = authority @ DiemError::Unauthorized, has_one = curve_staging)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub curve_staging: AccountLoader<'info, CurveStaging>,
@@ -21,5 +23,17 @@ pub struct StageCurve<'info> {
 pub fn stage_curve_handler(ctx: Context<StageCurve>, start_index: u16, entries: Vec<CurvePoint>) -> Result<()> {
     ctx.accounts.curve_staging.load_mut()?.write(start_index as usize, &entries)?;
     crate::events::emit(&ctx.accounts.event_authority, &CurveStaged { start_index, entries })?;
+    Ok(())
+}
+
+/// Empties the staging table, so an abandoned curve can never leak into the next one.
+// Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.
+#[inline(never)]
+pub fn clear_curve_staging_handler(ctx: Context<StageCurve>) -> Result<()> {
+    let mut staging = ctx.accounts.curve_staging.load_mut()?;
+    let cleared_entries = staging.written_count();
+    staging.clear();
+    drop(staging);
+    crate::events::emit(&ctx.accounts.event_authority, &CurveStagingCleared { cleared_entries })?;
     Ok(())
 }

@@ -46,6 +46,19 @@ fn all_locked_pays_only_the_locked_accumulator() {
     assert_eq!(earned(1_000, a.acc_locked_increment, 0), Some(80));
 }
 
+/// SPEC §4: each holder part is `floor(P × (1 − share))` and the treasury receives the rest.
+#[test]
+fn holders_round_down_and_the_treasury_takes_the_rest() {
+    // All locked, 7 emitted at 20 %: holders floor(5.6) = 5, treasury 2 (not floor(1.4) = 1).
+    let a = accrue(&input(7, 1, 1_000, 1_000, 1_000)).unwrap();
+    assert_eq!((a.emitted, a.to_holders, a.to_treasury), (7, 5, 2));
+    // Unlocked at 33.33 %: 10 emitted, holders floor(6.667) = 6, treasury 4.
+    let mut i = input(10, 1, 1_000, 1_000, 0);
+    i.treasury_share_unlocked_bps = 3_333;
+    let a = accrue(&i).unwrap();
+    assert_eq!((a.to_holders, a.to_treasury), (6, 4));
+}
+
 #[test]
 fn impossible_inputs_are_refused() {
     assert_eq!(accrue(&input(1, 1, 1, 1, 2)), None);
