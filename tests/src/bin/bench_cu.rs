@@ -91,6 +91,13 @@ async fn main() {
     });
     let authority = env.authority.insecure_clone();
     let curve = launch_curve();
+    let out = env.send(&[ix::clear_curve_staging(authority.pubkey())], &[&authority]).await.unwrap();
+    rows.push(Row {
+        instruction: "clear_curve_staging",
+        case: "empty table".into(),
+        cost: breakdown(&out.logs, &diem::ID),
+        reference: "noop",
+    });
     let mut chunks = ix::replace_curve(authority.pubkey(), &curve);
     let commit = chunks.pop().unwrap();
     let mut stage_cost = Breakdown::default();
