@@ -13,7 +13,7 @@ export CARGO_TARGET_DIR=${SBF_TARGET_DIR:-$HOME/.cache/diem-sbf-target}
 # spans more than SBPF v0's 16-bit jump offsets ("Branch target out of insn range").
 export CARGO_PROFILE_RELEASE_OPT_LEVEL=s
 # sbpf-linker writes <workspace>/target/deploy/<crate>.so (cargo runs it from the workspace root).
-for crate in programs/diem tests/programs/cu-reference tests/programs/diem-vault; do
+for crate in programs/diem tests/programs/cu-reference tests/programs/diem-vault tests/programs/diem-attacker; do
   name=$(basename "$crate" | tr - _)
   (cd "$ROOT/$crate" && bash "$SBF_TOOLS/build-sbpf.sh")
   echo "built target/deploy/$name.so ($(stat -c %s "$ROOT/target/deploy/$name.so") bytes)"

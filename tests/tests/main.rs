@@ -2,6 +2,7 @@
 //! (natively, or the `.so` with `SBF_OUT_DIR`) through the client's operations and builders,
 //! with every SPEC §10 invariant checked after every transaction.
 mod admin;
+mod attacks;
 mod cli;
 mod cpi;
 mod diem_staking;
@@ -9,6 +10,8 @@ mod findings;
 mod initialize;
 mod lifecycle;
 mod mint_burn;
+mod model_based;
+mod model_regressions;
 mod replay;
 mod rewards;
 mod staking;

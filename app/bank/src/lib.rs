@@ -388,11 +388,16 @@ impl Bank {
 
     /// Moves DIEM between two wallets' DIEM accounts (a market sale, a gift).
     pub async fn transfer_diem(&mut self, from: &User, to: &User, amount: u64) -> Result<Outcome, ChainError> {
+        self.transfer_diem_to(from, to.diem, amount).await
+    }
+
+    /// Moves DIEM from a wallet to any DIEM token account.
+    pub async fn transfer_diem_to(&mut self, from: &User, to: Pubkey, amount: u64) -> Result<Outcome, ChainError> {
         let ix = spl_token_2022_interface::instruction::transfer_checked(
             &anchor_spl::token_2022::ID,
             &from.diem,
             &pda::diem_mint(),
-            &to.diem,
+            &to,
             &from.pubkey(),
             &[],
             amount,

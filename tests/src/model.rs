@@ -1,0 +1,642 @@
+//! An independent reference model of the program, written from `../shared/SPEC.md`: positions,
+//! DIEM stakes, totals, the curve and its quote, rewards, burns, cooldowns, the clock, pauses
+//! and parameters. It calls none of the program's handlers, state methods or `math` module:
+//! every formula is re-derived here in plain integer arithmetic (u128, and a 256-bit type for
+//! the one product that needs it), so a bug in the shared maths shows up as a disagreement.
+//!
+//! What it shares with the program is vocabulary only: the error names it predicts (so a
+//! refusal can be compared by name) and the order in which the program checks them.
+use std::collections::BTreeMap;
+
+use anchor_lang::prelude::Pubkey;
+use diem::errors::DiemError;
+
+uint::construct_uint! {
+    /// 256-bit unsigned integer for `units × Δaccumulator`.
+    pub struct U256(4);
+}
+
+/// SPEC §4: the accumulators' fixed-point scale.
+pub const SCALE: u128 = 1_000_000_000_000_000_000;
+/// SPEC §2: DIEM has 9 decimals; rates are per whole DIEM.
+pub const ONE_DIEM: u128 = 1_000_000_000;
+pub const BPS: u128 = 10_000;
+
+/// Pause bits (SPEC §8: inflows only).
+pub mod pause {
+    pub const STAKE: u16 = 1;
+    pub const MINT: u16 = 2;
+    pub const STAKE_DIEM: u16 = 4;
+    pub const CLAIM_AND_STAKE: u16 = 8;
+}
+
+/// Why an operation fails, as the runtime reports it: the custom error code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fail {
+    Diem(DiemError),
+    /// Anchor's framework errors (e.g. 3012, an account that does not exist yet).
+    Anchor(u32),
+    /// The token program's own error codes (1: insufficient funds).
+    Token(u32),
+}
+
+impl Fail {
+    pub fn code(&self) -> u32 {
+        match self {
+            Fail::Diem(e) => 6000 + *e as u32,
+            Fail::Anchor(c) | Fail::Token(c) => *c,
+        }
+    }
+}
+
+const ACCOUNT_NOT_INITIALIZED: Fail = Fail::Anchor(3012);
+const INSUFFICIENT_FUNDS: Fail = Fail::Token(1);
+
+pub type Outcome<T = ()> = Result<T, Fail>;
+
+fn overflow() -> Fail {
+    Fail::Diem(DiemError::MathOverflow)
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Params {
+    pub emission_rate: u64,
+    pub share_unlocked_bps: u16,
+    pub share_locked_bps: u16,
+    pub svvv_cooldown: i64,
+    pub diem_cooldown: i64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Position {
+    pub active: u64,
+    pub locked: u64,
+    pub outstanding: u64,
+    pub cooldown_amount: u64,
+    pub cooldown_end: i64,
+    pub pending: u64,
+    pub snap_unlocked: u128,
+    pub snap_locked: u128,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DiemStake {
+    pub staked: u64,
+    pub cooldown_amount: u64,
+    pub cooldown_end: i64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub active: u64,
+    pub locked: u64,
+    pub cooldown: u64,
+    pub outstanding: u64,
+    pub diem_staked: u64,
+    pub diem_cooldown: u64,
+    pub reserve: u64,
+    pub unclaimed: u64,
+    pub treasury: u64,
+    pub acc_unlocked: u128,
+    pub acc_locked: u128,
+    pub last_ts: i64,
+}
+
+/// The whole system as SPEC.md describes it, plus the token balances around it.
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub now: i64,
+    pub params: Params,
+    pub paused: u16,
+    /// The live curve: `(supply_bound, rate)`, rates in VVV base units per whole DIEM.
+    pub curve: Vec<(u64, u128)>,
+    pub totals: Totals,
+    pub positions: BTreeMap<Pubkey, Position>,
+    pub stakes: BTreeMap<Pubkey, DiemStake>,
+    /// VVV and DIEM wallet balances by owner; the vaults; the mint supply; the treasury.
+    pub vvv_wallet: BTreeMap<Pubkey, u64>,
+    pub diem_wallet: BTreeMap<Pubkey, u64>,
+    pub vvv_vault: u64,
+    pub diem_vault: u64,
+    pub diem_supply: u64,
+    pub treasury_wallet: u64,
+}
+
+fn add(a: u64, b: u64) -> Outcome<u64> {
+    a.checked_add(b).ok_or_else(overflow)
+}
+
+fn sub(a: u64, b: u64) -> Outcome<u64> {
+    a.checked_sub(b).ok_or_else(overflow)
+}
+
+/// `floor(a × b / c)` for u64 operands (the product fits u128).
+fn floor_mul_div(a: u64, b: u64, c: u64) -> Outcome<u64> {
+    if c == 0 {
+        return Err(overflow());
+    }
+    u64::try_from(a as u128 * b as u128 / c as u128).map_err(|_| overflow())
+}
+
+impl Model {
+    pub fn new(now: i64, params: Params, paused: u16, curve: Vec<(u64, u128)>) -> Self {
+        Model { now, params, paused, curve, totals: Totals { last_ts: now, ..Totals::default() }, ..Model::default() }
+    }
+
+    fn wallet(map: &BTreeMap<Pubkey, u64>, who: &Pubkey) -> u64 {
+        map.get(who).copied().unwrap_or_default()
+    }
+
+    fn not_paused(&self, bit: u16) -> Outcome {
+        if self.paused & bit != 0 { Err(Fail::Diem(DiemError::OperationPaused)) } else { Ok(()) }
+    }
+
+    /// SPEC §4: emissions since the last accrual, split between holders and the treasury.
+    fn accrue(&self, t: &mut Totals) -> Outcome {
+        let elapsed = self.now - t.last_ts;
+        if elapsed <= 0 {
+            return Ok(());
+        }
+        let total = t.active as u128;
+        let locked = t.locked as u128;
+        let emitted: u128 =
+            if total == 0 { 0 } else { (elapsed as u128 * self.params.emission_rate as u128).min(t.reserve as u128) };
+        if total > 0 {
+            let p_locked = emitted * locked / total;
+            let p_unlocked = emitted - p_locked;
+            let holders_unlocked = p_unlocked * (BPS - self.params.share_unlocked_bps as u128) / BPS;
+            let holders_locked = p_locked * (BPS - self.params.share_locked_bps as u128) / BPS;
+            let to_treasury = (p_unlocked - holders_unlocked) + (p_locked - holders_locked);
+            if total > locked {
+                t.acc_unlocked = t
+                    .acc_unlocked
+                    .checked_add(holders_unlocked * SCALE / (total - locked))
+                    .ok_or_else(overflow)?;
+            }
+            if locked > 0 {
+                t.acc_locked = t.acc_locked.checked_add(holders_locked * SCALE / locked).ok_or_else(overflow)?;
+            }
+            t.unclaimed = add(t.unclaimed, (holders_unlocked + holders_locked) as u64)?;
+            t.treasury = add(t.treasury, to_treasury as u64)?;
+            t.reserve = sub(t.reserve, emitted as u64)?;
+        }
+        t.last_ts = self.now;
+        Ok(())
+    }
+
+    /// `floor(units × (acc − snapshot) / SCALE)`.
+    fn earned(units: u64, acc: u128, snapshot: u128) -> Outcome<u64> {
+        let delta = acc.checked_sub(snapshot).ok_or_else(overflow)?;
+        let product = U256::from(units) * U256::from(delta) / U256::from(SCALE);
+        if product > U256::from(u64::MAX) { Err(overflow()) } else { Ok(product.as_u64()) }
+    }
+
+    /// What `p` has pending if settled against `t` now.
+    pub fn pending_of(p: &Position, t: &Totals) -> Outcome<u64> {
+        let unlocked = p.active - p.locked;
+        let a = Self::earned(unlocked, t.acc_unlocked, p.snap_unlocked)?;
+        let b = Self::earned(p.locked, t.acc_locked, p.snap_locked)?;
+        add(add(p.pending, a)?, b)
+    }
+
+    fn settle(p: &mut Position, t: &Totals) -> Outcome {
+        p.pending = Self::pending_of(p, t)?;
+        p.snap_unlocked = t.acc_unlocked;
+        p.snap_locked = t.acc_locked;
+        Ok(())
+    }
+
+    /// Runs `f` on copies and keeps its changes only if it succeeds: a failed transaction
+    /// changes nothing.
+    fn atomically<T>(&mut self, f: impl FnOnce(&mut Model) -> Outcome<T>) -> Outcome<T> {
+        let mut copy = self.clone();
+        let out = f(&mut copy)?;
+        *self = copy;
+        Ok(out)
+    }
+
+    fn position_mut(&mut self, owner: &Pubkey) -> Outcome<&mut Position> {
+        self.positions.get_mut(owner).ok_or(ACCOUNT_NOT_INITIALIZED)
+    }
+
+    // --- SPEC §3 ---
+
+    pub fn stake(&mut self, payer: Pubkey, recipient: Pubkey, amount: u64) -> Outcome {
+        self.atomically(|m| {
+            if amount == 0 {
+                return Err(Fail::Diem(DiemError::ZeroAmount));
+            }
+            if recipient == Pubkey::default() {
+                return Err(Fail::Diem(DiemError::InvalidRecipient));
+            }
+            m.not_paused(pause::STAKE)?;
+            let mut t = m.totals;
+            m.accrue(&mut t)?;
+            let mut p = m.positions.get(&recipient).copied().unwrap_or(Position {
+                snap_unlocked: t.acc_unlocked,
+                snap_locked: t.acc_locked,
+                ..Position::default()
+            });
+            Self::settle(&mut p, &t)?;
+            p.active = add(p.active, amount)?;
+            t.active = add(t.active, amount)?;
+            let wallet = Self::wallet(&m.vvv_wallet, &payer);
+            if wallet < amount {
+                return Err(INSUFFICIENT_FUNDS);
+            }
+            m.vvv_wallet.insert(payer, wallet - amount);
+            m.vvv_vault = add(m.vvv_vault, amount)?;
+            m.positions.insert(recipient, p);
+            m.totals = t;
+            Ok(())
+        })
+    }
+
+    pub fn initiate_unstake(&mut self, owner: Pubkey, amount: u64) -> Outcome {
+        self.atomically(|m| {
+            let mut p = *m.position_mut(&owner)?;
+            let mut t = m.totals;
+            m.accrue(&mut t)?;
+            if amount == 0 {
+                return Err(Fail::Diem(DiemError::ZeroAmount));
+            }
+            if p.cooldown_amount > 0 {
+                return Err(Fail::Diem(DiemError::UnstakeAlreadyPending));
+            }
+            if amount > p.active - p.locked {
+                return Err(Fail::Diem(DiemError::InsufficientUnlocked));
+            }
+            Self::settle(&mut p, &t)?;
+            p.active -= amount;
+            p.cooldown_amount = amount;
+            p.cooldown_end = m.now.checked_add(m.params.svvv_cooldown).ok_or_else(overflow)?;
+            t.active = sub(t.active, amount)?;
+            t.cooldown = add(t.cooldown, amount)?;
+            m.positions.insert(owner, p);
+            m.totals = t;
+            Ok(())
+        })
+    }
+
+    pub fn cancel_unstake(&mut self, owner: Pubkey) -> Outcome {
+        self.atomically(|m| {
+            let mut p = *m.position_mut(&owner)?;
+            m.not_paused(pause::STAKE)?;
+            let mut t = m.totals;
+            m.accrue(&mut t)?;
+            if p.cooldown_amount == 0 {
+                return Err(Fail::Diem(DiemError::NoPendingUnstake));
+            }
+            Self::settle(&mut p, &t)?;
+            let amount = p.cooldown_amount;
+            p.active = add(p.active, amount)?;
+            p.cooldown_amount = 0;
+            p.cooldown_end = 0;
+            t.cooldown = sub(t.cooldown, amount)?;
+            t.active = add(t.active, amount)?;
+            m.positions.insert(owner, p);
+            m.totals = t;
+            Ok(())
+        })
+    }
+
+    pub fn finalize_unstake(&mut self, owner: Pubkey) -> Outcome {
+        self.atomically(|m| {
+            let mut p = *m.position_mut(&owner)?;
+            if p.cooldown_amount == 0 {
+                return Err(Fail::Diem(DiemError::NoPendingUnstake));
+            }
+            let mut t = m.totals;
+            m.accrue(&mut t)?;
+            if m.now < p.cooldown_end {
+                return Err(Fail::Diem(DiemError::CooldownNotElapsed));
+            }
+            Self::settle(&mut p, &t)?;
+            let amount = p.cooldown_amount;
+            p.cooldown_amount = 0;
+            p.cooldown_end = 0;
+            t.cooldown = sub(t.cooldown, amount)?;
+            m.pay_vvv(owner, amount)?;
+            m.positions.insert(owner, p);
+            m.totals = t;
+            Ok(())
+        })
+    }
+
+    fn pay_vvv(&mut self, to: Pubkey, amount: u64) -> Outcome {
+        self.vvv_vault = sub(self.vvv_vault, amount).map_err(|_| INSUFFICIENT_FUNDS)?;
+        let wallet = Self::wallet(&self.vvv_wallet, &to);
+        self.vvv_wallet.insert(to, add(wallet, amount)?);
+        Ok(())
+    }
+
+    // --- SPEC §4 ---
+
+    pub fn claim(&mut self, owner: Pubkey, compound: bool) -> Outcome {
+        self.atomically(|m| {
+            let mut p = *m.position_mut(&owner)?;
+            if compound {
+                m.not_paused(pause::CLAIM_AND_STAKE)?;
+            }
+            let mut t = m.totals;
+            m.accrue(&mut t)?;
+            Self::settle(&mut p, &t)?;
+            let amount = p.pending;
+            if amount == 0 {
+                return Err(Fail::Diem(DiemError::NothingToClaim));
+            }
+            p.pending = 0;
+            t.unclaimed = sub(t.unclaimed, amount)?;
+            if compound {
+                p.active = add(p.active, amount)?;
+                t.active = add(t.active, amount)?;
+            } else {
+                m.pay_vvv(owner, amount)?;
+            }
+            m.positions.insert(owner, p);
+            m.totals = t;
+            Ok(())
+        })
+    }
+
+    pub fn fund_rewards(&mut self, funder: Pubkey, amount: u64) -> Outcome {
+        self.atomically(|m| {
+            if amount == 0 {
+                return Err(Fail::Diem(DiemError::ZeroAmount));
+            }
+            let mut t = m.totals;
+            m.accrue(&mut t)?;
+            t.reserve = add(t.reserve, amount)?;
+            let wallet = Self::wallet(&m.vvv_wallet, &funder);
+            if wallet < amount {
+                return Err(INSUFFICIENT_FUNDS);
+            }
+            m.vvv_wallet.insert(funder, wallet - amount);
+            m.vvv_vault = add(m.vvv_vault, amount)?;
+            m.totals = t;
+            Ok(())
+        })
+    }
+
+    pub fn pay_treasury(&mut self) -> Outcome {
+        self.atomically(|m| {
+            let mut t = m.totals;
+            m.accrue(&mut t)?;
+            let amount = t.treasury;
+            if amount == 0 {
+                return Err(Fail::Diem(DiemError::NothingToPay));
+            }
+            t.treasury = 0;
+            m.vvv_vault = sub(m.vvv_vault, amount)?;
+            m.treasury_wallet = add(m.treasury_wallet, amount)?;
+            m.totals = t;
+            Ok(())
+        })
+    }
+
+    // --- SPEC §5 ---
+
+    /// SPEC §5.2, with the one tightening the program documents: the bucket a lock ends in
+    /// yields at most the room left in it.
+    pub fn quote(&self, svvv: u64) -> Outcome<u64> {
+        if self.curve.is_empty() {
+            return Err(Fail::Diem(DiemError::CurveNotSet));
+        }
+        let mut supply = self.totals.outstanding as u128;
+        let mut x = svvv as u128;
+        let mut out: u128 = 0;
+        for &(bound, rate) in &self.curve {
+            let bound = bound as u128;
+            if bound <= supply {
+                continue;
+            }
+            let room = bound - supply;
+            let cost = (rate * room).div_ceil(ONE_DIEM);
+            if cost >= x {
+                out += (x * ONE_DIEM / rate).min(room);
+                return u64::try_from(out).map_err(|_| overflow());
+            }
+            out += room;
+            x -= cost;
+            supply = bound;
+        }
+        Err(Fail::Diem(DiemError::SupplyCapReached))
+    }
+
+    pub fn mint(&mut self, owner: Pubkey, svvv: u64, min_out: u64) -> Outcome<u64> {
+        self.atomically(|m| {
+            let mut p = *m.position_mut(&owner)?;
+            if svvv == 0 {
+                return Err(Fail::Diem(DiemError::ZeroAmount));
+            }
+            m.not_paused(pause::MINT)?;
+            if svvv > p.active - p.locked {
+                return Err(Fail::Diem(DiemError::InsufficientUnlocked));
+            }
+            let out = m.quote(svvv)?;
+            if out == 0 {
+                return Err(Fail::Diem(DiemError::MintOutputZero));
+            }
+            if out < min_out {
+                return Err(Fail::Diem(DiemError::SlippageExceeded));
+            }
+            let mut t = m.totals;
+            m.accrue(&mut t)?;
+            Self::settle(&mut p, &t)?;
+            p.locked = add(p.locked, svvv)?;
+            p.outstanding = add(p.outstanding, out)?;
+            t.locked = add(t.locked, svvv)?;
+            t.outstanding = add(t.outstanding, out)?;
+            let wallet = Self::wallet(&m.diem_wallet, &owner);
+            m.diem_wallet.insert(owner, add(wallet, out)?);
+            m.diem_supply = add(m.diem_supply, out)?;
+            m.positions.insert(owner, p);
+            m.totals = t;
+            Ok(out)
+        })
+    }
+
+    // --- SPEC §6 ---
+
+    pub fn burn(&mut self, owner: Pubkey, amount: u64) -> Outcome {
+        self.atomically(|m| {
+            let mut p = *m.position_mut(&owner)?;
+            if amount == 0 {
+                return Err(Fail::Diem(DiemError::ZeroAmount));
+            }
+            if amount > p.outstanding {
+                return Err(Fail::Diem(DiemError::BurnExceedsOutstanding));
+            }
+            let mut t = m.totals;
+            m.accrue(&mut t)?;
+            let unlock = if amount == p.outstanding { p.locked } else { floor_mul_div(amount, p.locked, p.outstanding)? };
+            Self::settle(&mut p, &t)?;
+            p.locked -= unlock;
+            p.outstanding -= amount;
+            t.locked = sub(t.locked, unlock)?;
+            t.outstanding = sub(t.outstanding, amount)?;
+            let wallet = Self::wallet(&m.diem_wallet, &owner);
+            if wallet < amount {
+                return Err(INSUFFICIENT_FUNDS);
+            }
+            m.diem_wallet.insert(owner, wallet - amount);
+            m.diem_supply = sub(m.diem_supply, amount)?;
+            m.positions.insert(owner, p);
+            m.totals = t;
+            Ok(())
+        })
+    }
+
+    /// DIEM moved between wallets by the token program (a sale, a gift).
+    pub fn transfer_diem(&mut self, from: Pubkey, to: Pubkey, amount: u64) -> Outcome {
+        self.atomically(|m| {
+            let wallet = Self::wallet(&m.diem_wallet, &from);
+            if wallet < amount {
+                return Err(INSUFFICIENT_FUNDS);
+            }
+            m.diem_wallet.insert(from, wallet - amount);
+            let other = Self::wallet(&m.diem_wallet, &to);
+            m.diem_wallet.insert(to, add(other, amount)?);
+            Ok(())
+        })
+    }
+
+    /// DIEM burned through the token program directly: the program never sees it.
+    pub fn raw_burn(&mut self, owner: Pubkey, amount: u64) -> Outcome {
+        self.atomically(|m| {
+            let wallet = Self::wallet(&m.diem_wallet, &owner);
+            if wallet < amount {
+                return Err(INSUFFICIENT_FUNDS);
+            }
+            m.diem_wallet.insert(owner, wallet - amount);
+            m.diem_supply = sub(m.diem_supply, amount)?;
+            Ok(())
+        })
+    }
+
+    // --- SPEC §7 ---
+
+    pub fn stake_diem(&mut self, owner: Pubkey, amount: u64) -> Outcome {
+        self.atomically(|m| {
+            if amount == 0 {
+                return Err(Fail::Diem(DiemError::ZeroAmount));
+            }
+            m.not_paused(pause::STAKE_DIEM)?;
+            let mut s = m.stakes.get(&owner).copied().unwrap_or_default();
+            s.staked = add(s.staked, amount)?;
+            m.totals.diem_staked = add(m.totals.diem_staked, amount)?;
+            let wallet = Self::wallet(&m.diem_wallet, &owner);
+            if wallet < amount {
+                return Err(INSUFFICIENT_FUNDS);
+            }
+            m.diem_wallet.insert(owner, wallet - amount);
+            m.diem_vault = add(m.diem_vault, amount)?;
+            m.stakes.insert(owner, s);
+            Ok(())
+        })
+    }
+
+    pub fn initiate_diem_unstake(&mut self, owner: Pubkey, amount: u64) -> Outcome {
+        self.atomically(|m| {
+            let mut s = m.stakes.get(&owner).copied().ok_or(ACCOUNT_NOT_INITIALIZED)?;
+            if amount == 0 {
+                return Err(Fail::Diem(DiemError::ZeroAmount));
+            }
+            if amount > s.staked {
+                return Err(Fail::Diem(DiemError::InsufficientDiemStaked));
+            }
+            s.staked -= amount;
+            s.cooldown_amount = add(s.cooldown_amount, amount)?;
+            s.cooldown_end = m.now.checked_add(m.params.diem_cooldown).ok_or_else(overflow)?;
+            m.totals.diem_staked = sub(m.totals.diem_staked, amount)?;
+            m.totals.diem_cooldown = add(m.totals.diem_cooldown, amount)?;
+            m.stakes.insert(owner, s);
+            Ok(())
+        })
+    }
+
+    pub fn cancel_diem_unstake(&mut self, owner: Pubkey) -> Outcome {
+        self.atomically(|m| {
+            let mut s = m.stakes.get(&owner).copied().ok_or(ACCOUNT_NOT_INITIALIZED)?;
+            m.not_paused(pause::STAKE_DIEM)?;
+            if s.cooldown_amount == 0 {
+                return Err(Fail::Diem(DiemError::NoPendingUnstake));
+            }
+            let amount = s.cooldown_amount;
+            s.staked = add(s.staked, amount)?;
+            s.cooldown_amount = 0;
+            s.cooldown_end = 0;
+            m.totals.diem_staked = add(m.totals.diem_staked, amount)?;
+            m.totals.diem_cooldown = sub(m.totals.diem_cooldown, amount)?;
+            m.stakes.insert(owner, s);
+            Ok(())
+        })
+    }
+
+    pub fn finalize_diem_unstake(&mut self, owner: Pubkey) -> Outcome {
+        self.atomically(|m| {
+            let mut s = m.stakes.get(&owner).copied().ok_or(ACCOUNT_NOT_INITIALIZED)?;
+            if s.cooldown_amount == 0 {
+                return Err(Fail::Diem(DiemError::NoPendingUnstake));
+            }
+            if m.now < s.cooldown_end {
+                return Err(Fail::Diem(DiemError::CooldownNotElapsed));
+            }
+            let amount = s.cooldown_amount;
+            s.cooldown_amount = 0;
+            s.cooldown_end = 0;
+            m.totals.diem_cooldown = sub(m.totals.diem_cooldown, amount)?;
+            m.diem_vault = sub(m.diem_vault, amount)?;
+            let wallet = Self::wallet(&m.diem_wallet, &owner);
+            m.diem_wallet.insert(owner, add(wallet, amount)?);
+            m.stakes.insert(owner, s);
+            Ok(())
+        })
+    }
+
+    // --- SPEC §8 ---
+
+    pub fn set_params(&mut self, params: Params) -> Outcome {
+        self.atomically(|m| {
+            if params.emission_rate > 1_000_000_000_000_000 {
+                return Err(Fail::Diem(DiemError::EmissionRateTooHigh));
+            }
+            if params.share_unlocked_bps as u128 > BPS || params.share_locked_bps as u128 > BPS {
+                return Err(Fail::Diem(DiemError::ShareOutOfBounds));
+            }
+            for c in [params.svvv_cooldown, params.diem_cooldown] {
+                if !(0..=90 * 86_400).contains(&c) {
+                    return Err(Fail::Diem(DiemError::CooldownOutOfBounds));
+                }
+            }
+            // The old parameters apply up to this moment.
+            let mut t = m.totals;
+            m.accrue(&mut t)?;
+            m.totals = t;
+            m.params = params;
+            Ok(())
+        })
+    }
+
+    pub fn set_pause(&mut self, paused: u16) -> Outcome {
+        if paused & !15 != 0 {
+            return Err(Fail::Diem(DiemError::UnknownPauseFlag));
+        }
+        self.paused = paused;
+        Ok(())
+    }
+
+    /// A new curve goes live (it was validated when generated).
+    pub fn replace_curve(&mut self, curve: Vec<(u64, u128)>) -> Outcome {
+        let last = curve.last().map(|(b, _)| *b).unwrap_or_default();
+        if last < self.totals.outstanding {
+            return Err(Fail::Diem(DiemError::CurveBelowSupply));
+        }
+        self.curve = curve;
+        Ok(())
+    }
+
+    pub fn advance(&mut self, secs: i64) {
+        self.now += secs;
+    }
+}

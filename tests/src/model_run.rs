@@ -1,0 +1,590 @@
+//! Model-based random testing: sequences of operations by several users run on the bank
+//! (through the client's `ops`, so every SPEC §10 invariant is checked after every step) and on
+//! the independent [`Model`]. After every step both must agree: the same success or the same
+//! error code, and every position, DIEM stake, total and token balance equal. proptest shrinks
+//! a failing sequence; [`check_random_sequences`] prints the minimal one as a ready-to-paste
+//! test calling [`replay`].
+use std::fmt::Write as _;
+
+use anchor_lang::prelude::Pubkey;
+use diem::constants::{MAX_RATE, SECONDS_PER_DAY};
+use diem_client::chain::ChainError;
+use diem_client::pda;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+use crate::model::{self, Model};
+use crate::{Env, ONE_VVV, OutcomeExt, User, launch_params};
+
+/// How many users act (besides the authority).
+pub const USERS: usize = 3;
+/// VVV each user starts with.
+pub const START_VVV: u64 = 1_000_000 * ONE_VVV;
+
+/// An amount, relative to what the acting user holds for that operation (their VVV wallet for a
+/// stake, unlocked sVVV for an unstake or a mint, their DIEM wallet for a burn, ...), so shrunk
+/// sequences stay meaningful.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Amt {
+    Zero,
+    /// This many basis points of what is held (rounded down).
+    Bps(u16),
+    All,
+    /// One base unit more than is held: must fail.
+    AllPlusOne,
+    Units(u64),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recipient {
+    Own,
+    ToUser(u8),
+    /// The all-zero key: refused.
+    DefaultKey,
+    /// The diem program's own id: a position nobody can sign for.
+    ProgramId,
+    /// The VVV vault's address.
+    VaultKey,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slippage {
+    /// `min_diem_out` = the quote.
+    Exact,
+    /// `min_diem_out` = 0.
+    Loose,
+    /// One base unit above the quote: must fail.
+    OneOver,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Stake { user: u8, amount: Amt, to: Recipient },
+    Unstake { user: u8, amount: Amt },
+    CancelUnstake { user: u8 },
+    FinalizeUnstake { user: u8 },
+    Claim { user: u8 },
+    ClaimAndStake { user: u8 },
+    Mint { user: u8, amount: Amt, slippage: Slippage },
+    Burn { user: u8, amount: Amt },
+    /// DIEM changing hands (a sale), through the token program.
+    Transfer { from: u8, to: u8, amount: Amt },
+    /// DIEM burned through Token-2022 directly, outside the program.
+    RawBurn { user: u8, amount: Amt },
+    StakeDiem { user: u8, amount: Amt },
+    UnstakeDiem { user: u8, amount: Amt },
+    CancelDiemUnstake { user: u8 },
+    FinalizeDiemUnstake { user: u8 },
+    Fund { user: u8, amount: Amt },
+    PayTreasury,
+    SetParams { emission: u64, share_unlocked: u16, share_locked: u16, svvv_cooldown: i64, diem_cooldown: i64 },
+    SetPause { bits: u16 },
+    /// The live curve's rates scaled by `percent` / 100 (at least 1, at most the cap), committed.
+    ScaleCurve { percent: u16 },
+    Advance { secs: i64 },
+}
+
+fn amount() -> impl Strategy<Value = Amt> {
+    prop_oneof![
+        1 => Just(Amt::Zero),
+        6 => (1u16..=10_000).prop_map(Amt::Bps),
+        2 => Just(Amt::All),
+        1 => Just(Amt::AllPlusOne),
+        1 => (1u64..1_000).prop_map(Amt::Units),
+    ]
+}
+
+fn user() -> impl Strategy<Value = u8> {
+    0..USERS as u8
+}
+
+fn recipient() -> impl Strategy<Value = Recipient> {
+    prop_oneof![
+        12 => Just(Recipient::Own),
+        3 => user().prop_map(Recipient::ToUser),
+        1 => Just(Recipient::DefaultKey),
+        1 => Just(Recipient::ProgramId),
+        1 => Just(Recipient::VaultKey),
+    ]
+}
+
+fn cooldown() -> impl Strategy<Value = i64> {
+    prop_oneof![Just(0), Just(60), Just(3_600), Just(SECONDS_PER_DAY), Just(7 * SECONDS_PER_DAY), Just(91 * SECONDS_PER_DAY)]
+}
+
+fn share() -> impl Strategy<Value = u16> {
+    prop_oneof![4 => 0u16..=10_000, 1 => Just(2_000), 1 => Just(10_001)]
+}
+
+pub fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        12 => (user(), amount(), recipient()).prop_map(|(user, amount, to)| Op::Stake { user, amount, to }),
+        8 => (user(), amount()).prop_map(|(user, amount)| Op::Unstake { user, amount }),
+        2 => user().prop_map(|user| Op::CancelUnstake { user }),
+        5 => user().prop_map(|user| Op::FinalizeUnstake { user }),
+        5 => user().prop_map(|user| Op::Claim { user }),
+        3 => user().prop_map(|user| Op::ClaimAndStake { user }),
+        12 => (user(), amount(), prop_oneof![Just(Slippage::Exact), Just(Slippage::Loose), Just(Slippage::OneOver)])
+            .prop_map(|(user, amount, slippage)| Op::Mint { user, amount, slippage }),
+        8 => (user(), amount()).prop_map(|(user, amount)| Op::Burn { user, amount }),
+        4 => (user(), user(), amount()).prop_map(|(from, to, amount)| Op::Transfer { from, to, amount }),
+        1 => (user(), amount()).prop_map(|(user, amount)| Op::RawBurn { user, amount }),
+        8 => (user(), amount()).prop_map(|(user, amount)| Op::StakeDiem { user, amount }),
+        6 => (user(), amount()).prop_map(|(user, amount)| Op::UnstakeDiem { user, amount }),
+        2 => user().prop_map(|user| Op::CancelDiemUnstake { user }),
+        4 => user().prop_map(|user| Op::FinalizeDiemUnstake { user }),
+        4 => (user(), amount()).prop_map(|(user, amount)| Op::Fund { user, amount }),
+        2 => Just(Op::PayTreasury),
+        2 => (0u64..=5 * ONE_VVV, share(), share(), cooldown(), cooldown()).prop_map(
+            |(emission, share_unlocked, share_locked, svvv_cooldown, diem_cooldown)| Op::SetParams {
+                emission,
+                share_unlocked,
+                share_locked,
+                svvv_cooldown,
+                diem_cooldown
+            }
+        ),
+        2 => prop_oneof![4 => Just(0u16), 1 => Just(1), 1 => Just(2), 1 => Just(4), 1 => Just(8), 1 => Just(15), 1 => Just(16)]
+            .prop_map(|bits| Op::SetPause { bits }),
+        1 => prop_oneof![Just(50u16), Just(100), Just(200)].prop_map(|percent| Op::ScaleCurve { percent }),
+        10 => prop_oneof![Just(1i64), Just(59), Just(3_600), Just(SECONDS_PER_DAY - 1), Just(SECONDS_PER_DAY), Just(7 * SECONDS_PER_DAY)]
+            .prop_map(|secs| Op::Advance { secs }),
+    ]
+}
+
+fn resolve(amount: Amt, held: u64) -> u64 {
+    match amount {
+        Amt::Zero => 0,
+        Amt::Bps(bps) => (held as u128 * bps as u128 / 10_000) as u64,
+        Amt::All => held,
+        Amt::AllPlusOne => held.saturating_add(1),
+        Amt::Units(n) => n,
+    }
+}
+
+/// The bank and the model side by side.
+pub struct Pair {
+    pub env: Env,
+    pub model: Model,
+    pub users: Vec<User>,
+    pub authority: Keypair,
+    /// Every owner a position may exist for.
+    pub owners: Vec<Pubkey>,
+    /// Counts of what ran: (operation kind, succeeded).
+    pub tally: std::collections::BTreeMap<(&'static str, bool), usize>,
+}
+
+fn chain_code(e: &ChainError) -> Result<u32, String> {
+    match e.transaction_error() {
+        Some(solana_transaction_error::TransactionError::InstructionError(
+            _,
+            solana_instruction_error::InstructionError::Custom(code),
+        )) => Ok(*code),
+        _ => Err(format!("a failure without a custom code: {e}")),
+    }
+}
+
+fn kind(op: &Op) -> &'static str {
+    match op {
+        Op::Stake { .. } => "stake",
+        Op::Unstake { .. } => "unstake",
+        Op::CancelUnstake { .. } => "cancel_unstake",
+        Op::FinalizeUnstake { .. } => "finalize_unstake",
+        Op::Claim { .. } => "claim",
+        Op::ClaimAndStake { .. } => "claim_and_stake",
+        Op::Mint { .. } => "mint",
+        Op::Burn { .. } => "burn",
+        Op::Transfer { .. } => "transfer",
+        Op::RawBurn { .. } => "raw_burn",
+        Op::StakeDiem { .. } => "stake_diem",
+        Op::UnstakeDiem { .. } => "unstake_diem",
+        Op::CancelDiemUnstake { .. } => "cancel_diem_unstake",
+        Op::FinalizeDiemUnstake { .. } => "finalize_diem_unstake",
+        Op::Fund { .. } => "fund_rewards",
+        Op::PayTreasury => "pay_treasury",
+        Op::SetParams { .. } => "set_params",
+        Op::SetPause { .. } => "set_pause",
+        Op::ScaleCurve { .. } => "scale_curve",
+        Op::Advance { .. } => "advance",
+    }
+}
+
+impl Pair {
+    /// A launched bank with [`USERS`] funded users, and the model of the same state.
+    pub async fn start() -> Pair {
+        let mut env = Env::launched().await;
+        let authority = env.authority.insecure_clone();
+        let mut users = Vec::new();
+        for _ in 0..USERS {
+            users.push(env.user(START_VVV).await);
+        }
+        let config = env.config().await;
+        let p = launch_params();
+        let params = model::Params {
+            emission_rate: p.emission_rate,
+            share_unlocked_bps: p.treasury_share_unlocked_bps,
+            share_locked_bps: p.treasury_share_locked_bps,
+            svvv_cooldown: p.svvv_cooldown_secs,
+            diem_cooldown: p.diem_cooldown_secs,
+        };
+        let curve = env.reader().curve().await.expect("curve").iter().map(|e| (e.supply_bound, e.rate())).collect();
+        let mut model = Model::new(env.now().await, params, config.paused, curve);
+        model.totals.last_ts = config.pool.last_accrual_ts;
+        for u in &users {
+            model.vvv_wallet.insert(u.pubkey(), START_VVV);
+        }
+        let mut owners: Vec<Pubkey> = users.iter().map(|u| u.pubkey()).collect();
+        owners.extend([Pubkey::default(), diem::ID, pda::vvv_vault()]);
+        Pair { env, model, users, authority, owners, tally: Default::default() }
+    }
+
+    fn key(&self, user: u8) -> Pubkey {
+        self.users[user as usize].pubkey()
+    }
+
+    fn unlocked(&self, user: u8) -> u64 {
+        self.model.positions.get(&self.key(user)).map(|p| p.active - p.locked).unwrap_or_default()
+    }
+
+    fn vvv(&self, user: u8) -> u64 {
+        self.model.vvv_wallet.get(&self.key(user)).copied().unwrap_or_default()
+    }
+
+    fn diem(&self, user: u8) -> u64 {
+        self.model.diem_wallet.get(&self.key(user)).copied().unwrap_or_default()
+    }
+
+    /// Runs `op` on both sides; `Err` says how they disagree.
+    pub async fn step(&mut self, op: Op) -> Result<(), String> {
+        self.model.now = self.env.now().await;
+        let (chain, model): (Result<(), ChainError>, model::Outcome) = match op {
+            Op::Stake { user, amount, to } => {
+                let recipient = match to {
+                    Recipient::Own => self.key(user),
+                    Recipient::ToUser(u) => self.key(u),
+                    Recipient::DefaultKey => Pubkey::default(),
+                    Recipient::ProgramId => diem::ID,
+                    Recipient::VaultKey => pda::vvv_vault(),
+                };
+                let amount = resolve(amount, self.vvv(user));
+                let payer = self.key(user);
+                let u = &self.users[user as usize];
+                let chain = self.env.by(u).stake(amount, Some(recipient)).await.map(drop);
+                (chain, self.model.stake(payer, recipient, amount))
+            }
+            Op::Unstake { user, amount } => {
+                let amount = resolve(amount, self.unlocked(user));
+                let key = self.key(user);
+                let chain = self.env.by(&self.users[user as usize]).unstake(amount).await.map(drop);
+                (chain, self.model.initiate_unstake(key, amount))
+            }
+            Op::CancelUnstake { user } => {
+                let key = self.key(user);
+                let chain = self.env.by(&self.users[user as usize]).cancel_unstake().await.map(drop);
+                (chain, self.model.cancel_unstake(key))
+            }
+            Op::FinalizeUnstake { user } => {
+                let key = self.key(user);
+                let chain = self.env.by(&self.users[user as usize]).finalize_unstake().await.map(drop);
+                (chain, self.model.finalize_unstake(key))
+            }
+            Op::Claim { user } => {
+                let key = self.key(user);
+                let chain = self.env.by(&self.users[user as usize]).claim().await.map(drop);
+                (chain, self.model.claim(key, false))
+            }
+            Op::ClaimAndStake { user } => {
+                let key = self.key(user);
+                let chain = self.env.by(&self.users[user as usize]).claim_and_stake().await.map(drop);
+                (chain, self.model.claim(key, true))
+            }
+            Op::Mint { user, amount, slippage } => {
+                let svvv = resolve(amount, self.unlocked(user));
+                let quote = self.model.quote(svvv).unwrap_or_default();
+                let min_out = match slippage {
+                    Slippage::Exact => quote,
+                    Slippage::Loose => 0,
+                    Slippage::OneOver => quote.saturating_add(1),
+                };
+                let key = self.key(user);
+                let chain = self.env.by(&self.users[user as usize]).mint(svvv, min_out).await;
+                if let Ok(out) = &chain {
+                    let minted = out.return_u64();
+                    if Ok(minted) != self.model.quote(svvv) {
+                        return Err(format!("minted {minted}, model quote {:?}", self.model.quote(svvv)));
+                    }
+                }
+                (chain.map(drop), self.model.mint(key, svvv, min_out).map(drop))
+            }
+            Op::Burn { user, amount } => {
+                let amount = resolve(amount, self.diem(user));
+                let key = self.key(user);
+                let chain = self.env.by(&self.users[user as usize]).burn(amount).await.map(drop);
+                (chain, self.model.burn(key, amount))
+            }
+            Op::Transfer { from, to, amount } => {
+                if from == to {
+                    return Ok(());
+                }
+                let amount = resolve(amount, self.diem(from));
+                let (a, b) = (self.key(from), self.key(to));
+                let chain = self.env.bank.transfer_diem(&self.users[from as usize], &self.users[to as usize], amount).await;
+                self.env.check_invariants().await;
+                (chain.map(drop), self.model.transfer_diem(a, b, amount))
+            }
+            Op::RawBurn { user, amount } => {
+                let amount = resolve(amount, self.diem(user));
+                let u = &self.users[user as usize];
+                let ix = spl_token_2022_interface::instruction::burn_checked(
+                    &anchor_spl::token_2022::ID,
+                    &u.diem,
+                    &pda::diem_mint(),
+                    &u.pubkey(),
+                    &[],
+                    amount,
+                    diem::constants::DIEM_DECIMALS,
+                )
+                .map_err(|e| e.to_string())?;
+                let key = u.key.insecure_clone();
+                let chain = self.env.send(&[ix], &[&key]).await.map(drop);
+                (chain, self.model.raw_burn(key.pubkey(), amount))
+            }
+            Op::StakeDiem { user, amount } => {
+                let amount = resolve(amount, self.diem(user));
+                let key = self.key(user);
+                let chain = self.env.by(&self.users[user as usize]).stake_diem(amount).await.map(drop);
+                (chain, self.model.stake_diem(key, amount))
+            }
+            Op::UnstakeDiem { user, amount } => {
+                let key = self.key(user);
+                let staked = self.model.stakes.get(&key).map(|s| s.staked).unwrap_or_default();
+                let amount = resolve(amount, staked);
+                let chain = self.env.by(&self.users[user as usize]).unstake_diem(amount).await.map(drop);
+                (chain, self.model.initiate_diem_unstake(key, amount))
+            }
+            Op::CancelDiemUnstake { user } => {
+                let key = self.key(user);
+                let chain = self.env.by(&self.users[user as usize]).cancel_diem_unstake().await.map(drop);
+                (chain, self.model.cancel_diem_unstake(key))
+            }
+            Op::FinalizeDiemUnstake { user } => {
+                let key = self.key(user);
+                let chain = self.env.by(&self.users[user as usize]).finalize_diem_unstake().await.map(drop);
+                (chain, self.model.finalize_diem_unstake(key))
+            }
+            Op::Fund { user, amount } => {
+                let amount = resolve(amount, self.vvv(user));
+                let key = self.key(user);
+                let chain = self.env.by(&self.users[user as usize]).fund_rewards(amount).await.map(drop);
+                (chain, self.model.fund_rewards(key, amount))
+            }
+            Op::PayTreasury => {
+                let chain = self.env.anyone().pay_treasury().await.map(drop);
+                (chain, self.model.pay_treasury())
+            }
+            Op::SetParams { emission, share_unlocked, share_locked, svvv_cooldown, diem_cooldown } => {
+                let params = diem::state::Params {
+                    emission_rate: emission,
+                    treasury_share_unlocked_bps: share_unlocked,
+                    treasury_share_locked_bps: share_locked,
+                    svvv_cooldown_secs: svvv_cooldown,
+                    diem_cooldown_secs: diem_cooldown,
+                };
+                let chain = self.env.by(&self.authority).set_params(params).await.map(drop);
+                let model = self.model.set_params(model::Params {
+                    emission_rate: emission,
+                    share_unlocked_bps: share_unlocked,
+                    share_locked_bps: share_locked,
+                    svvv_cooldown,
+                    diem_cooldown,
+                });
+                (chain, model)
+            }
+            Op::SetPause { bits } => {
+                let chain = self.env.by(&self.authority).set_pause(bits).await.map(drop);
+                (chain, self.model.set_pause(bits))
+            }
+            Op::ScaleCurve { percent } => {
+                let scaled: Vec<(u64, u128)> = self
+                    .model
+                    .curve
+                    .iter()
+                    .map(|&(bound, rate)| (bound, (rate * percent as u128 / 100).clamp(1, MAX_RATE)))
+                    .collect();
+                let entries: Vec<diem::state::CurveEntry> =
+                    scaled.iter().map(|&(b, r)| diem::state::CurveEntry::new(b, r)).collect();
+                let chain = self.env.by(&self.authority).replace_curve(&entries).await.map(drop);
+                (chain, self.model.replace_curve(scaled))
+            }
+            Op::Advance { secs } => {
+                self.env.advance(secs).await;
+                self.model.advance(secs);
+                (Ok(()), Ok(()))
+            }
+        };
+        let chain_result = match &chain {
+            Ok(()) => Ok(()),
+            Err(e) => Err(chain_code(e)?),
+        };
+        *self.tally.entry((kind(&op), chain.is_ok())).or_default() += 1;
+        let model_result = model.map_err(|f| f.code());
+        if chain_result != model_result {
+            return Err(format!("{op:?}: chain {chain:?}, model {model_result:?}"));
+        }
+        self.compare().await.map_err(|e| format!("after {op:?}: {e}"))
+    }
+
+    /// Every position, DIEM stake, total and token balance, chain against model.
+    pub async fn compare(&mut self) -> Result<(), String> {
+        let pool = self.env.config().await.pool;
+        let t = &self.model.totals;
+        let chain_totals = (
+            pool.total_active,
+            pool.total_locked,
+            pool.total_cooldown,
+            pool.outstanding_diem,
+            pool.total_diem_staked,
+            pool.total_diem_cooldown,
+            pool.reward_reserve,
+            pool.unclaimed_rewards,
+            pool.treasury_accrued,
+            pool.acc_unlocked,
+            pool.acc_locked,
+            pool.last_accrual_ts,
+        );
+        let model_totals = (
+            t.active,
+            t.locked,
+            t.cooldown,
+            t.outstanding,
+            t.diem_staked,
+            t.diem_cooldown,
+            t.reserve,
+            t.unclaimed,
+            t.treasury,
+            t.acc_unlocked,
+            t.acc_locked,
+            t.last_ts,
+        );
+        if chain_totals != model_totals {
+            return Err(format!("totals: chain {chain_totals:?}, model {model_totals:?}"));
+        }
+        for owner in self.owners.clone() {
+            let chain = self.env.position(&owner).await.map(|p| {
+                let b = p.balances;
+                model::Position {
+                    active: b.active,
+                    locked: b.locked,
+                    outstanding: b.outstanding_diem,
+                    cooldown_amount: b.cooldown_amount,
+                    cooldown_end: b.cooldown_end,
+                    pending: b.pending_rewards,
+                    snap_unlocked: b.acc_unlocked_snapshot,
+                    snap_locked: b.acc_locked_snapshot,
+                }
+            });
+            let model = self.model.positions.get(&owner).copied();
+            if chain != model {
+                return Err(format!("position of {owner}: chain {chain:?}, model {model:?}"));
+            }
+            let chain = self.env.diem_stake(&owner).await.map(|s| model::DiemStake {
+                staked: s.balances.staked,
+                cooldown_amount: s.balances.cooldown_amount,
+                cooldown_end: s.balances.cooldown_end,
+            });
+            let model = self.model.stakes.get(&owner).copied();
+            if chain != model {
+                return Err(format!("DIEM stake of {owner}: chain {chain:?}, model {model:?}"));
+            }
+        }
+        for i in 0..self.users.len() {
+            let (vvv, diem) = (self.users[i].vvv, self.users[i].diem);
+            let chain = (self.env.balance(vvv).await, self.env.balance(diem).await);
+            let model = (self.vvv(i as u8), self.diem(i as u8));
+            if chain != model {
+                return Err(format!("wallets of user {i}: chain {chain:?}, model {model:?}"));
+            }
+        }
+        let treasury = self.env.treasury;
+        let chain = (
+            self.env.balance(pda::vvv_vault()).await,
+            self.env.balance(pda::diem_vault()).await,
+            self.env.supply(pda::diem_mint()).await,
+            self.env.balance(treasury).await,
+        );
+        let m = &self.model;
+        let model = (m.vvv_vault, m.diem_vault, m.diem_supply, m.treasury_wallet);
+        if chain != model {
+            return Err(format!("vaults, supply, treasury: chain {chain:?}, model {model:?}"));
+        }
+        Ok(())
+    }
+}
+
+/// Runs `ops` on a fresh pair, stopping at the first disagreement.
+pub async fn run_sequence(ops: &[Op]) -> Result<Pair, String> {
+    let mut pair = Pair::start().await;
+    for (i, op) in ops.iter().enumerate() {
+        pair.step(*op).await.map_err(|e| format!("step {i}: {e}"))?;
+    }
+    Ok(pair)
+}
+
+/// A regression test's body: `ops` must run with chain and model agreeing throughout.
+pub async fn replay(ops: &[Op]) {
+    if let Err(e) = run_sequence(ops).await {
+        panic!("{e}");
+    }
+}
+
+/// The failing sequence as a test to paste into `tests/tests/model_regressions.rs`.
+pub fn as_test(ops: &[Op], reason: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "/// Found by the model-based test: {}", reason.lines().next().unwrap_or_default());
+    let _ = writeln!(out, "#[tokio::test]\nasync fn model_regression() {{");
+    let _ = writeln!(out, "    use diem_tests::model_run::{{Amt::*, Op::*, Recipient::*, Slippage::*}};");
+    let _ = writeln!(out, "    diem_tests::model_run::replay(&[");
+    for op in ops {
+        let _ = writeln!(out, "        {op:?},");
+    }
+    let _ = writeln!(out, "    ])\n    .await;\n}}");
+    out
+}
+
+/// What a run of random sequences did.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub operations: usize,
+    pub tally: std::collections::BTreeMap<(&'static str, bool), usize>,
+}
+
+/// Runs random sequences totalling about `operations` operations (sequences of `length`) from
+/// `seed`; on a disagreement, shrinks it and panics with the minimal sequence as a test.
+pub fn check_random_sequences(operations: usize, length: usize, seed: u64) -> Summary {
+    // Sequence lengths are uniform in 1..=length: (length + 1) / 2 operations a case on average.
+    let cases = (2 * operations).div_ceil(length + 1).max(1) as u32;
+    let config = Config { cases, failure_persistence: None, max_shrink_iters: 2_000, ..Config::default() };
+    let mut seed_bytes = [0u8; 32];
+    seed_bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let summary = std::cell::RefCell::new(Summary::default());
+    let result = runner.run(&proptest::collection::vec(op(), 1..=length), |ops| {
+        let pair = runtime.block_on(run_sequence(&ops)).map_err(|e| TestCaseError::fail(e))?;
+        let mut s = summary.borrow_mut();
+        s.operations += ops.len();
+        for (k, n) in pair.tally {
+            *s.tally.entry(k).or_default() += n;
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => summary.into_inner(),
+        Err(TestError::Fail(reason, ops)) => {
+            panic!("model and chain disagree (seed {seed:#x}); minimal sequence:\n\n{}", as_test(&ops, &reason.to_string()))
+        }
+        Err(TestError::Abort(reason)) => panic!("aborted: {reason}"),
+    }
+}

@@ -1,0 +1,47 @@
+//! Minimal sequences the model-based test found, kept as tests (paste new ones here).
+use diem_tests::model_run::{Amt::*, Op::*, Recipient::*, Slippage::*, replay};
+
+/// A hand-written sequence through every kind of operation, each path once: a smoke test of
+/// the harness itself (chain and model agree step by step).
+#[tokio::test]
+async fn every_kind_of_operation_once() {
+    replay(&[
+        Fund { user: 2, amount: Bps(5_000) },
+        Stake { user: 0, amount: Bps(5_000), to: Own },
+        Stake { user: 1, amount: Bps(2_000), to: ToUser(0) },
+        Stake { user: 1, amount: Bps(2_000), to: Own },
+        Stake { user: 1, amount: Units(5), to: DefaultKey },
+        Stake { user: 1, amount: Units(5), to: ProgramId },
+        Stake { user: 1, amount: Units(5), to: VaultKey },
+        Advance { secs: 3_600 },
+        Mint { user: 0, amount: Bps(5_000), slippage: Exact },
+        Mint { user: 0, amount: Bps(1_000), slippage: OneOver },
+        Mint { user: 1, amount: All, slippage: Loose },
+        Transfer { from: 1, to: 0, amount: Bps(1_000) },
+        Burn { user: 0, amount: Bps(2_500) },
+        RawBurn { user: 1, amount: Units(7) },
+        StakeDiem { user: 0, amount: Bps(5_000) },
+        UnstakeDiem { user: 0, amount: Bps(5_000) },
+        CancelDiemUnstake { user: 0 },
+        UnstakeDiem { user: 0, amount: All },
+        Advance { secs: 86_400 },
+        FinalizeDiemUnstake { user: 0 },
+        Claim { user: 0 },
+        ClaimAndStake { user: 1 },
+        Unstake { user: 1, amount: AllPlusOne },
+        Unstake { user: 1, amount: Bps(1_000) },
+        CancelUnstake { user: 1 },
+        Unstake { user: 1, amount: Bps(1_000) },
+        SetParams { emission: 3_000_000, share_unlocked: 1_234, share_locked: 5_555, svvv_cooldown: 60, diem_cooldown: 0 },
+        SetPause { bits: 15 },
+        Stake { user: 0, amount: Units(1), to: Own },
+        SetPause { bits: 16 },
+        SetPause { bits: 0 },
+        ScaleCurve { percent: 200 },
+        Advance { secs: 7 * 86_400 },
+        FinalizeUnstake { user: 1 },
+        PayTreasury,
+        Burn { user: 0, amount: All },
+    ])
+    .await;
+}
