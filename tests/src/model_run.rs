@@ -174,6 +174,8 @@ pub struct Pair {
     pub owners: Vec<Pubkey>,
     /// Counts of what ran: (operation kind, succeeded).
     pub tally: std::collections::BTreeMap<(&'static str, bool), usize>,
+    /// The most compute units a successful operation of each kind took (its last transaction).
+    pub max_compute_units: std::collections::BTreeMap<&'static str, u64>,
 }
 
 fn chain_code(e: &ChainError) -> Result<u32, String> {
@@ -182,7 +184,13 @@ fn chain_code(e: &ChainError) -> Result<u32, String> {
             _,
             solana_instruction_error::InstructionError::Custom(code),
         )) => Ok(*code),
-        _ => Err(format!("a failure without a custom code: {e}")),
+        _ => {
+            let logs = match e {
+                ChainError::Failed(f) => f.logs.iter().rev().take(3).rev().cloned().collect::<Vec<_>>().join(" | "),
+                _ => String::new(),
+            };
+            Err(format!("a failure without a custom code: {e} [{logs}]"))
+        }
     }
 }
 
@@ -237,7 +245,7 @@ impl Pair {
         }
         let mut owners: Vec<Pubkey> = users.iter().map(|u| u.pubkey()).collect();
         owners.extend([Pubkey::default(), diem::ID, pda::vvv_vault()]);
-        Pair { env, model, users, authority, owners, tally: Default::default() }
+        Pair { env, model, users, authority, owners, tally: Default::default(), max_compute_units: Default::default() }
     }
 
     fn key(&self, user: u8) -> Pubkey {
@@ -259,6 +267,7 @@ impl Pair {
     /// Runs `op` on both sides; `Err` says how they disagree.
     pub async fn step(&mut self, op: Op) -> Result<(), String> {
         self.model.now = self.env.now().await;
+        self.env.last_compute_units = None;
         let (chain, model): (Result<(), ChainError>, model::Outcome) = match op {
             Op::Stake { user, amount, to } => {
                 let recipient = match to {
@@ -429,6 +438,10 @@ impl Pair {
             Err(e) => Err(chain_code(e)?),
         };
         *self.tally.entry((kind(&op), chain.is_ok())).or_default() += 1;
+        if let (Ok(()), Some(units)) = (&chain, self.env.last_compute_units) {
+            let max = self.max_compute_units.entry(kind(&op)).or_default();
+            *max = (*max).max(units);
+        }
         let model_result = model.map_err(|f| f.code());
         if chain_result != model_result {
             return Err(format!("{op:?}: chain {chain:?}, model {model_result:?}"));
@@ -558,6 +571,7 @@ pub fn as_test(ops: &[Op], reason: &str) -> String {
 pub struct Summary {
     pub operations: usize,
     pub tally: std::collections::BTreeMap<(&'static str, bool), usize>,
+    pub max_compute_units: std::collections::BTreeMap<&'static str, u64>,
 }
 
 /// Runs random sequences totalling about `operations` operations (sequences of `length`) from
@@ -577,6 +591,10 @@ pub fn check_random_sequences(operations: usize, length: usize, seed: u64) -> Su
         s.operations += ops.len();
         for (k, n) in pair.tally {
             *s.tally.entry(k).or_default() += n;
+        }
+        for (k, units) in pair.max_compute_units {
+            let max = s.max_compute_units.entry(k).or_default();
+            *max = (*max).max(units);
         }
         Ok(())
     });

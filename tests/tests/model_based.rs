@@ -29,6 +29,10 @@ fn chain_and_model_agree_on_random_sequences() {
     for ((kind, ok), n) in &summary.tally {
         println!("  {kind:<22} {:<7} {n}", if *ok { "ok" } else { "refused" });
     }
+    println!("most compute units a successful operation took (whole transaction):");
+    for (kind, units) in &summary.max_compute_units {
+        println!("  {kind:<22} {units}");
+    }
     // The sequences reached every kind of operation, and both outcomes of the ones that can fail.
     let kinds: std::collections::BTreeSet<&str> = summary.tally.keys().map(|(k, _)| *k).collect();
     assert_eq!(kinds.len(), 20, "kinds exercised: {kinds:?}");

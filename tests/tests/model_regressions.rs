@@ -45,3 +45,21 @@ async fn every_kind_of_operation_once() {
     ])
     .await;
 }
+
+/// Found by the model-based test on the `.so`: `cancel_unstake` after a mint, with emissions
+/// accruing to both locked and unlocked sVVV, ran out of its compute budget (13,000 CU; the
+/// benchmark had measured it without locked sVVV). The budgets now cover that path.
+#[tokio::test]
+async fn cancel_unstake_with_both_accumulators_accruing_fits_its_budget() {
+    replay(&[
+        Stake { user: 0, amount: Bps(1), to: ToUser(2) },
+        Stake { user: 1, amount: Bps(3127), to: Own },
+        Stake { user: 0, amount: Bps(1), to: Own },
+        Unstake { user: 2, amount: Bps(1) },
+        Fund { user: 0, amount: Bps(1) },
+        Mint { user: 1, amount: All, slippage: Exact },
+        Advance { secs: 59 },
+        CancelUnstake { user: 2 },
+    ])
+    .await;
+}
