@@ -20,6 +20,18 @@ use state::{CurvePoint, Params};
 
 declare_id!("GJ6oqC3x3kimEPvN9twaon5yhD6ihiNkWAWULgQGhqHr");
 
+// Where to report a vulnerability, readable from the deployed binary (`query-security-txt`,
+// explorers). SECURITY.md is the policy; a test reads these fields back from the built .so.
+#[cfg(not(feature = "no-entrypoint"))]
+solana_security_txt::security_txt! {
+    name: "DIEM",
+    project_url: "https://diem.example",
+    contacts: "email:security@diem.example",
+    policy: "https://diem.example/SECURITY.md",
+    preferred_languages: "en",
+    auditors: "none yet; the internal review and its findings are in SECURITY.md"
+}
+
 #[program]
 pub mod diem {
     use super::*;
