@@ -102,6 +102,34 @@ pub struct Totals {
     pub last_ts: i64,
 }
 
+/// A change the authority may queue (SPEC §8). The treasury account is not modelled (the
+/// model pays the treasury's share to one wallet); a curve is named by its whole table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ModelChange {
+    EmissionRate(u64),
+    TreasuryShares(u16, u16),
+    SvvvCooldown(i64),
+    DiemCooldown(i64),
+    Curve(Vec<(u64, u128)>),
+    ChangeDelay(i64),
+}
+
+impl ModelChange {
+    /// The slot the program keeps it in (one pending change per kind).
+    pub fn kind(&self) -> u8 {
+        match self {
+            ModelChange::EmissionRate(_) => 0,
+            ModelChange::TreasuryShares(..) => 1,
+            ModelChange::SvvvCooldown(_) => 3,
+            ModelChange::DiemCooldown(_) => 4,
+            ModelChange::Curve(_) => 5,
+            ModelChange::ChangeDelay(_) => 6,
+        }
+    }
+}
+
+const DAY: i64 = 86_400;
+
 /// The whole system as SPEC.md describes it, plus the token balances around it.
 #[derive(Clone, Debug, Default)]
 pub struct Model {
@@ -120,6 +148,11 @@ pub struct Model {
     pub diem_vault: u64,
     pub diem_supply: u64,
     pub treasury_wallet: u64,
+    /// How long a proposed change waits, and the pending ones by kind with their due time.
+    pub change_delay: i64,
+    pub pending: BTreeMap<u8, (ModelChange, i64)>,
+    /// The staging table: what was last staged in full since the last commit (`None` if empty).
+    pub staging: Option<Vec<(u64, u128)>>,
 }
 
 fn add(a: u64, b: u64) -> Outcome<u64> {
@@ -140,7 +173,15 @@ fn floor_mul_div(a: u64, b: u64, c: u64) -> Outcome<u64> {
 
 impl Model {
     pub fn new(now: i64, params: Params, paused: u16, curve: Vec<(u64, u128)>) -> Self {
-        Model { now, params, paused, curve, totals: Totals { last_ts: now, ..Totals::default() }, ..Model::default() }
+        Model {
+            now,
+            params,
+            paused,
+            curve,
+            totals: Totals { last_ts: now, ..Totals::default() },
+            change_delay: 8 * DAY,
+            ..Model::default()
+        }
     }
 
     fn wallet(map: &BTreeMap<Pubkey, u64>, who: &Pubkey) -> u64 {
@@ -596,8 +637,128 @@ impl Model {
 
     // --- SPEC §8 ---
 
+    /// SPEC §8: before anything is staked or minted, changes apply at once.
+    pub fn in_launch(&self) -> bool {
+        let t = &self.totals;
+        t.active == 0 && t.cooldown == 0 && t.outstanding == 0 && t.diem_staked == 0 && t.diem_cooldown == 0
+    }
+
+    fn require_launch(&self) -> Outcome {
+        if self.in_launch() { Ok(()) } else { Err(Fail::Diem(DiemError::ChangeMustBeProposed)) }
+    }
+
+    fn check_params(params: &Params) -> Outcome {
+        if params.emission_rate > 1_000_000_000_000_000 {
+            return Err(Fail::Diem(DiemError::EmissionRateTooHigh));
+        }
+        if params.share_unlocked_bps as u128 > BPS || params.share_locked_bps as u128 > BPS {
+            return Err(Fail::Diem(DiemError::ShareOutOfBounds));
+        }
+        for c in [params.svvv_cooldown, params.diem_cooldown] {
+            if !(0..=90 * DAY).contains(&c) {
+                return Err(Fail::Diem(DiemError::CooldownOutOfBounds));
+            }
+        }
+        Ok(())
+    }
+
+    /// A delay must exceed the sVVV cooldown by a day, and not exceed a year.
+    fn check_delay(delay: i64, svvv_cooldown: i64) -> Outcome {
+        if delay < svvv_cooldown + DAY || delay > 365 * DAY {
+            return Err(Fail::Diem(DiemError::ChangeDelayOutOfBounds));
+        }
+        Ok(())
+    }
+
+    fn with_change(params: &Params, change: &ModelChange) -> Params {
+        let mut p = *params;
+        match change {
+            ModelChange::EmissionRate(r) => p.emission_rate = *r,
+            ModelChange::TreasuryShares(u, l) => (p.share_unlocked_bps, p.share_locked_bps) = (*u, *l),
+            ModelChange::SvvvCooldown(s) => p.svvv_cooldown = *s,
+            ModelChange::DiemCooldown(s) => p.diem_cooldown = *s,
+            ModelChange::Curve(_) | ModelChange::ChangeDelay(_) => {}
+        }
+        p
+    }
+
+    fn validate_change(&self, change: &ModelChange) -> Outcome {
+        Self::check_params(&Self::with_change(&self.params, change))?;
+        match change {
+            ModelChange::SvvvCooldown(secs) => Self::check_delay(self.change_delay, *secs),
+            ModelChange::ChangeDelay(secs) => Self::check_delay(*secs, self.params.svvv_cooldown),
+            ModelChange::Curve(table) => {
+                if self.staging.as_ref() != Some(table) {
+                    return Err(Fail::Diem(if self.staging.is_none() {
+                        DiemError::CurveIncomplete
+                    } else {
+                        DiemError::CurveHashMismatch
+                    }));
+                }
+                if table.last().map(|(b, _)| *b).unwrap_or_default() < self.totals.outstanding {
+                    return Err(Fail::Diem(DiemError::CurveBelowSupply));
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn make_change(&mut self, change: ModelChange) -> Outcome {
+        self.validate_change(&change)?;
+        let mut t = self.totals;
+        self.accrue(&mut t)?;
+        self.totals = t;
+        self.params = Self::with_change(&self.params, &change);
+        match change {
+            ModelChange::ChangeDelay(secs) => self.change_delay = secs,
+            ModelChange::Curve(table) => {
+                self.curve = table;
+                self.staging = None;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// `propose_change`: at once at the launch or for a longer delay, otherwise queued.
+    pub fn propose_change(&mut self, change: ModelChange) -> Outcome {
+        self.atomically(|m| {
+            let raises_delay = matches!(change, ModelChange::ChangeDelay(secs) if secs >= m.change_delay);
+            if m.in_launch() || raises_delay {
+                return m.make_change(change);
+            }
+            m.validate_change(&change)?;
+            let eta = m.now + m.change_delay;
+            m.pending.insert(change.kind(), (change, eta));
+            Ok(())
+        })
+    }
+
+    /// `apply_change`: anyone, once due; validated again.
+    pub fn apply_change(&mut self, kind: u8) -> Outcome {
+        self.atomically(|m| {
+            let (change, eta) = m.pending.remove(&kind).ok_or(Fail::Diem(DiemError::NoPendingChange))?;
+            if m.now < eta {
+                return Err(Fail::Diem(DiemError::ChangeNotDue));
+            }
+            m.make_change(change)
+        })
+    }
+
+    pub fn cancel_change(&mut self, kind: u8) -> Outcome {
+        self.atomically(|m| m.pending.remove(&kind).map(drop).ok_or(Fail::Diem(DiemError::NoPendingChange)))
+    }
+
+    /// The staging table cleared and `table` staged in full (what the client does first).
+    pub fn stage(&mut self, table: Vec<(u64, u128)>) {
+        self.staging = Some(table);
+    }
+
+    /// At the launch only: all parameters at once.
     pub fn set_params(&mut self, params: Params) -> Outcome {
         self.atomically(|m| {
+            m.require_launch()?;
             if params.emission_rate > 1_000_000_000_000_000 {
                 return Err(Fail::Diem(DiemError::EmissionRateTooHigh));
             }
@@ -626,14 +787,18 @@ impl Model {
         Ok(())
     }
 
-    /// A new curve goes live (it was validated when generated).
-    pub fn replace_curve(&mut self, curve: Vec<(u64, u128)>) -> Outcome {
-        let last = curve.last().map(|(b, _)| *b).unwrap_or_default();
-        if last < self.totals.outstanding {
-            return Err(Fail::Diem(DiemError::CurveBelowSupply));
-        }
-        self.curve = curve;
-        Ok(())
+    /// At the launch only: the staged curve (staged just before) commits at once.
+    pub fn commit_curve(&mut self, curve: Vec<(u64, u128)>) -> Outcome {
+        self.stage(curve.clone());
+        self.atomically(|m| {
+            m.require_launch()?;
+            if curve.last().map(|(b, _)| *b).unwrap_or_default() < m.totals.outstanding {
+                return Err(Fail::Diem(DiemError::CurveBelowSupply));
+            }
+            m.curve = curve;
+            m.staging = None;
+            Ok(())
+        })
     }
 
     pub fn advance(&mut self, secs: i64) {

@@ -59,6 +59,18 @@ pub enum Slippage {
     OneOver,
 }
 
+/// A change to propose (SPEC §8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Proposal {
+    EmissionRate(u64),
+    TreasuryShares(u16, u16),
+    SvvvCooldown(i64),
+    DiemCooldown(i64),
+    ChangeDelay(i64),
+    /// The live curve's rates scaled by this percentage, staged and proposed.
+    Curve(u16),
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
     Stake { user: u8, amount: Amt, to: Recipient },
@@ -81,8 +93,13 @@ pub enum Op {
     PayTreasury,
     SetParams { emission: u64, share_unlocked: u16, share_locked: u16, svvv_cooldown: i64, diem_cooldown: i64 },
     SetPause { bits: u16 },
-    /// The live curve's rates scaled by `percent` / 100 (at least 1, at most the cap), committed.
+    /// The live curve's rates scaled by `percent` / 100 (at least 1, at most the cap), committed
+    /// at once (the launch only).
     ScaleCurve { percent: u16 },
+    Propose { change: Proposal },
+    /// Anyone applies the pending change of `kind`.
+    Apply { kind: u8 },
+    Cancel { kind: u8 },
     Advance { secs: i64 },
 }
 
@@ -149,9 +166,59 @@ pub fn op() -> impl Strategy<Value = Op> {
         2 => prop_oneof![4 => Just(0u16), 1 => Just(1), 1 => Just(2), 1 => Just(4), 1 => Just(8), 1 => Just(15), 1 => Just(16)]
             .prop_map(|bits| Op::SetPause { bits }),
         1 => prop_oneof![Just(50u16), Just(100), Just(200)].prop_map(|percent| Op::ScaleCurve { percent }),
-        10 => prop_oneof![Just(1i64), Just(59), Just(3_600), Just(SECONDS_PER_DAY - 1), Just(SECONDS_PER_DAY), Just(7 * SECONDS_PER_DAY)]
-            .prop_map(|secs| Op::Advance { secs }),
+        4 => proposal().prop_map(|change| Op::Propose { change }),
+        4 => change_kind().prop_map(|kind| Op::Apply { kind }),
+        1 => change_kind().prop_map(|kind| Op::Cancel { kind }),
+        10 => prop_oneof![
+            Just(1i64),
+            Just(59),
+            Just(3_600),
+            Just(SECONDS_PER_DAY - 1),
+            Just(SECONDS_PER_DAY),
+            Just(7 * SECONDS_PER_DAY),
+            Just(8 * SECONDS_PER_DAY)
+        ]
+        .prop_map(|secs| Op::Advance { secs }),
     ]
+}
+
+fn proposal() -> impl Strategy<Value = Proposal> {
+    prop_oneof![
+        (0u64..=5 * ONE_VVV).prop_map(Proposal::EmissionRate),
+        (share(), share()).prop_map(|(u, l)| Proposal::TreasuryShares(u, l)),
+        cooldown().prop_map(Proposal::SvvvCooldown),
+        cooldown().prop_map(Proposal::DiemCooldown),
+        prop_oneof![Just(SECONDS_PER_DAY), Just(8 * SECONDS_PER_DAY), Just(10 * SECONDS_PER_DAY), Just(400 * SECONDS_PER_DAY)]
+            .prop_map(Proposal::ChangeDelay),
+        prop_oneof![Just(50u16), Just(100), Just(200)].prop_map(Proposal::Curve),
+    ]
+}
+
+/// A change kind: the six the model proposes, and the treasury's and an unknown one (refused).
+fn change_kind() -> impl Strategy<Value = u8> {
+    prop_oneof![8 => prop_oneof![Just(0u8), Just(1), Just(3), Just(4), Just(5), Just(6)], 1 => Just(2u8), 1 => Just(16u8)]
+}
+
+/// A proposal other than a curve, for the program and for the model.
+fn plain_change(p: Proposal) -> Option<(diem::state::Change, model::ModelChange)> {
+    use diem::state::Change;
+    use model::ModelChange as M;
+    Some(match p {
+        Proposal::EmissionRate(rate) => (Change::EmissionRate { rate }, M::EmissionRate(rate)),
+        Proposal::TreasuryShares(u, l) => (Change::TreasuryShares { unlocked_bps: u, locked_bps: l }, M::TreasuryShares(u, l)),
+        Proposal::SvvvCooldown(secs) => (Change::SvvvCooldown { secs }, M::SvvvCooldown(secs)),
+        Proposal::DiemCooldown(secs) => (Change::DiemCooldown { secs }, M::DiemCooldown(secs)),
+        Proposal::ChangeDelay(secs) => (Change::ChangeDelay { secs }, M::ChangeDelay(secs)),
+        Proposal::Curve(_) => return None,
+    })
+}
+
+fn scaled(curve: &[(u64, u128)], percent: u16) -> Vec<(u64, u128)> {
+    curve.iter().map(|&(bound, rate)| (bound, (rate * percent as u128 / 100).clamp(1, MAX_RATE))).collect()
+}
+
+fn entries(table: &[(u64, u128)]) -> Vec<diem::state::CurveEntry> {
+    table.iter().map(|&(b, r)| diem::state::CurveEntry::new(b, r)).collect()
 }
 
 fn resolve(amount: Amt, held: u64) -> u64 {
@@ -215,6 +282,9 @@ fn kind(op: &Op) -> &'static str {
         Op::SetParams { .. } => "set_params",
         Op::SetPause { .. } => "set_pause",
         Op::ScaleCurve { .. } => "scale_curve",
+        Op::Propose { .. } => "propose_change",
+        Op::Apply { .. } => "apply_change",
+        Op::Cancel { .. } => "cancel_change",
         Op::Advance { .. } => "advance",
     }
 }
@@ -416,16 +486,45 @@ impl Pair {
                 (chain, self.model.set_pause(bits))
             }
             Op::ScaleCurve { percent } => {
-                let scaled: Vec<(u64, u128)> = self
-                    .model
-                    .curve
-                    .iter()
-                    .map(|&(bound, rate)| (bound, (rate * percent as u128 / 100).clamp(1, MAX_RATE)))
-                    .collect();
-                let entries: Vec<diem::state::CurveEntry> =
-                    scaled.iter().map(|&(b, r)| diem::state::CurveEntry::new(b, r)).collect();
-                let chain = self.env.by(&self.authority).replace_curve(&entries).await.map(drop);
-                (chain, self.model.replace_curve(scaled))
+                let table = scaled(&self.model.curve, percent);
+                let chain = self.env.by(&self.authority).replace_curve(&entries(&table)).await.map(drop);
+                (chain, self.model.commit_curve(table))
+            }
+            Op::Propose { change } => {
+                let (chain, model_change) = match change {
+                    Proposal::Curve(percent) => {
+                        let table = scaled(&self.model.curve, percent);
+                        let chain = self.env.by(&self.authority).propose_curve(&entries(&table)).await.map(drop);
+                        self.model.stage(table.clone());
+                        (chain, model::ModelChange::Curve(table))
+                    }
+                    other => {
+                        let Some((change, model_change)) = plain_change(other) else {
+                            return Err(format!("{other:?} is not a plain change"));
+                        };
+                        (self.env.by(&self.authority).propose_change(change).await.map(drop), model_change)
+                    }
+                };
+                (chain, self.model.propose_change(model_change))
+            }
+            Op::Apply { kind } => {
+                // Anyone may apply: a user who has nothing to do with governance.
+                let chain = self.env.by(&self.users[0]).apply_change(kind).await.map(drop);
+                let model = if kind as usize >= diem::constants::MAX_CHANGE_KINDS {
+                    Err(model::Fail::Diem(diem::errors::DiemError::UnknownChangeKind))
+                } else {
+                    self.model.apply_change(kind)
+                };
+                (chain, model)
+            }
+            Op::Cancel { kind } => {
+                let chain = self.env.by(&self.authority).cancel_change(kind).await.map(drop);
+                let model = if kind as usize >= diem::constants::MAX_CHANGE_KINDS {
+                    Err(model::Fail::Diem(diem::errors::DiemError::UnknownChangeKind))
+                } else {
+                    self.model.cancel_change(kind)
+                };
+                (chain, model)
             }
             Op::Advance { secs } => {
                 self.env.advance(secs).await;
@@ -511,6 +610,27 @@ impl Pair {
             if chain != model {
                 return Err(format!("DIEM stake of {owner}: chain {chain:?}, model {model:?}"));
             }
+        }
+        let governance = self.env.reader().governance().await.map_err(|e| e.to_string())?;
+        let chain: Vec<(u8, i64)> =
+            governance.pending.iter().flatten().map(|p| (p.change.kind(), p.eta)).collect();
+        let model: Vec<(u8, i64)> = self.model.pending.iter().map(|(k, (_, eta))| (*k, *eta)).collect();
+        if (governance.change_delay, &chain) != (self.model.change_delay, &model) {
+            return Err(format!(
+                "governance: chain delay {} pending {chain:?}, model delay {} pending {model:?}",
+                governance.change_delay, self.model.change_delay
+            ));
+        }
+        let params = self.env.config().await.params;
+        let p = &self.model.params;
+        let chain = (params.emission_rate, params.treasury_share_unlocked_bps, params.treasury_share_locked_bps, params.svvv_cooldown_secs, params.diem_cooldown_secs);
+        let model = (p.emission_rate, p.share_unlocked_bps, p.share_locked_bps, p.svvv_cooldown, p.diem_cooldown);
+        if chain != model {
+            return Err(format!("params: chain {chain:?}, model {model:?}"));
+        }
+        let live: Vec<(u64, u128)> = self.env.reader().curve().await.map_err(|e| e.to_string())?.iter().map(|e| (e.supply_bound, e.rate())).collect();
+        if live != self.model.curve {
+            return Err("the live curve differs from the model's".into());
         }
         for i in 0..self.users.len() {
             let (vvv, diem) = (self.users[i].vvv, self.users[i].diem);

@@ -182,8 +182,27 @@ async fn curve_show_entitlements_and_admin() {
     let next = Keypair::new();
     let pk = next.pubkey().to_string();
     run(&mut env, &authority, &["admin", "propose-authority", &pk]).await.unwrap();
-    run(&mut env, &authority, &["admin", "set-params", "--emission-rate", "2.5"]).await.unwrap();
+    // After the launch a parameter is proposed, shown to users, and applied by anyone when due.
+    let err = run(&mut env, &authority, &["admin", "set-params", "--emission-rate", "2.5"]).await.unwrap_err();
+    assert!(err.to_string().contains("ChangeMustBeProposed"), "{err}");
+    run(&mut env, &authority, &["admin", "propose", "emission-rate", "2.5"]).await.unwrap();
+    let pending = json(&mut env, &a, &["admin", "pending"]).await;
+    assert_eq!(pending["pending"][0]["kind"], "emission-rate");
+    let position = json(&mut env, &a, &["position"]).await;
+    assert_eq!(position["pending_changes"][0]["kind"], "emission-rate", "{position:#}");
+    let err = run(&mut env, &a, &["admin", "apply", "emission-rate"]).await.unwrap_err();
+    assert!(err.to_string().contains("ChangeNotDue"), "{err}");
+    env.advance(pending["change_delay"].as_i64().unwrap()).await;
+    run(&mut env, &a, &["admin", "apply", "emission-rate"]).await.unwrap();
     assert_eq!(env.config().await.params.emission_rate, 2_500_000);
+    // For a multisig: the unsigned message, paid by and naming the multisig as authority.
+    let multisig = Keypair::new().pubkey();
+    let out = json(&mut env, &a, &["admin", "--export", "base64", "--authority", &multisig.to_string(), "propose", "diem-cooldown", "7200"]).await;
+    let bytes = base64_decode(out["messages"][0].as_str().unwrap());
+    let message: solana_transaction::Message = bincode_message(&bytes);
+    assert_eq!(message.account_keys[0], multisig);
+    assert!(message.account_keys.contains(&diem::ID));
+    assert!(env.reader().pending_changes().await.unwrap().iter().all(|p| p.change.kind() != 4), "nothing was sent");
 }
 
 /// The client's quote (the program's maths over the curve read from chain) equals the
@@ -294,7 +313,7 @@ async fn init_from_the_launch_file_with_dev_helpers() {
     json(&mut env, &deployer, &["init", "--vvv-mint", &mint, "--treasury", &treasury, "--params", launch]).await;
     let config = env.config().await;
     assert_eq!((config.authority, config.curve_version, config.paused), (deployer.pubkey(), 1, pause::MINT));
-    assert_eq!(config.params.emission_rate, 500_000, "0.5 VVV/s from the launch file");
+    assert_eq!(config.params.emission_rate, 79_274, "2,500,000 VVV a year from the launch file");
     json(&mut env, &deployer, &["admin", "pause", "--clear", "mint"]).await;
     json(&mut env, &deployer, &["dev", "fund", &mint, &alice.pubkey().to_string(), "2500"]).await;
     json(&mut env, &deployer, &["fund-rewards", "100000"]).await;
@@ -304,4 +323,13 @@ async fn init_from_the_launch_file_with_dev_helpers() {
     let report = json(&mut env, &alice, &["audit"]).await;
     assert!(report["checks"].as_array().unwrap().iter().all(|c| c["ok"] == true), "{report:#}");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(text).unwrap()
+}
+
+fn bincode_message(bytes: &[u8]) -> solana_transaction::Message {
+    bincode::deserialize(bytes).unwrap()
 }

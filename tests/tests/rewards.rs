@@ -3,7 +3,6 @@ use diem::errors::DiemError;
 use diem::events::{RewardsClaimed, RewardsFunded, TreasuryPaid};
 use diem_client::{ix, pda};
 use diem_tests::*;
-use solana_signer::Signer;
 
 /// A launched bank with a funder holding plenty of VVV.
 async fn env_with_funder() -> (Env, User) {
@@ -139,18 +138,21 @@ async fn claims_are_the_owners_alone() {
     assert_eq!(env.by(&alice).claim().await.unwrap().event::<RewardsClaimed>().amount, 5 * ONE_VVV);
 }
 
+/// A parameter change applies from the moment it is applied (after the change delay): what
+/// accrued before is paid at the old rate.
 #[tokio::test]
 async fn parameter_changes_apply_from_the_moment_they_are_made() {
     let (mut env, funder) = env_with_funder().await;
     let alice = env.user(1_000 * ONE_VVV).await;
-    env.by(&funder).fund_rewards(10_000 * ONE_VVV).await.unwrap();
+    env.by(&funder).fund_rewards(1_000_000 * ONE_VVV).await.unwrap();
     env.by(&alice).stake(1_000 * ONE_VVV, None).await.unwrap();
-    env.advance(10).await;
-    let mut params = launch_params();
-    params.emission_rate = 3 * ONE_VVV;
     let authority = env.authority.insecure_clone();
-    env.send(&[ix::set_params(authority.pubkey(), params)], &[&authority]).await.unwrap();
+    env.by(&authority).propose_change(diem::state::Change::EmissionRate { rate: 3 * ONE_VVV }).await.unwrap();
+    let delay = env.reader().governance().await.unwrap().change_delay;
+    env.advance(delay).await;
+    env.anyone().apply_change(0).await.unwrap();
     env.advance(10).await;
-    // 10 s at 1 VVV/s, then 10 s at 3 VVV/s.
-    assert_eq!(env.by(&alice).claim().await.unwrap().event::<RewardsClaimed>().amount, 40 * ONE_VVV);
+    // The delay at 1 VVV/s, then 10 s at 3 VVV/s.
+    let expected = (delay as u64 + 30) * ONE_VVV;
+    assert_eq!(env.by(&alice).claim().await.unwrap().event::<RewardsClaimed>().amount, expected);
 }

@@ -110,9 +110,8 @@ pub enum Command {
     /// Generate a curve table from its four numbers, or show the live one.
     #[command(subcommand)]
     Curve(CurveCommand),
-    /// The config authority's commands: pause flags, parameters, treasury, authority, curve.
-    #[command(subcommand)]
-    Admin(AdminCommand),
+    /// The config authority's commands: pause flags, queued changes, authority, curve.
+    Admin(AdminArgs),
     /// Reconcile positions, totals, vaults and supply with the event history (SPEC §10).
     Audit,
     /// Per-owner inference credit for a UTC day.
@@ -234,8 +233,86 @@ pub enum AdminCommand {
     },
     /// Accept the authority proposed to the signer.
     AcceptAuthority,
-    /// Stage and commit a curve generated from a launch file's [curve] section.
+    /// Stage and commit a curve generated from a launch file's [curve] section (at the launch).
     ReplaceCurve {
+        /// Launch parameter file whose [curve] section is used.
+        #[arg(long, default_value = "migrations/launch.toml")]
+        params: PathBuf,
+    },
+    /// Propose a change that applies after the change delay (at once during the launch).
+    #[command(subcommand)]
+    Propose(ProposeCommand),
+    /// The pending changes: what will change, and from when anyone may apply it.
+    Pending,
+    /// Apply a due change (anyone may): KIND is its name (emission-rate, treasury-shares,
+    /// treasury, svvv-cooldown, diem-cooldown, curve, change-delay) or number.
+    Apply {
+        /// The change's kind.
+        kind: String,
+    },
+    /// Withdraw a pending change before it is applied.
+    Cancel {
+        /// The change's kind.
+        kind: String,
+    },
+}
+
+/// What an admin command does with its transactions.
+#[derive(Args, Debug)]
+pub struct AdminArgs {
+    /// Print each unsigned transaction message (base58 or base64) instead of signing, for a
+    /// multisig (Squads) proposal; `--authority` names the multisig.
+    #[arg(long, value_parser = ["base58", "base64"])]
+    pub export: Option<String>,
+    /// The authority the exported messages are for (default: the keypair's public key).
+    #[arg(long, requires = "export")]
+    pub authority: Option<Pubkey>,
+    #[command(subcommand)]
+    pub command: AdminCommand,
+}
+
+/// A change to propose (SPEC §8).
+#[derive(Subcommand, Debug, Clone)]
+pub enum ProposeCommand {
+    /// The emission rate, VVV per second.
+    EmissionRate {
+        /// VVV per second (whole tokens).
+        rate: String,
+    },
+    /// Both treasury shares, basis points.
+    TreasuryShares {
+        /// Treasury's cut of what unlocked sVVV earns.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(0..=10_000))]
+        unlocked_bps: u16,
+        /// Treasury's cut of what locked sVVV earns.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(0..=10_000))]
+        locked_bps: u16,
+    },
+    /// The VVV account the treasury's share is paid to.
+    Treasury {
+        /// The VVV token account.
+        account: Pubkey,
+    },
+    /// The sVVV unstake cooldown.
+    SvvvCooldown {
+        /// Seconds.
+        #[arg(value_parser = clap::value_parser!(i64).range(0..=diem::constants::MAX_COOLDOWN_SECS))]
+        secs: i64,
+    },
+    /// The DIEM unstake cooldown.
+    DiemCooldown {
+        /// Seconds.
+        #[arg(value_parser = clap::value_parser!(i64).range(0..=diem::constants::MAX_COOLDOWN_SECS))]
+        secs: i64,
+    },
+    /// The change delay (raising it applies at once).
+    ChangeDelay {
+        /// Seconds.
+        #[arg(value_parser = clap::value_parser!(i64).range(0..=diem::constants::MAX_CHANGE_DELAY_SECS))]
+        secs: i64,
+    },
+    /// A curve generated from a launch file's [curve] section: staged now, live when applied.
+    Curve {
         /// Launch parameter file whose [curve] section is used.
         #[arg(long, default_value = "migrations/launch.toml")]
         params: PathBuf,

@@ -91,6 +91,7 @@ pub fn position_output(r: &PositionReport, units: Units) -> Output {
         "diem_staked": d(r.diem_staked),
         "diem_cooldown": r.diem_cooldown_end.map(|end| json!({"amount": d(r.diem_cooldown_amount), "ends_at": end, "ready": r.diem_cooldown_ready})),
         "trust_assumptions": r.trust_assumptions,
+        "pending_changes": r.pending_changes,
     });
     let mut human = format!(
         "position of {}\n  sVVV active {} (unlocked {}, locked {})\n  DIEM outstanding {}{}\n  pending rewards {} VVV\n  DIEM staked {}",
@@ -121,6 +122,13 @@ pub fn position_output(r: &PositionReport, units: Units) -> Output {
     }
     for t in &r.trust_assumptions {
         human += &format!("\n  trust assumption: {t}");
+    }
+    for c in &r.pending_changes {
+        human += &format!(
+            "\n  pending change: {} from {} (leave before then if you disagree: `diem admin pending`)",
+            c.what,
+            utc(c.eta)
+        );
     }
     Output { human, json }
 }

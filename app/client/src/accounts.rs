@@ -1,7 +1,7 @@
 //! Decoders for the program's accounts, from raw account data (as RPC returns it), using the
 //! program's own types.
 use anchor_lang::AccountDeserialize;
-use diem::state::{Config, Curve, CurveEntry, DiemStake, Position};
+use diem::state::{Config, Curve, CurveEntry, DiemStake, Governance, Position};
 use thiserror::Error;
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -22,6 +22,11 @@ pub fn config(data: &[u8]) -> Result<Config, DecodeError> {
 /// A `Position` account (discriminator checked).
 pub fn position(data: &[u8]) -> Result<Position, DecodeError> {
     anchor(data, "position")
+}
+
+/// The `Governance` account: the change delay and the pending changes.
+pub fn governance(data: &[u8]) -> Result<Governance, DecodeError> {
+    anchor(data, "governance")
 }
 
 /// A `DiemStake` account (discriminator checked).

@@ -8,7 +8,7 @@ use anchor_lang::{InstructionData, ToAccountMetas};
 use diem::accounts as acc;
 use diem::instruction as data;
 use diem::instructions::InitializeArgs;
-use diem::state::{CurveEntry, Params};
+use diem::state::{Change, CurveEntry, Params};
 
 use crate::pda;
 
@@ -59,6 +59,9 @@ instruction_names!(
     StageCurve => "stage_curve",
     CommitCurve => "commit_curve",
     ClearCurveStaging => "clear_curve_staging",
+    ProposeChange => "propose_change",
+    ApplyChange => "apply_change",
+    CancelChange => "cancel_change",
     ProposeAuthority => "propose_authority",
     AcceptAuthority => "accept_authority",
 );
@@ -76,6 +79,7 @@ pub fn initialize(deployer: Pubkey, d: &Deployment, treasury: Pubkey, args: Init
         acc::Initialize {
             deployer,
             config: pda::config(),
+            governance: pda::governance(),
             curve: pda::curve(),
             curve_staging: pda::curve_staging(),
             vvv_mint: d.vvv_mint,
@@ -379,4 +383,41 @@ pub fn replace_curve(authority: Pubkey, curve: &[CurveEntry]) -> Vec<Instruction
         .collect();
     ixs.push(commit_curve(authority, diem::math::curve::curve_hash(curve)));
     ixs
+}
+
+fn change_accounts(caller: Pubkey, treasury_candidate: Pubkey) -> acc::ChangeAccounts {
+    acc::ChangeAccounts {
+        caller,
+        config: pda::config(),
+        governance: pda::governance(),
+        curve: pda::curve(),
+        curve_staging: pda::curve_staging(),
+        treasury_candidate,
+        event_authority: pda::event_authority(),
+        program: diem::ID,
+    }
+}
+
+/// The account a change's `treasury_candidate` slot names: the new treasury for a `Treasury`
+/// change, otherwise `current` (the config's treasury; the slot is not read).
+pub fn treasury_candidate(change: &Change, current: Pubkey) -> Pubkey {
+    match change {
+        Change::Treasury { account } => *account,
+        _ => current,
+    }
+}
+
+/// The authority proposes `change` (applied at once at the launch, or for a longer delay).
+pub fn propose_change(authority: Pubkey, change: Change, treasury_candidate: Pubkey) -> Instruction {
+    build(change_accounts(authority, treasury_candidate), data::ProposeChange { change })
+}
+
+/// Anyone (`caller` only signs) applies the due change of `kind`.
+pub fn apply_change(caller: Pubkey, kind: u8, treasury_candidate: Pubkey) -> Instruction {
+    build(change_accounts(caller, treasury_candidate), data::ApplyChange { kind })
+}
+
+/// The authority withdraws the pending change of `kind`.
+pub fn cancel_change(authority: Pubkey, kind: u8, treasury_candidate: Pubkey) -> Instruction {
+    build(change_accounts(authority, treasury_candidate), data::CancelChange { kind })
 }

@@ -21,6 +21,8 @@ pub enum LaunchError {
     UnknownPauseFlag(String),
     #[error("cooldown of {0} days is out of range")]
     Cooldown(u32),
+    #[error("emission of {0} VVV a year does not fit a u64 of base units")]
+    Emission(String),
     #[error("invalid [curve] section: {0}")]
     Curve(#[from] CurveParamsError),
 }
@@ -45,12 +47,14 @@ pub struct CurveSection {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ParamsSection {
-    /// VVV per second, whole tokens.
-    pub emission_rate: String,
+    /// Emissions in whole VVV per year (365 days); the live system's figure is 2,500,000.
+    pub emission_vvv_per_year: String,
     pub treasury_share_unlocked_bps: u16,
     pub treasury_share_locked_bps: u16,
     pub svvv_cooldown_days: u32,
     pub diem_cooldown_days: u32,
+    /// How long a proposed change waits (at least the sVVV cooldown plus a day).
+    pub change_delay_days: u32,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -62,6 +66,20 @@ pub struct LaunchSection {
     /// recorded in the config and shown to users). Default: refuse such a mint.
     #[serde(default)]
     pub accept_freeze_authority: bool,
+}
+
+/// Seconds in the 365-day year emissions are quoted for.
+pub const SECONDS_PER_YEAR: u64 = 365 * SECONDS_PER_DAY as u64;
+
+/// `per_year` whole VVV a year as base units a second, in exact integer arithmetic, rounded
+/// down: the program never promises more than the schedule (the shortfall is under one base
+/// unit a second).
+pub fn emission_rate_per_second(per_year: &str, vvv_decimals: u8) -> Result<u64, LaunchError> {
+    let units = parse_amount(per_year, vvv_decimals).map_err(|e| match e {
+        AmountError::TooLarge(t) => LaunchError::Emission(t),
+        other => LaunchError::Amount(other),
+    })?;
+    Ok(units / SECONDS_PER_YEAR)
 }
 
 /// Pause flag names as the command line and the launch file spell them.
@@ -105,12 +123,18 @@ impl LaunchFile {
             (d as i64).checked_mul(SECONDS_PER_DAY).ok_or(LaunchError::Cooldown(d))
         };
         Ok(Params {
-            emission_rate: parse_amount(&p.emission_rate, vvv_decimals)?,
+            emission_rate: emission_rate_per_second(&p.emission_vvv_per_year, vvv_decimals)?,
             treasury_share_unlocked_bps: p.treasury_share_unlocked_bps,
             treasury_share_locked_bps: p.treasury_share_locked_bps,
             svvv_cooldown_secs: days(p.svvv_cooldown_days)?,
             diem_cooldown_secs: days(p.diem_cooldown_days)?,
         })
+    }
+
+    /// The change delay in seconds.
+    pub fn change_delay_secs(&self) -> Result<i64, LaunchError> {
+        let d = self.params.change_delay_days;
+        i64::from(d).checked_mul(SECONDS_PER_DAY).ok_or(LaunchError::Cooldown(d))
     }
 
     pub fn paused(&self) -> Result<u16, LaunchError> {
@@ -141,7 +165,9 @@ mod tests {
             (p.treasury_share_unlocked_bps, p.treasury_share_locked_bps),
             (0, DEFAULT_TREASURY_SHARE_LOCKED_BPS)
         );
-        assert_eq!(p.emission_rate, 500_000);
+        // 2,500,000 VVV a year at 6 decimals: 2.5e12 / 31,536,000 s = 79,274.48, rounded down.
+        assert_eq!(p.emission_rate, 79_274);
+        assert_eq!(file.change_delay_secs().unwrap(), 8 * SECONDS_PER_DAY);
         p.validate().unwrap();
         assert_eq!(file.paused().unwrap(), pause::MINT);
     }
@@ -163,5 +189,29 @@ mod tests {
             assert!(matches!(LaunchFile::parse(&edited), Err(LaunchError::Curve(_))), "{to}");
         }
         assert!(matches!(LaunchFile::parse(&text).unwrap().curve(30), Err(LaunchError::Curve(_))));
+    }
+
+    #[test]
+    fn yearly_emissions_convert_exactly_and_round_down() {
+        assert_eq!(emission_rate_per_second("31536000", 6).unwrap(), 1_000_000);
+        assert_eq!(emission_rate_per_second("2500000", 9).unwrap(), 79_274_479);
+        assert_eq!(emission_rate_per_second("0.000001", 6).unwrap(), 0);
+        assert!(matches!(emission_rate_per_second("99999999999999999999", 6), Err(LaunchError::Emission(_))));
+        assert!(matches!(emission_rate_per_second("lots", 6), Err(LaunchError::Amount(_))));
+    }
+
+    /// The launch URI names the metadata file committed under `migrations/metadata/`, which
+    /// holds what wallets show.
+    #[test]
+    fn the_diem_metadata_uri_points_at_the_committed_file() {
+        let file = LaunchFile::parse(&repository_file()).unwrap();
+        let path = file.launch.diem_uri.split("://").nth(1).and_then(|rest| rest.split_once('/')).map(|(_, p)| p).unwrap();
+        let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations").join(path);
+        let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&local).unwrap()).unwrap();
+        assert_eq!((json["name"].as_str(), json["symbol"].as_str()), (Some("DIEM"), Some("DIEM")));
+        assert!(json["description"].as_str().is_some_and(|d| d.len() > 40));
+        let image = json["image"].as_str().unwrap();
+        let image_path = image.split("://").nth(1).and_then(|r| r.split_once('/')).map(|(_, p)| p).unwrap();
+        assert!(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations").join(image_path).exists(), "{image}");
     }
 }

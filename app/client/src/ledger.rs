@@ -34,6 +34,9 @@ pub struct Ledger {
     pub treasury: Pubkey,
     pub params: Option<Params>,
     pub paused: u16,
+    pub change_delay: i64,
+    /// Pending changes by kind, as the events announced them.
+    pub pending_changes: BTreeMap<u8, diem::state::PendingChange>,
     pub curve_version: u32,
     pub curve: Vec<CurveEntry>,
     staging: Vec<Option<CurveEntry>>,
@@ -101,6 +104,7 @@ impl Ledger {
                 self.treasury = e.treasury;
                 self.params = Some(e.params);
                 self.paused = e.paused;
+                self.change_delay = e.change_delay;
                 self.pool.last_accrual_ts = e.timestamp;
             }
             DiemEvent::Staked(e) => {
@@ -220,18 +224,51 @@ impl Ledger {
                 }
             }
             DiemEvent::CurveCommitted(e) => {
-                let staged: Option<Vec<CurveEntry>> = self.staging.iter().copied().collect();
-                let staged = staged.ok_or_else(|| diverged("commit of an incomplete staged curve".into()))?;
-                validate_curve(&staged, self.pool.outstanding_diem).map_err(|err| refused(err.into()))?;
-                if diem::math::curve::curve_hash(&staged) != e.hash {
-                    return Err(diverged("the committed curve's hash is not the staged table's".into()));
-                }
-                self.curve_version += 1;
-                if self.curve_version != e.version || staged[CURVE_LEN - 1].supply_bound != e.supply_cap {
+                self.commit_staged(e.hash, &diverged, &refused)?;
+                if self.curve_version != e.version || self.curve[CURVE_LEN - 1].supply_bound != e.supply_cap {
                     return Err(diverged(format!("curve version {} / cap differ from the event", self.curve_version)));
                 }
-                self.curve = staged;
-                self.staging = vec![None; CURVE_LEN];
+            }
+            DiemEvent::ChangeProposed(e) => {
+                let pending = diem::state::PendingChange { change: e.change, proposed_at: e.proposed_at, eta: e.eta };
+                if e.eta != e.proposed_at + self.change_delay {
+                    return Err(diverged(format!("eta {} is not {} + the delay {}", e.eta, e.proposed_at, self.change_delay)));
+                }
+                let replaced = self.pending_changes.insert(e.kind, pending).is_some();
+                if replaced != e.replaced || e.kind != e.change.kind() {
+                    return Err(diverged("the proposal's kind or replacement differs".into()));
+                }
+            }
+            DiemEvent::ChangeCancelled(e) => {
+                if self.pending_changes.remove(&e.kind).map(|p| p.change) != Some(e.change) {
+                    return Err(diverged("cancelled a change that was not pending".into()));
+                }
+            }
+            DiemEvent::ChangeApplied(e) => {
+                if !e.immediate {
+                    let pending = self.pending_changes.remove(&e.kind);
+                    if pending.map(|p| p.change) != Some(e.change) || pending.is_some_and(|p| e.timestamp < p.eta) {
+                        return Err(diverged("applied a change that was not pending or not due".into()));
+                    }
+                }
+                self.pool.accrue(e.timestamp, &params).map_err(refused)?;
+                if let Some(new) = e.change.applied_to(&params) {
+                    self.params = Some(new);
+                }
+                match e.change {
+                    diem::state::Change::Treasury { account } => self.treasury = account,
+                    diem::state::Change::ChangeDelay { secs } => self.change_delay = secs,
+                    diem::state::Change::Curve { hash } => self.commit_staged(hash, &diverged, &refused)?,
+                    _ => {}
+                }
+                if Some(e.params) != self.params
+                    || e.treasury != self.treasury
+                    || e.change_delay != self.change_delay
+                    || e.curve_version != self.curve_version
+                {
+                    return Err(diverged("the state the change produced differs from the rebuilt one".into()));
+                }
+                self.check_pool(&e.pool, &diverged)?;
             }
             DiemEvent::CurveStagingCleared(_) => {
                 self.staging = vec![None; CURVE_LEN];
@@ -275,6 +312,25 @@ impl Ledger {
             }
         }
         self.events_applied += 1;
+        Ok(())
+    }
+
+    /// The staged table goes live, as `commit_curve` and a due `Curve` change do.
+    fn commit_staged(
+        &mut self,
+        hash: [u8; 32],
+        diverged: &impl Fn(String) -> ReplayError,
+        refused: &impl Fn(anchor_lang::error::Error) -> ReplayError,
+    ) -> Result<(), ReplayError> {
+        let staged: Option<Vec<CurveEntry>> = self.staging.iter().copied().collect();
+        let staged = staged.ok_or_else(|| diverged("commit of an incomplete staged curve".into()))?;
+        validate_curve(&staged, self.pool.outstanding_diem).map_err(|err| refused(err.into()))?;
+        if diem::math::curve::curve_hash(&staged) != hash {
+            return Err(diverged("the committed curve's hash is not the staged table's".into()));
+        }
+        self.curve_version += 1;
+        self.curve = staged;
+        self.staging = vec![None; CURVE_LEN];
         Ok(())
     }
 

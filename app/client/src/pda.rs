@@ -16,6 +16,9 @@ pub fn position(owner: &Pubkey) -> Pubkey {
 pub fn diem_stake(owner: &Pubkey) -> Pubkey {
     find(&[DIEM_STAKE_SEED, owner.as_ref()])
 }
+pub fn governance() -> Pubkey {
+    find(&[GOVERNANCE_SEED])
+}
 pub fn curve() -> Pubkey {
     find(&[CURVE_SEED])
 }

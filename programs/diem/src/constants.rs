@@ -16,6 +16,13 @@ pub const VVV_VAULT_SEED: &[u8] = b"vvv-vault";
 pub const DIEM_VAULT_SEED: &[u8] = b"diem-vault";
 /// The DIEM mint (Token-2022, metadata extension).
 pub const DIEM_MINT_SEED: &[u8] = b"diem-mint";
+/// The change delay and the queued changes (SPEC §8).
+pub const GOVERNANCE_SEED: &[u8] = b"governance";
+/// Slots for pending changes, one per kind; kinds beyond today's are reserved.
+pub const MAX_CHANGE_KINDS: usize = 16;
+/// Longest change delay: a year.
+pub const MAX_CHANGE_DELAY_SECS: i64 = 365 * SECONDS_PER_DAY;
+
 /// The event authority that signs the program's event self-CPIs, as Anchor's `#[event_cpi]`
 /// derives it (a test checks that it yields the address `#[event_cpi]` computes).
 pub const EVENT_AUTHORITY_SEED: &[u8] = b"__event_authority";

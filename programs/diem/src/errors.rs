@@ -95,6 +95,16 @@ pub enum DiemError {
     DestinationIsVault,
     #[msg("Only the program's upgrade authority may initialize it")]
     NotUpgradeAuthority,
+    #[msg("After the launch this change must be proposed and applied after the change delay (propose_change)")]
+    ChangeMustBeProposed,
+    #[msg("No change of this kind is pending")]
+    NoPendingChange,
+    #[msg("The change delay of this change has not passed yet")]
+    ChangeNotDue,
+    #[msg("The change delay must be at least the sVVV cooldown plus one day, and at most a year")]
+    ChangeDelayOutOfBounds,
+    #[msg("Unknown change kind")]
+    UnknownChangeKind,
 }
 
 impl DiemError {
@@ -146,6 +156,11 @@ impl DiemError {
         DiemError::InvalidAuthority,
         DiemError::DestinationIsVault,
         DiemError::NotUpgradeAuthority,
+        DiemError::ChangeMustBeProposed,
+        DiemError::NoPendingChange,
+        DiemError::ChangeNotDue,
+        DiemError::ChangeDelayOutOfBounds,
+        DiemError::UnknownChangeKind,
     ];
 
     /// The error raised with custom program error `code`, if it is one of this program's.

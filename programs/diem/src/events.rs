@@ -36,7 +36,7 @@ pub fn event_instruction<E: AnchorSerialize + Discriminator>(event_authority: &P
     Ok(Instruction { program_id: crate::ID, accounts: vec![AccountMeta::new_readonly(*event_authority, true)], data })
 }
 
-use crate::state::{CurvePoint, DiemStakeBalances, Params, Pool, PositionBalances};
+use crate::state::{Change, CurvePoint, DiemStakeBalances, Params, Pool, PositionBalances};
 
 #[event]
 #[derive(Clone, Debug, PartialEq)]
@@ -50,6 +50,7 @@ pub struct Initialized {
     pub paused: u16,
     /// `constants::trust` bits the deployer accepted about the VVV mint.
     pub vvv_trust: u8,
+    pub change_delay: i64,
     pub timestamp: i64,
 }
 
@@ -279,4 +280,40 @@ mod tests {
         );
         assert_eq!(event_instruction(&authority, &event).unwrap(), by_macro);
     }
+}
+
+/// A change was proposed; anyone may apply it from `eta` on (SPEC §8).
+#[event]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChangeProposed {
+    pub kind: u8,
+    pub change: Change,
+    pub proposed_at: i64,
+    pub eta: i64,
+    /// A pending change of the same kind was replaced (its clock restarted).
+    pub replaced: bool,
+}
+
+/// A change took effect: at once (the launch, or a raised delay), or when due.
+#[event]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChangeApplied {
+    pub kind: u8,
+    pub change: Change,
+    pub immediate: bool,
+    /// The state the change produced.
+    pub params: Params,
+    pub treasury: Pubkey,
+    pub curve_version: u32,
+    pub change_delay: i64,
+    pub pool: Pool,
+    pub timestamp: i64,
+}
+
+/// The authority withdrew a pending change.
+#[event]
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChangeCancelled {
+    pub kind: u8,
+    pub change: Change,
 }

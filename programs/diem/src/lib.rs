@@ -16,7 +16,7 @@ pub mod state;
 pub mod token_ops;
 
 use instructions::*;
-use state::{CurvePoint, Params};
+use state::{Change, CurvePoint, Params};
 
 declare_id!("GJ6oqC3x3kimEPvN9twaon5yhD6ihiNkWAWULgQGhqHr");
 
@@ -131,6 +131,18 @@ pub mod diem {
 
     pub fn clear_curve_staging(ctx: Context<StageCurve>) -> Result<()> {
         instructions::admin::clear_curve_staging_handler(ctx)
+    }
+
+    pub fn propose_change(ctx: Context<ChangeAccounts>, change: Change) -> Result<()> {
+        instructions::admin::propose_change_handler(ctx, change)
+    }
+
+    pub fn apply_change(ctx: Context<ChangeAccounts>, kind: u8) -> Result<()> {
+        instructions::admin::apply_change_handler(ctx, kind)
+    }
+
+    pub fn cancel_change(ctx: Context<ChangeAccounts>, kind: u8) -> Result<()> {
+        instructions::admin::cancel_change_handler(ctx, kind)
     }
 
     pub fn propose_authority(ctx: Context<AdminConfig>, proposed: Pubkey) -> Result<()> {

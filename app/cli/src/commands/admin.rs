@@ -1,14 +1,23 @@
-//! `init` and the config authority's commands.
+//! `init` and the config authority's commands. Each admin command is a list of instructions:
+//! signed and sent in order, or, with `--export`, printed as unsigned transaction messages for
+//! a multisig to propose.
 use std::path::Path;
 
-use diem_client::chain::Chain;
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use base64::Engine;
+use diem::state::Change;
+use diem_client::chain::{Chain, Outcome};
+use diem_client::governance::{PendingChangeReport, kind_by_name, kind_name};
+use diem_client::ix;
 use diem_client::launch::{LaunchFile, pause_flag};
-use diem_client::ops::Client;
+use diem_client::ops::{Client, Reader};
 use serde_json::json;
+use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-use crate::args::{AdminCommand, Command};
-use crate::output::done;
+use crate::args::{AdminArgs, AdminCommand, Command, ProposeCommand};
+use crate::output::{done, utc};
 use crate::{CliError, Output, Units};
 
 /// The launch file at `path`, its curve section checked.
@@ -25,27 +34,67 @@ pub fn pause_bits(flags: &[String]) -> Result<u16, CliError> {
     })
 }
 
-pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units: Units) -> Result<Output, CliError> {
-    let admin = match command {
-        Command::Init(a) => {
-            let launch = load_launch(&a.params)?;
-            let authority = a.authority.unwrap_or(client.signer.pubkey());
-            let sent = client.init(&launch, a.vvv_mint, a.treasury, authority).await?;
-            let what = format!("initialized (authority {authority}); {} transactions", sent.len());
-            return Ok(Output {
-                human: what.clone(),
-                json: json!({ "result": what, "signatures": sent.iter().map(|s| s.signature.clone()).collect::<Vec<_>>() }),
-            });
-        }
-        Command::Admin(admin) => admin,
-        other => return Err(CliError::Usage(format!("`{}` is not an admin command", super::name(other)))),
+/// A change kind by name or number; an unknown one is refused.
+pub fn change_kind(text: &str) -> Result<u8, CliError> {
+    kind_by_name(text).ok_or_else(|| {
+        CliError::Usage(format!(
+            "unknown change kind '{text}' ({})",
+            diem_client::governance::KIND_NAMES.join(", ")
+        ))
+    })
+}
+
+/// `init`: initialize from the launch file, and commit the launch curve when the signer is the
+/// config authority too.
+pub async fn init<C: Chain>(command: &Command, client: &mut Client<'_, C>) -> Result<Output, CliError> {
+    let Command::Init(a) = command else {
+        return Err(CliError::Usage(format!("`{}` is not init", super::name(command))));
+    };
+    let launch = load_launch(&a.params)?;
+    let authority = a.authority.unwrap_or(client.signer.pubkey());
+    let sent = client.init(&launch, a.vvv_mint, a.treasury, authority).await?;
+    let what = format!("initialized (authority {authority}); {} transactions", sent.len());
+    Ok(Output {
+        human: what.clone(),
+        json: json!({ "result": what, "signatures": sent.iter().map(|s| s.signature.clone()).collect::<Vec<_>>() }),
+    })
+}
+
+/// The pending changes, as `admin pending` prints them.
+pub async fn pending<C: Chain>(reader: &mut Reader<'_, C>) -> Result<Output, CliError> {
+    let config = reader.config().await?;
+    let governance = reader.governance().await?;
+    let now = reader.chain.now().await?;
+    let list: Vec<PendingChangeReport> =
+        reader.pending_changes().await?.iter().map(|p| PendingChangeReport::new(p, &config)).collect();
+    let mut human = format!("change delay {} s; {} pending", governance.change_delay, list.len());
+    for p in &list {
+        let due = if now >= p.eta { "due now".to_string() } else { format!("due {}", utc(p.eta)) };
+        human += &format!("\n  {:<16} {} ({due})", p.kind, p.what);
+    }
+    Ok(Output { human, json: json!({ "change_delay": governance.change_delay, "pending": list }) })
+}
+
+/// What `admin` sends, in order, and what to say once it is sent.
+async fn plan<C: Chain>(
+    admin: &AdminCommand,
+    reader: &mut Reader<'_, C>,
+    authority: Pubkey,
+    units: Units,
+) -> Result<(Vec<Instruction>, String), CliError> {
+    let config = reader.config().await?;
+    let propose = |change: Change| ix::propose_change(authority, change, ix::treasury_candidate(&change, config.treasury));
+    let curve_from = |params: &Path| -> Result<Vec<diem::state::CurveEntry>, CliError> {
+        load_launch(params)?
+            .curve(config.vvv_decimals)
+            .map_err(|e| CliError::Usage(format!("--params {}: {e}", params.display())))
     };
     Ok(match admin {
         AdminCommand::Pause { flags, clear } => {
             let bits = pause_bits(flags)?;
-            let current = client.config().await?.paused;
+            let current = config.paused;
             let new = if *clear { current & !bits } else { current | bits };
-            done(format!("pause flags {current:#06b} -> {new:#06b}"), &client.set_pause(new).await?)
+            (vec![ix::set_pause(authority, new)], format!("pause flags {current:#06b} -> {new:#06b}"))
         }
         AdminCommand::SetParams {
             emission_rate,
@@ -54,7 +103,6 @@ pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units:
             svvv_cooldown_secs,
             diem_cooldown_secs,
         } => {
-            let config = client.config().await?;
             let mut p = config.params;
             if let Some(r) = emission_rate {
                 p.emission_rate = units.parse(r, config.vvv_decimals)?;
@@ -63,22 +111,109 @@ pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units:
             p.treasury_share_locked_bps = treasury_share_locked_bps.unwrap_or(p.treasury_share_locked_bps);
             p.svvv_cooldown_secs = svvv_cooldown_secs.unwrap_or(p.svvv_cooldown_secs);
             p.diem_cooldown_secs = diem_cooldown_secs.unwrap_or(p.diem_cooldown_secs);
-            done(format!("parameters set: {p:?}"), &client.set_params(p).await?)
+            (vec![ix::set_params(authority, p)], format!("parameters set: {p:?}"))
         }
         AdminCommand::SetTreasury { treasury } => {
-            done(format!("treasury set to {treasury}"), &client.set_treasury(*treasury).await?)
+            (vec![ix::set_treasury(authority, *treasury)], format!("treasury set to {treasury}"))
         }
         AdminCommand::ProposeAuthority { proposed } => {
-            done(format!("proposed {proposed} as authority"), &client.propose_authority(*proposed).await?)
+            (vec![ix::propose_authority(authority, *proposed)], format!("proposed {proposed} as authority"))
         }
-        AdminCommand::AcceptAuthority => done("authority accepted".into(), &client.accept_authority().await?),
+        AdminCommand::AcceptAuthority => (vec![ix::accept_authority(authority)], "authority accepted".into()),
         AdminCommand::ReplaceCurve { params } => {
-            let launch = load_launch(params)?;
-            let d = client.config().await?.vvv_decimals;
-            let curve = launch.curve(d).map_err(|e| CliError::Usage(format!("--params {}: {e}", params.display())))?;
-            let sent = client.replace_curve(&curve).await?;
-            let last = sent.last().cloned().unwrap_or_default();
-            done(format!("staging cleared, curve staged in {} chunks and committed", sent.len().saturating_sub(2)), &last)
+            let curve = curve_from(params)?;
+            let mut ixs = vec![ix::clear_curve_staging(authority)];
+            ixs.extend(ix::replace_curve(authority, &curve));
+            let chunks = ixs.len() - 2;
+            (ixs, format!("staging cleared, curve staged in {chunks} chunks and committed"))
         }
+        AdminCommand::Propose(change) => {
+            let (ixs, change) = match change {
+                ProposeCommand::Curve { params } => {
+                    let curve = curve_from(params)?;
+                    let hash = diem::math::curve::curve_hash(&curve);
+                    let mut ixs = vec![ix::clear_curve_staging(authority)];
+                    ixs.extend(ix::replace_curve(authority, &curve));
+                    ixs.pop(); // the proposal goes live when applied, not this commit
+                    let change = Change::Curve { hash };
+                    ixs.push(propose(change));
+                    (ixs, change)
+                }
+                other => {
+                    let change = match other {
+                        ProposeCommand::EmissionRate { rate } => {
+                            Change::EmissionRate { rate: units.parse(rate, config.vvv_decimals)? }
+                        }
+                        ProposeCommand::TreasuryShares { unlocked_bps, locked_bps } => {
+                            Change::TreasuryShares { unlocked_bps: *unlocked_bps, locked_bps: *locked_bps }
+                        }
+                        ProposeCommand::Treasury { account } => Change::Treasury { account: *account },
+                        ProposeCommand::SvvvCooldown { secs } => Change::SvvvCooldown { secs: *secs },
+                        ProposeCommand::DiemCooldown { secs } => Change::DiemCooldown { secs: *secs },
+                        ProposeCommand::ChangeDelay { secs } => Change::ChangeDelay { secs: *secs },
+                        ProposeCommand::Curve { .. } => return Err(CliError::Usage("curve is proposed above".into())),
+                    };
+                    (vec![propose(change)], change)
+                }
+            };
+            let what = diem_client::governance::describe(&change, &config);
+            (ixs, format!("proposed {}: {what}", kind_name(change.kind())))
+        }
+        AdminCommand::Apply { kind } => {
+            let kind = change_kind(kind)?;
+            let pending = reader.pending_changes().await?;
+            let change = pending.iter().find(|p| p.change.kind() == kind).map(|p| p.change);
+            let treasury = change.map(|c| ix::treasury_candidate(&c, config.treasury)).unwrap_or(config.treasury);
+            (vec![ix::apply_change(authority, kind, treasury)], format!("applied the {} change", kind_name(kind)))
+        }
+        AdminCommand::Cancel { kind } => {
+            let kind = change_kind(kind)?;
+            (vec![ix::cancel_change(authority, kind, config.treasury)], format!("cancelled the {} change", kind_name(kind)))
+        }
+        AdminCommand::Pending => return Err(CliError::Usage("`admin pending` sends nothing".into())),
     })
+}
+
+/// Each instruction as an unsigned legacy transaction message paid by `authority`.
+fn export(ixs: &[Instruction], authority: &Pubkey, encoding: &str) -> Output {
+    let messages: Vec<String> = ixs
+        .iter()
+        .map(|ix| {
+            let bytes = solana_transaction::Message::new(std::slice::from_ref(ix), Some(authority)).serialize();
+            match encoding {
+                "base64" => base64::engine::general_purpose::STANDARD.encode(bytes),
+                _ => bs58::encode(bytes).into_string(),
+            }
+        })
+        .collect();
+    Output {
+        human: messages.join("\n"),
+        json: json!({ "authority": authority.to_string(), "encoding": encoding, "messages": messages }),
+    }
+}
+
+/// Runs an admin command: signs and sends its instructions in order, or exports them.
+pub async fn run<C: Chain>(
+    args: &AdminArgs,
+    chain: &mut C,
+    signer: Option<&Keypair>,
+    units: Units,
+) -> Result<Output, CliError> {
+    if let AdminCommand::Pending = args.command {
+        return pending(&mut Reader::new(chain)).await;
+    }
+    if let Some(encoding) = &args.export {
+        let authority = args.authority.or(signer.map(|s| s.pubkey())).ok_or_else(|| {
+            CliError::Usage("--export needs --authority PUBKEY (the multisig) or a keypair".into())
+        })?;
+        let (ixs, _) = plan(&args.command, &mut Reader::new(chain), authority, units).await?;
+        return Ok(export(&ixs, &authority, encoding));
+    }
+    let signer = signer.ok_or_else(|| CliError::Usage("admin commands sign: pass --keypair FILE (or --export)".into()))?;
+    let (ixs, what) = plan(&args.command, &mut Reader::new(chain), signer.pubkey(), units).await?;
+    let mut last = Outcome::default();
+    for ix in ixs {
+        last = chain.send(&[ix], &[signer]).await?;
+    }
+    Ok(done(what, &last))
 }

@@ -5,7 +5,7 @@ use diem_client::chain::Chain;
 use diem_client::ops::{Client, Reader};
 use solana_keypair::Keypair;
 
-use crate::args::{AdminCommand, Command, CurveCommand, DevCommand};
+use crate::args::{AdminCommand, Command, CurveCommand, DevCommand, ProposeCommand};
 use crate::{CliError, Output, Units};
 
 pub mod admin;
@@ -18,6 +18,10 @@ pub mod svvv;
 /// Whether `command` needs the keypair: every command that signs, and `position` without an
 /// owner (it shows the keypair's). Reads and offline commands need none.
 pub fn needs_signer(command: &Command) -> bool {
+    if let Command::Admin(a) = command {
+        // `pending` reads; an export names its authority.
+        return !matches!(a.command, AdminCommand::Pending) && a.authority.is_none();
+    }
     !matches!(
         command,
         Command::Quote { .. }
@@ -64,11 +68,20 @@ pub fn validate(command: &Command, units: Units) -> Result<(), CliError> {
             diem_client::credit::parse_day(day).map(|_| ()).map_err(|e| CliError::Usage(format!("--day: {e}")))
         }
         Command::Init(a) => admin::load_launch(&a.params).map(|_| ()),
-        Command::Admin(AdminCommand::ReplaceCurve { params }) => admin::load_launch(params).map(|_| ()),
-        Command::Admin(AdminCommand::Pause { flags, .. }) => admin::pause_bits(flags).map(|_| ()),
-        Command::Admin(AdminCommand::SetParams { emission_rate: Some(rate), .. }) => {
-            units.check_any("set-params --emission-rate", rate).map(|_| ())
-        }
+        Command::Admin(a) => match &a.command {
+            AdminCommand::ReplaceCurve { params } | AdminCommand::Propose(ProposeCommand::Curve { params }) => {
+                admin::load_launch(params).map(|_| ())
+            }
+            AdminCommand::Pause { flags, .. } => admin::pause_bits(flags).map(|_| ()),
+            AdminCommand::SetParams { emission_rate: Some(rate), .. } => {
+                units.check_any("set-params --emission-rate", rate).map(|_| ())
+            }
+            AdminCommand::Propose(ProposeCommand::EmissionRate { rate }) => {
+                units.check_any("propose emission-rate RATE", rate).map(|_| ())
+            }
+            AdminCommand::Apply { kind } | AdminCommand::Cancel { kind } => admin::change_kind(kind).map(|_| ()),
+            _ => Ok(()),
+        },
         Command::Dev(DevCommand::SetupVvv { amount, .. }) => units.check("dev setup-vvv --amount", amount),
         Command::Dev(DevCommand::Fund { amount, .. }) => units.check("dev fund AMOUNT", amount),
         Command::Curve(CurveCommand::Generate { .. }) => curve::generate(command, units).map(|_| ()),
@@ -102,6 +115,9 @@ pub async fn execute<C: Chain>(
     units: Units,
 ) -> Result<Output, CliError> {
     validate(command, units)?;
+    if let Command::Admin(a) = command {
+        return admin::run(a, chain, signer, units).await;
+    }
     if !needs_signer(command) {
         return match command {
             Command::Curve(CurveCommand::Generate { .. }) => curve::generate(command, units),
@@ -112,7 +128,7 @@ pub async fn execute<C: Chain>(
     let signer = signer_for(signer, command)?;
     let mut client = Client::new(chain, signer);
     match command {
-        Command::Init(_) | Command::Admin(_) => admin::run(command, &mut client, units).await,
+        Command::Init(_) => admin::init(command, &mut client).await,
         Command::Dev(_) => dev::run(command, &mut client, units).await,
         Command::Mint { .. }
         | Command::Burn { .. }

@@ -1,6 +1,6 @@
 //! What the deployer and the config authority do.
 use anchor_lang::prelude::Pubkey;
-use diem::state::{CurveEntry, Params};
+use diem::state::{Change, CurveEntry, Params};
 
 use super::{Client, OpsResult};
 use crate::chain::{Chain, ChainError, Outcome};
@@ -35,6 +35,7 @@ impl<C: Chain> Client<'_, C> {
             paused,
             diem_uri: launch.launch.diem_uri.clone(),
             accept_freeze_authority: launch.launch.accept_freeze_authority,
+            change_delay_secs: launch.change_delay_secs().map_err(invalid)?,
         };
         let d = Deployment { vvv_mint, vvv_token_program: mint.owner };
         let mut sent = vec![self.send(ix::initialize(self.me(), &d, treasury, args)).await?];
@@ -51,6 +52,39 @@ impl<C: Chain> Client<'_, C> {
             sent.push(self.send(ix).await?);
         }
         Ok(sent)
+    }
+
+    /// Proposes `change` (applied at once at the launch, or for a longer delay).
+    pub async fn propose_change(&mut self, change: Change) -> OpsResult<Outcome> {
+        let treasury = ix::treasury_candidate(&change, self.config().await?.treasury);
+        self.send(ix::propose_change(self.me(), change, treasury)).await
+    }
+
+    /// Stages `curve` and proposes it: it goes live when the change applies.
+    pub async fn propose_curve(&mut self, curve: &[CurveEntry]) -> OpsResult<Vec<Outcome>> {
+        let mut sent = vec![self.send(ix::clear_curve_staging(self.me())).await?];
+        let mut staging = ix::replace_curve(self.me(), curve);
+        staging.pop(); // the immediate commit: the proposal replaces it
+        for ix in staging {
+            sent.push(self.send(ix).await?);
+        }
+        sent.push(self.propose_change(Change::Curve { hash: diem::math::curve::curve_hash(curve) }).await?);
+        Ok(sent)
+    }
+
+    /// Applies the due change of `kind` (anyone may).
+    pub async fn apply_change(&mut self, kind: u8) -> OpsResult<Outcome> {
+        let config = self.config().await?;
+        let pending = self.reader().pending_changes().await?;
+        let change = pending.iter().find(|p| p.change.kind() == kind).map(|p| p.change);
+        let treasury = change.map(|c| ix::treasury_candidate(&c, config.treasury)).unwrap_or(config.treasury);
+        self.send(ix::apply_change(self.me(), kind, treasury)).await
+    }
+
+    /// Withdraws the pending change of `kind`.
+    pub async fn cancel_change(&mut self, kind: u8) -> OpsResult<Outcome> {
+        let treasury = self.config().await?.treasury;
+        self.send(ix::cancel_change(self.me(), kind, treasury)).await
     }
 
     pub async fn set_params(&mut self, params: Params) -> OpsResult<Outcome> {

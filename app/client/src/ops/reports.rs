@@ -33,6 +33,8 @@ pub struct PositionReport {
     pub diem_cooldown_ready: bool,
     /// What the deployment lets a third party do to the vault (`crate::trust`).
     pub trust_assumptions: Vec<String>,
+    /// Changes the authority has proposed and that will apply (SPEC §8), soonest first.
+    pub pending_changes: Vec<crate::governance::PendingChangeReport>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -67,6 +69,19 @@ impl<C: Chain> Reader<'_, C> {
             Some(a) => Ok(Some(crate::accounts::diem_stake(&a.data)?)),
             None => Ok(None),
         }
+    }
+
+    /// The governance account: the change delay and the pending changes.
+    pub async fn governance(&mut self) -> OpsResult<diem::state::Governance> {
+        let account = self.chain.account(&pda::governance()).await?.ok_or(ChainError::NotInitialized)?;
+        Ok(crate::accounts::governance(&account.data)?)
+    }
+
+    /// The pending changes, soonest first.
+    pub async fn pending_changes(&mut self) -> OpsResult<Vec<diem::state::PendingChange>> {
+        let mut pending: Vec<_> = self.governance().await?.pending.iter().flatten().copied().collect();
+        pending.sort_by_key(|p| p.eta);
+        Ok(pending)
     }
 
     /// Balance of a token account; 0 where there is none.
@@ -107,6 +122,12 @@ impl<C: Chain> Reader<'_, C> {
             diem_cooldown_end: (stake.cooldown_amount > 0).then_some(stake.cooldown_end),
             diem_cooldown_ready: stake.cooldown_amount > 0 && now >= stake.cooldown_end,
             trust_assumptions: crate::trust::trust_assumptions(&config),
+            pending_changes: self
+                .pending_changes()
+                .await?
+                .iter()
+                .map(|p| crate::governance::PendingChangeReport::new(p, &config))
+                .collect(),
         })
     }
 

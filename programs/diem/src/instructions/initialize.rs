@@ -9,7 +9,7 @@ use crate::constants::*;
 use crate::errors::DiemError;
 use crate::events::Initialized;
 use crate::mint_checks::{check_vvv_mint, vvv_mint_authorities};
-use crate::state::{Config, Curve, CurveStaging, Params, Pool};
+use crate::state::{Config, Curve, CurveStaging, Governance, Params, Pool, check_change_delay};
 
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
 pub struct InitializeArgs {
@@ -24,6 +24,9 @@ pub struct InitializeArgs {
     /// Accept a VVV mint with a freeze authority or a set close authority. Refused otherwise;
     /// when accepted, recorded in `Config::vvv_trust` and shown to users as a trust assumption.
     pub accept_freeze_authority: bool,
+    /// How long a proposed change waits before it may apply: at least the sVVV cooldown plus a
+    /// day (8 days at launch), so every user can leave first.
+    pub change_delay_secs: i64,
 }
 
 /// Creates the config, curve accounts, vaults and the DIEM mint. Only the program's upgrade
@@ -35,6 +38,8 @@ pub struct Initialize<'info> {
     pub deployer: Signer<'info>,
     #[account(init, payer = deployer, space = 8 + Config::INIT_SPACE, seeds = [CONFIG_SEED], bump)]
     pub config: Box<Account<'info, Config>>,
+    #[account(init, payer = deployer, space = 8 + Governance::INIT_SPACE, seeds = [GOVERNANCE_SEED], bump)]
+    pub governance: Box<Account<'info, Governance>>,
     #[account(init, payer = deployer, space = Curve::SPACE, seeds = [CURVE_SEED], bump)]
     pub curve: AccountLoader<'info, Curve>,
     #[account(init, payer = deployer, space = CurveStaging::SPACE, seeds = [CURVE_STAGING_SEED], bump)]
@@ -78,6 +83,7 @@ impl Initialize<'_> {
         require!(args.authority != Pubkey::default(), DiemError::InvalidAuthority);
         require_keys_neq!(self.treasury.key(), self.vvv_vault.key(), DiemError::DestinationIsVault);
         args.params.validate()?;
+        check_change_delay(args.change_delay_secs, args.params.svvv_cooldown_secs)?;
         require!(args.paused & !pause::ALL == 0, DiemError::UnknownPauseFlag);
         require!(args.diem_uri.len() <= MAX_URI_LEN, DiemError::UriTooLong);
         check_vvv_mint(&self.vvv_mint.to_account_info())?;
@@ -120,6 +126,11 @@ pub fn initialize_handler(mut ctx: Context<Initialize>, args: InitializeArgs) ->
         diem_mint_bump: ctx.bumps.diem_mint,
         vvv_trust,
         reserved: [0; 127],
+    });
+    accounts.governance.set_inner(Governance {
+        change_delay: args.change_delay_secs,
+        pending: [None; MAX_CHANGE_KINDS],
+        bump: ctx.bumps.governance,
     });
     accounts.curve.load_init()?;
     accounts.curve_staging.load_init()?;
@@ -177,6 +188,7 @@ pub fn initialize_handler(mut ctx: Context<Initialize>, args: InitializeArgs) ->
             params: config.params,
             paused: config.paused,
             vvv_trust: config.vvv_trust,
+            change_delay: args.change_delay_secs,
             timestamp: now,
         },
     )?;

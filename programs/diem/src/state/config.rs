@@ -78,6 +78,23 @@ impl Config {
         Ok(())
     }
 
+    /// The launch: nothing is staked, nothing in cooldown, no DIEM outstanding or staked. Until
+    /// then every change applies at once; afterwards the ones that can hurt a user are queued.
+    pub fn in_launch(&self) -> bool {
+        let p = &self.pool;
+        p.total_active == 0
+            && p.total_cooldown == 0
+            && p.outstanding_diem == 0
+            && p.total_diem_staked == 0
+            && p.total_diem_cooldown == 0
+    }
+
+    /// Refuses an immediate change after the launch.
+    pub fn require_launch(&self) -> Result<()> {
+        require!(self.in_launch(), DiemError::ChangeMustBeProposed);
+        Ok(())
+    }
+
     pub fn require_curve(&self) -> Result<()> {
         require!(self.curve_version > 0, DiemError::CurveNotSet);
         Ok(())

@@ -2,12 +2,14 @@
 pub mod config;
 pub mod curve;
 pub mod diem_stake;
+pub mod governance;
 pub mod pool;
 pub mod position;
 
 pub use config::*;
 pub use curve::*;
 pub use diem_stake::*;
+pub use governance::*;
 pub use pool::*;
 pub use position::*;
 

@@ -19,34 +19,44 @@ pub struct CommitCurve<'info> {
     pub curve_staging: AccountLoader<'info, CurveStaging>,
 }
 
+/// At the launch only (afterwards a curve is proposed and applied after the change delay):
+/// commits the staged table if it is the one `expected_hash` names.
+// Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.
+#[inline(never)]
+pub fn commit_curve_handler(mut ctx: Context<CommitCurve>, expected_hash: [u8; 32]) -> Result<()> {
+    ctx.accounts.config.require_launch()?;
+    let a = &mut ctx.accounts;
+    let event = commit_staged_curve(&mut a.config, &a.curve, &a.curve_staging, expected_hash)?;
+    crate::events::emit(&ctx.accounts.event_authority, &event)?;
+    Ok(())
+}
+
 /// Validates the fully staged table, checks that it is the one `expected_hash` names
 /// (`math::curve::curve_hash`), and swaps it in atomically; the staging table is then marked
 /// empty so the next curve must be staged in full again.
-// Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.
-#[inline(never)]
-pub fn commit_curve_handler(ctx: Context<CommitCurve>, expected_hash: [u8; 32]) -> Result<()> {
-    let config = &mut ctx.accounts.config;
-    let mut staging = ctx.accounts.curve_staging.load_mut()?;
+pub fn commit_staged_curve(
+    config: &mut Config,
+    curve: &AccountLoader<Curve>,
+    staging: &AccountLoader<CurveStaging>,
+    expected_hash: [u8; 32],
+) -> Result<CurveCommitted> {
+    let mut staging = staging.load_mut()?;
     require!(staging.is_complete(), DiemError::CurveIncomplete);
     let hash = curve_hash(&staging.entries);
     require!(hash == expected_hash, DiemError::CurveHashMismatch);
     validate_curve(&staging.entries, config.pool.outstanding_diem)?;
     let version = config.curve_version.checked_add(1).ok_or_else(|| error!(DiemError::MathOverflow))?;
-    let mut curve = ctx.accounts.curve.load_mut()?;
+    let mut curve = curve.load_mut()?;
     curve.entries.copy_from_slice(&staging.entries);
     fill_bucket_full_costs(&staging.entries, &mut curve.full_costs)?;
     curve.version = version;
     staging.clear();
     config.curve_version = version;
-    let event = CurveCommitted {
+    Ok(CurveCommitted {
         version,
         supply_cap: curve.entries[CURVE_LEN - 1].supply_bound,
         first_rate: curve.entries[0].rate(),
         last_rate: curve.entries[CURVE_LEN - 1].rate(),
         hash,
-    };
-    drop(curve);
-    drop(staging);
-    crate::events::emit(&ctx.accounts.event_authority, &event)?;
-    Ok(())
+    })
 }

@@ -1,6 +1,8 @@
-//! Instructions only the config authority may call. Each checks its bounds and emits an event
-//! with the old and new values.
+//! Instructions of the config authority, and the queue of changes (`change`): after the launch,
+//! every change that can hurt a user is proposed and applies only after the change delay.
+//! Each checks its bounds and emits an event.
 pub mod authority;
+pub mod change;
 pub mod commit_curve;
 pub mod set_params;
 pub mod set_pause;
@@ -8,6 +10,7 @@ pub mod set_treasury;
 pub mod stage_curve;
 
 pub use authority::*;
+pub use change::*;
 pub use commit_curve::*;
 pub use set_params::*;
 pub use set_pause::*;

@@ -22,7 +22,9 @@ pub struct SetTreasury<'info> {
 
 // Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.
 #[inline(never)]
+/// At the launch only (afterwards the treasury is proposed and applied after the change delay).
 pub fn set_treasury_handler(ctx: Context<SetTreasury>) -> Result<()> {
+    ctx.accounts.config.require_launch()?;
     let new = ctx.accounts.new_treasury.key();
     let config = &mut ctx.accounts.config;
     let old = config.treasury;
