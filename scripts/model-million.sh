@@ -37,7 +37,9 @@ elapsed=$(( $(date +%s) - started ))
     echo "## seed $seed"
     echo
     echo '```'
-    grep -vE '^(AnchorError|Program log|running|test |$)' "$LOGS/$seed.log" | grep -vE '^\s+[0-9]+: |^\s+at ' | head -80
+    # The run's summary, or the disagreement and its minimal sequence; not the program's logs.
+    awk '/^model-based:|^most compute|^  [a-z_]+ +(ok|refused) +[0-9]+$|^  [a-z_]+ +[0-9]+$/ {print}
+         /model and chain disagree/ {show=1} show {print} show && /^}$/ {show=0}' "$LOGS/$seed.log"
     echo '```'
   done
 } > MODEL_RUN.md

@@ -8,6 +8,7 @@ mod cpi;
 mod diem_staking;
 mod docs;
 mod findings;
+mod governance;
 mod initialize;
 mod lifecycle;
 mod mint_burn;

@@ -117,6 +117,11 @@ async fn main() {
         cost: breakdown(&out.logs, &diem::ID),
         reference: "noop",
     });
+    // At the launch (nothing staked yet) parameters and the treasury change at once.
+    let out = env.send(&[ix::set_params(authority.pubkey(), launch_params())], &[&authority]).await.unwrap();
+    rows.push(Row { instruction: "set_params", case: "at the launch".into(), cost: breakdown(&out.logs, &diem::ID), reference: "noop" });
+    let out = env.send(&[ix::set_treasury(authority.pubkey(), env.treasury)], &[&authority]).await.unwrap();
+    rows.push(Row { instruction: "set_treasury", case: "at the launch".into(), cost: breakdown(&out.logs, &diem::ID), reference: "noop" });
 
     let funder = env.user(1_000_000 * ONE_VVV).await;
     let alice = canonical_user(&mut env, 1_000_000 * ONE_VVV).await;
@@ -172,13 +177,13 @@ async fn main() {
     env.advance(SECONDS_PER_DAY).await;
     let out = env.by(&bob).finalize_diem_unstake().await.unwrap();
     measure(&mut rows, "finalize_diem_unstake", "", out, "transfer_out");
-    let out = env.send(&[ix::set_params(authority.pubkey(), launch_params())], &[&authority]).await.unwrap();
-    measure(&mut rows, "set_params", "", out, "noop");
     let out = env.send(&[ix::set_pause(authority.pubkey(), 0)], &[&authority]).await.unwrap();
     measure(&mut rows, "set_pause", "", out, "noop");
-    let set_treasury = ix::set_treasury(authority.pubkey(), env.treasury);
-    let out = env.send(&[set_treasury], &[&authority]).await.unwrap();
-    measure(&mut rows, "set_treasury", "", out, "noop");
+    let change = diem::state::Change::EmissionRate { rate: 2 * ONE_VVV };
+    let out = env.send(&[ix::propose_change(authority.pubkey(), change, env.treasury)], &[&authority]).await.unwrap();
+    measure(&mut rows, "propose_change", "queued", out, "noop");
+    let out = env.send(&[ix::cancel_change(authority.pubkey(), 0, env.treasury)], &[&authority]).await.unwrap();
+    measure(&mut rows, "cancel_change", "", out, "noop");
     let next = env.wallet().await;
     let out = env.send(&[ix::propose_authority(authority.pubkey(), next.pubkey())], &[&authority]).await.unwrap();
     measure(&mut rows, "propose_authority", "", out, "noop");
@@ -199,7 +204,12 @@ async fn main() {
     }
     let flat: Vec<CurveEntry> =
         (0..CURVE_LEN as u64).map(|i| CurveEntry::new(ONE_DIEM * (i + 1), ONE_VVV as u128)).collect();
-    env.replace_curve(&flat).await.unwrap();
+    // After the launch a curve is proposed and applied after the delay: the worst apply_change.
+    env.by(&authority).propose_curve(&flat).await.unwrap();
+    let delay = env.reader().governance().await.unwrap().change_delay;
+    env.advance(delay).await;
+    let out = env.send(&[ix::apply_change(alice.pubkey(), 5, env.treasury)], &[&alice.key]).await.unwrap();
+    measure(&mut rows, "apply_change", "a curve: validates and copies 256 entries (worst)", out, "noop");
     let whole_table = 256 * ONE_VVV;
     let q = env.send(&[ix::quote_mint(whole_table)], &[]).await.unwrap();
     measure(&mut rows, "quote_mint", "crosses all 256 buckets (worst)", q, "noop");
