@@ -759,6 +759,8 @@ impl Model {
     pub fn set_params(&mut self, params: Params) -> Outcome {
         self.atomically(|m| {
             m.require_launch()?;
+            Self::check_params(&params)?;
+            Self::check_delay(m.change_delay, params.svvv_cooldown)?;
             if params.emission_rate > 1_000_000_000_000_000 {
                 return Err(Fail::Diem(DiemError::EmissionRateTooHigh));
             }

@@ -46,6 +46,12 @@ async fn set_params_checks_authority_and_bounds_and_reports_old_and_new() {
         svvv_cooldown_secs: MAX_COOLDOWN_SECS,
         diem_cooldown_secs: 0,
     };
+    // A 90-day cooldown needs a change delay longer by a day: refused until the delay is raised.
+    let err = as_authority(&mut env, ix::set_params(authority, edge)).await.unwrap_err();
+    assert_diem_err(err, DiemError::ChangeDelayOutOfBounds);
+    let authority_key = env.authority.insecure_clone();
+    let longer = diem::state::Change::ChangeDelay { secs: MAX_COOLDOWN_SECS + SECONDS_PER_DAY };
+    env.by(&authority_key).propose_change(longer).await.unwrap();
     as_authority(&mut env, ix::set_params(authority, edge)).await.unwrap();
 }
 

@@ -292,7 +292,16 @@ fn admin(authority: Pubkey) -> acc::AdminConfig {
 }
 
 pub fn set_params(authority: Pubkey, params: Params) -> Instruction {
-    build(admin(authority), data::SetParams { params })
+    build(
+        acc::SetParams {
+            authority,
+            config: pda::config(),
+            governance: pda::governance(),
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::SetParams { params },
+    )
 }
 
 pub fn set_pause(authority: Pubkey, paused: u16) -> Instruction {

@@ -109,7 +109,7 @@ pub mod diem {
         instructions::finalize_diem_unstake::finalize_diem_unstake_handler(ctx)
     }
 
-    pub fn set_params(ctx: Context<AdminConfig>, params: Params) -> Result<()> {
+    pub fn set_params(ctx: Context<SetParams>, params: Params) -> Result<()> {
         instructions::admin::set_params_handler(ctx, params)
     }
 

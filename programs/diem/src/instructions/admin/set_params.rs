@@ -1,16 +1,29 @@
 use anchor_lang::prelude::*;
 
+use crate::constants::{CONFIG_SEED, GOVERNANCE_SEED};
+use crate::errors::DiemError;
 use crate::events::ParamsUpdated;
-use crate::instructions::admin::AdminConfig;
-use crate::state::Params;
+use crate::state::{Config, Governance, Params, check_change_delay};
+
+#[event_cpi]
+#[derive(Accounts)]
+pub struct SetParams<'info> {
+    pub authority: Signer<'info>,
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = authority @ DiemError::Unauthorized)]
+    pub config: Box<Account<'info, Config>>,
+    /// Read for the change delay, which must stay a day longer than the sVVV cooldown.
+    #[account(seeds = [GOVERNANCE_SEED], bump = governance.bump)]
+    pub governance: Box<Account<'info, Governance>>,
+}
 
 /// At the launch only (afterwards each parameter is proposed and applied after the change
 /// delay): replaces all parameters at once. Emissions up to now accrue under the old ones first.
 // Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.
 #[inline(never)]
-pub fn set_params_handler(ctx: Context<AdminConfig>, params: Params) -> Result<()> {
+pub fn set_params_handler(ctx: Context<SetParams>, params: Params) -> Result<()> {
     ctx.accounts.config.require_launch()?;
     params.validate()?;
+    check_change_delay(ctx.accounts.governance.change_delay, params.svvv_cooldown_secs)?;
     let now = Clock::get()?.unix_timestamp;
     let config = &mut ctx.accounts.config;
     config.accrue(now)?;
