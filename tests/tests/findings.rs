@@ -46,22 +46,9 @@ fn spl_mint(freeze_authority: COption<anchor_lang::prelude::Pubkey>) -> Account 
 /// A Token-2022 mint whose `MintCloseAuthority` names `close`.
 fn token_2022_mint_closable_by(close: anchor_lang::prelude::Pubkey) -> Account {
     use anchor_spl::token_2022::spl_token_2022::extension::mint_close_authority::MintCloseAuthority;
-    use anchor_spl::token_2022::spl_token_2022::extension::{BaseStateWithExtensionsMut, ExtensionType, StateWithExtensionsMut};
-    use anchor_spl::token_2022::spl_token_2022::state::Mint as Mint2022;
-    let len = ExtensionType::try_calculate_account_len::<Mint2022>(&[ExtensionType::MintCloseAuthority]).unwrap();
-    let mut data = vec![0u8; len];
-    let mut state = StateWithExtensionsMut::<Mint2022>::unpack_uninitialized(&mut data).unwrap();
-    state.init_extension::<MintCloseAuthority>(true).unwrap().close_authority = Some(close).try_into().unwrap();
-    state.base = Mint2022 {
-        mint_authority: COption::Some(close),
-        supply: 0,
-        decimals: VVV_DECIMALS,
-        is_initialized: true,
-        freeze_authority: COption::None,
-    };
-    state.pack_base();
-    state.init_account_type().unwrap();
-    Account { lamports: 1_000_000_000, data, owner: anchor_spl::token_2022::ID, executable: false, rent_epoch: 0 }
+    crate::initialize::token_2022_mint_configured::<MintCloseAuthority>(close, |e| {
+        e.close_authority = Some(close).try_into().unwrap();
+    })
 }
 
 async fn initialize_on(mint: Account, token_program: anchor_lang::prelude::Pubkey, accept: bool) -> (Env, Result<Outcome, diem_client::chain::ChainError>) {

@@ -122,7 +122,7 @@ fn token_2022_mint_with<E: Extension + Pod + Default>(authority: anchor_lang::pr
 }
 
 /// As [`token_2022_mint_with`], with the extension's configuration set by `configure`.
-fn token_2022_mint_configured<E: Extension + Pod + Default>(
+pub(crate) fn token_2022_mint_configured<E: Extension + Pod + Default>(
     authority: anchor_lang::prelude::Pubkey,
     configure: impl FnOnce(&mut E),
 ) -> Account {
