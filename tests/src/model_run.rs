@@ -694,35 +694,44 @@ pub struct Summary {
     pub max_compute_units: std::collections::BTreeMap<&'static str, u64>,
 }
 
-/// Runs random sequences totalling about `operations` operations (sequences of `length`) from
-/// `seed`; on a disagreement, shrinks it and panics with the minimal sequence as a test.
+/// Runs random sequences totalling at least `operations` operations (sequences of up to
+/// `length`) from `seed`, in batches until the total is reached; on a disagreement, shrinks it
+/// and panics with the minimal sequence as a test.
 pub fn check_random_sequences(operations: usize, length: usize, seed: u64) -> Summary {
-    // Sequence lengths are uniform in 1..=length: (length + 1) / 2 operations a case on average.
-    let cases = (2 * operations).div_ceil(length + 1).max(1) as u32;
-    let config = Config { cases, failure_persistence: None, max_shrink_iters: 2_000, ..Config::default() };
-    let mut seed_bytes = [0u8; 32];
-    seed_bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let summary = std::cell::RefCell::new(Summary::default());
-    let result = runner.run(&proptest::collection::vec(op(), 1..=length), |ops| {
-        let pair = runtime.block_on(run_sequence(&ops)).map_err(|e| TestCaseError::fail(e))?;
-        let mut s = summary.borrow_mut();
-        s.operations += ops.len();
-        for (k, n) in pair.tally {
-            *s.tally.entry(k).or_default() += n;
+    let mut batch = 0u64;
+    while summary.borrow().operations < operations {
+        let remaining = operations - summary.borrow().operations;
+        // Sequence lengths are uniform in 1..=length: (length + 1) / 2 operations a case on average.
+        let cases = (2 * remaining).div_ceil(length + 1).max(1) as u32;
+        let config = Config { cases, failure_persistence: None, max_shrink_iters: 2_000, ..Config::default() };
+        let mut seed_bytes = [0u8; 32];
+        seed_bytes[..8].copy_from_slice(&seed.to_le_bytes());
+        seed_bytes[8..16].copy_from_slice(&batch.to_le_bytes());
+        let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes));
+        let result = runner.run(&proptest::collection::vec(op(), 1..=length), |ops| {
+            let pair = runtime.block_on(run_sequence(&ops)).map_err(|e| TestCaseError::fail(e))?;
+            let mut s = summary.borrow_mut();
+            s.operations += ops.len();
+            for (k, n) in pair.tally {
+                *s.tally.entry(k).or_default() += n;
+            }
+            for (k, units) in pair.max_compute_units {
+                let max = s.max_compute_units.entry(k).or_default();
+                *max = (*max).max(units);
+            }
+            Ok(())
+        });
+        match result {
+            Ok(()) => {}
+            Err(TestError::Fail(reason, ops)) => panic!(
+                "model and chain disagree (seed {seed:#x}, batch {batch}); minimal sequence:\n\n{}",
+                as_test(&ops, &reason.to_string())
+            ),
+            Err(TestError::Abort(reason)) => panic!("aborted: {reason}"),
         }
-        for (k, units) in pair.max_compute_units {
-            let max = s.max_compute_units.entry(k).or_default();
-            *max = (*max).max(units);
-        }
-        Ok(())
-    });
-    match result {
-        Ok(()) => summary.into_inner(),
-        Err(TestError::Fail(reason, ops)) => {
-            panic!("model and chain disagree (seed {seed:#x}); minimal sequence:\n\n{}", as_test(&ops, &reason.to_string()))
-        }
-        Err(TestError::Abort(reason)) => panic!("aborted: {reason}"),
+        batch += 1;
     }
+    summary.into_inner()
 }
