@@ -761,17 +761,6 @@ impl Model {
             m.require_launch()?;
             Self::check_params(&params)?;
             Self::check_delay(m.change_delay, params.svvv_cooldown)?;
-            if params.emission_rate > 1_000_000_000_000_000 {
-                return Err(Fail::Diem(DiemError::EmissionRateTooHigh));
-            }
-            if params.share_unlocked_bps as u128 > BPS || params.share_locked_bps as u128 > BPS {
-                return Err(Fail::Diem(DiemError::ShareOutOfBounds));
-            }
-            for c in [params.svvv_cooldown, params.diem_cooldown] {
-                if !(0..=90 * 86_400).contains(&c) {
-                    return Err(Fail::Diem(DiemError::CooldownOutOfBounds));
-                }
-            }
             // The old parameters apply up to this moment.
             let mut t = m.totals;
             m.accrue(&mut t)?;

@@ -153,19 +153,7 @@ async fn curve_show_entitlements_and_admin() {
     // Credit for the next UTC day: the stake at its 00:00.
     let now = env.now().await;
     let day = now / SECONDS_PER_DAY + 1;
-    let date = {
-        // Civil date of `day` (the inverse of the CLI's parser, checked against it below).
-        let z = day + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let d = doy - (153 * mp + 2) / 5 + 1;
-        let m = if mp < 10 { mp + 3 } else { mp - 9 };
-        let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-        format!("{y:04}-{m:02}-{d:02}")
-    };
+    let date = diem_client::credit::format_day(day);
     assert_eq!(diem_client::credit::parse_day(&date).unwrap(), day);
     let out = json(&mut env, &a, &["entitlements", "--day", &date]).await;
     let rows = out["entitlements"].as_array().unwrap();

@@ -10,7 +10,7 @@ use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
 use diem::constants::DIEM_DECIMALS;
 use diem::instructions::InitializeArgs;
-use diem::state::{Config, CurveEntry, DiemStake, Position};
+use diem::state::CurveEntry;
 use solana_account::Account;
 use solana_keypair::Keypair;
 use solana_program_option::COption;
@@ -270,42 +270,6 @@ impl Bank {
 
     pub async fn account(&mut self, key: Pubkey) -> Result<Option<Account>, ChainError> {
         self.ctx.banks_client.get_account(key).await.map_err(bank_error)
-    }
-
-    async fn existing(&mut self, key: Pubkey, what: &str) -> Result<Account, ChainError> {
-        self.account(key).await?.ok_or_else(|| ChainError::Invalid(format!("no {what} at {key}")))
-    }
-
-    pub async fn config(&mut self) -> Result<Config, ChainError> {
-        let account = self.account(pda::config()).await?.ok_or(ChainError::NotInitialized)?;
-        Ok(diem_client::accounts::config(&account.data)?)
-    }
-
-    pub async fn position(&mut self, owner: &Pubkey) -> Result<Option<Position>, ChainError> {
-        match self.account(pda::position(owner)).await? {
-            Some(account) => Ok(Some(diem_client::accounts::position(&account.data)?)),
-            None => Ok(None),
-        }
-    }
-
-    pub async fn diem_stake(&mut self, owner: &Pubkey) -> Result<Option<DiemStake>, ChainError> {
-        match self.account(pda::diem_stake(owner)).await? {
-            Some(account) => Ok(Some(diem_client::accounts::diem_stake(&account.data)?)),
-            None => Ok(None),
-        }
-    }
-
-    /// Balance of a token account (SPL Token or Token-2022: the base layout is shared).
-    pub async fn balance(&mut self, token_account: Pubkey) -> Result<u64, ChainError> {
-        let account = self.existing(token_account, "token account").await?;
-        diem_client::accounts::token_amount(&account.data)
-            .ok_or_else(|| ChainError::Invalid(format!("{token_account} is not a token account")))
-    }
-
-    /// Supply of a mint (SPL Token or Token-2022).
-    pub async fn supply(&mut self, mint: Pubkey) -> Result<u64, ChainError> {
-        let account = self.existing(mint, "mint").await?;
-        diem_client::accounts::mint_supply(&account.data).ok_or_else(|| ChainError::Invalid(format!("{mint} is not a mint")))
     }
 
     /// Creates a token account for `mint` owned by `owner` under `token_program`.

@@ -30,8 +30,9 @@ async fn mint_rate(bank: &mut Bank) -> Result<String, CliError> {
 }
 
 async fn balances(bank: &mut Bank, user: &User, name: &str) -> Result<String, CliError> {
-    let (wallet_vvv, wallet_diem) = (bank.balance(user.vvv).await?, bank.balance(user.diem).await?);
-    let report = Reader::new(bank).position_report(&user.pubkey()).await?;
+    let mut reader = Reader::new(bank);
+    let (wallet_vvv, wallet_diem) = (reader.token_balance(&user.vvv).await?, reader.token_balance(&user.diem).await?);
+    let report = reader.position_report(&user.pubkey()).await?;
     Ok(format!(
         "    {name:<5} wallet {} VVV, {} DIEM | sVVV {} ({} locked) | DIEM outstanding {} staked {} | rewards {} VVV",
         vvv(wallet_vvv),
@@ -100,7 +101,7 @@ pub async fn run(launch_file: &Path) -> Result<Vec<String>, CliError> {
     say("5. Alice sells 100 DIEM to Bob; both stake DIEM for inference credit".into());
     bank.transfer_diem(&alice, &bob, 100 * ONE_DIEM).await?;
     for (user, name) in [(&alice, "Alice"), (&bob, "Bob")] {
-        let held = bank.balance(user.diem).await?;
+        let held = Reader::new(&mut bank).token_balance(&user.diem).await?;
         Client::new(&mut bank, &user.key).stake_diem(held).await?;
         say(balances(&mut bank, user, name).await?);
     }
@@ -142,7 +143,7 @@ pub async fn run(launch_file: &Path) -> Result<Vec<String>, CliError> {
     Client::new(&mut bank, &authority).pay_treasury().await?;
     say(balances(&mut bank, &alice, "Alice").await?);
     say(balances(&mut bank, &bob, "Bob").await?);
-    let treasury_balance = bank.balance(treasury).await?;
+    let treasury_balance = Reader::new(&mut bank).token_balance(&treasury).await?;
     say(format!("    treasury received {} VVV (20 % of what locked sVVV earned)", vvv(treasury_balance)));
     say(position_output(&Reader::new(&mut bank).position_report(&bob.pubkey()).await?, Units { raw: false }).human);
 

@@ -26,14 +26,14 @@ impl Units {
     /// come from the chain): a whole number of base units with `--raw`, a decimal otherwise;
     /// never zero.
     pub fn check(&self, what: &str, text: &str) -> Result<(), CliError> {
-        if self.check_any(what, text)? == 0 {
+        if self.check_any(what, text)? {
             return Err(CliError::Usage(format!("{what}: the amount must be greater than zero")));
         }
         Ok(())
     }
 
-    /// As [`Units::check`], zero allowed; returns whether the amount is zero (0) or not (1).
-    pub fn check_any(&self, what: &str, text: &str) -> Result<u8, CliError> {
+    /// As [`Units::check`], zero allowed; returns whether the amount is zero.
+    pub fn check_any(&self, what: &str, text: &str) -> Result<bool, CliError> {
         let named = |e: String| CliError::Usage(format!("{what}: {e}"));
         let zero = if self.raw {
             text.parse::<u64>().map_err(|_| named(format!("'{text}' is not a whole number of base units")))? == 0
@@ -46,7 +46,7 @@ impl Units {
                 Err(e) => return Err(named(e.to_string())),
             }
         };
-        Ok(u8::from(!zero))
+        Ok(zero)
     }
 
     /// `text` in base units of a token with `decimals` decimals.

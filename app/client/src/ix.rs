@@ -381,16 +381,37 @@ pub fn clear_curve_staging(authority: Pubkey) -> Instruction {
     )
 }
 
-/// The staging instructions for a whole curve, `MAX_CURVE_CHUNK` entries each, then the
-/// commit under the curve's own hash. (Clear the staging table first where something else may
-/// have been staged: `ops` does.)
-pub fn replace_curve(authority: Pubkey, curve: &[CurveEntry]) -> Vec<Instruction> {
-    let mut ixs: Vec<Instruction> = curve
+/// The staging instructions for a whole curve, `MAX_CURVE_CHUNK` entries each.
+fn stage_whole_curve(authority: Pubkey, curve: &[CurveEntry]) -> impl Iterator<Item = Instruction> + '_ {
+    curve
         .chunks(diem::constants::MAX_CURVE_CHUNK)
         .enumerate()
-        .map(|(i, chunk)| stage_curve(authority, (i * diem::constants::MAX_CURVE_CHUNK) as u16, chunk))
-        .collect();
+        .map(move |(i, chunk)| stage_curve(authority, (i * diem::constants::MAX_CURVE_CHUNK) as u16, chunk))
+}
+
+/// The staging instructions for a whole curve, then the commit under the curve's own hash.
+/// (Clear the staging table first where something else may have been staged:
+/// [`clear_and_replace_curve`].)
+pub fn replace_curve(authority: Pubkey, curve: &[CurveEntry]) -> Vec<Instruction> {
+    let mut ixs: Vec<Instruction> = stage_whole_curve(authority, curve).collect();
     ixs.push(commit_curve(authority, diem::math::curve::curve_hash(curve)));
+    ixs
+}
+
+/// At the launch: the staging table cleared, `curve` staged and committed.
+pub fn clear_and_replace_curve(authority: Pubkey, curve: &[CurveEntry]) -> Vec<Instruction> {
+    let mut ixs = vec![clear_curve_staging(authority)];
+    ixs.extend(replace_curve(authority, curve));
+    ixs
+}
+
+/// After the launch: the staging table cleared, `curve` staged and proposed by its hash (it goes
+/// live when the change is applied).
+pub fn propose_curve(authority: Pubkey, curve: &[CurveEntry], treasury_candidate: Pubkey) -> Vec<Instruction> {
+    let mut ixs = vec![clear_curve_staging(authority)];
+    ixs.extend(stage_whole_curve(authority, curve));
+    let change = Change::Curve { hash: diem::math::curve::curve_hash(curve) };
+    ixs.push(propose_change(authority, change, treasury_candidate));
     ixs
 }
 

@@ -121,9 +121,7 @@ async fn plan<C: Chain>(
         }
         AdminCommand::AcceptAuthority => (vec![ix::accept_authority(authority)], "authority accepted".into()),
         AdminCommand::ReplaceCurve { params } => {
-            let curve = curve_from(params)?;
-            let mut ixs = vec![ix::clear_curve_staging(authority)];
-            ixs.extend(ix::replace_curve(authority, &curve));
+            let ixs = ix::clear_and_replace_curve(authority, &curve_from(params)?);
             let chunks = ixs.len() - 2;
             (ixs, format!("staging cleared, curve staged in {chunks} chunks and committed"))
         }
@@ -131,13 +129,8 @@ async fn plan<C: Chain>(
             let (ixs, change) = match change {
                 ProposeCommand::Curve { params } => {
                     let curve = curve_from(params)?;
-                    let hash = diem::math::curve::curve_hash(&curve);
-                    let mut ixs = vec![ix::clear_curve_staging(authority)];
-                    ixs.extend(ix::replace_curve(authority, &curve));
-                    ixs.pop(); // the proposal goes live when applied, not this commit
-                    let change = Change::Curve { hash };
-                    ixs.push(propose(change));
-                    (ixs, change)
+                    let change = Change::Curve { hash: diem::math::curve::curve_hash(&curve) };
+                    (ix::propose_curve(authority, &curve, config.treasury), change)
                 }
                 other => {
                     let change = match other {
@@ -161,10 +154,7 @@ async fn plan<C: Chain>(
         }
         AdminCommand::Apply { kind } => {
             let kind = change_kind(kind)?;
-            let pending = reader.pending_changes().await?;
-            let change = pending.iter().find(|p| p.change.kind() == kind).map(|p| p.change);
-            let treasury = change.map(|c| ix::treasury_candidate(&c, config.treasury)).unwrap_or(config.treasury);
-            (vec![ix::apply_change(authority, kind, treasury)], format!("applied the {} change", kind_name(kind)))
+            (vec![reader.apply_change_ix(authority, kind).await?], format!("applied the {} change", kind_name(kind)))
         }
         AdminCommand::Cancel { kind } => {
             let kind = change_kind(kind)?;

@@ -45,13 +45,17 @@ impl<C: Chain> Client<'_, C> {
         Ok(sent)
     }
 
-    /// Clears the staging table, stages `curve` in chunks and commits it under its hash.
-    pub async fn replace_curve(&mut self, curve: &[CurveEntry]) -> OpsResult<Vec<Outcome>> {
-        let mut sent = vec![self.send(ix::clear_curve_staging(self.me())).await?];
-        for ix in ix::replace_curve(self.me(), curve) {
+    async fn send_each(&mut self, ixs: Vec<anchor_lang::solana_program::instruction::Instruction>) -> OpsResult<Vec<Outcome>> {
+        let mut sent = Vec::new();
+        for ix in ixs {
             sent.push(self.send(ix).await?);
         }
         Ok(sent)
+    }
+
+    /// Clears the staging table, stages `curve` in chunks and commits it under its hash.
+    pub async fn replace_curve(&mut self, curve: &[CurveEntry]) -> OpsResult<Vec<Outcome>> {
+        self.send_each(ix::clear_and_replace_curve(self.me(), curve)).await
     }
 
     /// Proposes `change` (applied at once at the launch, or for a longer delay).
@@ -62,23 +66,15 @@ impl<C: Chain> Client<'_, C> {
 
     /// Stages `curve` and proposes it: it goes live when the change applies.
     pub async fn propose_curve(&mut self, curve: &[CurveEntry]) -> OpsResult<Vec<Outcome>> {
-        let mut sent = vec![self.send(ix::clear_curve_staging(self.me())).await?];
-        let mut staging = ix::replace_curve(self.me(), curve);
-        staging.pop(); // the immediate commit: the proposal replaces it
-        for ix in staging {
-            sent.push(self.send(ix).await?);
-        }
-        sent.push(self.propose_change(Change::Curve { hash: diem::math::curve::curve_hash(curve) }).await?);
-        Ok(sent)
+        let treasury = self.config().await?.treasury;
+        self.send_each(ix::propose_curve(self.me(), curve, treasury)).await
     }
 
     /// Applies the due change of `kind` (anyone may).
     pub async fn apply_change(&mut self, kind: u8) -> OpsResult<Outcome> {
-        let config = self.config().await?;
-        let pending = self.reader().pending_changes().await?;
-        let change = pending.iter().find(|p| p.change.kind() == kind).map(|p| p.change);
-        let treasury = change.map(|c| ix::treasury_candidate(&c, config.treasury)).unwrap_or(config.treasury);
-        self.send(ix::apply_change(self.me(), kind, treasury)).await
+        let me = self.me();
+        let ix = self.reader().apply_change_ix(me, kind).await?;
+        self.send(ix).await
     }
 
     /// Withdraws the pending change of `kind`.

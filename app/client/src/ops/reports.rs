@@ -84,6 +84,24 @@ impl<C: Chain> Reader<'_, C> {
         Ok(pending)
     }
 
+    /// `apply_change(kind)` sent by `caller`, naming the account a pending `Treasury` change
+    /// goes to (the current treasury otherwise).
+    pub async fn apply_change_ix(
+        &mut self,
+        caller: Pubkey,
+        kind: u8,
+    ) -> OpsResult<anchor_lang::solana_program::instruction::Instruction> {
+        let treasury = self.config().await?.treasury;
+        let pending = self.pending_changes().await?.into_iter().find(|p| p.change.kind() == kind);
+        let candidate = pending.map(|p| crate::ix::treasury_candidate(&p.change, treasury)).unwrap_or(treasury);
+        Ok(crate::ix::apply_change(caller, kind, candidate))
+    }
+
+    /// Supply of a mint; 0 where there is none.
+    pub async fn mint_supply(&mut self, mint: &Pubkey) -> OpsResult<u64> {
+        Ok(self.chain.account(mint).await?.and_then(|a| crate::accounts::mint_supply(&a.data)).unwrap_or_default())
+    }
+
     /// Balance of a token account; 0 where there is none.
     pub async fn token_balance(&mut self, account: &Pubkey) -> OpsResult<u64> {
         Ok(self.chain.account(account).await?.and_then(|a| crate::accounts::token_amount(&a.data)).unwrap_or_default())
@@ -168,12 +186,7 @@ impl<C: Chain> Reader<'_, C> {
         let pool = config.pool;
         let vvv_vault = self.token_balance(&pda::vvv_vault()).await?;
         let diem_vault = self.token_balance(&pda::diem_vault()).await?;
-        let diem_supply = self
-            .chain
-            .account(&pda::diem_mint())
-            .await?
-            .and_then(|a| crate::accounts::mint_supply(&a.data))
-            .unwrap_or_default();
+        let diem_supply = self.mint_supply(&pda::diem_mint()).await?;
         let mut owners: Vec<Pubkey> = ledger
             .as_ref()
             .map(|l| l.positions.keys().chain(l.diem_stakes.keys()).copied().collect())
