@@ -323,6 +323,7 @@ fn attacker_pda() -> Pubkey {
 /// A forged event: a `Staked` crediting Mallory a fortune, in `emit_cpi!`'s format.
 fn forged_event(owner: Pubkey) -> Vec<u8> {
     let event = diem::events::Staked {
+        seq: 2,
         payer: owner,
         owner,
         amount: u64::MAX / 2,

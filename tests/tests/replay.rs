@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use diem::constants::*;
 use diem_client::events::DiemEvent;
-use diem_client::ledger::Ledger;
+use diem_client::ledger::{Ledger, ReplayError};
 use diem_client::{ix, pda};
 use diem_tests::*;
 use solana_signer::Signer;
@@ -157,7 +157,16 @@ async fn replaying_events_reproduces_every_account() {
     let first_user_event = env.event_log.iter().position(|e| matches!(e, DiemEvent::Staked(_))).unwrap();
     let mut dropped = env.event_log.clone();
     dropped.remove(first_user_event);
-    assert!(Ledger::replay(&dropped).is_err(), "a dropped Staked event went unnoticed");
+    let missing = env.event_log[first_user_event].seq();
+    assert_eq!(
+        Ledger::replay(&dropped).unwrap_err(),
+        ReplayError::SequenceGap { expected: missing, found: missing + 1, event: dropped[first_user_event].name() },
+        "a dropped Staked event is a named gap"
+    );
+    // Two events swapped (as same-slot transactions listed out of order would be) are a gap too.
+    let mut swapped = env.event_log.clone();
+    swapped.swap(first_user_event, first_user_event + 1);
+    assert!(matches!(Ledger::replay(&swapped), Err(ReplayError::SequenceGap { .. })), "a swap went unnoticed");
     let mut altered = env.event_log.clone();
     let burn = altered.iter().position(|e| matches!(e, DiemEvent::DiemBurned(_))).unwrap();
     if let DiemEvent::DiemBurned(e) = &mut altered[burn] {

@@ -31,6 +31,26 @@ macro_rules! diem_events {
                 None
             }
 
+            /// The event's discriminator and Borsh body: what [`DiemEvent::decode`] reads.
+            pub fn to_bytes(&self) -> Vec<u8> {
+                let mut bytes = Vec::with_capacity(256);
+                match self {
+                    $(DiemEvent::$name(e) => {
+                        bytes.extend_from_slice($name::DISCRIMINATOR);
+                        // Writing into a Vec cannot fail.
+                        let _ = anchor_lang::AnchorSerialize::serialize(e, &mut bytes);
+                    })*
+                }
+                bytes
+            }
+
+            /// The event's global sequence number (SPEC §9).
+            pub fn seq(&self) -> u64 {
+                match self {
+                    $(DiemEvent::$name(e) => e.seq,)*
+                }
+            }
+
             pub fn name(&self) -> &'static str {
                 match self {
                     $(DiemEvent::$name(_) => stringify!($name),)*

@@ -23,6 +23,10 @@ pub enum ReplayError {
     Refused { index: usize, event: &'static str, error: String },
     #[error("event {index} ({event}) before Initialized")]
     NotInitialized { index: usize, event: &'static str },
+    /// Events are numbered 1, 2, 3, … (SPEC §9): anything else means one is missing, repeated
+    /// or out of order, and a replay stops rather than guess.
+    #[error("event sequence gap: expected event {expected}, found {found} ({event})")]
+    SequenceGap { expected: u64, found: u64, event: &'static str },
 }
 
 /// The books as rebuilt from events.
@@ -46,6 +50,8 @@ pub struct Ledger {
     /// DIEM minted minus DIEM burned, from the events.
     pub diem_supply: u64,
     pub events_applied: usize,
+    /// Sequence number of the last event applied; 0 before `Initialized`.
+    pub last_seq: u64,
 }
 
 fn new_position(owner: Pubkey, pool: &Pool) -> Position {
@@ -84,6 +90,10 @@ impl Ledger {
         let refused = |e: anchor_lang::error::Error| ReplayError::Refused { index, event: name, error: e.to_string() };
         if !self.initialized && !matches!(event, DiemEvent::Initialized(_)) {
             return Err(ReplayError::NotInitialized { index, event: name });
+        }
+        let expected = self.last_seq + 1;
+        if event.seq() != expected {
+            return Err(ReplayError::SequenceGap { expected, found: event.seq(), event: name });
         }
         let params = self.params.unwrap_or(Params {
             emission_rate: 0,
@@ -312,6 +322,7 @@ impl Ledger {
             }
         }
         self.events_applied += 1;
+        self.last_seq = expected;
         Ok(())
     }
 

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod amount;
 pub mod credit;
 pub mod curve;
+pub mod decode;
 pub mod events;
 pub mod governance;
 pub mod invariants;

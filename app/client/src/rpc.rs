@@ -14,9 +14,7 @@ use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
 use solana_signer::Signer;
 use solana_transaction::{Signature, Transaction};
 use solana_transaction_status_client_types::option_serializer::OptionSerializer;
-use solana_transaction_status_client_types::{
-    EncodedConfirmedTransactionWithStatusMeta, EncodedTransaction, UiInstruction, UiMessage, UiTransactionEncoding,
-};
+use solana_transaction_status_client_types::{EncodedConfirmedTransactionWithStatusMeta, UiTransactionEncoding};
 
 use crate::chain::{Chain, ChainError, Outcome, TxFailure, required_signers};
 use crate::events::DiemEvent;
@@ -24,11 +22,23 @@ use crate::events::DiemEvent;
 pub struct RpcChain {
     client: RpcClient,
     url: String,
+    commitment: CommitmentConfig,
 }
 
 impl RpcChain {
+    /// Sends and reads at `confirmed`: what a user waiting for their transaction wants.
     pub fn new(url: &str) -> Self {
-        Self { client: RpcClient::new_with_commitment(url.to_string(), CommitmentConfig::confirmed()), url: url.into() }
+        Self::with_commitment(url, CommitmentConfig::confirmed())
+    }
+
+    /// Reads at `finalized`: what billing and audits must see (a confirmed block can still be
+    /// dropped with its fork).
+    pub fn finalized(url: &str) -> Self {
+        Self::with_commitment(url, CommitmentConfig::finalized())
+    }
+
+    pub fn with_commitment(url: &str, commitment: CommitmentConfig) -> Self {
+        Self { client: RpcClient::new_with_commitment(url.to_string(), commitment), url: url.into(), commitment }
     }
 
     pub fn client(&self) -> &RpcClient {
@@ -80,40 +90,19 @@ impl RpcChain {
     async fn transaction(&self, signature: &Signature) -> Result<EncodedConfirmedTransactionWithStatusMeta, ChainError> {
         let config = RpcTransactionConfig {
             encoding: Some(UiTransactionEncoding::Json),
-            commitment: Some(CommitmentConfig::confirmed()),
+            commitment: Some(self.commitment),
             max_supported_transaction_version: Some(0),
         };
         self.client.get_transaction_with_config(signature, config).await.map_err(|e| self.error(e))
     }
 }
 
-/// The program's events in a confirmed transaction, from its inner instructions; none for a
-/// failed transaction.
+/// The program's events in a transaction, however the program was reached (by CPI, with its
+/// id in a lookup table: `decode::decode_transaction`); none for a failed transaction.
 fn transaction_events(tx: &EncodedConfirmedTransactionWithStatusMeta) -> Result<Vec<DiemEvent>, ChainError> {
-    let keys: Vec<String> = match &tx.transaction.transaction {
-        EncodedTransaction::Json(ui) => match &ui.message {
-            UiMessage::Raw(raw) => raw.account_keys.clone(),
-            UiMessage::Parsed(parsed) => parsed.account_keys.iter().map(|k| k.pubkey.clone()).collect(),
-        },
-        _ => return Err(ChainError::Invalid("unexpected transaction encoding".into())),
-    };
-    let program = diem::ID.to_string();
-    let mut events = Vec::new();
-    let Some(meta) = &tx.transaction.meta else { return Ok(events) };
-    if meta.err.is_some() {
-        return Ok(events);
-    }
-    if let OptionSerializer::Some(inner) = &meta.inner_instructions {
-        for ix in inner.iter().flat_map(|group| &group.instructions) {
-            if let UiInstruction::Compiled(c) = ix {
-                if keys.get(c.program_id_index as usize) == Some(&program) {
-                    let data = bs58::decode(&c.data).into_vec().unwrap_or_default();
-                    events.extend(DiemEvent::from_cpi_data(&data));
-                }
-            }
-        }
-    }
-    Ok(events)
+    let json = serde_json::to_value(tx).map_err(|e| ChainError::Invalid(format!("transaction JSON: {e}")))?;
+    let decoded = crate::decode::decode_transaction(&json).map_err(|e| ChainError::Invalid(e.to_string()))?;
+    Ok(decoded.events)
 }
 
 impl Chain for RpcChain {
@@ -146,7 +135,7 @@ impl Chain for RpcChain {
     async fn account(&mut self, key: &Pubkey) -> Result<Option<Account>, ChainError> {
         let response = self
             .client
-            .get_account_with_commitment(key, CommitmentConfig::confirmed())
+            .get_account_with_commitment(key, self.commitment)
             .await
             .map_err(|e| self.error(e))?;
         Ok(response.value)
@@ -172,7 +161,7 @@ impl Chain for RpcChain {
                 before,
                 until: None,
                 limit: None,
-                commitment: Some(CommitmentConfig::confirmed()),
+                commitment: Some(self.commitment),
             };
             let page = self
                 .client
@@ -191,6 +180,8 @@ impl Chain for RpcChain {
                 status.signature.parse().map_err(|_| ChainError::Invalid(format!("bad signature {}", status.signature)))?;
             events.extend(transaction_events(&self.transaction(&signature).await?)?);
         }
+        // Same-slot transactions are not listed in execution order; the sequence number is.
+        events.sort_by_key(DiemEvent::seq);
         Ok(events)
     }
 }

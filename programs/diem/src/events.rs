@@ -41,6 +41,8 @@ use crate::state::{Change, CurvePoint, DiemStakeBalances, Params, Pool, Position
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Initialized {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub authority: Pubkey,
     pub vvv_mint: Pubkey,
     pub vvv_token_program: Pubkey,
@@ -57,6 +59,8 @@ pub struct Initialized {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct Staked {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub payer: Pubkey,
     pub owner: Pubkey,
     pub amount: u64,
@@ -68,6 +72,8 @@ pub struct Staked {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnstakeInitiated {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub owner: Pubkey,
     pub amount: u64,
     pub cooldown_end: i64,
@@ -78,6 +84,8 @@ pub struct UnstakeInitiated {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnstakeCancelled {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub owner: Pubkey,
     pub amount: u64,
     pub position: PositionBalances,
@@ -87,6 +95,8 @@ pub struct UnstakeCancelled {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnstakeFinalized {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub owner: Pubkey,
     pub amount: u64,
     pub destination: Pubkey,
@@ -97,6 +107,8 @@ pub struct UnstakeFinalized {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct RewardsClaimed {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub owner: Pubkey,
     pub amount: u64,
     /// True for `claim_and_stake`: the VVV became active sVVV instead of leaving the vault.
@@ -108,6 +120,8 @@ pub struct RewardsClaimed {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct RewardsFunded {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub funder: Pubkey,
     pub amount: u64,
     pub pool: Pool,
@@ -116,6 +130,8 @@ pub struct RewardsFunded {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct TreasuryPaid {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub treasury: Pubkey,
     pub amount: u64,
     pub pool: Pool,
@@ -124,6 +140,8 @@ pub struct TreasuryPaid {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiemMinted {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub owner: Pubkey,
     pub destination: Pubkey,
     pub svvv_locked: u64,
@@ -138,6 +156,8 @@ pub struct DiemMinted {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiemBurned {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub owner: Pubkey,
     pub source: Pubkey,
     pub diem_burned: u64,
@@ -149,6 +169,8 @@ pub struct DiemBurned {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParamsUpdated {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub old: Params,
     pub new: Params,
     pub pool: Pool,
@@ -157,6 +179,8 @@ pub struct ParamsUpdated {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct TreasuryUpdated {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub old: Pubkey,
     pub new: Pubkey,
 }
@@ -164,6 +188,8 @@ pub struct TreasuryUpdated {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct PauseUpdated {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub old: u16,
     pub new: u16,
 }
@@ -171,6 +197,8 @@ pub struct PauseUpdated {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct CurveStaged {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub start_index: u16,
     /// The entries written, so a replay can rebuild the curve and re-check every quote.
     pub entries: Vec<CurvePoint>,
@@ -179,6 +207,8 @@ pub struct CurveStaged {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct CurveCommitted {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub version: u32,
     /// The last bucket's bound: the most DIEM that can ever be outstanding.
     pub supply_cap: u64,
@@ -192,12 +222,16 @@ pub struct CurveCommitted {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct CurveStagingCleared {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub cleared_entries: u16,
 }
 
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuthorityProposed {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub authority: Pubkey,
     pub proposed: Pubkey,
 }
@@ -205,6 +239,8 @@ pub struct AuthorityProposed {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuthorityTransferred {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub old: Pubkey,
     pub new: Pubkey,
 }
@@ -212,6 +248,8 @@ pub struct AuthorityTransferred {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiemStaked {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub owner: Pubkey,
     pub amount: u64,
     /// Unix time of the change: the service provider reads each owner's stake at 00:00 UTC.
@@ -223,6 +261,8 @@ pub struct DiemStaked {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiemUnstakeInitiated {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub owner: Pubkey,
     pub amount: u64,
     pub cooldown_end: i64,
@@ -234,6 +274,8 @@ pub struct DiemUnstakeInitiated {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiemUnstakeCancelled {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub owner: Pubkey,
     pub amount: u64,
     pub timestamp: i64,
@@ -244,6 +286,8 @@ pub struct DiemUnstakeCancelled {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiemUnstakeFinalized {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub owner: Pubkey,
     pub amount: u64,
     pub destination: Pubkey,
@@ -258,6 +302,8 @@ pub struct DiemUnstakeFinalized {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChangeProposed {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub kind: u8,
     pub change: Change,
     pub proposed_at: i64,
@@ -270,6 +316,8 @@ pub struct ChangeProposed {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChangeApplied {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub kind: u8,
     pub change: Change,
     pub immediate: bool,
@@ -286,6 +334,8 @@ pub struct ChangeApplied {
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChangeCancelled {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
     pub kind: u8,
     pub change: Change,
 }

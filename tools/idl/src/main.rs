@@ -7,7 +7,10 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let check = std::env::args().any(|a| a == "--check");
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // `cargo run` sets the manifest directory at run time too; prefer it, so a binary reused from
+    // a shared target directory built in another checkout still reads this one.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string());
+    let root = PathBuf::from(manifest).join("../..");
     // anchor-lang-idl would prefix `cargo` with a malformed `+toolchain` when this is set.
     // SAFETY: single-threaded, before anything else runs.
     unsafe { std::env::remove_var("RUSTUP_TOOLCHAIN") };

@@ -168,12 +168,18 @@ impl<C: Chain> Reader<'_, C> {
     /// Replays every event and reconciles positions, stakes, totals, vaults and the mint
     /// supply with the chain (SPEC §10 and §11).
     pub async fn audit(&mut self) -> OpsResult<AuditReport> {
+        let events = self.chain.events().await?;
+        self.audit_replay(Ledger::replay(&events)).await
+    }
+
+    /// Reconciles a replay of the program's events (from the chain, or from the indexer's
+    /// store) with the accounts on chain.
+    pub async fn audit_replay(&mut self, replay: Result<Ledger, crate::ledger::ReplayError>) -> OpsResult<AuditReport> {
         let mut checks = Vec::new();
         let mut check =
             |name: &str, ok: bool, detail: String| checks.push(Check { name: name.to_string(), ok, detail });
         let config = self.config().await?;
-        let events = self.chain.events().await?;
-        let ledger = match Ledger::replay(&events) {
+        let ledger = match replay {
             Ok(l) => {
                 check("event replay", true, format!("{} events replayed", l.events_applied));
                 Some(l)

@@ -10,6 +10,7 @@ fn emit_builds_exactly_the_instruction_emit_cpi_builds() {
     let (authority, bump) = crate::EVENT_AUTHORITY_AND_BUMP;
     assert_eq!(Pubkey::find_program_address(&[EVENT_AUTHORITY_SEED], &crate::ID), (authority, bump));
     let event = UnstakeInitiated {
+        seq: 7,
         owner: Pubkey::new_unique(),
         amount: 42,
         cooldown_end: 7,

@@ -55,6 +55,7 @@ pub fn burn_diem_handler(mut ctx: Context<BurnDiem>, amount: u64) -> Result<()> 
         amount,
     )?;
     let event = DiemBurned {
+        seq: accounts.config.next_event_seq()?,
         owner: accounts.owner.key(),
         source: accounts.source.key(),
         diem_burned: amount,

@@ -14,6 +14,7 @@ pub fn cancel_diem_unstake_handler(mut ctx: Context<OwnerDiemStake>) -> Result<(
     let accounts = &mut ctx.accounts;
     let amount = accounts.diem_stake.cancel_unstake(&mut accounts.config.pool)?;
     let event = DiemUnstakeCancelled {
+        seq: accounts.config.next_event_seq()?,
         owner: accounts.owner.key(),
         amount,
         timestamp: now,

@@ -16,6 +16,7 @@ pub fn cancel_unstake_handler(mut ctx: Context<OwnerPosition>) -> Result<()> {
     config.accrue(now)?;
     let amount = accounts.position.cancel_unstake(&mut config.pool)?;
     let event = UnstakeCancelled {
+        seq: accounts.config.next_event_seq()?,
         owner: accounts.owner.key(),
         amount,
         position: accounts.position.balances,

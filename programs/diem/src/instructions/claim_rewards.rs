@@ -15,6 +15,7 @@ pub fn claim_rewards_handler(mut ctx: Context<OwnerPayout>) -> Result<()> {
     let amount = accounts.position.claim_rewards(&mut config.pool)?;
     accounts.pay_out(amount)?;
     let event = RewardsClaimed {
+        seq: accounts.config.next_event_seq()?,
         owner: accounts.owner.key(),
         amount,
         compounded: false,
@@ -36,6 +37,7 @@ pub fn claim_and_stake_handler(mut ctx: Context<OwnerPosition>) -> Result<()> {
     config.accrue(now)?;
     let amount = accounts.position.compound_rewards(&mut config.pool)?;
     let event = RewardsClaimed {
+        seq: accounts.config.next_event_seq()?,
         owner: accounts.owner.key(),
         amount,
         compounded: true,

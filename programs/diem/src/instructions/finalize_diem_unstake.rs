@@ -55,6 +55,7 @@ pub fn finalize_diem_unstake_handler(mut ctx: Context<FinalizeDiemUnstake>) -> R
         DIEM_DECIMALS,
     )?;
     let event = DiemUnstakeFinalized {
+        seq: accounts.config.next_event_seq()?,
         owner: accounts.owner.key(),
         amount,
         destination: accounts.destination.key(),

@@ -14,6 +14,7 @@ pub fn finalize_unstake_handler(mut ctx: Context<OwnerPayout>) -> Result<()> {
     let amount = accounts.position.finalize_unstake(&mut config.pool, now)?;
     accounts.pay_out(amount)?;
     let event = UnstakeFinalized {
+        seq: accounts.config.next_event_seq()?,
         owner: accounts.owner.key(),
         amount,
         destination: accounts.destination.key(),

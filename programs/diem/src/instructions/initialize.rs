@@ -125,7 +125,8 @@ pub fn initialize_handler(mut ctx: Context<Initialize>, args: InitializeArgs) ->
         diem_vault_bump: ctx.bumps.diem_vault,
         diem_mint_bump: ctx.bumps.diem_mint,
         vvv_trust,
-        reserved: [0; 127],
+        event_seq: 0,
+        reserved: [0; 119],
     });
     accounts.governance.set_inner(Governance {
         change_delay: args.change_delay_secs,
@@ -176,10 +177,11 @@ pub fn initialize_handler(mut ctx: Context<Initialize>, args: InitializeArgs) ->
         metadata.uri,
     )?;
 
-    let config = &ctx.accounts.config;
+    let config = &mut ctx.accounts.config;
     crate::events::emit(
         &ctx.accounts.event_authority,
         &Initialized {
+            seq: config.next_event_seq()?,
             authority: config.authority,
             vvv_mint: config.vvv_mint,
             vvv_token_program: config.vvv_token_program,

@@ -29,6 +29,7 @@ pub fn initiate_diem_unstake_handler(mut ctx: Context<OwnerDiemStake>, amount: u
     let cooldown_secs = accounts.config.params.diem_cooldown_secs;
     let cooldown_end = accounts.diem_stake.initiate_unstake(&mut accounts.config.pool, amount, now, cooldown_secs)?;
     let event = DiemUnstakeInitiated {
+        seq: accounts.config.next_event_seq()?,
         owner: accounts.owner.key(),
         amount,
         cooldown_end,

@@ -15,6 +15,7 @@ pub fn initiate_unstake_handler(mut ctx: Context<OwnerPosition>, amount: u64) ->
     let cooldown_secs = config.params.svvv_cooldown_secs;
     let cooldown_end = accounts.position.initiate_unstake(&mut config.pool, amount, now, cooldown_secs)?;
     let event = UnstakeInitiated {
+        seq: accounts.config.next_event_seq()?,
         owner: accounts.owner.key(),
         amount,
         cooldown_end,

@@ -59,6 +59,7 @@ pub fn mint_diem_handler(mut ctx: Context<MintDiem>, svvv_amount: u64, min_diem_
         quote.diem_out,
     )?;
     let event = DiemMinted {
+        seq: accounts.config.next_event_seq()?,
         owner: accounts.owner.key(),
         destination: accounts.destination.key(),
         svvv_locked: svvv_amount,

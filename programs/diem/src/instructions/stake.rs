@@ -70,6 +70,7 @@ pub fn stake_handler(mut ctx: Context<Stake>, amount: u64, recipient: Pubkey) ->
         config.vvv_decimals,
     )?;
     let event = Staked {
+        seq: accounts.config.next_event_seq()?,
         payer: accounts.payer.key(),
         owner: recipient,
         amount,

@@ -64,13 +64,22 @@ pub struct Config {
     pub diem_mint_bump: u8,
     /// `constants::trust` bits: the VVV mint authorities the deployer accepted at `initialize`.
     pub vvv_trust: u8,
+    /// Sequence number of the last event emitted (SPEC §9); 0 before `initialize`'s.
+    pub event_seq: u64,
     /// Room for later fields without a migration.
-    pub reserved: [u8; 127],
+    pub reserved: [u8; 119],
 }
 
 impl Config {
     pub fn signer_seeds(&self) -> [&[u8]; 2] {
         [CONFIG_SEED, std::slice::from_ref(&self.bump)]
+    }
+
+    /// Takes the next event sequence number (SPEC §9): one more than the last, so consumers
+    /// order events by it and notice a missing one.
+    pub fn next_event_seq(&mut self) -> Result<u64> {
+        self.event_seq = self.event_seq.checked_add(1).ok_or(DiemError::MathOverflow)?;
+        Ok(self.event_seq)
     }
 
     pub fn require_not_paused(&self, flag: u16) -> Result<()> {

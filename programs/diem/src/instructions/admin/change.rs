@@ -79,8 +79,9 @@ impl ChangeAccounts<'_> {
             }
             _ => {}
         }
-        let config = &self.config;
+        let config = &mut self.config;
         Ok(ChangeApplied {
+            seq: config.next_event_seq()?,
             kind: change.kind(),
             change,
             immediate,
@@ -110,6 +111,7 @@ pub fn propose_change_handler(mut ctx: Context<ChangeAccounts>, change: Change) 
     a.validate(&change)?;
     let (pending, replaced) = a.governance.propose(change, now)?;
     let event = ChangeProposed {
+        seq: a.config.next_event_seq()?,
         kind: change.kind(),
         change,
         proposed_at: pending.proposed_at,
@@ -136,5 +138,5 @@ pub fn apply_change_handler(mut ctx: Context<ChangeAccounts>, kind: u8) -> Resul
 pub fn cancel_change_handler(ctx: Context<ChangeAccounts>, kind: u8) -> Result<()> {
     ctx.accounts.require_authority()?;
     let pending = ctx.accounts.governance.cancel(kind)?;
-    crate::events::emit(&ctx.accounts.event_authority, &ChangeCancelled { kind, change: pending.change })
+    crate::events::emit(&ctx.accounts.event_authority, &ChangeCancelled { seq: ctx.accounts.config.next_event_seq()?, kind, change: pending.change })
 }

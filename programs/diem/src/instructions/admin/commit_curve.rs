@@ -26,14 +26,16 @@ pub struct CommitCurve<'info> {
 pub fn commit_curve_handler(mut ctx: Context<CommitCurve>, expected_hash: [u8; 32]) -> Result<()> {
     ctx.accounts.config.require_launch()?;
     let a = &mut ctx.accounts;
-    let event = commit_staged_curve(&mut a.config, &a.curve, &a.curve_staging, expected_hash)?;
+    let mut event = commit_staged_curve(&mut a.config, &a.curve, &a.curve_staging, expected_hash)?;
+    event.seq = a.config.next_event_seq()?;
     crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }
 
 /// Validates the fully staged table, checks that it is the one `expected_hash` names
 /// (`math::curve::curve_hash`), and swaps it in atomically; the staging table is then marked
-/// empty so the next curve must be staged in full again.
+/// empty so the next curve must be staged in full again. The event it returns is unnumbered
+/// (`seq` 0): only a caller that emits it takes a sequence number, so none is skipped.
 pub fn commit_staged_curve(
     config: &mut Config,
     curve: &AccountLoader<Curve>,
@@ -53,6 +55,7 @@ pub fn commit_staged_curve(
     staging.clear();
     config.curve_version = version;
     Ok(CurveCommitted {
+        seq: 0,
         version,
         supply_cap: curve.entries[CURVE_LEN - 1].supply_bound,
         first_rate: curve.entries[0].rate(),

@@ -29,7 +29,7 @@ pub fn set_params_handler(ctx: Context<SetParams>, params: Params) -> Result<()>
     config.accrue(now)?;
     let old = config.params;
     config.params = params;
-    let event = ParamsUpdated { old, new: params, pool: config.pool };
+    let event = ParamsUpdated { seq: config.next_event_seq()?, old, new: params, pool: config.pool };
     crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }

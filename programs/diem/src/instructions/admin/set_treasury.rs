@@ -29,6 +29,6 @@ pub fn set_treasury_handler(ctx: Context<SetTreasury>) -> Result<()> {
     let config = &mut ctx.accounts.config;
     let old = config.treasury;
     config.treasury = new;
-    crate::events::emit(&ctx.accounts.event_authority, &TreasuryUpdated { old, new })?;
+    crate::events::emit(&ctx.accounts.event_authority, &TreasuryUpdated { seq: config.next_event_seq()?, old, new })?;
     Ok(())
 }

@@ -10,7 +10,7 @@ use crate::state::{Config, CurvePoint, CurveStaging};
 #[derive(Accounts)]
 pub struct StageCurve<'info> {
     pub authority: Signer<'info>,
-    #[account(seeds = [CONFIG_SEED], bump = config.bump, has_one = authority @ DiemError::Unauthorized, has_one = curve_staging)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = authority @ DiemError::Unauthorized, has_one = curve_staging)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub curve_staging: AccountLoader<'info, CurveStaging>,
@@ -22,7 +22,7 @@ pub struct StageCurve<'info> {
 #[inline(never)]
 pub fn stage_curve_handler(ctx: Context<StageCurve>, start_index: u16, entries: Vec<CurvePoint>) -> Result<()> {
     ctx.accounts.curve_staging.load_mut()?.write(start_index as usize, &entries)?;
-    crate::events::emit(&ctx.accounts.event_authority, &CurveStaged { start_index, entries })?;
+    crate::events::emit(&ctx.accounts.event_authority, &CurveStaged { seq: ctx.accounts.config.next_event_seq()?, start_index, entries })?;
     Ok(())
 }
 
@@ -34,6 +34,6 @@ pub fn clear_curve_staging_handler(ctx: Context<StageCurve>) -> Result<()> {
     let cleared_entries = staging.written_count();
     staging.clear();
     drop(staging);
-    crate::events::emit(&ctx.accounts.event_authority, &CurveStagingCleared { cleared_entries })?;
+    crate::events::emit(&ctx.accounts.event_authority, &CurveStagingCleared { seq: ctx.accounts.config.next_event_seq()?, cleared_entries })?;
     Ok(())
 }
