@@ -9,6 +9,7 @@ mod diem_staking;
 mod docs;
 mod findings;
 mod governance;
+mod indexer;
 mod initialize;
 mod lifecycle;
 mod mint_burn;

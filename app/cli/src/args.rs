@@ -26,6 +26,49 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Output format of a report.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+/// Where the record is kept, and how it is read.
+#[derive(Args, Debug, Clone)]
+pub struct RecordArgs {
+    /// The store: sqlite://PATH or postgres://USER@HOST/DB (default: SQLite in the data
+    /// directory, $XDG_DATA_HOME/diem or ~/.local/share/diem).
+    #[arg(long, env = "DIEM_DB")]
+    pub db: Option<String>,
+    /// Answer from the record as it is, without catching up with the cluster first.
+    #[arg(long)]
+    pub offline: bool,
+    /// Commitment the record reads at; billing must use finalized.
+    #[arg(long, default_value = "finalized", value_parser = ["finalized", "confirmed"])]
+    pub commitment: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum IndexCommand {
+    /// Catch up with the cluster, with a progress bar, and stop.
+    Sync {
+        #[command(flatten)]
+        record: RecordArgs,
+    },
+    /// Catch up, then keep up: poll the cluster, backing off while it fails.
+    Follow {
+        /// Seconds between polls.
+        #[arg(long, default_value_t = 2.0)]
+        interval_secs: f64,
+        /// Stop after this many polls (default: never).
+        #[arg(long)]
+        max_polls: Option<u64>,
+        #[command(flatten)]
+        record: RecordArgs,
+    },
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the whole lifecycle on an embedded in-process bank.
@@ -112,13 +155,47 @@ pub enum Command {
     Curve(CurveCommand),
     /// The config authority's commands: pause flags, queued changes, authority, curve.
     Admin(AdminArgs),
-    /// Reconcile positions, totals, vaults and supply with the event history (SPEC §10).
-    Audit,
-    /// Per-owner inference credit for a UTC day.
+    /// Catch the record up with the cluster, then reconcile it with every account, the vaults
+    /// and the mint supply (SPEC §10); exits non-zero on any break.
+    Audit {
+        #[command(flatten)]
+        record: RecordArgs,
+    },
+    /// Per-owner inference credit for a UTC day, from the record (the stake at 00:00 UTC).
     Entitlements {
         /// The UTC day, YYYY-MM-DD.
         #[arg(long)]
         day: String,
+        /// table, json or csv.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        record: RecordArgs,
+    },
+    /// An owner's issuance, DIEM into and out of stake, burns, sVVV stake and unstake, with
+    /// running balances and signatures, in order, from the record.
+    History {
+        /// Whose history.
+        owner: Pubkey,
+        #[command(flatten)]
+        record: RecordArgs,
+    },
+    /// Keep the record of the program's events (SPEC §12).
+    #[command(subcommand)]
+    Index(IndexCommand),
+    /// Serve the record read-only over HTTP for a billing system, following the cluster.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Serve the record as it is, without following the cluster.
+        #[arg(long)]
+        no_follow: bool,
+        /// Seconds between polls of the cluster when following.
+        #[arg(long, default_value_t = 2.0)]
+        interval_secs: f64,
+        #[command(flatten)]
+        record: RecordArgs,
     },
     /// Write a new keypair file (Solana CLI format) and print its public key.
     Keygen {

@@ -20,4 +20,7 @@ pub enum CliError {
     /// An argument, a file or the environment is not usable; says which.
     #[error("{0}")]
     Usage(String),
+    /// A report that found a break (`audit`): printed in full, and the exit is non-zero.
+    #[error("{report}")]
+    Broken { report: String, json: serde_json::Value },
 }

@@ -12,6 +12,11 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli).await {
         Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Broken { report, json }) => {
+            let text = if cli.json { serde_json::to_string_pretty(&json).unwrap_or_default() } else { report };
+            println!("{text}");
+            ExitCode::FAILURE
+        }
         Err(e) => {
             if cli.json {
                 println!("{}", serde_json::json!({ "error": e.to_string() }));
@@ -36,6 +41,15 @@ async fn run(cli: &Cli) -> Result<(), CliError> {
     if let diem_cli::Command::Demo { params } = &cli.command {
         diem_cli::demo::run(params).await?;
         return Ok(());
+    }
+    if diem_cli::commands::record::is_record(&cli.command) {
+        let offline = matches!(&cli.command, diem_cli::Command::Entitlements { record, .. }
+            | diem_cli::Command::History { record, .. } | diem_cli::Command::Serve { record, .. } if record.offline);
+        if !offline {
+            RpcChain::new(&cli.url).check_reachable().await?;
+        }
+        let out = diem_cli::commands::record::run(&cli.url, &cli.command, units, cli.json).await?;
+        return print(cli, out);
     }
     let signer = match needs_signer(&cli.command) {
         true => Some(read_keypair(&cli.keypair.clone().unwrap_or_else(default_keypair_path))?),

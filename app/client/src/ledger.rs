@@ -15,7 +15,7 @@ use thiserror::Error;
 
 use crate::events::DiemEvent;
 
-#[derive(Debug, Error, PartialEq)]
+#[derive(Clone, Debug, Error, PartialEq)]
 pub enum ReplayError {
     #[error("event {index} ({event}): {what}")]
     Diverged { index: usize, event: &'static str, what: String },

@@ -12,6 +12,7 @@ pub mod admin;
 pub mod curve;
 pub mod dev;
 pub mod diem;
+pub mod record;
 pub mod reports;
 pub mod svvv;
 
@@ -27,8 +28,11 @@ pub fn needs_signer(command: &Command) -> bool {
         Command::Quote { .. }
             | Command::Position { owner: Some(_) }
             | Command::Curve(_)
-            | Command::Audit
+            | Command::Audit { .. }
             | Command::Entitlements { .. }
+            | Command::History { .. }
+            | Command::Index(_)
+            | Command::Serve { .. }
             | Command::Keygen { .. }
     ) && !is_demo(command)
 }
@@ -64,7 +68,7 @@ pub fn validate(command: &Command, units: Units) -> Result<(), CliError> {
         Command::UnstakeDiem { amount } => units.check("unstake-diem AMOUNT", amount),
         Command::FundRewards { amount } => units.check("fund-rewards AMOUNT", amount),
         Command::Quote { amount } => units.check("quote AMOUNT", amount),
-        Command::Entitlements { day } => {
+        Command::Entitlements { day, .. } => {
             diem_client::credit::parse_day(day).map(|_| ()).map_err(|e| CliError::Usage(format!("--day: {e}")))
         }
         Command::Init(a) => admin::load_launch(&a.params).map(|_| ()),

@@ -30,7 +30,7 @@ pub async fn run<C: Chain>(command: &Command, reader: &mut Reader<'_, C>, units:
             let d = reader.config().await?.vvv_decimals;
             curve_output(&reader.curve().await?, d, units)
         }
-        Command::Audit => {
+        Command::Audit { .. } => {
             let report = reader.audit().await?;
             let mut human = format!(
                 "audit: {} events replayed, {} positions, {} DIEM stakes, DIEM supply {}\n",
@@ -49,7 +49,7 @@ pub async fn run<C: Chain>(command: &Command, reader: &mut Reader<'_, C>, units:
             let json = serde_json::to_value(&report).map_err(|e| CliError::Usage(format!("cannot encode: {e}")))?;
             Output { human, json }
         }
-        Command::Entitlements { day } => {
+        Command::Entitlements { day, .. } => {
             let day_number = diem_client::credit::parse_day(day).map_err(|e| CliError::Usage(format!("--day: {e}")))?;
             let list = reader.entitlements(day_number).await?;
             let mut human = format!("inference credit for {day} (stake at 00:00 UTC, at least 0.1 DIEM):\n");

@@ -1,0 +1,237 @@
+//! The record's commands (SPEC §12): `index sync|follow`, `entitlements`, `history`, `audit`
+//! and `serve`, over the indexer's store. Each catches the record up first unless `--offline`.
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use diem::constants::DIEM_DECIMALS;
+use diem_indexer::audit::FullAudit;
+use diem_indexer::{Retry, RpcSource, Store, Syncer};
+use serde_json::json;
+
+use crate::args::{Command, Format, IndexCommand, RecordArgs};
+use crate::{CliError, Output, Units};
+
+/// Whether `command` is answered from the record.
+pub fn is_record(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Audit { .. } | Command::Entitlements { .. } | Command::History { .. } | Command::Index(_) | Command::Serve { .. }
+    )
+}
+
+/// `sqlite://…/diem/record.sqlite` in the data directory.
+pub fn default_db() -> String {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    format!("sqlite://{}", base.join("diem/record.sqlite").display())
+}
+
+fn record_args(command: &Command) -> Option<&RecordArgs> {
+    Some(match command {
+        Command::Audit { record }
+        | Command::Entitlements { record, .. }
+        | Command::History { record, .. }
+        | Command::Serve { record, .. }
+        | Command::Index(IndexCommand::Sync { record } | IndexCommand::Follow { record, .. }) => record,
+        _ => return None,
+    })
+}
+
+fn store_error(e: impl std::fmt::Display) -> CliError {
+    CliError::Usage(format!("record: {e}"))
+}
+
+/// Catches the record up, drawing a progress bar on a terminal.
+async fn sync(store: &Store, source: &RpcSource, quiet: bool) -> Result<diem_indexer::SyncReport, CliError> {
+    let bar = indicatif::ProgressBar::new(0);
+    if quiet {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {bar:40} {pos}/{len} transactions, {msg} ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let mut on_progress = |p: diem_indexer::SyncProgress| {
+        bar.set_length(p.transactions_total);
+        bar.set_position(p.transactions_done);
+        bar.set_message(format!("{} events", p.events));
+    };
+    let report = Syncer::new(store, source).sync(&mut on_progress).await.map_err(store_error);
+    bar.finish_and_clear();
+    report
+}
+
+pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> Result<Output, CliError> {
+    let record = record_args(command).ok_or_else(|| CliError::Usage("not a record command".into()))?;
+    let db = record.db.clone().unwrap_or_else(default_db);
+    let store = Store::open(&db).await.map_err(store_error)?;
+    let source = RpcSource::new(url, &record.commitment, Retry::default());
+    let follows = matches!(command, Command::Index(IndexCommand::Follow { .. }) | Command::Serve { no_follow: false, .. });
+    let synced = if record.offline || follows { None } else { Some(sync(&store, &source, json_out).await?) };
+    Ok(match command {
+        Command::Index(IndexCommand::Sync { .. }) => {
+            let r = synced.unwrap_or_default();
+            Output {
+                human: format!(
+                    "record ({}) holds events 1 to {}: {} transactions read, {} events recorded; finalized through slot {}",
+                    store.backend(),
+                    r.last_seq,
+                    r.transactions,
+                    r.events,
+                    r.synced_slot
+                ),
+                json: serde_json::to_value(&r).unwrap_or_default(),
+            }
+        }
+        Command::Index(IndexCommand::Follow { interval_secs, max_polls, .. }) => {
+            let report = follow(&store, &source, *interval_secs, *max_polls, json_out).await?;
+            Output {
+                human: format!("stopped following: record holds events 1 to {}", report.last_seq),
+                json: serde_json::to_value(&report).unwrap_or_default(),
+            }
+        }
+        Command::Entitlements { day, format, .. } => {
+            let day = diem_client::credit::parse_day(day).map_err(|e| CliError::Usage(format!("--day: {e}")))?;
+            let credit = diem_indexer::credit::day_credit(&store, day).await.map_err(store_error)?;
+            let json = serde_json::to_value(&credit).unwrap_or_default();
+            let human = match format {
+                Format::Csv => diem_indexer::csv::entitlements_csv(&credit).trim_end().to_string(),
+                Format::Json => serde_json::to_string_pretty(&json).unwrap_or_default(),
+                Format::Table => {
+                    let mut out = format!(
+                        "inference credit for {} (stake at 00:00 UTC, at least 0.1 DIEM){}:\n",
+                        credit.day,
+                        if credit.is_final { "" } else { " — not final: the record has not yet passed 00:00 UTC" }
+                    );
+                    out += &format!("  {:<44}  {:>20}  {:>14}\n", "owner", "DIEM staked", "credit");
+                    for e in &credit.entitlements {
+                        out += &format!(
+                            "  {:<44}  {:>20}  {:>14}\n",
+                            e.owner,
+                            units.show(e.staked_diem, DIEM_DECIMALS),
+                            format!("${}", e.credit_usd)
+                        );
+                    }
+                    out += &format!("  {} owners", credit.entitlements.len());
+                    out
+                }
+            };
+            Output { human, json }
+        }
+        Command::History { owner, .. } => {
+            let entries = store.history(&owner.to_string(), u32::MAX >> 1).await.map_err(store_error)?;
+            let mut human = format!("history of {owner}:\n");
+            human += &format!(
+                "  {:>8}  {:<22} {:>18}  {:>18} {:>18} {:>18} {:>18}  signature\n",
+                "event", "kind", "amount", "sVVV active", "sVVV locked", "DIEM owed", "DIEM staked"
+            );
+            for e in &entries {
+                human += &format!(
+                    "  {:>8}  {:<22} {:>18}  {:>18} {:>18} {:>18} {:>18}  {}\n",
+                    e.seq,
+                    e.kind,
+                    e.amount.map(|a| a.to_string()).unwrap_or_default(),
+                    e.svvv_active,
+                    e.svvv_locked,
+                    e.diem_outstanding,
+                    e.diem_staked,
+                    e.signature
+                );
+            }
+            human += &format!("  {} events", entries.len());
+            Output { human, json: json!({ "owner": owner.to_string(), "entries": entries }) }
+        }
+        Command::Audit { .. } => audit_output(&diem_indexer::audit::full_audit(&store, Some(url)).await.map_err(store_error)?, units)?,
+        Command::Serve { bind, no_follow, interval_secs, .. } => {
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .map_err(|e| CliError::Usage(format!("--bind {bind}: {e}")))?;
+            let address = listener.local_addr().map_err(|e| CliError::Usage(e.to_string()))?;
+            eprintln!("serving the record ({}) on http://{address}", store.backend());
+            let state = Arc::new(diem_indexer::http::ApiState { store, source: Some(RpcSource::new(url, &record.commitment, Retry::default())) });
+            if !no_follow {
+                let follower = Store::open(&db).await.map_err(store_error)?;
+                let interval = *interval_secs;
+                let url = url.to_string();
+                let commitment = record.commitment.clone();
+                tokio::spawn(async move {
+                    let source = RpcSource::new(&url, &commitment, Retry::default());
+                    if let Err(e) = follow(&follower, &source, interval, None, true).await {
+                        eprintln!("error: following stopped: {e}");
+                    }
+                });
+            }
+            diem_indexer::http::serve(listener, state).await.map_err(|e| CliError::Usage(format!("server: {e}")))?;
+            Output { human: String::new(), json: json!({}) }
+        }
+        _ => return Err(CliError::Usage("not a record command".into())),
+    })
+}
+
+/// Syncs every `interval` seconds; a failing cluster is retried with a doubling pause (at most
+/// a minute), a sequence gap stops it.
+async fn follow(
+    store: &Store,
+    source: &RpcSource,
+    interval: f64,
+    max_polls: Option<u64>,
+    quiet: bool,
+) -> Result<diem_indexer::SyncReport, CliError> {
+    let interval = Duration::from_secs_f64(interval.max(0.05));
+    let mut pause = interval;
+    let mut last = diem_indexer::SyncReport::default();
+    let mut polls = 0u64;
+    while max_polls.is_none_or(|m| polls < m) {
+        polls += 1;
+        match Syncer::new(store, source).sync(&mut |_| {}).await {
+            Ok(report) => {
+                if report.events > 0 && !quiet {
+                    eprintln!("recorded {} events; the record holds 1 to {}", report.events, report.last_seq);
+                }
+                last = report;
+                pause = interval;
+            }
+            Err(e @ diem_indexer::SyncError::SequenceGap { .. }) => return Err(store_error(e)),
+            Err(e) => {
+                eprintln!("warning: sync failed, retrying in {:.1?}: {e}", pause);
+                pause = (pause * 2).min(Duration::from_secs(60));
+            }
+        }
+        tokio::time::sleep(pause).await;
+    }
+    Ok(last)
+}
+
+fn audit_output(report: &FullAudit, units: Units) -> Result<Output, CliError> {
+    let mut human = format!("audit of the record: {} events replayed\n", report.store.events_replayed);
+    for c in &report.store.checks {
+        human += &format!("  [{}] {}: {}\n", if c.ok { "ok" } else { "BROKEN" }, c.name, c.detail);
+    }
+    if let Some(chain) = &report.chain {
+        human += &format!(
+            "against the chain: {} positions, {} DIEM stakes, DIEM supply {}\n",
+            chain.positions,
+            chain.diem_stakes,
+            units.show(chain.diem_supply, DIEM_DECIMALS)
+        );
+        for c in &chain.checks {
+            human += &format!("  [{}] {}: {}\n", if c.ok { "ok" } else { "BROKEN" }, c.name, c.detail);
+        }
+        for t in &chain.trust_assumptions {
+            human += &format!("  trust assumption: {t}\n");
+        }
+    }
+    if let Some(e) = &report.chain_error {
+        human += &format!("  [BROKEN] the chain could not be read: {e}\n");
+    }
+    let json = serde_json::to_value(report).map_err(|e| CliError::Usage(format!("cannot encode: {e}")))?;
+    if !report.ok() {
+        return Err(CliError::Broken { report: human + "INVARIANTS BROKEN", json });
+    }
+    Ok(Output { human: human + "all invariants hold", json })
+}

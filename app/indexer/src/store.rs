@@ -1,0 +1,540 @@
+//! The store: one schema (`migrations/`), one code path for SQLite and PostgreSQL (sqlx's `Any`
+//! driver; `$n` placeholders, which both accept).
+//!
+//! Ingestion is transactional: a batch of events, the positions and stakes they produce and the
+//! checkpoint commit together or not at all, and the checkpoint update is conditional on the
+//! sequence number the batch started from, so two writers can never interleave.
+use std::str::FromStr;
+use std::time::Duration;
+
+use anchor_lang::prelude::Pubkey;
+use diem_client::events::DiemEvent;
+use serde::Serialize;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+use thiserror::Error;
+
+use crate::body::Layouts;
+use crate::row::{EventRow, event_from_data};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("database URL '{0}': expected sqlite://PATH or postgres://USER@HOST/DB")]
+    BadUrl(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("{what} = {value} does not fit the store's 64-bit signed integers")]
+    OutOfRange { what: &'static str, value: u128 },
+    #[error("event {seq} in the store does not decode: the record is damaged")]
+    Damaged { seq: u64 },
+    #[error("another writer moved the checkpoint (expected event {expected}): run one indexer per store")]
+    ConcurrentWriter { expected: u64 },
+    #[error("event {seq} is already recorded from transaction {recorded}, but transaction {offered} carries it too")]
+    Conflict { seq: u64, recorded: String, offered: String },
+    #[error("batch does not continue the record: expected event {expected}, got {found}")]
+    NotContiguous { expected: u64, found: u64 },
+    #[error("event body: {0}")]
+    Body(#[from] crate::body::BodyError),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+fn int(what: &'static str, value: u64) -> StoreResult<i64> {
+    i64::try_from(value).map_err(|_| StoreError::OutOfRange { what, value: value as u128 })
+}
+
+fn uint(row: &AnyRow, column: &str) -> StoreResult<u64> {
+    let v: i64 = row.try_get(column)?;
+    Ok(v as u64)
+}
+
+fn opt_uint(row: &AnyRow, column: &str) -> StoreResult<Option<u64>> {
+    let v: Option<i64> = row.try_get(column)?;
+    Ok(v.map(|v| v as u64))
+}
+
+/// How far the record goes.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Checkpoint {
+    pub last_seq: u64,
+    pub last_slot: u64,
+    pub last_block_time: Option<i64>,
+    pub last_event_time: Option<i64>,
+    /// The next sync lists only signatures newer than this one.
+    pub resume_signature: Option<String>,
+    pub synced_slot: u64,
+    pub synced_time: Option<i64>,
+}
+
+/// A stored DIEM stake or position, as the HTTP API and `diem history` show them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct StoredPosition {
+    pub active: u64,
+    pub locked: u64,
+    pub outstanding_diem: u64,
+    pub cooldown_amount: u64,
+    pub cooldown_end: i64,
+    pub pending_rewards: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct StoredStake {
+    pub staked: u64,
+    pub cooldown_amount: u64,
+    pub cooldown_end: i64,
+}
+
+/// One line of an owner's history: the event and the owner's balances after it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HistoryEntry {
+    pub seq: u64,
+    pub signature: String,
+    pub slot: u64,
+    pub block_time: Option<i64>,
+    pub event_time: Option<i64>,
+    pub kind: String,
+    pub amount: Option<u64>,
+    pub svvv_active: u64,
+    pub svvv_locked: u64,
+    pub svvv_cooldown: u64,
+    pub diem_outstanding: u64,
+    pub diem_staked: u64,
+    pub diem_cooldown: u64,
+}
+
+pub struct Store {
+    pool: AnyPool,
+    layouts: Layouts,
+    backend: &'static str,
+}
+
+/// A `--db` argument: `sqlite://PATH` (created when missing) or a PostgreSQL URL.
+fn normalize(url: &str) -> StoreResult<(String, &'static str)> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        if path.is_empty() {
+            return Err(StoreError::BadUrl(url.into()));
+        }
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let url = if path.contains("mode=") { url.to_string() } else { format!("{url}{sep}mode=rwc") };
+        return Ok((url, "sqlite"));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((url.to_string(), "postgres"));
+    }
+    Err(StoreError::BadUrl(url.into()))
+}
+
+impl Store {
+    /// Opens (creating a SQLite file if needed) and migrates the store at `url`.
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = normalize(url)?;
+        if backend == "sqlite" {
+            if let Some(dir) = url.trim_start_matches("sqlite://").split('?').next().and_then(|p| std::path::Path::new(p).parent()) {
+                if !dir.as_os_str().is_empty() {
+                    let _ = std::fs::create_dir_all(dir);
+                }
+            }
+        }
+        let sqlite = backend == "sqlite";
+        let pool = AnyPoolOptions::new()
+            .max_connections(if sqlite { 4 } else { 8 })
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if sqlite {
+                        // WAL lets the HTTP server read while the indexer writes; NORMAL sync is
+                        // still crash-safe in WAL mode (a commit survives a process kill).
+                        sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        sqlx::query(
+            "INSERT INTO sync_checkpoint (id, last_seq, last_slot, synced_slot) VALUES (1, 0, 0, 0) ON CONFLICT (id) DO NOTHING",
+        )
+        .execute(&pool)
+        .await?;
+        Ok(Self { pool, layouts: Layouts::committed(), backend })
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn backend(&self) -> &'static str {
+        self.backend
+    }
+
+    pub async fn checkpoint(&self) -> StoreResult<Checkpoint> {
+        let row = sqlx::query(
+            "SELECT last_seq, last_slot, last_block_time, last_event_time, resume_signature, synced_slot, synced_time \
+             FROM sync_checkpoint WHERE id = 1",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Checkpoint {
+            last_seq: uint(&row, "last_seq")?,
+            last_slot: uint(&row, "last_slot")?,
+            last_block_time: row.try_get("last_block_time")?,
+            last_event_time: row.try_get("last_event_time")?,
+            resume_signature: row.try_get("resume_signature")?,
+            synced_slot: uint(&row, "synced_slot")?,
+            synced_time: row.try_get("synced_time")?,
+        })
+    }
+
+    /// The signature an already recorded event came from.
+    pub async fn signature_of(&self, seq: u64) -> StoreResult<Option<String>> {
+        let row = sqlx::query("SELECT signature FROM events WHERE seq = $1").bind(int("seq", seq)?).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| r.try_get("signature")).transpose()?)
+    }
+
+    /// Commits `rows` (which must continue the record: `checkpoint.last_seq + 1`, `+ 2`, …),
+    /// the positions and stakes they produce, and the checkpoint they lead to, in one
+    /// transaction. `resume_signature` and the sync marks are the caller's to move.
+    pub async fn commit(&self, rows: &[EventRow], next: &Checkpoint, from_seq: u64) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let mut expected = from_seq + 1;
+        let mut pool_json = None;
+        for row in rows {
+            if row.seq != expected {
+                return Err(StoreError::NotContiguous { expected, found: row.seq });
+            }
+            expected += 1;
+            let effect = row.owner_effect();
+            let body = row.body(&self.layouts)?;
+            if let Some(pool) = body.get("pool") {
+                pool_json = Some(pool.to_string());
+            }
+            let position = effect.as_ref().and_then(|e| e.position);
+            let stake = effect.as_ref().and_then(|e| e.stake);
+            sqlx::query(
+                "INSERT INTO events (seq, signature, slot, block_time, kind, owner, event_time, amount, \
+                 svvv_active, svvv_locked, svvv_cooldown, diem_outstanding, diem_staked, diem_cooldown, data, body) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            )
+            .bind(int("seq", row.seq)?)
+            .bind(&row.signature)
+            .bind(int("slot", row.slot)?)
+            .bind(row.block_time)
+            .bind(row.event.name())
+            .bind(effect.as_ref().map(|e| e.owner.clone()))
+            .bind(row.event_time())
+            .bind(effect.as_ref().and_then(|e| e.amount).map(|a| int("amount", a)).transpose()?)
+            .bind(position.map(|p| int("active", p.active)).transpose()?)
+            .bind(position.map(|p| int("locked", p.locked)).transpose()?)
+            .bind(position.map(|p| int("cooldown", p.cooldown_amount)).transpose()?)
+            .bind(position.map(|p| int("outstanding", p.outstanding_diem)).transpose()?)
+            .bind(stake.map(|s| int("staked", s.staked)).transpose()?)
+            .bind(stake.map(|s| int("diem cooldown", s.cooldown_amount)).transpose()?)
+            .bind(row.data())
+            .bind(body.to_string())
+            .execute(&mut *tx)
+            .await?;
+            let Some(effect) = effect else { continue };
+            if let Some(p) = position {
+                sqlx::query(
+                    "INSERT INTO positions (owner, active, locked, outstanding_diem, cooldown_amount, cooldown_end, pending_rewards, updated_seq) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (owner) DO UPDATE SET active = $2, locked = $3, \
+                     outstanding_diem = $4, cooldown_amount = $5, cooldown_end = $6, pending_rewards = $7, updated_seq = $8",
+                )
+                .bind(&effect.owner)
+                .bind(int("active", p.active)?)
+                .bind(int("locked", p.locked)?)
+                .bind(int("outstanding", p.outstanding_diem)?)
+                .bind(int("cooldown", p.cooldown_amount)?)
+                .bind(p.cooldown_end)
+                .bind(int("pending rewards", p.pending_rewards)?)
+                .bind(int("seq", row.seq)?)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some(s) = stake {
+                sqlx::query(
+                    "INSERT INTO diem_stakes (owner, staked, cooldown_amount, cooldown_end, updated_seq) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (owner) DO UPDATE SET staked = $2, cooldown_amount = $3, cooldown_end = $4, updated_seq = $5",
+                )
+                .bind(&effect.owner)
+                .bind(int("staked", s.staked)?)
+                .bind(int("diem cooldown", s.cooldown_amount)?)
+                .bind(s.cooldown_end)
+                .bind(int("seq", row.seq)?)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("INSERT INTO diem_stake_changes (owner, seq, at, staked) VALUES ($1, $2, $3, $4)")
+                    .bind(&effect.owner)
+                    .bind(int("seq", row.seq)?)
+                    .bind(effect.event_time.unwrap_or_default())
+                    .bind(int("staked", s.staked)?)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        let updated = sqlx::query(
+            "UPDATE sync_checkpoint SET last_seq = $1, last_slot = $2, last_block_time = $3, last_event_time = $4, \
+             resume_signature = $5, pool = COALESCE($6, pool), synced_slot = $7, synced_time = $8 WHERE id = 1 AND last_seq = $9",
+        )
+        .bind(int("seq", next.last_seq)?)
+        .bind(int("slot", next.last_slot)?)
+        .bind(next.last_block_time)
+        .bind(next.last_event_time)
+        .bind(next.resume_signature.clone())
+        .bind(pool_json)
+        .bind(int("slot", next.synced_slot)?)
+        .bind(next.synced_time)
+        .bind(int("seq", from_seq)?)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::ConcurrentWriter { expected: from_seq });
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Up to `limit` recorded events after `after_seq`, in order, decoded from their bytes.
+    pub async fn events_after(&self, after_seq: u64, limit: u32) -> StoreResult<Vec<DiemEvent>> {
+        let rows = sqlx::query("SELECT seq, data FROM events WHERE seq > $1 ORDER BY seq LIMIT $2")
+            .bind(int("seq", after_seq)?)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let seq = uint(r, "seq")?;
+                let data: String = r.try_get("data")?;
+                event_from_data(&data).ok_or(StoreError::Damaged { seq })
+            })
+            .collect()
+    }
+
+    /// Owners whose staked DIEM at `instant` was positive, with the amount: for each owner,
+    /// the last change stamped strictly before the instant (SPEC §7, as `credit::diem_staked_at`).
+    pub async fn staked_at(&self, instant: i64) -> StoreResult<Vec<(String, u64)>> {
+        let rows = sqlx::query(
+            "SELECT c.owner, c.staked FROM diem_stake_changes c \
+             JOIN (SELECT owner, MAX(seq) AS seq FROM diem_stake_changes WHERE at < $1 GROUP BY owner) l \
+             ON c.owner = l.owner AND c.seq = l.seq WHERE c.staked > 0 ORDER BY c.owner",
+        )
+        .bind(instant)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.try_get("owner")?, uint(r, "staked")?))).collect()
+    }
+
+    /// One owner's staked DIEM at `instant`.
+    pub async fn owner_staked_at(&self, owner: &str, instant: i64) -> StoreResult<u64> {
+        let row = sqlx::query("SELECT staked FROM diem_stake_changes WHERE owner = $1 AND at < $2 ORDER BY seq DESC LIMIT 1")
+            .bind(owner)
+            .bind(instant)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| uint(&r, "staked")).transpose()?.unwrap_or_default())
+    }
+
+    /// The frozen credit of `day`, if it was taken.
+    pub async fn day_snapshot(&self, day: i64) -> StoreResult<Option<Vec<(String, u64)>>> {
+        let taken = sqlx::query("SELECT owners FROM entitlement_days WHERE day = $1").bind(day).fetch_optional(&self.pool).await?;
+        if taken.is_none() {
+            return Ok(None);
+        }
+        let rows = sqlx::query("SELECT owner, staked FROM entitlements WHERE day = $1 ORDER BY owner")
+            .bind(day)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(Some(rows.iter().map(|r| Ok((r.try_get("owner")?, uint(r, "staked")?))).collect::<StoreResult<_>>()?))
+    }
+
+    /// Freezes `day`'s credit (once; a second call changes nothing).
+    pub async fn take_day_snapshot(&self, day: i64, staked: &[(String, u64)], through_seq: u64) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query("INSERT INTO entitlement_days (day, owners, through_seq) VALUES ($1, $2, $3) ON CONFLICT (day) DO NOTHING")
+            .bind(day)
+            .bind(staked.len() as i64)
+            .bind(int("seq", through_seq)?)
+            .execute(&mut *tx)
+            .await?;
+        if inserted.rows_affected() == 1 {
+            for chunk in staked.chunks(500) {
+                let mut sql = String::from("INSERT INTO entitlements (day, owner, staked) VALUES ");
+                for i in 0..chunk.len() {
+                    if i > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push_str(&format!("($1, ${}, ${})", 2 * i + 2, 2 * i + 3));
+                }
+                let mut query = sqlx::query(&sql).bind(day);
+                for (owner, amount) in chunk {
+                    query = query.bind(owner.clone()).bind(int("staked", *amount)?);
+                }
+                query.execute(&mut *tx).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// An owner's recorded events, oldest first, with the balances after each (carried forward
+    /// from the last event of the other kind).
+    pub async fn history(&self, owner: &str, limit: u32) -> StoreResult<Vec<HistoryEntry>> {
+        let rows = sqlx::query(
+            "SELECT seq, signature, slot, block_time, event_time, kind, amount, svvv_active, svvv_locked, svvv_cooldown, \
+             diem_outstanding, diem_staked, diem_cooldown FROM events WHERE owner = $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(owner)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut entries = Vec::with_capacity(rows.len());
+        let (mut pos, mut stake) = ([0u64; 4], [0u64; 2]);
+        for r in &rows {
+            if let Some(active) = opt_uint(r, "svvv_active")? {
+                pos = [active, uint(r, "svvv_locked")?, uint(r, "svvv_cooldown")?, uint(r, "diem_outstanding")?];
+            }
+            if let Some(staked) = opt_uint(r, "diem_staked")? {
+                stake = [staked, uint(r, "diem_cooldown")?];
+            }
+            entries.push(HistoryEntry {
+                seq: uint(r, "seq")?,
+                signature: r.try_get("signature")?,
+                slot: uint(r, "slot")?,
+                block_time: r.try_get("block_time")?,
+                event_time: r.try_get("event_time")?,
+                kind: r.try_get("kind")?,
+                amount: opt_uint(r, "amount")?,
+                svvv_active: pos[0],
+                svvv_locked: pos[1],
+                svvv_cooldown: pos[2],
+                diem_outstanding: pos[3],
+                diem_staked: stake[0],
+                diem_cooldown: stake[1],
+            });
+        }
+        Ok(entries)
+    }
+
+    pub async fn position(&self, owner: &str) -> StoreResult<Option<StoredPosition>> {
+        let row = sqlx::query(
+            "SELECT active, locked, outstanding_diem, cooldown_amount, cooldown_end, pending_rewards FROM positions WHERE owner = $1",
+        )
+        .bind(owner)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(StoredPosition {
+                active: uint(&r, "active")?,
+                locked: uint(&r, "locked")?,
+                outstanding_diem: uint(&r, "outstanding_diem")?,
+                cooldown_amount: uint(&r, "cooldown_amount")?,
+                cooldown_end: r.try_get("cooldown_end")?,
+                pending_rewards: uint(&r, "pending_rewards")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn diem_stake(&self, owner: &str) -> StoreResult<Option<StoredStake>> {
+        let row = sqlx::query("SELECT staked, cooldown_amount, cooldown_end FROM diem_stakes WHERE owner = $1")
+            .bind(owner)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok(StoredStake {
+                staked: uint(&r, "staked")?,
+                cooldown_amount: uint(&r, "cooldown_amount")?,
+                cooldown_end: r.try_get("cooldown_end")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Every stored position and stake, owner by owner (for the audit), a page at a time.
+    pub async fn positions_page(&self, after: &str, limit: u32) -> StoreResult<Vec<(Pubkey, StoredPosition)>> {
+        let rows = sqlx::query(
+            "SELECT owner, active, locked, outstanding_diem, cooldown_amount, cooldown_end, pending_rewards FROM positions \
+             WHERE owner > $1 ORDER BY owner LIMIT $2",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let owner: String = r.try_get("owner")?;
+                Ok((
+                    Pubkey::from_str(&owner).map_err(|_| StoreError::Damaged { seq: 0 })?,
+                    StoredPosition {
+                        active: uint(r, "active")?,
+                        locked: uint(r, "locked")?,
+                        outstanding_diem: uint(r, "outstanding_diem")?,
+                        cooldown_amount: uint(r, "cooldown_amount")?,
+                        cooldown_end: r.try_get("cooldown_end")?,
+                        pending_rewards: uint(r, "pending_rewards")?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    pub async fn stakes_page(&self, after: &str, limit: u32) -> StoreResult<Vec<(Pubkey, StoredStake)>> {
+        let rows = sqlx::query(
+            "SELECT owner, staked, cooldown_amount, cooldown_end FROM diem_stakes WHERE owner > $1 ORDER BY owner LIMIT $2",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let owner: String = r.try_get("owner")?;
+                Ok((
+                    Pubkey::from_str(&owner).map_err(|_| StoreError::Damaged { seq: 0 })?,
+                    StoredStake {
+                        staked: uint(r, "staked")?,
+                        cooldown_amount: uint(r, "cooldown_amount")?,
+                        cooldown_end: r.try_get("cooldown_end")?,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    /// A digest of everything the record holds (events, positions, stakes, checkpoint marks):
+    /// two stores with equal digests hold the same record. Used by the reliability tests.
+    pub async fn digest(&self) -> StoreResult<String> {
+        let mut text = String::new();
+        for (table, order) in [
+            ("events", "seq"),
+            ("positions", "owner"),
+            ("diem_stakes", "owner"),
+            ("diem_stake_changes", "owner, seq"),
+        ] {
+            let rows = sqlx::query(&format!("SELECT * FROM {table} ORDER BY {order}")).fetch_all(&self.pool).await?;
+            text.push_str(&format!("{table}:{}\n", rows.len()));
+            for r in &rows {
+                for i in 0..r.len() {
+                    let v: Option<String> = r.try_get::<Option<String>, _>(i).or_else(|_| {
+                        r.try_get::<Option<i64>, _>(i).map(|v| v.map(|v| v.to_string()))
+                    })?;
+                    text.push_str(v.as_deref().unwrap_or("NULL"));
+                    text.push('|');
+                }
+                text.push('\n');
+            }
+        }
+        let c = self.checkpoint().await?;
+        text.push_str(&format!("checkpoint:{}:{}:{:?}\n", c.last_seq, c.last_slot, c.last_event_time));
+        Ok(format!("{:016x}-{}", fnv1a(text.as_bytes()), text.len()))
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}

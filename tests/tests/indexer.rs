@@ -1,0 +1,352 @@
+//! The entitlement record (SPEC §12) against a loopback JSON-RPC endpoint serving the bank's
+//! real events as cluster transactions (same-slot transactions listed out of order, half of them
+//! calling diem by CPI with its id in a lookup table): complete and exactly-once ingestion,
+//! idempotence, a gap, a faulty endpoint, SIGKILLs mid-sync, day boundaries and the HTTP API.
+//! Every store test runs on SQLite and, where `DIEM_TEST_POSTGRES_URL` names a server (as
+//! `scripts/test.sh` arranges), on PostgreSQL too.
+use std::process::Command;
+use std::time::Duration;
+
+use diem::constants::*;
+use diem_client::credit::{entitlements, format_day};
+use diem_client::events::DiemEvent;
+use diem_indexer::store::Store;
+use diem_indexer::{Retry, RpcSource, SyncError, Syncer};
+use diem_tests::fake_rpc::{FakeRpc, Faults, transactions_of};
+use diem_tests::*;
+
+static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// A fresh, empty store URL per backend.
+fn store_urls(name: &str) -> Vec<String> {
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let tag = format!("{name}_{}_{n}", std::process::id());
+    let dir = std::env::temp_dir().join("diem-indexer-tests");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{tag}.sqlite"));
+    let _ = std::fs::remove_file(&path);
+    let mut urls = vec![format!("sqlite://{}", path.display())];
+    match std::env::var("DIEM_TEST_POSTGRES_URL") {
+        Ok(admin) => {
+            let status = Command::new("psql")
+                .args([admin.as_str(), "-q", "-c", &format!("CREATE DATABASE {tag}")])
+                .status()
+                .expect("psql runs");
+            assert!(status.success(), "cannot create database {tag} on {admin}");
+            let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin.clone());
+            urls.push(format!("{base}/{tag}"));
+        }
+        Err(_) => assert!(
+            std::env::var("DIEM_REQUIRE_POSTGRES").is_err(),
+            "DIEM_REQUIRE_POSTGRES is set but DIEM_TEST_POSTGRES_URL is not"
+        ),
+    }
+    urls
+}
+
+fn quick_retry() -> Retry {
+    Retry { attempts: 30, first_delay: Duration::from_millis(5), max_delay: Duration::from_millis(50), timeout: Duration::from_millis(400) }
+}
+
+async fn sync(store: &Store, url: &str) -> Result<diem_indexer::SyncReport, SyncError> {
+    let source = RpcSource::new(url, "finalized", quick_retry());
+    let mut syncer = Syncer::new(store, &source);
+    syncer.page = 7; // many pages, so page boundaries split slots
+    syncer.sync(&mut |_| {}).await
+}
+
+/// A day of activity by three owners: stakes, mints, DIEM staked and unstaked, a transfer, burns
+/// (one through Token-2022 directly, which the program never sees).
+async fn activity(env: &mut Env, rounds: usize) -> Vec<User> {
+    let users = vec![env.user(100_000 * ONE_VVV).await, env.user(100_000 * ONE_VVV).await, env.user(100_000 * ONE_VVV).await];
+    for round in 0..rounds {
+        for (i, u) in users.iter().enumerate() {
+            env.by(u).stake((10 + i as u64) * ONE_VVV, None).await.unwrap();
+            let minted = env.by(u).mint(ONE_VVV, 0).await.unwrap().return_u64();
+            env.by(u).stake_diem(minted / 2).await.unwrap();
+            if round % 3 == 2 {
+                env.by(u).unstake_diem(minted / 4).await.unwrap();
+                env.by(u).burn(minted / 4).await.unwrap();
+            }
+        }
+        env.advance(3_600).await;
+    }
+    users
+}
+
+/// Every event recorded exactly once, in sequence order, whatever the listing order; a second
+/// sync changes nothing; the store's audit replays clean; the credit equals the one computed
+/// from the bank's own event log.
+#[tokio::test]
+async fn a_sync_records_every_event_exactly_once() {
+    let mut env = Env::launched().await;
+    let users = activity(&mut env, 6).await;
+    // A raw Token-2022 burn: no event; the audit reports it on chain, not here.
+    env.transfer_diem(&users[0], &users[1], 10).await;
+    let events = env.bank.event_log.clone();
+    let rpc = FakeRpc::start(transactions_of(&events)).await;
+    for url in store_urls("exactly_once") {
+        let store = Store::open(&url).await.unwrap();
+        let report = sync(&store, &rpc.url).await.unwrap();
+        assert_eq!(report.events as usize, events.len(), "{url}");
+        assert_eq!(report.last_seq as usize, events.len());
+        let recorded = store.events_after(0, u32::MAX >> 1).await.unwrap();
+        assert_eq!(recorded, events, "{url}: the record is the bank's event log");
+        let digest = store.digest().await.unwrap();
+        let again = sync(&store, &rpc.url).await.unwrap();
+        assert_eq!((again.events, again.last_seq), (0, events.len() as u64));
+        assert_eq!(store.digest().await.unwrap(), digest, "a second sync changed the record");
+        let audit = diem_indexer::audit::audit_store(&store).await.unwrap();
+        assert!(audit.ok(), "{url}: {:?}", audit.checks);
+        // The credit from the store equals the client's computation over the same events.
+        let now = env.now().await;
+        for day in [now / SECONDS_PER_DAY, now / SECONDS_PER_DAY + 1] {
+            let credit = diem_indexer::credit::day_credit(&store, day).await.unwrap();
+            assert_eq!(credit.entitlements, entitlements(&events, day).unwrap(), "{url} {}", format_day(day));
+        }
+        let owner = users[2].pubkey().to_string();
+        let history = store.history(&owner, 1_000).await.unwrap();
+        assert!(history.windows(2).all(|w| w[0].seq < w[1].seq));
+        let last_stake = env.diem_stake(&users[2].pubkey()).await.unwrap().balances.staked;
+        assert_eq!(history.last().unwrap().diem_staked, last_stake, "running balance ends at the chain's");
+    }
+}
+
+/// A transaction withheld by the endpoint is a gap: the sync stops with a named error, the
+/// store keeps everything before it (and audits clean), and a later sync completes.
+#[tokio::test]
+async fn a_missing_event_stops_the_sync_by_name() {
+    let mut env = Env::launched().await;
+    activity(&mut env, 3).await;
+    let events = env.bank.event_log.clone();
+    let txs = transactions_of(&events);
+    let missing = events.len() / 2;
+    let rpc = FakeRpc::start(txs.clone()).await;
+    for url in store_urls("gap") {
+        // A listed transaction that is never served exhausts the retries; one that is not even
+        // listed is a plain gap.
+        let mut without = txs.clone();
+        without.remove(missing);
+        let holey = FakeRpc::start(without).await;
+        let store = Store::open(&url).await.unwrap();
+        let err = sync(&store, &holey.url).await.unwrap_err();
+        let expected = events[missing].seq();
+        assert!(
+            matches!(err, SyncError::SequenceGap { last_seq, next_found } if last_seq == expected - 1 && next_found == expected + 1),
+            "{url}: {err}"
+        );
+        assert!(err.to_string().contains(&format!("event {expected} is missing")), "{err}");
+        let checkpoint = store.checkpoint().await.unwrap();
+        assert_eq!(checkpoint.last_seq, expected - 1);
+        assert!(diem_indexer::audit::audit_store(&store).await.unwrap().ok());
+        // The full history arrives: the record completes, nothing twice.
+        let report = sync(&store, &rpc.url).await.unwrap();
+        assert_eq!(report.last_seq as usize, events.len());
+        assert_eq!(store.events_after(0, u32::MAX >> 1).await.unwrap(), events);
+    }
+}
+
+/// An endpoint that fails a third of its requests (500s, JSON-RPC errors, stalls past the
+/// timeout, truncated bodies): retries with backoff, and the record equals a clean sync's.
+#[tokio::test]
+async fn a_faulty_endpoint_is_retried_and_the_store_stays_consistent() {
+    let mut env = Env::launched().await;
+    activity(&mut env, 4).await;
+    let events = env.bank.event_log.clone();
+    let clean_rpc = FakeRpc::start(transactions_of(&events)).await;
+    let faulty = FakeRpc::start(transactions_of(&events)).await;
+    faulty.set_faults(Faults { http_500: 0.1, rpc_error: 0.1, stall: 0.05, garbage: 0.08, stall_for: Duration::from_millis(700) });
+    for (clean_url, faulty_url) in store_urls("clean").into_iter().zip(store_urls("faulty")) {
+        let clean = Store::open(&clean_url).await.unwrap();
+        sync(&clean, &clean_rpc.url).await.unwrap();
+        let expected = clean.digest().await.unwrap();
+        let store = Store::open(&faulty_url).await.unwrap();
+        sync(&store, &faulty.url).await.unwrap();
+        assert_eq!(store.digest().await.unwrap(), expected, "{faulty_url}");
+    }
+    let (requests, injected) = faulty.counts();
+    assert!(injected * 10 > requests, "too few faults injected: {injected} of {requests}");
+}
+
+/// The `diem` binary, built by `cargo test --workspace` next to this test binary.
+fn diem_binary() -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let path = exe.parent().and_then(|d| d.parent()).unwrap().join("diem");
+    assert!(path.exists(), "{} is missing: build it with `cargo build -p diem-cli`", path.display());
+    path
+}
+
+/// `diem index sync` killed with SIGKILL at random points, restarted, several times: the final
+/// record equals one clean sync (nothing lost, nothing twice).
+#[test]
+fn sigkill_at_random_points_loses_and_duplicates_nothing() {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let events: Vec<DiemEvent> = rt.block_on(async {
+        let mut env = Env::launched().await;
+        activity(&mut env, 250).await;
+        env.bank.event_log.clone()
+    });
+    assert!(events.len() > 2_000, "{} events", events.len());
+    let rpc = FakeRpc::start_on_thread(transactions_of(&events));
+    rpc.set_faults(Faults { stall: 0.02, stall_for: Duration::from_millis(30), ..Faults::default() });
+    let diem = diem_binary();
+    let mut rng = 0x2545_f491_4f6c_dd1du64;
+    for (clean_url, url) in store_urls("sigkill_clean").into_iter().zip(store_urls("sigkill")) {
+        let expected = rt.block_on(async {
+            let store = Store::open(&clean_url).await.unwrap();
+            sync(&store, &rpc.url).await.unwrap();
+            store.digest().await.unwrap()
+        });
+        let mut kills = 0;
+        for attempt in 0..12 {
+            let mut child = Command::new(&diem)
+                .args(["--url", &rpc.url, "index", "sync", "--db", &url])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let wait = Duration::from_millis(150 + rng % 900);
+            std::thread::sleep(wait);
+            match child.try_wait().unwrap() {
+                Some(status) => {
+                    assert!(status.success(), "attempt {attempt}: the sync failed");
+                    break;
+                }
+                None => {
+                    child.kill().unwrap(); // SIGKILL
+                    child.wait().unwrap();
+                    kills += 1;
+                }
+            }
+        }
+        let status = Command::new(&diem).args(["--url", &rpc.url, "index", "sync", "--db", &url]).status().unwrap();
+        assert!(status.success());
+        let (digest, seq) = rt.block_on(async {
+            let store = Store::open(&url).await.unwrap();
+            (store.digest().await.unwrap(), store.checkpoint().await.unwrap().last_seq)
+        });
+        assert!(kills >= 3, "{url}: only {kills} kills landed mid-sync");
+        assert_eq!(seq as usize, events.len());
+        assert_eq!(digest, expected, "{url}: after {kills} kills the record differs from a clean sync");
+        println!("{url}: {kills} SIGKILLs, {} events, record equal to a clean sync", events.len());
+    }
+}
+
+/// Day boundaries (SPEC §7): a stake at 23:59:59 counts for the next day, one at 00:00:00 does
+/// not; below 0.1 DIEM is no credit; a DIEM unstake started before midnight removes the credit;
+/// a past day uses the stake as it was at its 00:00 UTC, frozen once the record passes it.
+#[tokio::test]
+async fn day_boundaries_are_exact() {
+    let mut env = Env::launched().await;
+    let early = env.user(100_000 * ONE_VVV).await;
+    let late = env.user(100_000 * ONE_VVV).await;
+    let small = env.user(100_000 * ONE_VVV).await;
+    let leaver = env.user(100_000 * ONE_VVV).await;
+    let mut minted = Vec::new();
+    for u in [&early, &late, &small, &leaver] {
+        env.by(u).stake(1_000 * ONE_VVV, None).await.unwrap();
+        minted.push(env.by(u).mint(100 * ONE_VVV, 0).await.unwrap().return_u64());
+    }
+    env.by(&leaver).stake_diem(minted[3]).await.unwrap();
+    let now = env.now().await;
+    let midnight = (now / SECONDS_PER_DAY + 1) * SECONDS_PER_DAY;
+    env.advance(midnight - 1 - now).await;
+    assert_eq!(env.now().await, midnight - 1);
+    env.by(&early).stake_diem(minted[0]).await.unwrap(); // 23:59:59
+    env.by(&small).stake_diem(MIN_CREDIT_DIEM - 1).await.unwrap();
+    env.by(&leaver).unstake_diem(minted[3]).await.unwrap(); // started before midnight
+    env.advance(1).await;
+    assert_eq!(env.now().await, midnight);
+    env.by(&late).stake_diem(minted[1] - 1).await.unwrap(); // 00:00:00
+    env.advance(SECONDS_PER_DAY).await;
+    env.by(&late).stake_diem(1).await.unwrap(); // moves the record past the next midnight
+    let events = env.bank.event_log.clone();
+    let rpc = FakeRpc::start(transactions_of(&events)).await;
+    let day = midnight / SECONDS_PER_DAY;
+    for url in store_urls("days") {
+        let store = Store::open(&url).await.unwrap();
+        sync(&store, &rpc.url).await.unwrap();
+        let credit = diem_indexer::credit::day_credit(&store, day).await.unwrap();
+        assert!(credit.is_final);
+        let rows: Vec<(String, u64, String)> =
+            credit.entitlements.iter().map(|e| (e.owner.clone(), e.staked_diem, e.credit_usd.clone())).collect();
+        let mut expected = vec![
+            (early.pubkey().to_string(), minted[0], diem_client::credit::credit_usd(minted[0])),
+            (small.pubkey().to_string(), MIN_CREDIT_DIEM - 1, "0".to_string()),
+        ];
+        expected.sort();
+        assert_eq!(rows, expected, "{url}");
+        // The next day: the 00:00:00 stake now counts.
+        let next = diem_indexer::credit::day_credit(&store, day + 1).await.unwrap();
+        assert!(next.entitlements.iter().any(|e| e.owner == late.pubkey().to_string() && e.staked_diem == minted[1] - 1));
+        // Frozen: asked again, the same answer from the snapshot.
+        assert_eq!(diem_indexer::credit::day_credit(&store, day).await.unwrap(), credit);
+        assert_eq!(credit.entitlements, entitlements(&events, day).unwrap());
+    }
+}
+
+/// `diem serve`'s API with a real HTTP client: every endpoint, CSV, and 400/404 JSON errors.
+#[tokio::test]
+async fn the_http_api_answers_billing_and_refuses_bad_input() {
+    let mut env = Env::launched().await;
+    let users = activity(&mut env, 3).await;
+    let events = env.bank.event_log.clone();
+    let rpc = FakeRpc::start(transactions_of(&events)).await;
+    for url in store_urls("http") {
+        let store = Store::open(&url).await.unwrap();
+        sync(&store, &rpc.url).await.unwrap();
+        let state = std::sync::Arc::new(diem_indexer::http::ApiState {
+            store,
+            source: Some(RpcSource::new(&rpc.url, "finalized", quick_retry())),
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(diem_indexer::http::serve(listener, state));
+        let http = reqwest::Client::new();
+        let get = |path: String| {
+            let http = http.clone();
+            let base = base.clone();
+            async move {
+                let r = http.get(format!("{base}{path}")).send().await.unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }
+        };
+        let day = format_day(env.now().await / SECONDS_PER_DAY + 1);
+        let (status, body) = get(format!("/v1/entitlements/{day}")).await;
+        assert_eq!(status, 200, "{body}");
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(json["entitlements"].as_array().unwrap().len(), 3);
+        let (status, csv) = get(format!("/v1/entitlements/{day}?format=csv")).await;
+        assert_eq!(status, 200);
+        assert!(csv.starts_with("day,owner,staked_diem,credit_usd,final\n") && csv.lines().count() == 4, "{csv}");
+        let owner = users[0].pubkey().to_string();
+        let (status, body) = get(format!("/v1/owners/{owner}")).await;
+        assert_eq!(status, 200, "{body}");
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(json["diem_stake"]["staked"], env.diem_stake(&users[0].pubkey()).await.unwrap().balances.staked);
+        let (status, body) = get(format!("/v1/owners/{owner}/history")).await;
+        assert_eq!(status, 200);
+        assert!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["entries"].as_array().unwrap().len() > 5);
+        let (status, body) = get("/health".into()).await;
+        assert_eq!(status, 200);
+        let health: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(health["last_seq"], events.len());
+        assert!(health["lag_slots"].as_u64().is_some(), "{health}");
+        for (path, expected) in [
+            ("/v1/entitlements/2026-02-31".to_string(), 400),
+            ("/v1/entitlements/yesterday".into(), 400),
+            (format!("/v1/entitlements/{day}?format=xml"), 400),
+            ("/v1/owners/not-a-key".into(), 400),
+            ("/v1/owners/not-a-key/history".into(), 400),
+            ("/v2/anything".into(), 404),
+        ] {
+            let (status, body) = get(path.clone()).await;
+            assert_eq!(status, expected, "{path}: {body}");
+            let json: serde_json::Value = serde_json::from_str(&body).unwrap_or_else(|_| panic!("{path}: not JSON: {body}"));
+            assert!(json["error"].as_str().is_some_and(|e| !e.is_empty()), "{path}: {body}");
+        }
+    }
+}
