@@ -4,10 +4,16 @@
 # and dependency boundaries; then builds the program to SBF (setting up the portable toolchain on first use:
 # Debian packages and a patched linker, cached under ~/.cache/diem-sbf) and runs the same
 # integration suite against the .so with per-instruction compute budgets; then the local
-# validator suite, which says so and is skipped where solana-test-validator is not installed.
+# validator suite (installing solana-test-validator on first use). PostgreSQL is started for the
+# store tests first.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+
+echo "== PostgreSQL: a throwaway server on loopback, so every store test runs on both backends"
+eval "$(bash scripts/postgres.sh)"
+export DIEM_REQUIRE_POSTGRES=1
+trap 'bash scripts/postgres.sh stop "$DIEM_TEST_POSTGRES_DIR"' EXIT
 
 echo "== native: unit, property, client and integration tests"
 cargo test --workspace --locked "$@"
@@ -25,5 +31,18 @@ echo "== SBF: the integration suite on the binary (compute budgets enforced)"
 SBF_OUT_DIR="$ROOT/target/deploy" cargo test --locked -p diem-tests "$@"
 
 echo "== local validator"
+# Installed once, on first use, under ~/.cache/agave (about 30 minutes on 2 cores);
+# DIEM_SKIP_VALIDATOR=1 skips the suite.
+if [ "${DIEM_SKIP_VALIDATOR:-0}" = 1 ]; then
+  echo "SKIPPED: local validator suite (DIEM_SKIP_VALIDATOR=1)"
+  exit 0
+fi
+export PATH="$HOME/.cache/agave/bin:$PATH"
+if ! command -v solana-test-validator >/dev/null 2>&1; then
+  echo "installing solana-test-validator 4.2.2 into ~/.cache/agave (once)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libclang-dev protobuf-compiler libudev-dev pkg-config libssl-dev
+  cargo install agave-validator --version 4.2.2 --locked --root "$HOME/.cache/agave"
+fi
 # An external validator can stumble at start-up; a real defect fails both attempts.
 bash scripts/validator-e2e.sh || { echo "validator suite failed once (output above); retrying on a fresh ledger"; bash scripts/validator-e2e.sh; }

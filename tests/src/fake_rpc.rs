@@ -27,7 +27,13 @@ pub struct FakeTransaction {
 /// A transaction carrying `events` as diem's self-CPI inner instructions. With
 /// `via_lookup_table`, a proxy program is the top-level call and diem's id (and its event
 /// authority) are loaded from a lookup table, so only `loadedAddresses` names them.
-pub fn encode_transaction(signature: &str, slot: u64, block_time: i64, events: &[DiemEvent], via_lookup_table: bool) -> Value {
+pub fn encode_transaction(
+    signature: &str,
+    slot: u64,
+    block_time: i64,
+    events: &[DiemEvent],
+    via_lookup_table: bool,
+) -> Value {
     let diem_id = diem::ID.to_string();
     let authority = diem::EVENT_AUTHORITY_AND_BUMP.0.to_string();
     let proxy = diem_vault::ID.to_string();
@@ -91,7 +97,11 @@ pub struct FakeRpc {
 impl FakeRpc {
     /// Starts serving on 127.0.0.1 (a free port) until the runtime ends.
     pub async fn start(transactions: Vec<FakeTransaction>) -> Self {
-        let inner = Arc::new(Mutex::new(Inner { transactions, rng: Some(rand::rngs::StdRng::seed_from_u64(7)), ..Inner::default() }));
+        let inner = Arc::new(Mutex::new(Inner {
+            transactions,
+            rng: Some(rand::rngs::StdRng::seed_from_u64(7)),
+            ..Inner::default()
+        }));
         let app = Router::new().route("/", post(handle)).with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
         let addr: SocketAddr = listener.local_addr().expect("bound");
@@ -105,7 +115,8 @@ impl FakeRpc {
     pub fn start_on_thread(transactions: Vec<FakeTransaction>) -> Self {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+            let rt =
+                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
             rt.block_on(async move {
                 tx.send(FakeRpc::start(transactions).await).expect("handed over");
                 std::future::pending::<()>().await;
@@ -179,7 +190,9 @@ async fn handle(State(inner): State<Arc<Mutex<Inner>>>, Json(request): Json<Valu
     }
     match result {
         Ok(result) => Json(json!({"jsonrpc": "2.0", "id": id, "result": result})).into_response(),
-        Err(message) => Json(json!({"jsonrpc": "2.0", "id": id, "error": {"code": -32602, "message": message}})).into_response(),
+        Err(message) => {
+            Json(json!({"jsonrpc": "2.0", "id": id, "error": {"code": -32602, "message": message}})).into_response()
+        }
     }
 }
 

@@ -209,10 +209,8 @@ impl Model {
             let holders_locked = p_locked * (BPS - self.params.share_locked_bps as u128) / BPS;
             let to_treasury = (p_unlocked - holders_unlocked) + (p_locked - holders_locked);
             if total > locked {
-                t.acc_unlocked = t
-                    .acc_unlocked
-                    .checked_add(holders_unlocked * SCALE / (total - locked))
-                    .ok_or_else(overflow)?;
+                t.acc_unlocked =
+                    t.acc_unlocked.checked_add(holders_unlocked * SCALE / (total - locked)).ok_or_else(overflow)?;
             }
             if locked > 0 {
                 t.acc_locked = t.acc_locked.checked_add(holders_locked * SCALE / locked).ok_or_else(overflow)?;
@@ -510,7 +508,8 @@ impl Model {
             }
             let mut t = m.totals;
             m.accrue(&mut t)?;
-            let unlock = if amount == p.outstanding { p.locked } else { floor_mul_div(amount, p.locked, p.outstanding)? };
+            let unlock =
+                if amount == p.outstanding { p.locked } else { floor_mul_div(amount, p.locked, p.outstanding)? };
             Self::settle(&mut p, &t)?;
             p.locked -= unlock;
             p.outstanding -= amount;

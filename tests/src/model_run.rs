@@ -73,34 +73,94 @@ pub enum Proposal {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
-    Stake { user: u8, amount: Amt, to: Recipient },
-    Unstake { user: u8, amount: Amt },
-    CancelUnstake { user: u8 },
-    FinalizeUnstake { user: u8 },
-    Claim { user: u8 },
-    ClaimAndStake { user: u8 },
-    Mint { user: u8, amount: Amt, slippage: Slippage },
-    Burn { user: u8, amount: Amt },
+    Stake {
+        user: u8,
+        amount: Amt,
+        to: Recipient,
+    },
+    Unstake {
+        user: u8,
+        amount: Amt,
+    },
+    CancelUnstake {
+        user: u8,
+    },
+    FinalizeUnstake {
+        user: u8,
+    },
+    Claim {
+        user: u8,
+    },
+    ClaimAndStake {
+        user: u8,
+    },
+    Mint {
+        user: u8,
+        amount: Amt,
+        slippage: Slippage,
+    },
+    Burn {
+        user: u8,
+        amount: Amt,
+    },
     /// DIEM changing hands (a sale), through the token program.
-    Transfer { from: u8, to: u8, amount: Amt },
+    Transfer {
+        from: u8,
+        to: u8,
+        amount: Amt,
+    },
     /// DIEM burned through Token-2022 directly, outside the program.
-    RawBurn { user: u8, amount: Amt },
-    StakeDiem { user: u8, amount: Amt },
-    UnstakeDiem { user: u8, amount: Amt },
-    CancelDiemUnstake { user: u8 },
-    FinalizeDiemUnstake { user: u8 },
-    Fund { user: u8, amount: Amt },
+    RawBurn {
+        user: u8,
+        amount: Amt,
+    },
+    StakeDiem {
+        user: u8,
+        amount: Amt,
+    },
+    UnstakeDiem {
+        user: u8,
+        amount: Amt,
+    },
+    CancelDiemUnstake {
+        user: u8,
+    },
+    FinalizeDiemUnstake {
+        user: u8,
+    },
+    Fund {
+        user: u8,
+        amount: Amt,
+    },
     PayTreasury,
-    SetParams { emission: u64, share_unlocked: u16, share_locked: u16, svvv_cooldown: i64, diem_cooldown: i64 },
-    SetPause { bits: u16 },
+    SetParams {
+        emission: u64,
+        share_unlocked: u16,
+        share_locked: u16,
+        svvv_cooldown: i64,
+        diem_cooldown: i64,
+    },
+    SetPause {
+        bits: u16,
+    },
     /// The live curve's rates scaled by `percent` / 100 (at least 1, at most the cap), committed
     /// at once (the launch only).
-    ScaleCurve { percent: u16 },
-    Propose { change: Proposal },
+    ScaleCurve {
+        percent: u16,
+    },
+    Propose {
+        change: Proposal,
+    },
     /// Anyone applies the pending change of `kind`.
-    Apply { kind: u8 },
-    Cancel { kind: u8 },
-    Advance { secs: i64 },
+    Apply {
+        kind: u8,
+    },
+    Cancel {
+        kind: u8,
+    },
+    Advance {
+        secs: i64,
+    },
 }
 
 fn amount() -> impl Strategy<Value = Amt> {
@@ -128,7 +188,14 @@ fn recipient() -> impl Strategy<Value = Recipient> {
 }
 
 fn cooldown() -> impl Strategy<Value = i64> {
-    prop_oneof![Just(0), Just(60), Just(3_600), Just(SECONDS_PER_DAY), Just(7 * SECONDS_PER_DAY), Just(91 * SECONDS_PER_DAY)]
+    prop_oneof![
+        Just(0),
+        Just(60),
+        Just(3_600),
+        Just(SECONDS_PER_DAY),
+        Just(7 * SECONDS_PER_DAY),
+        Just(91 * SECONDS_PER_DAY)
+    ]
 }
 
 fn share() -> impl Strategy<Value = u16> {
@@ -188,8 +255,13 @@ fn proposal() -> impl Strategy<Value = Proposal> {
         (share(), share()).prop_map(|(u, l)| Proposal::TreasuryShares(u, l)),
         cooldown().prop_map(Proposal::SvvvCooldown),
         cooldown().prop_map(Proposal::DiemCooldown),
-        prop_oneof![Just(SECONDS_PER_DAY), Just(8 * SECONDS_PER_DAY), Just(10 * SECONDS_PER_DAY), Just(400 * SECONDS_PER_DAY)]
-            .prop_map(Proposal::ChangeDelay),
+        prop_oneof![
+            Just(SECONDS_PER_DAY),
+            Just(8 * SECONDS_PER_DAY),
+            Just(10 * SECONDS_PER_DAY),
+            Just(400 * SECONDS_PER_DAY)
+        ]
+        .prop_map(Proposal::ChangeDelay),
         prop_oneof![Just(50u16), Just(100), Just(200)].prop_map(Proposal::Curve),
     ]
 }
@@ -205,7 +277,9 @@ fn plain_change(p: Proposal) -> Option<(diem::state::Change, model::ModelChange)
     use model::ModelChange as M;
     Some(match p {
         Proposal::EmissionRate(rate) => (Change::EmissionRate { rate }, M::EmissionRate(rate)),
-        Proposal::TreasuryShares(u, l) => (Change::TreasuryShares { unlocked_bps: u, locked_bps: l }, M::TreasuryShares(u, l)),
+        Proposal::TreasuryShares(u, l) => {
+            (Change::TreasuryShares { unlocked_bps: u, locked_bps: l }, M::TreasuryShares(u, l))
+        }
         Proposal::SvvvCooldown(secs) => (Change::SvvvCooldown { secs }, M::SvvvCooldown(secs)),
         Proposal::DiemCooldown(secs) => (Change::DiemCooldown { secs }, M::DiemCooldown(secs)),
         Proposal::ChangeDelay(secs) => (Change::ChangeDelay { secs }, M::ChangeDelay(secs)),
@@ -409,7 +483,8 @@ impl Pair {
                 }
                 let amount = resolve(amount, self.diem(from));
                 let (a, b) = (self.key(from), self.key(to));
-                let chain = self.env.bank.transfer_diem(&self.users[from as usize], &self.users[to as usize], amount).await;
+                let chain =
+                    self.env.bank.transfer_diem(&self.users[from as usize], &self.users[to as usize], amount).await;
                 self.env.check_invariants().await;
                 (chain.map(drop), self.model.transfer_diem(a, b, amount))
             }
@@ -612,8 +687,7 @@ impl Pair {
             }
         }
         let governance = self.env.reader().governance().await.map_err(|e| e.to_string())?;
-        let chain: Vec<(u8, i64)> =
-            governance.pending.iter().flatten().map(|p| (p.change.kind(), p.eta)).collect();
+        let chain: Vec<(u8, i64)> = governance.pending.iter().flatten().map(|p| (p.change.kind(), p.eta)).collect();
         let model: Vec<(u8, i64)> = self.model.pending.iter().map(|(k, (_, eta))| (*k, *eta)).collect();
         if (governance.change_delay, &chain) != (self.model.change_delay, &model) {
             return Err(format!(
@@ -623,12 +697,26 @@ impl Pair {
         }
         let params = self.env.config().await.params;
         let p = &self.model.params;
-        let chain = (params.emission_rate, params.treasury_share_unlocked_bps, params.treasury_share_locked_bps, params.svvv_cooldown_secs, params.diem_cooldown_secs);
+        let chain = (
+            params.emission_rate,
+            params.treasury_share_unlocked_bps,
+            params.treasury_share_locked_bps,
+            params.svvv_cooldown_secs,
+            params.diem_cooldown_secs,
+        );
         let model = (p.emission_rate, p.share_unlocked_bps, p.share_locked_bps, p.svvv_cooldown, p.diem_cooldown);
         if chain != model {
             return Err(format!("params: chain {chain:?}, model {model:?}"));
         }
-        let live: Vec<(u64, u128)> = self.env.reader().curve().await.map_err(|e| e.to_string())?.iter().map(|e| (e.supply_bound, e.rate())).collect();
+        let live: Vec<(u64, u128)> = self
+            .env
+            .reader()
+            .curve()
+            .await
+            .map_err(|e| e.to_string())?
+            .iter()
+            .map(|e| (e.supply_bound, e.rate()))
+            .collect();
         if live != self.model.curve {
             return Err("the live curve differs from the model's".into());
         }

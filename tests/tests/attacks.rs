@@ -62,7 +62,10 @@ fn every_instruction(env: &Env, alice: &User) -> Vec<(&'static str, Instruction)
         ("stage_curve", ix::stage_curve(auth, 0, &curve[..4])),
         ("commit_curve", ix::commit_curve(auth, diem::math::curve::curve_hash(&curve))),
         ("clear_curve_staging", ix::clear_curve_staging(auth)),
-        ("initialize", ix::initialize(env.deployer.pubkey(), &d, env.treasury, env.initialize_args(launch_params(), 0))),
+        (
+            "initialize",
+            ix::initialize(env.deployer.pubkey(), &d, env.treasury, env.initialize_args(launch_params(), 0)),
+        ),
     ]
 }
 
@@ -100,7 +103,8 @@ async fn every_signer_of_every_instruction_is_required() {
         assert!(!signers.is_empty(), "{name} has no signer");
         for missing in &signers {
             let ix = unsign(instruction.clone(), *missing);
-            let others: Vec<&Keypair> = keys.iter().filter(|k| signers.contains(&k.pubkey()) && k.pubkey() != *missing).collect();
+            let others: Vec<&Keypair> =
+                keys.iter().filter(|k| signers.contains(&k.pubkey()) && k.pubkey() != *missing).collect();
             let err = env.send_err(&[ix], &others).await;
             assert_eq!(
                 instruction_error(err),
@@ -122,7 +126,11 @@ async fn accounts_that_are_not_the_right_ones_are_refused() {
     env.by(&mallory).stake(100 * ONE_VVV, None).await.unwrap();
     let d = env.deployment;
     // Mallory acts on Alice's position.
-    let ix = swap_account(ix::initiate_unstake(mallory.pubkey(), 1), pda::position(&mallory.pubkey()), pda::position(&alice.pubkey()));
+    let ix = swap_account(
+        ix::initiate_unstake(mallory.pubkey(), 1),
+        pda::position(&mallory.pubkey()),
+        pda::position(&alice.pubkey()),
+    );
     assert_diem_err(env.send_err(&[ix], &[&mallory.key]).await, DiemError::NotPositionOwner);
     // A VVV account that is not the config's vault, as the vault (a vault of "another config").
     let other_vault = env.token_account(d.vvv_mint, mallory.pubkey(), d.vvv_token_program).await;
@@ -172,7 +180,11 @@ async fn accounts_owned_by_another_program_are_refused() {
 #[tokio::test]
 async fn an_account_of_another_type_is_refused_by_its_discriminator() {
     let (mut env, alice) = setup().await;
-    let ix = swap_account(ix::initiate_unstake(alice.pubkey(), 1), pda::position(&alice.pubkey()), pda::diem_stake(&alice.pubkey()));
+    let ix = swap_account(
+        ix::initiate_unstake(alice.pubkey(), 1),
+        pda::position(&alice.pubkey()),
+        pda::diem_stake(&alice.pubkey()),
+    );
     assert_anchor_err(env.send_err(&[ix], &[&alice.key]).await, Anchor::AccountDiscriminatorMismatch);
     let mut position = env.account(pda::position(&alice.pubkey())).await.unwrap();
     position.data[..8].copy_from_slice(diem::state::DiemStake::DISCRIMINATOR);
@@ -200,7 +212,10 @@ async fn nothing_can_be_initialized_twice() {
     let mallory = env.user(1_000 * ONE_VVV).await;
     env.by(&mallory).stake(1, Some(alice.pubkey())).await.unwrap();
     let after = env.position(&alice.pubkey()).await.unwrap().balances;
-    assert_eq!((after.active, after.locked, after.outstanding_diem), (before.active + 1, before.locked, before.outstanding_diem));
+    assert_eq!(
+        (after.active, after.locked, after.outstanding_diem),
+        (before.active + 1, before.locked, before.outstanding_diem)
+    );
     assert_eq!(after.cooldown_amount, before.cooldown_amount);
     let stake = env.diem_stake(&alice.pubkey()).await.unwrap().balances;
     env.by(&alice).stake_diem(1).await.unwrap();
@@ -226,7 +241,11 @@ async fn fake_token_and_system_programs_are_refused() {
     );
     assert_anchor_err(env.send_err(&[ix], &[&alice.key]).await, Anchor::InvalidProgramId);
     // The SPL Token program where the deployment's VVV uses it is right; Token-2022 is not.
-    let ix = swap_account(ix::finalize_unstake(&d, alice.pubkey(), alice.vvv), d.vvv_token_program, anchor_spl::token_2022::ID);
+    let ix = swap_account(
+        ix::finalize_unstake(&d, alice.pubkey(), alice.vvv),
+        d.vvv_token_program,
+        anchor_spl::token_2022::ID,
+    );
     assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::WrongTokenProgram);
 }
 
@@ -266,9 +285,17 @@ async fn only_canonical_pdas_of_the_right_owner_are_accepted() {
     );
     assert_anchor_err(env.send_err(&[ix], &[&bob.key]).await, Anchor::ConstraintSeeds);
     // DIEM stakes likewise.
-    let ix = swap_account(ix::stake_diem(bob.pubkey(), bob.diem, 1), pda::diem_stake(&bob.pubkey()), pda::diem_stake(&alice.pubkey()));
+    let ix = swap_account(
+        ix::stake_diem(bob.pubkey(), bob.diem, 1),
+        pda::diem_stake(&bob.pubkey()),
+        pda::diem_stake(&alice.pubkey()),
+    );
     assert_anchor_err(env.send_err(&[ix], &[&bob.key]).await, Anchor::ConstraintSeeds);
-    let ix = swap_account(ix::initiate_diem_unstake(bob.pubkey(), 1), pda::diem_stake(&bob.pubkey()), pda::diem_stake(&alice.pubkey()));
+    let ix = swap_account(
+        ix::initiate_diem_unstake(bob.pubkey(), 1),
+        pda::diem_stake(&bob.pubkey()),
+        pda::diem_stake(&alice.pubkey()),
+    );
     assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::NotPositionOwner);
 }
 
@@ -285,7 +312,8 @@ async fn no_sysvar_account_is_read_and_program_data_cannot_be_faked() {
     }
     // A ProgramData look-alike naming the stranger as upgrade authority, at another address and
     // owned by the attacker: refused by seeds; at the real address it would need the loader.
-    let mut fresh = Env::with_programs(None, vec![("diem_attacker", diem_attacker::ID, processor!(attacker_entry))]).await;
+    let mut fresh =
+        Env::with_programs(None, vec![("diem_attacker", diem_attacker::ID, processor!(attacker_entry))]).await;
     let stranger = fresh.wallet().await;
     let real = fresh.account(pda::program_data()).await.unwrap();
     let mut data = real.data.clone();
@@ -385,7 +413,8 @@ async fn a_hostile_program_cannot_act_for_a_user() {
     assert_diem_err(env.send_err(&[ix], &[]).await, DiemError::NotPositionOwner);
     // Burning Alice's DIEM for the attacker: the attacker has no position.
     let burn = ix::burn_diem(attacker_pda(), alice.diem, 1);
-    let accounts = burn.accounts.iter().map(|m| (m.pubkey, u8::from(m.is_signer) | (u8::from(m.is_writable) << 1))).collect();
+    let accounts =
+        burn.accounts.iter().map(|m| (m.pubkey, u8::from(m.is_signer) | (u8::from(m.is_writable) << 1))).collect();
     let err = env.send_err(&[forward(burn.data.clone(), accounts)], &[]).await;
     assert_anchor_err(err, Anchor::AccountNotInitialized);
     assert_eq!(env.position(&alice.pubkey()).await.unwrap().balances, before);
@@ -453,7 +482,10 @@ async fn the_first_stakers_rounding_never_overpays() {
     let day = env.by(&tiny).claim().await.unwrap().event::<diem::events::RewardsClaimed>().amount;
     assert!(day <= SECONDS_PER_DAY as u64 * ONE_VVV + 1, "{day}");
     let pool = env.config().await.pool;
-    assert!(env.balance(pda::vvv_vault()).await >= pool.total_active + pool.reward_reserve + pool.unclaimed_rewards + pool.treasury_accrued);
+    assert!(
+        env.balance(pda::vvv_vault()).await
+            >= pool.total_active + pool.reward_reserve + pool.unclaimed_rewards + pool.treasury_accrued
+    );
 }
 
 /// Economic: a mint then burning everything, across bucket boundaries, returns exactly the
@@ -469,7 +501,11 @@ async fn mint_and_burn_round_trips_never_gain() {
         let minted = env.by(&alice).mint(lock, 0).await.unwrap().return_u64();
         env.by(&alice).burn(minted).await.unwrap();
         let after = env.position(&alice.pubkey()).await.unwrap().balances;
-        assert_eq!((after.locked, after.active - after.locked), (before.locked, before.active - before.locked), "lock {lock}");
+        assert_eq!(
+            (after.locked, after.active - after.locked),
+            (before.locked, before.active - before.locked),
+            "lock {lock}"
+        );
         assert_eq!(env.balance(alice.diem).await, 0);
     }
     // Tiny burns: 200 burns of one base unit release no more than the average rate allows.

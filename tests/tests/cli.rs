@@ -185,7 +185,12 @@ async fn curve_show_entitlements_and_admin() {
     assert_eq!(env.config().await.params.emission_rate, 2_500_000);
     // For a multisig: the unsigned message, paid by and naming the multisig as authority.
     let multisig = Keypair::new().pubkey();
-    let out = json(&mut env, &a, &["admin", "--export", "base64", "--authority", &multisig.to_string(), "propose", "diem-cooldown", "7200"]).await;
+    let out = json(
+        &mut env,
+        &a,
+        &["admin", "--export", "base64", "--authority", &multisig.to_string(), "propose", "diem-cooldown", "7200"],
+    )
+    .await;
     let bytes = base64_decode(out["messages"][0].as_str().unwrap());
     let message: solana_transaction::Message = bincode_message(&bytes);
     assert_eq!(message.account_keys[0], multisig);

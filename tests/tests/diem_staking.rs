@@ -83,10 +83,7 @@ async fn diem_staking_misuse_is_refused_by_name() {
     env.by(&bob).stake_diem(10 * ONE_DIEM).await.unwrap();
     env.by(&alice).stake_diem(ONE_DIEM).await.unwrap();
     // Unstaking more than staked, nothing, or someone else's stake.
-    assert_diem_err(
-        env.by(&bob).unstake_diem(10 * ONE_DIEM + 1).await.unwrap_err(),
-        DiemError::InsufficientDiemStaked,
-    );
+    assert_diem_err(env.by(&bob).unstake_diem(10 * ONE_DIEM + 1).await.unwrap_err(), DiemError::InsufficientDiemStaked);
     assert_diem_err(env.by(&bob).unstake_diem(0).await.unwrap_err(), DiemError::ZeroAmount);
     let ix = swap_account(
         ix::initiate_diem_unstake(alice.pubkey(), 1),

@@ -12,7 +12,11 @@ fn every_test_security_md_names_exists() {
         }
         let file = root.join("tests").join(format!("{module}.rs"));
         let Ok(source) = std::fs::read_to_string(&file) else { continue };
-        assert!(source.contains(&format!("fn {test}(")), "SECURITY.md names {module}::{test}, which {} lacks", file.display());
+        assert!(
+            source.contains(&format!("fn {test}(")),
+            "SECURITY.md names {module}::{test}, which {} lacks",
+            file.display()
+        );
         named += 1;
     }
     assert!(named >= 30, "only {named} tests named");

@@ -51,7 +51,11 @@ fn token_2022_mint_closable_by(close: anchor_lang::prelude::Pubkey) -> Account {
     })
 }
 
-async fn initialize_on(mint: Account, token_program: anchor_lang::prelude::Pubkey, accept: bool) -> (Env, Result<Outcome, diem_client::chain::ChainError>) {
+async fn initialize_on(
+    mint: Account,
+    token_program: anchor_lang::prelude::Pubkey,
+    accept: bool,
+) -> (Env, Result<Outcome, diem_client::chain::ChainError>) {
     let mut env = Env::with_vvv_mint(Some((mint, token_program))).await;
     let mut args = env.initialize_args(launch_params(), 0);
     args.accept_freeze_authority = accept;
@@ -83,7 +87,8 @@ async fn a_vvv_mint_that_could_freeze_or_vanish_is_refused_unless_accepted() {
     assert!(report.trust_assumptions[0].contains("freeze authority"), "{:?}", report.trust_assumptions);
     let audit = env.reader().audit().await.unwrap();
     assert_eq!(audit.trust_assumptions, report.trust_assumptions);
-    let (mut env, accepted) = initialize_on(token_2022_mint_closable_by(closer), anchor_spl::token_2022::ID, true).await;
+    let (mut env, accepted) =
+        initialize_on(token_2022_mint_closable_by(closer), anchor_spl::token_2022::ID, true).await;
     accepted.unwrap();
     assert_eq!(env.config().await.vvv_trust, trust::VVV_CLOSE_AUTHORITY);
     // A mint with neither records nothing, even with the flag set.

@@ -158,13 +158,20 @@ async fn changes_are_queued_replaced_cancelled_and_applied_by_anyone() {
     // Cancelled: only by the authority, and then nothing is pending.
     env.by(&authority).propose_change(Change::EmissionRate { rate: 7 }).await.unwrap();
     assert_diem_err(env.by(&alice).cancel_change(0).await.unwrap_err(), DiemError::Unauthorized);
-    assert_diem_err(env.by(&alice).propose_change(Change::EmissionRate { rate: 8 }).await.unwrap_err(), DiemError::Unauthorized);
+    assert_diem_err(
+        env.by(&alice).propose_change(Change::EmissionRate { rate: 8 }).await.unwrap_err(),
+        DiemError::Unauthorized,
+    );
     env.by(&authority).cancel_change(0).await.unwrap();
     env.advance(30 * SECONDS_PER_DAY).await;
     assert_diem_err(env.by(&alice).apply_change(0).await.unwrap_err(), DiemError::NoPendingChange);
     assert_diem_err(env.by(&alice).apply_change(16).await.unwrap_err(), DiemError::UnknownChangeKind);
     // Bounds are checked at proposal time and again when applied.
-    let err = env.by(&authority).propose_change(Change::TreasuryShares { unlocked_bps: 10_001, locked_bps: 0 }).await.unwrap_err();
+    let err = env
+        .by(&authority)
+        .propose_change(Change::TreasuryShares { unlocked_bps: 10_001, locked_bps: 0 })
+        .await
+        .unwrap_err();
     assert_diem_err(err, DiemError::ShareOutOfBounds);
     let err = env.by(&authority).propose_change(Change::Treasury { account: pda::vvv_vault() }).await.unwrap_err();
     assert_diem_err(err, DiemError::DestinationIsVault);

@@ -48,7 +48,11 @@ fn chain_and_model_agree_on_random_sequences() {
     }
     for kind in both {
         for ok in [true, false] {
-            assert!(summary.tally.get(&(kind, ok)).copied().unwrap_or_default() > 0, "{kind} never {}", if ok { "succeeded" } else { "failed" });
+            assert!(
+                summary.tally.get(&(kind, ok)).copied().unwrap_or_default() > 0,
+                "{kind} never {}",
+                if ok { "succeeded" } else { "failed" }
+            );
         }
     }
 }

@@ -67,12 +67,12 @@ async fn replaying_events_reproduces_every_account() {
                 let free = env.balance(u.vvv).await;
                 (
                     "stake",
-                    env.by(u).stake(rng.amount(free), Some(if rng.below(5) == 0 { other.pubkey() } else { owner })).await,
+                    env.by(u)
+                        .stake(rng.amount(free), Some(if rng.below(5) == 0 { other.pubkey() } else { owner }))
+                        .await,
                 )
             }
-            14..=20 => {
-                ("initiate_unstake", env.by(u).unstake(rng.amount(position.active - position.locked)).await)
-            }
+            14..=20 => ("initiate_unstake", env.by(u).unstake(rng.amount(position.active - position.locked)).await),
             21..=22 => ("cancel_unstake", env.by(u).cancel_unstake().await),
             23..=27 => ("finalize_unstake", env.by(u).finalize_unstake().await),
             28..=33 => ("claim", env.by(u).claim().await),

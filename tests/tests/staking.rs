@@ -123,16 +123,10 @@ async fn unstake_misuse_is_refused_by_name() {
     env.by(&alice).stake(1_000 * ONE_VVV, None).await.unwrap();
     env.by(&bob).stake(1_000 * ONE_VVV, None).await.unwrap();
     assert_diem_err(env.by(&alice).unstake(0).await.unwrap_err(), DiemError::ZeroAmount);
-    assert_diem_err(
-        env.by(&alice).unstake(1_000 * ONE_VVV + 1).await.unwrap_err(),
-        DiemError::InsufficientUnlocked,
-    );
+    assert_diem_err(env.by(&alice).unstake(1_000 * ONE_VVV + 1).await.unwrap_err(), DiemError::InsufficientUnlocked);
     // Locked sVVV cannot be unstaked: lock 900 by minting, then only 100 is free.
     env.by(&alice).mint(900 * ONE_VVV, 0).await.unwrap();
-    assert_diem_err(
-        env.by(&alice).unstake(100 * ONE_VVV + 1).await.unwrap_err(),
-        DiemError::InsufficientUnlocked,
-    );
+    assert_diem_err(env.by(&alice).unstake(100 * ONE_VVV + 1).await.unwrap_err(), DiemError::InsufficientUnlocked);
     env.by(&alice).unstake(50 * ONE_VVV).await.unwrap();
     assert_diem_err(env.by(&alice).unstake(10 * ONE_VVV).await.unwrap_err(), DiemError::UnstakeAlreadyPending);
     // Bob signing for Alice's position; Alice's position without her signature.

@@ -11,19 +11,19 @@ use anchor_lang::solana_program::instruction::Instruction;
 use diem::constants::DIEM_DECIMALS;
 use diem::instructions::InitializeArgs;
 use diem::state::CurveEntry;
-use solana_account::Account;
-use solana_keypair::Keypair;
-use solana_program_option::COption;
-use solana_program_pack::Pack;
-use solana_program_test::{ProgramTest, ProgramTestContext, processor};
-use solana_signer::Signer;
-use solana_transaction::Transaction;
 use diem_client::chain::{Chain, ChainError, Outcome, TxFailure, required_signers};
 use diem_client::events::DiemEvent;
 use diem_client::ix::{self, Deployment};
 use diem_client::pda;
+use solana_account::Account;
+use solana_keypair::Keypair;
+use solana_program_option::COption;
+use solana_program_pack::Pack;
 /// A program's native entry, as `solana_program_test::processor!` builds it.
 pub use solana_program_runtime::invoke_context::BuiltinFunctionWithContext as Builtin;
+use solana_program_test::{ProgramTest, ProgramTestContext, processor};
+use solana_signer::Signer;
+use solana_transaction::Transaction;
 
 pub mod native;
 
@@ -281,9 +281,8 @@ impl Bank {
     ) -> Result<Pubkey, ChainError> {
         let account = Keypair::new();
         let payer = self.ctx.payer.pubkey();
-        let ixs =
-            diem_client::tokens::create_token_account(&payer, &account.pubkey(), &mint, &owner, &token_program)
-                .map_err(|e| ChainError::Invalid(e.to_string()))?;
+        let ixs = diem_client::tokens::create_token_account(&payer, &account.pubkey(), &mint, &owner, &token_program)
+            .map_err(|e| ChainError::Invalid(e.to_string()))?;
         self.send(&ixs, &[&account]).await?;
         Ok(account.pubkey())
     }

@@ -396,7 +396,6 @@ pub enum ProposeCommand {
     },
 }
 
-
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;

@@ -75,18 +75,36 @@ fn arguments_are_checked_before_the_keypair_and_the_network() {
     fails_with(&["--url", &url, "stake", "0"], &["stake AMOUNT: the amount must be greater than zero"]);
     fails_with(&["--url", &url, "--raw", "burn", "1.5"], &["burn AMOUNT: '1.5' is not a whole number of base units"]);
     fails_with(&["--url", &url, "mint", "10", "--min-out", "x"], &["mint --min-out: 'x' is not a decimal amount"]);
-    fails_with(&["--url", &url, "entitlements", "--day", "2026-02-31"], &["--day: '2026-02-31' is not a day of the calendar"]);
+    fails_with(
+        &["--url", &url, "entitlements", "--day", "2026-02-31"],
+        &["--day: '2026-02-31' is not a day of the calendar"],
+    );
     fails_with(&["--url", &url, "entitlements", "--day", "tomorrow"], &["--day: 'tomorrow' is not a date"]);
     fails_with(&["--url", &url, "mint", "10", "--slippage-bps", "20000"], &["--slippage-bps", "20000"]);
     fails_with(&["--url", &url, "admin", "pause", "everything"], &["unknown pause flag 'everything'"]);
-    fails_with(&["--url", &url, "init", "--vvv-mint", "11111111111111111111111111111112", "--treasury",
-        "11111111111111111111111111111112", "--params", "/nonexistent/launch.toml"], &["--params /nonexistent/launch.toml", "cannot read"]);
+    fails_with(
+        &[
+            "--url",
+            &url,
+            "init",
+            "--vvv-mint",
+            "11111111111111111111111111111112",
+            "--treasury",
+            "11111111111111111111111111111112",
+            "--params",
+            "/nonexistent/launch.toml",
+        ],
+        &["--params /nonexistent/launch.toml", "cannot read"],
+    );
 }
 
 #[test]
 fn an_unreachable_endpoint_says_how_to_fix_it() {
     let url = dead_url();
-    let run = fails_with(&["--url", &url, "quote", "1"], &["cannot reach the RPC endpoint", &url, "solana-test-validator", "--url"]);
+    let run = fails_with(
+        &["--url", &url, "quote", "1"],
+        &["cannot reach the RPC endpoint", &url, "solana-test-validator", "--url"],
+    );
     assert!(!run.stderr.contains("AccountNotFound"), "{}", run.stderr);
     let json = diem(&["--url", &url, "--json", "quote", "1"]);
     assert_eq!(json.code, Some(1));
@@ -98,8 +116,18 @@ fn an_unreachable_endpoint_says_how_to_fix_it() {
 fn curve_generate_refuses_numbers_that_make_no_curve() {
     let generate = |base: &str, power: &str, target: &str, step: &str, decimals: &str| {
         vec![
-            "curve".to_string(), "generate".into(), "--base-rate".into(), base.into(), "--power".into(), power.into(),
-            "--target-supply".into(), target.into(), "--step".into(), step.into(), "--vvv-decimals".into(), decimals.into(),
+            "curve".to_string(),
+            "generate".into(),
+            "--base-rate".into(),
+            base.into(),
+            "--power".into(),
+            power.into(),
+            "--target-supply".into(),
+            target.into(),
+            "--step".into(),
+            step.into(),
+            "--vvv-decimals".into(),
+            decimals.into(),
         ]
     };
     let ok = generate("90", "2", "40000", "500", "6");
@@ -132,8 +160,13 @@ fn every_command_has_a_help_line() {
     for group in ["admin", "curve", "dev"] {
         let run = diem(&[group, "--help"]);
         assert_eq!(run.code, Some(0), "{group}");
-        let commands: Vec<&str> =
-            run.stdout.lines().skip_while(|l| !l.starts_with("Commands:")).skip(1).take_while(|l| !l.is_empty()).collect();
+        let commands: Vec<&str> = run
+            .stdout
+            .lines()
+            .skip_while(|l| !l.starts_with("Commands:"))
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .collect();
         assert!(commands.len() >= 2, "{group}: {}", run.stdout);
         for line in commands {
             assert!(line.split_whitespace().count() >= 2, "{group}: no help line: {line:?}");

@@ -43,7 +43,8 @@ pub fn curve(data: &[u8]) -> Result<Curve, DecodeError> {
     let body = data
         .get(8..8 + std::mem::size_of::<Curve>())
         .ok_or_else(|| DecodeError::Invalid("curve", "account too short".into()))?;
-    anchor_lang::__private::bytemuck::try_pod_read_unaligned(body).map_err(|e| DecodeError::Invalid("curve", e.to_string()))
+    anchor_lang::__private::bytemuck::try_pod_read_unaligned(body)
+        .map_err(|e| DecodeError::Invalid("curve", e.to_string()))
 }
 
 /// The live curve's 256 entries.

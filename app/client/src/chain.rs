@@ -230,7 +230,9 @@ mod tests {
     #[test]
     fn without_the_log_line_the_program_names_the_code() {
         let structured = Some(TransactionError::InstructionError(2, InstructionError::Custom(6002)));
-        for (error, text) in [(None, "InstructionError(2, Custom(6002))"), (None, "custom program error: 0x1772"), (structured, "")] {
+        for (error, text) in
+            [(None, "InstructionError(2, Custom(6002))"), (None, "custom program error: 0x1772"), (structured, "")]
+        {
             let failure = TxFailure::new(error, text.into(), vec![]);
             let p = failure.program_error.clone().unwrap_or_else(|| panic!("{text}: not named"));
             assert_eq!((p.code, p.name.as_str()), (6002, "InsufficientUnlocked"));
@@ -238,7 +240,8 @@ mod tests {
         }
         let failure = TxFailure::new(None, "InsufficientFundsForFee".into(), vec![]);
         assert_eq!((failure.program_error.clone(), failure.custom_code()), (None, None));
-        let token = TxFailure::new(Some(TransactionError::InstructionError(0, InstructionError::Custom(1))), "".into(), vec![]);
+        let token =
+            TxFailure::new(Some(TransactionError::InstructionError(0, InstructionError::Custom(1))), "".into(), vec![]);
         assert_eq!(token.program_error, None, "token-program codes are not diem's");
         assert_eq!(token.custom_code(), Some(1));
         assert!(token.to_string().starts_with("transaction failed"));

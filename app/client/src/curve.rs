@@ -19,7 +19,9 @@ pub enum CurveParamsError {
     Power(f64),
     #[error("target supply must be a positive number of DIEM, got {0}")]
     TargetSupply(f64),
-    #[error("step must be a positive number of DIEM whose 256 buckets fit the supply range (at most {max} DIEM), got {step}")]
+    #[error(
+        "step must be a positive number of DIEM whose 256 buckets fit the supply range (at most {max} DIEM), got {step}"
+    )]
     Step { step: f64, max: f64 },
     #[error("VVV decimals must be at most {MAX_VVV_DECIMALS}, got {0}")]
     VvvDecimals(u8),

@@ -98,8 +98,8 @@ pub fn decode_transaction(tx: &Value) -> Result<DecodedTransaction, DecodeError>
         if !bytes.starts_with(anchor_lang::event::EVENT_IX_TAG_LE) {
             continue; // the program calling itself for something other than an event
         }
-        let event =
-            DiemEvent::from_cpi_data(&bytes).ok_or_else(|| DecodeError::UnknownEvent { signature: decoded.signature.clone() })?;
+        let event = DiemEvent::from_cpi_data(&bytes)
+            .ok_or_else(|| DecodeError::UnknownEvent { signature: decoded.signature.clone() })?;
         decoded.events.push(event);
     }
     Ok(decoded)

@@ -31,7 +31,9 @@ pub fn describe(change: &Change, config: &Config) -> String {
         Change::Treasury { account } => format!("treasury {} -> {account}", config.treasury),
         Change::SvvvCooldown { secs } => format!("sVVV cooldown {} -> {secs} s", p.svvv_cooldown_secs),
         Change::DiemCooldown { secs } => format!("DIEM cooldown {} -> {secs} s", p.diem_cooldown_secs),
-        Change::Curve { hash } => format!("curve version {} -> the staged table with SHA-256 {}", config.curve_version, hex(&hash)),
+        Change::Curve { hash } => {
+            format!("curve version {} -> the staged table with SHA-256 {}", config.curve_version, hex(&hash))
+        }
         Change::ChangeDelay { secs } => format!("change delay -> {secs} s"),
     }
 }

@@ -184,7 +184,11 @@ mod tests {
     fn a_curve_section_that_makes_no_curve_is_refused_by_name() {
         let text = repository_file();
         assert!(text.contains("base_rate = 90.0"), "the test edits the launch base rate");
-        for (from, to) in [("base_rate = 90.0", "base_rate = -90.0"), ("base_rate = 90.0", "base_rate = nan"), ("step = 500.0", "step = 0.0")] {
+        for (from, to) in [
+            ("base_rate = 90.0", "base_rate = -90.0"),
+            ("base_rate = 90.0", "base_rate = nan"),
+            ("step = 500.0", "step = 0.0"),
+        ] {
             let edited = text.replace(from, to);
             assert!(matches!(LaunchFile::parse(&edited), Err(LaunchError::Curve(_))), "{to}");
         }
@@ -205,7 +209,8 @@ mod tests {
     #[test]
     fn the_diem_metadata_uri_points_at_the_committed_file() {
         let file = LaunchFile::parse(&repository_file()).unwrap();
-        let path = file.launch.diem_uri.split("://").nth(1).and_then(|rest| rest.split_once('/')).map(|(_, p)| p).unwrap();
+        let path =
+            file.launch.diem_uri.split("://").nth(1).and_then(|rest| rest.split_once('/')).map(|(_, p)| p).unwrap();
         let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations").join(path);
         let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&local).unwrap()).unwrap();
         assert_eq!((json["name"].as_str(), json["symbol"].as_str()), (Some("DIEM"), Some("DIEM")));

@@ -55,15 +55,25 @@ pub struct Ledger {
 }
 
 fn new_position(owner: Pubkey, pool: &Pool) -> Position {
-    let mut p =
-        Position { owner: Pubkey::default(), bump: 0, opened: false, balances: PositionBalances::default(), reserved: [0; 63] };
+    let mut p = Position {
+        owner: Pubkey::default(),
+        bump: 0,
+        opened: false,
+        balances: PositionBalances::default(),
+        reserved: [0; 63],
+    };
     p.open(owner, 0, pool);
     p
 }
 
 fn new_stake(owner: Pubkey) -> DiemStake {
-    let mut s =
-        DiemStake { owner: Pubkey::default(), bump: 0, opened: false, balances: DiemStakeBalances::default(), reserved: [0; 31] };
+    let mut s = DiemStake {
+        owner: Pubkey::default(),
+        bump: 0,
+        opened: false,
+        balances: DiemStakeBalances::default(),
+        reserved: [0; 31],
+    };
     s.open(owner, 0);
     s
 }
@@ -242,7 +252,10 @@ impl Ledger {
             DiemEvent::ChangeProposed(e) => {
                 let pending = diem::state::PendingChange { change: e.change, proposed_at: e.proposed_at, eta: e.eta };
                 if e.eta != e.proposed_at + self.change_delay {
-                    return Err(diverged(format!("eta {} is not {} + the delay {}", e.eta, e.proposed_at, self.change_delay)));
+                    return Err(diverged(format!(
+                        "eta {} is not {} + the delay {}",
+                        e.eta, e.proposed_at, self.change_delay
+                    )));
                 }
                 let replaced = self.pending_changes.insert(e.kind, pending).is_some();
                 if replaced != e.replaced || e.kind != e.change.kind() {

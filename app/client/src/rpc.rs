@@ -59,7 +59,9 @@ impl RpcChain {
                 let logs = sim.logs.clone().unwrap_or_default();
                 ChainError::Failed(TxFailure::new(e.get_transaction_error(), e.to_string(), logs))
             }
-            ErrorKind::TransactionError(tx) => ChainError::Failed(TxFailure::new(Some(tx.clone()), e.to_string(), vec![])),
+            ErrorKind::TransactionError(tx) => {
+                ChainError::Failed(TxFailure::new(Some(tx.clone()), e.to_string(), vec![]))
+            }
             ErrorKind::Io(io) => ChainError::Unreachable { url: self.url.clone(), detail: io.to_string() },
             ErrorKind::Reqwest(r) if r.is_connect() || r.is_timeout() => {
                 ChainError::Unreachable { url: self.url.clone(), detail: r.to_string() }
@@ -87,7 +89,10 @@ impl RpcChain {
         Ok(tx)
     }
 
-    async fn transaction(&self, signature: &Signature) -> Result<EncodedConfirmedTransactionWithStatusMeta, ChainError> {
+    async fn transaction(
+        &self,
+        signature: &Signature,
+    ) -> Result<EncodedConfirmedTransactionWithStatusMeta, ChainError> {
         let config = RpcTransactionConfig {
             encoding: Some(UiTransactionEncoding::Json),
             commitment: Some(self.commitment),
@@ -133,11 +138,8 @@ impl Chain for RpcChain {
     }
 
     async fn account(&mut self, key: &Pubkey) -> Result<Option<Account>, ChainError> {
-        let response = self
-            .client
-            .get_account_with_commitment(key, self.commitment)
-            .await
-            .map_err(|e| self.error(e))?;
+        let response =
+            self.client.get_account_with_commitment(key, self.commitment).await.map_err(|e| self.error(e))?;
         Ok(response.value)
     }
 
@@ -176,8 +178,10 @@ impl Chain for RpcChain {
         }
         let mut events = Vec::new();
         for status in signatures.iter().rev() {
-            let signature: Signature =
-                status.signature.parse().map_err(|_| ChainError::Invalid(format!("bad signature {}", status.signature)))?;
+            let signature: Signature = status
+                .signature
+                .parse()
+                .map_err(|_| ChainError::Invalid(format!("bad signature {}", status.signature)))?;
             events.extend(transaction_events(&self.transaction(&signature).await?)?);
         }
         // Same-slot transactions are not listed in execution order; the sequence number is.

@@ -48,7 +48,9 @@ pub async fn audit_store(store: &Store) -> StoreResult<StoreAudit> {
     let checkpoint = store.checkpoint().await?;
     match &failure {
         Some(e) => check("the record replays", false, e.to_string()),
-        None => check("the record replays", true, format!("{} events, 1 to {}", ledger.events_applied, ledger.last_seq)),
+        None => {
+            check("the record replays", true, format!("{} events, 1 to {}", ledger.events_applied, ledger.last_seq))
+        }
     }
     check(
         "the checkpoint is the last event",
@@ -68,7 +70,14 @@ pub async fn audit_store(store: &Store) -> StoreResult<StoreAudit> {
             let rebuilt = ledger.positions.get(owner).map(|p| p.balances);
             let same = rebuilt.is_some_and(|b| {
                 (b.active, b.locked, b.outstanding_diem, b.cooldown_amount, b.cooldown_end, b.pending_rewards)
-                    == (stored.active, stored.locked, stored.outstanding_diem, stored.cooldown_amount, stored.cooldown_end, stored.pending_rewards)
+                    == (
+                        stored.active,
+                        stored.locked,
+                        stored.outstanding_diem,
+                        stored.cooldown_amount,
+                        stored.cooldown_end,
+                        stored.pending_rewards,
+                    )
             });
             if !same {
                 mismatched.push(format!("position {owner}"));
@@ -100,7 +109,8 @@ pub async fn audit_store(store: &Store) -> StoreResult<StoreAudit> {
         ));
     }
     mismatched.truncate(50);
-    let detail = if mismatched.is_empty() { format!("{} positions, {} stakes", seen.0, seen.1) } else { mismatched.join(", ") };
+    let detail =
+        if mismatched.is_empty() { format!("{} positions, {} stakes", seen.0, seen.1) } else { mismatched.join(", ") };
     check("the store's accounts match the replay", mismatched.is_empty(), detail);
     let events_replayed = ledger.events_applied as u64;
     let ledger = match failure {

@@ -31,9 +31,7 @@ impl Layouts {
             .get("types")
             .and_then(Value::as_array)
             .map(|ts| {
-                ts.iter()
-                    .filter_map(|t| Some((t.get("name")?.as_str()?.to_string(), t.get("type")?.clone())))
-                    .collect()
+                ts.iter().filter_map(|t| Some((t.get("name")?.as_str()?.to_string(), t.get("type")?.clone()))).collect()
             })
             .unwrap_or_default();
         Self { types }
@@ -169,7 +167,8 @@ mod tests {
 
     #[test]
     fn enums_read_as_their_variant() {
-        let event = diem::events::ChangeCancelled { seq: 3, kind: 0, change: diem::state::Change::EmissionRate { rate: 12 } };
+        let event =
+            diem::events::ChangeCancelled { seq: 3, kind: 0, change: diem::state::Change::EmissionRate { rate: 12 } };
         let json = Layouts::committed().event_json("ChangeCancelled", &event.try_to_vec().unwrap()).unwrap();
         assert_eq!(json["change"]["EmissionRate"]["rate"], 12);
     }

@@ -45,7 +45,12 @@ pub fn router(state: Arc<ApiState>) -> Router {
         .route("/v1/owners/{owner}", get(owner))
         .route("/v1/owners/{owner}/history", get(history))
         .route("/v1/audit", get(audit))
-        .fallback(|| async { error(StatusCode::NOT_FOUND, "no such endpoint: see /health, /v1/entitlements/{YYYY-MM-DD}, /v1/owners/{owner}[/history], /v1/audit") })
+        .fallback(|| async {
+            error(
+                StatusCode::NOT_FOUND,
+                "no such endpoint: see /health, /v1/entitlements/{YYYY-MM-DD}, /v1/owners/{owner}[/history], /v1/audit",
+            )
+        })
         .with_state(state)
 }
 

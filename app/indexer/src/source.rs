@@ -140,7 +140,11 @@ impl RpcSource {
         list.iter()
             .map(|s| {
                 Ok(Listed {
-                    signature: s.get("signature").and_then(Value::as_str).ok_or_else(|| self.malformed("no signature"))?.into(),
+                    signature: s
+                        .get("signature")
+                        .and_then(Value::as_str)
+                        .ok_or_else(|| self.malformed("no signature"))?
+                        .into(),
                     slot: s.get("slot").and_then(Value::as_u64).unwrap_or_default(),
                     failed: !s.get("err").is_none_or(Value::is_null),
                 })

@@ -134,7 +134,9 @@ impl Store {
         sqlx::any::install_default_drivers();
         let (url, backend) = normalize(url)?;
         if backend == "sqlite" {
-            if let Some(dir) = url.trim_start_matches("sqlite://").split('?').next().and_then(|p| std::path::Path::new(p).parent()) {
+            if let Some(dir) =
+                url.trim_start_matches("sqlite://").split('?').next().and_then(|p| std::path::Path::new(p).parent())
+            {
                 if !dir.as_os_str().is_empty() {
                     let _ = std::fs::create_dir_all(dir);
                 }
@@ -192,7 +194,10 @@ impl Store {
 
     /// The signature an already recorded event came from.
     pub async fn signature_of(&self, seq: u64) -> StoreResult<Option<String>> {
-        let row = sqlx::query("SELECT signature FROM events WHERE seq = $1").bind(int("seq", seq)?).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT signature FROM events WHERE seq = $1")
+            .bind(int("seq", seq)?)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.map(|r| r.try_get("signature")).transpose()?)
     }
 
@@ -326,22 +331,26 @@ impl Store {
         .bind(instant)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|r| Ok((r.try_get("owner")?, uint(r, "staked")?))).collect()
+        sorted(rows.iter().map(|r| Ok((r.try_get("owner")?, uint(r, "staked")?))).collect())
     }
 
     /// One owner's staked DIEM at `instant`.
     pub async fn owner_staked_at(&self, owner: &str, instant: i64) -> StoreResult<u64> {
-        let row = sqlx::query("SELECT staked FROM diem_stake_changes WHERE owner = $1 AND at < $2 ORDER BY seq DESC LIMIT 1")
-            .bind(owner)
-            .bind(instant)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT staked FROM diem_stake_changes WHERE owner = $1 AND at < $2 ORDER BY seq DESC LIMIT 1")
+                .bind(owner)
+                .bind(instant)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(row.map(|r| uint(&r, "staked")).transpose()?.unwrap_or_default())
     }
 
     /// The frozen credit of `day`, if it was taken.
     pub async fn day_snapshot(&self, day: i64) -> StoreResult<Option<Vec<(String, u64)>>> {
-        let taken = sqlx::query("SELECT owners FROM entitlement_days WHERE day = $1").bind(day).fetch_optional(&self.pool).await?;
+        let taken = sqlx::query("SELECT owners FROM entitlement_days WHERE day = $1")
+            .bind(day)
+            .fetch_optional(&self.pool)
+            .await?;
         if taken.is_none() {
             return Ok(None);
         }
@@ -349,18 +358,20 @@ impl Store {
             .bind(day)
             .fetch_all(&self.pool)
             .await?;
-        Ok(Some(rows.iter().map(|r| Ok((r.try_get("owner")?, uint(r, "staked")?))).collect::<StoreResult<_>>()?))
+        Ok(Some(sorted(rows.iter().map(|r| Ok((r.try_get("owner")?, uint(r, "staked")?))).collect())?))
     }
 
     /// Freezes `day`'s credit (once; a second call changes nothing).
     pub async fn take_day_snapshot(&self, day: i64, staked: &[(String, u64)], through_seq: u64) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query("INSERT INTO entitlement_days (day, owners, through_seq) VALUES ($1, $2, $3) ON CONFLICT (day) DO NOTHING")
-            .bind(day)
-            .bind(staked.len() as i64)
-            .bind(int("seq", through_seq)?)
-            .execute(&mut *tx)
-            .await?;
+        let inserted = sqlx::query(
+            "INSERT INTO entitlement_days (day, owners, through_seq) VALUES ($1, $2, $3) ON CONFLICT (day) DO NOTHING",
+        )
+        .bind(day)
+        .bind(staked.len() as i64)
+        .bind(int("seq", through_seq)?)
+        .execute(&mut *tx)
+        .await?;
         if inserted.rows_affected() == 1 {
             for chunk in staked.chunks(500) {
                 let mut sql = String::from("INSERT INTO entitlements (day, owner, staked) VALUES ");
@@ -510,19 +521,16 @@ impl Store {
     /// two stores with equal digests hold the same record. Used by the reliability tests.
     pub async fn digest(&self) -> StoreResult<String> {
         let mut text = String::new();
-        for (table, order) in [
-            ("events", "seq"),
-            ("positions", "owner"),
-            ("diem_stakes", "owner"),
-            ("diem_stake_changes", "owner, seq"),
-        ] {
+        for (table, order) in
+            [("events", "seq"), ("positions", "owner"), ("diem_stakes", "owner"), ("diem_stake_changes", "owner, seq")]
+        {
             let rows = sqlx::query(&format!("SELECT * FROM {table} ORDER BY {order}")).fetch_all(&self.pool).await?;
             text.push_str(&format!("{table}:{}\n", rows.len()));
             for r in &rows {
                 for i in 0..r.len() {
-                    let v: Option<String> = r.try_get::<Option<String>, _>(i).or_else(|_| {
-                        r.try_get::<Option<i64>, _>(i).map(|v| v.map(|v| v.to_string()))
-                    })?;
+                    let v: Option<String> = r
+                        .try_get::<Option<String>, _>(i)
+                        .or_else(|_| r.try_get::<Option<i64>, _>(i).map(|v| v.map(|v| v.to_string())))?;
                     text.push_str(v.as_deref().unwrap_or("NULL"));
                     text.push('|');
                 }
@@ -533,6 +541,13 @@ impl Store {
         text.push_str(&format!("checkpoint:{}:{}:{:?}\n", c.last_seq, c.last_slot, c.last_event_time));
         Ok(format!("{:016x}-{}", fnv1a(text.as_bytes()), text.len()))
     }
+}
+
+/// Owners in byte order of their base58 text, whatever the database's collation.
+fn sorted(rows: StoreResult<Vec<(String, u64)>>) -> StoreResult<Vec<(String, u64)>> {
+    let mut rows = rows?;
+    rows.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    Ok(rows)
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {

@@ -83,9 +83,13 @@ pub enum DiemError {
     NoPendingAuthority,
     #[msg("The default (all-zero) key is not a valid recipient")]
     InvalidRecipient,
-    #[msg("The VVV mint has a freeze authority, which could freeze the vault; initialize refuses it unless accept_freeze_authority is set")]
+    #[msg(
+        "The VVV mint has a freeze authority, which could freeze the vault; initialize refuses it unless accept_freeze_authority is set"
+    )]
     VvvMintFreezeAuthority,
-    #[msg("The VVV mint has a close authority (a closed mint could be re-created with other extensions); initialize refuses it unless accept_freeze_authority is set")]
+    #[msg(
+        "The VVV mint has a close authority (a closed mint could be re-created with other extensions); initialize refuses it unless accept_freeze_authority is set"
+    )]
     VvvMintCloseAuthority,
     #[msg("The staged curve is not the table whose hash commit_curve names")]
     CurveHashMismatch,

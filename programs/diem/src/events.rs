@@ -28,7 +28,10 @@ pub fn emit<E: AnchorSerialize + Discriminator>(event_authority: &AccountInfo, e
 }
 
 /// The self-CPI instruction that carries `event`: what [`emit`] invokes.
-pub fn event_instruction<E: AnchorSerialize + Discriminator>(event_authority: &Pubkey, event: &E) -> Result<Instruction> {
+pub fn event_instruction<E: AnchorSerialize + Discriminator>(
+    event_authority: &Pubkey,
+    event: &E,
+) -> Result<Instruction> {
     let mut data = Vec::with_capacity(512);
     data.extend_from_slice(anchor_lang::event::EVENT_IX_TAG_LE);
     data.extend_from_slice(E::DISCRIMINATOR);
@@ -295,8 +298,6 @@ pub struct DiemUnstakeFinalized {
     pub stake: DiemStakeBalances,
     pub pool: Pool,
 }
-
-
 
 /// A change was proposed; anyone may apply it from `eta` on (SPEC §8).
 #[event]

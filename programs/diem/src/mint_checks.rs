@@ -23,9 +23,9 @@ const ALLOWED_MINT_EXTENSIONS: &[ExtensionType] = &[
 /// The `constants::trust` bits of what could let someone but the owner freeze or replace the
 /// VVV mint: a freeze authority, and (Token-2022) a mint close authority that is set.
 pub fn vvv_mint_authorities(mint: &AccountInfo) -> Result<u8> {
+    use anchor_lang::solana_program::program_pack::Pack;
     use anchor_spl::token_2022::spl_token_2022::extension::mint_close_authority::MintCloseAuthority;
     use anchor_spl::token_2022::spl_token_2022::state::Mint as BaseMint;
-    use anchor_lang::solana_program::program_pack::Pack;
     let data = mint.try_borrow_data()?;
     let base = data.get(..BaseMint::LEN).ok_or_else(|| error!(DiemError::InvalidVvvMint))?;
     let base = BaseMint::unpack_from_slice(base).map_err(|_| error!(DiemError::InvalidVvvMint))?;

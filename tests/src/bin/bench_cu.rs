@@ -119,9 +119,19 @@ async fn main() {
     });
     // At the launch (nothing staked yet) parameters and the treasury change at once.
     let out = env.send(&[ix::set_params(authority.pubkey(), launch_params())], &[&authority]).await.unwrap();
-    rows.push(Row { instruction: "set_params", case: "at the launch".into(), cost: breakdown(&out.logs, &diem::ID), reference: "noop" });
+    rows.push(Row {
+        instruction: "set_params",
+        case: "at the launch".into(),
+        cost: breakdown(&out.logs, &diem::ID),
+        reference: "noop",
+    });
     let out = env.send(&[ix::set_treasury(authority.pubkey(), env.treasury)], &[&authority]).await.unwrap();
-    rows.push(Row { instruction: "set_treasury", case: "at the launch".into(), cost: breakdown(&out.logs, &diem::ID), reference: "noop" });
+    rows.push(Row {
+        instruction: "set_treasury",
+        case: "at the launch".into(),
+        cost: breakdown(&out.logs, &diem::ID),
+        reference: "noop",
+    });
 
     let funder = env.user(1_000_000 * ONE_VVV).await;
     let alice = canonical_user(&mut env, 1_000_000 * ONE_VVV).await;

@@ -37,10 +37,7 @@ pub fn pause_bits(flags: &[String]) -> Result<u16, CliError> {
 /// A change kind by name or number; an unknown one is refused.
 pub fn change_kind(text: &str) -> Result<u8, CliError> {
     kind_by_name(text).ok_or_else(|| {
-        CliError::Usage(format!(
-            "unknown change kind '{text}' ({})",
-            diem_client::governance::KIND_NAMES.join(", ")
-        ))
+        CliError::Usage(format!("unknown change kind '{text}' ({})", diem_client::governance::KIND_NAMES.join(", ")))
     })
 }
 
@@ -83,7 +80,8 @@ async fn plan<C: Chain>(
     units: Units,
 ) -> Result<(Vec<Instruction>, String), CliError> {
     let config = reader.config().await?;
-    let propose = |change: Change| ix::propose_change(authority, change, ix::treasury_candidate(&change, config.treasury));
+    let propose =
+        |change: Change| ix::propose_change(authority, change, ix::treasury_candidate(&change, config.treasury));
     let curve_from = |params: &Path| -> Result<Vec<diem::state::CurveEntry>, CliError> {
         load_launch(params)?
             .curve(config.vvv_decimals)
@@ -158,7 +156,10 @@ async fn plan<C: Chain>(
         }
         AdminCommand::Cancel { kind } => {
             let kind = change_kind(kind)?;
-            (vec![ix::cancel_change(authority, kind, config.treasury)], format!("cancelled the {} change", kind_name(kind)))
+            (
+                vec![ix::cancel_change(authority, kind, config.treasury)],
+                format!("cancelled the {} change", kind_name(kind)),
+            )
         }
         AdminCommand::Pending => return Err(CliError::Usage("`admin pending` sends nothing".into())),
     })
@@ -193,13 +194,15 @@ pub async fn run<C: Chain>(
         return pending(&mut Reader::new(chain)).await;
     }
     if let Some(encoding) = &args.export {
-        let authority = args.authority.or(signer.map(|s| s.pubkey())).ok_or_else(|| {
-            CliError::Usage("--export needs --authority PUBKEY (the multisig) or a keypair".into())
-        })?;
+        let authority = args
+            .authority
+            .or(signer.map(|s| s.pubkey()))
+            .ok_or_else(|| CliError::Usage("--export needs --authority PUBKEY (the multisig) or a keypair".into()))?;
         let (ixs, _) = plan(&args.command, &mut Reader::new(chain), authority, units).await?;
         return Ok(export(&ixs, &authority, encoding));
     }
-    let signer = signer.ok_or_else(|| CliError::Usage("admin commands sign: pass --keypair FILE (or --export)".into()))?;
+    let signer =
+        signer.ok_or_else(|| CliError::Usage("admin commands sign: pass --keypair FILE (or --export)".into()))?;
     let (ixs, what) = plan(&args.command, &mut Reader::new(chain), signer.pubkey(), units).await?;
     let mut last = Outcome::default();
     for ix in ixs {

@@ -10,7 +10,6 @@ pub fn generate(command: &Command, units: Units) -> Result<Output, CliError> {
         return Err(CliError::Usage(format!("`{}` is not `curve generate`", super::name(command))));
     };
     let params = CurveParams { base_rate: *base_rate, power: *power, target_supply: *target_supply, step: *step };
-    let curve =
-        generate_curve(&params, *vvv_decimals).map_err(|e| CliError::Usage(format!("curve generate: {e}")))?;
+    let curve = generate_curve(&params, *vvv_decimals).map_err(|e| CliError::Usage(format!("curve generate: {e}")))?;
     Ok(curve_output(&curve, *vvv_decimals, units))
 }

@@ -45,7 +45,10 @@ impl<C: Chain> Client<'_, C> {
         Ok(sent)
     }
 
-    async fn send_each(&mut self, ixs: Vec<anchor_lang::solana_program::instruction::Instruction>) -> OpsResult<Vec<Outcome>> {
+    async fn send_each(
+        &mut self,
+        ixs: Vec<anchor_lang::solana_program::instruction::Instruction>,
+    ) -> OpsResult<Vec<Outcome>> {
         let mut sent = Vec::new();
         for ix in ixs {
             sent.push(self.send(ix).await?);

@@ -243,6 +243,7 @@ impl<C: Chain> Reader<'_, C> {
     /// Per-owner credit for the UTC day starting `day` days after 1970-01-01.
     pub async fn entitlements(&mut self, day: i64) -> OpsResult<Vec<Entitlement>> {
         let events = self.chain.events().await?;
-        crate::credit::entitlements(&events, day).ok_or_else(|| ChainError::Invalid(format!("day {day} is out of range")))
+        crate::credit::entitlements(&events, day)
+            .ok_or_else(|| ChainError::Invalid(format!("day {day} is out of range")))
     }
 }

@@ -17,12 +17,8 @@ fn emit_builds_exactly_the_instruction_emit_cpi_builds() {
         position: PositionBalances { active: 5, locked: 1, outstanding_diem: 3, ..Default::default() },
         pool: Pool { total_active: 9, ..Default::default() },
     };
-    let macro_data: Vec<u8> =
-        anchor_lang::event::EVENT_IX_TAG_LE.iter().copied().chain(Event::data(&event)).collect();
-    let by_macro = Instruction::new_with_bytes(
-        crate::ID,
-        &macro_data,
-        vec![AccountMeta::new_readonly(authority, true)],
-    );
+    let macro_data: Vec<u8> = anchor_lang::event::EVENT_IX_TAG_LE.iter().copied().chain(Event::data(&event)).collect();
+    let by_macro =
+        Instruction::new_with_bytes(crate::ID, &macro_data, vec![AccountMeta::new_readonly(authority, true)]);
     assert_eq!(event_instruction(&authority, &event).unwrap(), by_macro);
 }

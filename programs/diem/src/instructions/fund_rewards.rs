@@ -52,7 +52,12 @@ pub fn fund_rewards_handler(mut ctx: Context<FundRewards>, amount: u64) -> Resul
         amount,
         accounts.config.vvv_decimals,
     )?;
-    let event = RewardsFunded { seq: accounts.config.next_event_seq()?, funder: accounts.funder.key(), amount, pool: accounts.config.pool };
+    let event = RewardsFunded {
+        seq: accounts.config.next_event_seq()?,
+        funder: accounts.funder.key(),
+        amount,
+        pool: accounts.config.pool,
+    };
     crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }

@@ -18,7 +18,6 @@ pub struct OwnerDiemStake<'info> {
     pub diem_stake: Box<Account<'info, DiemStake>>,
 }
 
-
 /// Moves staked DIEM into the owner's single bucket; the whole bucket's timer restarts. Its
 /// checks (amount, staked DIEM) are `DiemStake::initiate_unstake`'s own.
 // Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.

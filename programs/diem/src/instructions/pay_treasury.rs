@@ -44,7 +44,12 @@ pub fn pay_treasury_handler(mut ctx: Context<PayTreasury>) -> Result<()> {
         amount,
         accounts.config.vvv_decimals,
     )?;
-    let event = TreasuryPaid { seq: accounts.config.next_event_seq()?, treasury: accounts.treasury.key(), amount, pool: accounts.config.pool };
+    let event = TreasuryPaid {
+        seq: accounts.config.next_event_seq()?,
+        treasury: accounts.treasury.key(),
+        amount,
+        pool: accounts.config.pool,
+    };
     crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }

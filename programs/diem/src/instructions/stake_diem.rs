@@ -64,10 +64,14 @@ pub fn stake_diem_handler(mut ctx: Context<StakeDiem>, amount: u64) -> Result<()
         amount,
         DIEM_DECIMALS,
     )?;
-    let event =
-        DiemStaked {
+    let event = DiemStaked {
         seq: accounts.config.next_event_seq()?,
-        owner, amount, timestamp: now, stake: accounts.diem_stake.balances, pool: accounts.config.pool };
+        owner,
+        amount,
+        timestamp: now,
+        stake: accounts.diem_stake.balances,
+        pool: accounts.config.pool,
+    };
     crate::events::emit(&ctx.accounts.event_authority, &event)?;
     Ok(())
 }

@@ -40,8 +40,13 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn new_position(pool: &Pool) -> Position {
-    let mut p =
-        Position { owner: Pubkey::default(), bump: 0, opened: false, balances: PositionBalances::default(), reserved: [0; 63] };
+    let mut p = Position {
+        owner: Pubkey::default(),
+        bump: 0,
+        opened: false,
+        balances: PositionBalances::default(),
+        reserved: [0; 63],
+    };
     p.open(Pubkey::new_unique(), 255, pool);
     p
 }

@@ -14,7 +14,10 @@ pub fn propose_authority_handler(ctx: Context<AdminConfig>, proposed: Pubkey) ->
     let config = &mut ctx.accounts.config;
     config.pending_authority = proposed;
     let authority = config.authority;
-    crate::events::emit(&ctx.accounts.event_authority, &AuthorityProposed { seq: config.next_event_seq()?, authority, proposed })?;
+    crate::events::emit(
+        &ctx.accounts.event_authority,
+        &AuthorityProposed { seq: config.next_event_seq()?, authority, proposed },
+    )?;
     Ok(())
 }
 
@@ -37,6 +40,9 @@ pub fn accept_authority_handler(ctx: Context<AcceptAuthority>) -> Result<()> {
     config.authority = config.pending_authority;
     config.pending_authority = Pubkey::default();
     let new = config.authority;
-    crate::events::emit(&ctx.accounts.event_authority, &AuthorityTransferred { seq: config.next_event_seq()?, old, new })?;
+    crate::events::emit(
+        &ctx.accounts.event_authority,
+        &AuthorityTransferred { seq: config.next_event_seq()?, old, new },
+    )?;
     Ok(())
 }

@@ -48,7 +48,12 @@ impl ChangeAccounts<'_> {
             Change::Treasury { account } => {
                 require_keys_eq!(self.treasury_candidate.key(), account, DiemError::WrongTreasury);
                 require_keys_neq!(account, config.vvv_vault, DiemError::DestinationIsVault);
-                token_ops::check_token_account(&self.treasury_candidate, &config.vvv_token_program, &config.vvv_mint, None)
+                token_ops::check_token_account(
+                    &self.treasury_candidate,
+                    &config.vvv_token_program,
+                    &config.vvv_mint,
+                    None,
+                )
             }
             Change::Curve { hash } => {
                 let staging = self.curve_staging.load()?;
@@ -138,5 +143,8 @@ pub fn apply_change_handler(mut ctx: Context<ChangeAccounts>, kind: u8) -> Resul
 pub fn cancel_change_handler(ctx: Context<ChangeAccounts>, kind: u8) -> Result<()> {
     ctx.accounts.require_authority()?;
     let pending = ctx.accounts.governance.cancel(kind)?;
-    crate::events::emit(&ctx.accounts.event_authority, &ChangeCancelled { seq: ctx.accounts.config.next_event_seq()?, kind, change: pending.change })
+    crate::events::emit(
+        &ctx.accounts.event_authority,
+        &ChangeCancelled { seq: ctx.accounts.config.next_event_seq()?, kind, change: pending.change },
+    )
 }

@@ -14,6 +14,9 @@ pub fn set_pause_handler(ctx: Context<AdminConfig>, paused: u16) -> Result<()> {
     let config = &mut ctx.accounts.config;
     let old = config.paused;
     config.paused = paused;
-    crate::events::emit(&ctx.accounts.event_authority, &PauseUpdated { seq: config.next_event_seq()?, old, new: paused })?;
+    crate::events::emit(
+        &ctx.accounts.event_authority,
+        &PauseUpdated { seq: config.next_event_seq()?, old, new: paused },
+    )?;
     Ok(())
 }

@@ -22,7 +22,10 @@ pub struct StageCurve<'info> {
 #[inline(never)]
 pub fn stage_curve_handler(ctx: Context<StageCurve>, start_index: u16, entries: Vec<CurvePoint>) -> Result<()> {
     ctx.accounts.curve_staging.load_mut()?.write(start_index as usize, &entries)?;
-    crate::events::emit(&ctx.accounts.event_authority, &CurveStaged { seq: ctx.accounts.config.next_event_seq()?, start_index, entries })?;
+    crate::events::emit(
+        &ctx.accounts.event_authority,
+        &CurveStaged { seq: ctx.accounts.config.next_event_seq()?, start_index, entries },
+    )?;
     Ok(())
 }
 
@@ -34,6 +37,9 @@ pub fn clear_curve_staging_handler(ctx: Context<StageCurve>) -> Result<()> {
     let cleared_entries = staging.written_count();
     staging.clear();
     drop(staging);
-    crate::events::emit(&ctx.accounts.event_authority, &CurveStagingCleared { seq: ctx.accounts.config.next_event_seq()?, cleared_entries })?;
+    crate::events::emit(
+        &ctx.accounts.event_authority,
+        &CurveStagingCleared { seq: ctx.accounts.config.next_event_seq()?, cleared_entries },
+    )?;
     Ok(())
 }
