@@ -13,8 +13,11 @@ if ! command -v solana-test-validator >/dev/null 2>&1; then
 fi
 [ -f target/deploy/diem.so ] || bash scripts/build-sbf.sh
 cargo build --locked -q -p diem-cli --no-default-features --bin diem
+cargo build --locked -q -p diem-tests --bin proxy_lookup_table
 TARGET=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 DIEM="$TARGET/debug/diem"
+PROXY_TOOL="$TARGET/debug/proxy_lookup_table"
+ATTACKER_ID=$(python3 -c 'import re; print(re.search(r"declare_id!\(\"(\w+)\"\)", open("tests/programs/diem-attacker/src/lib.rs").read()).group(1))')
 PROGRAM_ID=$(python3 -c 'import re; print(re.search(r"declare_id!\(\"(\w+)\"\)", open("programs/diem/src/lib.rs").read()).group(1))')
 
 WORK=$(mktemp -d)
@@ -25,7 +28,8 @@ ALICE=$("$DIEM" keygen "$WORK/alice.json")
 
 solana-test-validator --ledger "$WORK/ledger" --reset --quiet --bind-address 127.0.0.1 \
   --rpc-port "$RPC_PORT" --faucet-port $((RPC_PORT + 1001)) --dynamic-port-range $((RPC_PORT + 1100))-$((RPC_PORT + 1200)) \
-  --mint "$DEPLOYER" --upgradeable-program "$PROGRAM_ID" target/deploy/diem.so "$DEPLOYER" > "$WORK/validator.log" 2>&1 &
+  --mint "$DEPLOYER" --upgradeable-program "$PROGRAM_ID" target/deploy/diem.so "$DEPLOYER" \
+  --bpf-program "$ATTACKER_ID" target/deploy/diem_attacker.so > "$WORK/validator.log" 2>&1 &
 VALIDATOR=$!
 cleanup() { kill "$VALIDATOR" 2>/dev/null || true; wait "$VALIDATOR" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
@@ -80,8 +84,18 @@ a stake-diem "$MINTED"
 a unstake-diem "$MINTED"
 sleep 4
 a finalize-diem-unstake
-a burn "$MINTED"
-a unstake 4000
+# The same DIEM unstaked again through another program, diem's id in a lookup table (v0), then
+# half of it moved to a second wallet that stakes it: the record must credit it once, to them.
+a stake-diem "$MINTED"
+PROXIED=$("$PROXY_TOOL" --url "$URL" --keypair "$WORK/alice.json" --amount "$(a --raw --json position | field '["diem_staked"]')" \
+  --cooldown-secs 2 ${DIEM_CAPTURE_FIXTURES:+--capture "$DIEM_CAPTURE_FIXTURES"})
+SECOND=$(echo "$PROXIED" | field '["second"]')
+MOVED=$(echo "$PROXIED" | field '["moved"]')
+STAKED=$(echo "$PROXIED" | field '["staked"]')
+BURNED_OUTSIDE=$(echo "$PROXIED" | field '["burned_outside"]')
+LEFT=$(a --raw --json position | python3 -c "import json,sys; print(int(json.load(sys.stdin)['outstanding_diem']) - $MOVED)")
+a --raw burn "$LEFT"
+a unstake 3000
 sleep 4
 a finalize-unstake
 a claim
@@ -96,9 +110,16 @@ for _ in $(seq 1 90); do
 done
 d index sync
 d entitlements --day "$(date -u +%F)"
+# Tomorrow's credit as the record stands: the moved DIEM counts for the second wallet only.
+TOMORROW=$(date -u -d tomorrow +%F)
+d --raw --json entitlements --day "$TOMORROW" | python3 -c "
+import json,sys
+rows={e['owner']: e['staked_diem'] for e in json.load(sys.stdin)['entitlements']}
+print('credit for $TOMORROW:', rows)
+sys.exit(0 if rows == {'$SECOND': $STAKED} else 1)" || { echo "the proxied DIEM unstake was not credited exactly once"; exit 1; }
 d history "$ALICE" | tail -5
 HISTORY=$(d --json history "$ALICE")
 echo "$HISTORY" | python3 -c 'import json,sys; h=json.load(sys.stdin)["entries"]; kinds=[e["kind"] for e in h]; print("history:", kinds); sys.exit(0 if {"Staked","DiemMinted","DiemStaked","DiemUnstakeFinalized","DiemBurned"} <= set(kinds) else 1)'
 AUDIT=$(d --json audit)
-echo "$AUDIT" | python3 -c 'import json,sys; r=json.load(sys.stdin); checks=r["store"]["checks"]+r["chain"]["checks"]; bad=[c for c in checks if not c["ok"]]; print("audit:", r["store"]["events_replayed"], "events replayed,", len(checks), "checks"); sys.exit(1 if bad or r["chain_error"] or r["store"]["events_replayed"] < 10 else 0)'
+echo "$AUDIT" | python3 -c 'import json,sys; r=json.load(sys.stdin); checks=r["store"]["checks"]+r["chain"]["checks"]; bad=[c for c in checks if not c["ok"]]; print("audit:", r["store"]["events_replayed"], "events replayed,", len(checks), "checks"); outside=[c for c in checks if c["detail"].endswith(" '"$BURNED_OUTSIDE"' burned outside the program")]; print("burned outside:", outside); sys.exit(1 if bad or not outside or r["chain_error"] or r["store"]["events_replayed"] < 10 else 0)'
 echo "PASSED: local validator suite (the CLI lifecycle over JSON-RPC, the record synced at finalized, audit clean)"
