@@ -203,9 +203,15 @@ impl Store {
 
     /// Commits `rows` (which must continue the record: `checkpoint.last_seq + 1`, `+ 2`, …),
     /// the positions and stakes they produce, and the checkpoint they lead to, in one
-    /// transaction. `resume_signature` and the sync marks are the caller's to move.
+    /// transaction. `resume_signature` and the sync marks are the caller's to move. Rows go in
+    /// as multi-row statements (a few hundred rows each), not one statement per row.
     pub async fn commit(&self, rows: &[EventRow], next: &Checkpoint, from_seq: u64) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut events: Vec<[Param; 16]> = Vec::with_capacity(rows.len());
+        // The last state of each owner in the batch (one upsert per owner: PostgreSQL refuses
+        // to update a row twice in one statement).
+        let mut positions: std::collections::BTreeMap<String, [Param; 8]> = Default::default();
+        let mut stakes: std::collections::BTreeMap<String, [Param; 5]> = Default::default();
+        let mut changes: Vec<[Param; 4]> = Vec::new();
         let mut expected = from_seq + 1;
         let mut pool_json = None;
         for row in rows {
@@ -213,6 +219,7 @@ impl Store {
                 return Err(StoreError::NotContiguous { expected, found: row.seq });
             }
             expected += 1;
+            let seq = int("seq", row.seq)?;
             let effect = row.owner_effect();
             let body = row.body(&self.layouts)?;
             if let Some(pool) = body.get("pool") {
@@ -220,68 +227,87 @@ impl Store {
             }
             let position = effect.as_ref().and_then(|e| e.position);
             let stake = effect.as_ref().and_then(|e| e.stake);
-            sqlx::query(
-                "INSERT INTO events (seq, signature, slot, block_time, kind, owner, event_time, amount, \
-                 svvv_active, svvv_locked, svvv_cooldown, diem_outstanding, diem_staked, diem_cooldown, data, body) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-            )
-            .bind(int("seq", row.seq)?)
-            .bind(&row.signature)
-            .bind(int("slot", row.slot)?)
-            .bind(row.block_time)
-            .bind(row.event.name())
-            .bind(effect.as_ref().map(|e| e.owner.clone()))
-            .bind(row.event_time())
-            .bind(effect.as_ref().and_then(|e| e.amount).map(|a| int("amount", a)).transpose()?)
-            .bind(position.map(|p| int("active", p.active)).transpose()?)
-            .bind(position.map(|p| int("locked", p.locked)).transpose()?)
-            .bind(position.map(|p| int("cooldown", p.cooldown_amount)).transpose()?)
-            .bind(position.map(|p| int("outstanding", p.outstanding_diem)).transpose()?)
-            .bind(stake.map(|s| int("staked", s.staked)).transpose()?)
-            .bind(stake.map(|s| int("diem cooldown", s.cooldown_amount)).transpose()?)
-            .bind(row.data())
-            .bind(body.to_string())
-            .execute(&mut *tx)
-            .await?;
+            let opt = |what, v: Option<u64>| v.map(|v| int(what, v)).transpose().map(Param::OptInt);
+            events.push([
+                Param::Int(seq),
+                Param::Text(row.signature.clone()),
+                Param::Int(int("slot", row.slot)?),
+                Param::OptInt(row.block_time),
+                Param::Text(row.event.name().to_string()),
+                Param::OptText(effect.as_ref().map(|e| e.owner.clone())),
+                Param::OptInt(row.event_time()),
+                opt("amount", effect.as_ref().and_then(|e| e.amount))?,
+                opt("active", position.map(|p| p.active))?,
+                opt("locked", position.map(|p| p.locked))?,
+                opt("cooldown", position.map(|p| p.cooldown_amount))?,
+                opt("outstanding", position.map(|p| p.outstanding_diem))?,
+                opt("staked", stake.map(|s| s.staked))?,
+                opt("diem cooldown", stake.map(|s| s.cooldown_amount))?,
+                Param::Text(row.data()),
+                Param::Text(body.to_string()),
+            ]);
             let Some(effect) = effect else { continue };
             if let Some(p) = position {
-                sqlx::query(
-                    "INSERT INTO positions (owner, active, locked, outstanding_diem, cooldown_amount, cooldown_end, pending_rewards, updated_seq) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (owner) DO UPDATE SET active = $2, locked = $3, \
-                     outstanding_diem = $4, cooldown_amount = $5, cooldown_end = $6, pending_rewards = $7, updated_seq = $8",
-                )
-                .bind(&effect.owner)
-                .bind(int("active", p.active)?)
-                .bind(int("locked", p.locked)?)
-                .bind(int("outstanding", p.outstanding_diem)?)
-                .bind(int("cooldown", p.cooldown_amount)?)
-                .bind(p.cooldown_end)
-                .bind(int("pending rewards", p.pending_rewards)?)
-                .bind(int("seq", row.seq)?)
-                .execute(&mut *tx)
-                .await?;
+                positions.insert(
+                    effect.owner.clone(),
+                    [
+                        Param::Text(effect.owner.clone()),
+                        Param::Int(int("active", p.active)?),
+                        Param::Int(int("locked", p.locked)?),
+                        Param::Int(int("outstanding", p.outstanding_diem)?),
+                        Param::Int(int("cooldown", p.cooldown_amount)?),
+                        Param::Int(p.cooldown_end),
+                        Param::Int(int("pending rewards", p.pending_rewards)?),
+                        Param::Int(seq),
+                    ],
+                );
             }
-            if let Some(s) = stake {
-                sqlx::query(
-                    "INSERT INTO diem_stakes (owner, staked, cooldown_amount, cooldown_end, updated_seq) VALUES ($1, $2, $3, $4, $5) \
-                     ON CONFLICT (owner) DO UPDATE SET staked = $2, cooldown_amount = $3, cooldown_end = $4, updated_seq = $5",
-                )
-                .bind(&effect.owner)
-                .bind(int("staked", s.staked)?)
-                .bind(int("diem cooldown", s.cooldown_amount)?)
-                .bind(s.cooldown_end)
-                .bind(int("seq", row.seq)?)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query("INSERT INTO diem_stake_changes (owner, seq, at, staked) VALUES ($1, $2, $3, $4)")
-                    .bind(&effect.owner)
-                    .bind(int("seq", row.seq)?)
-                    .bind(effect.event_time.unwrap_or_default())
-                    .bind(int("staked", s.staked)?)
-                    .execute(&mut *tx)
-                    .await?;
+            if let Some(st) = stake {
+                stakes.insert(
+                    effect.owner.clone(),
+                    [
+                        Param::Text(effect.owner.clone()),
+                        Param::Int(int("staked", st.staked)?),
+                        Param::Int(int("diem cooldown", st.cooldown_amount)?),
+                        Param::Int(st.cooldown_end),
+                        Param::Int(seq),
+                    ],
+                );
+                changes.push([
+                    Param::Text(effect.owner.clone()),
+                    Param::Int(seq),
+                    Param::Int(effect.event_time.unwrap_or_default()),
+                    Param::Int(int("staked", st.staked)?),
+                ]);
             }
         }
+        let mut tx = self.pool.begin().await?;
+        insert_rows(
+            &mut tx,
+            "INSERT INTO events (seq, signature, slot, block_time, kind, owner, event_time, amount, svvv_active, \
+             svvv_locked, svvv_cooldown, diem_outstanding, diem_staked, diem_cooldown, data, body) VALUES ",
+            "",
+            events,
+        )
+        .await?;
+        insert_rows(
+            &mut tx,
+            "INSERT INTO positions (owner, active, locked, outstanding_diem, cooldown_amount, cooldown_end, pending_rewards, updated_seq) VALUES ",
+            " ON CONFLICT (owner) DO UPDATE SET active = excluded.active, locked = excluded.locked, \
+             outstanding_diem = excluded.outstanding_diem, cooldown_amount = excluded.cooldown_amount, \
+             cooldown_end = excluded.cooldown_end, pending_rewards = excluded.pending_rewards, updated_seq = excluded.updated_seq",
+            positions.into_values().collect(),
+        )
+        .await?;
+        insert_rows(
+            &mut tx,
+            "INSERT INTO diem_stakes (owner, staked, cooldown_amount, cooldown_end, updated_seq) VALUES ",
+            " ON CONFLICT (owner) DO UPDATE SET staked = excluded.staked, cooldown_amount = excluded.cooldown_amount, \
+             cooldown_end = excluded.cooldown_end, updated_seq = excluded.updated_seq",
+            stakes.into_values().collect(),
+        )
+        .await?;
+        insert_rows(&mut tx, "INSERT INTO diem_stake_changes (owner, seq, at, staked) VALUES ", "", changes).await?;
         let updated = sqlx::query(
             "UPDATE sync_checkpoint SET last_seq = $1, last_slot = $2, last_block_time = $3, last_event_time = $4, \
              resume_signature = $5, pool = COALESCE($6, pool), synced_slot = $7, synced_time = $8 WHERE id = 1 AND last_seq = $9",
@@ -541,6 +567,55 @@ impl Store {
         text.push_str(&format!("checkpoint:{}:{}:{:?}\n", c.last_seq, c.last_slot, c.last_event_time));
         Ok(format!("{:016x}-{}", fnv1a(text.as_bytes()), text.len()))
     }
+}
+
+/// A bound value of a multi-row statement.
+enum Param {
+    Int(i64),
+    OptInt(Option<i64>),
+    Text(String),
+    OptText(Option<String>),
+}
+
+/// Parameters per statement: under SQLite's and PostgreSQL's limits (32,766 and 65,535).
+const MAX_PARAMS: usize = 8_000;
+
+/// `head` + `($1, …), (…), …` + `tail`, as few statements as the parameter limit allows.
+async fn insert_rows<const N: usize>(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    head: &str,
+    tail: &str,
+    rows: Vec<[Param; N]>,
+) -> StoreResult<()> {
+    for chunk in rows.chunks(MAX_PARAMS / N) {
+        let mut sql = String::with_capacity(head.len() + tail.len() + chunk.len() * N * 5);
+        sql.push_str(head);
+        for r in 0..chunk.len() {
+            sql.push_str(if r == 0 { "(" } else { ", (" });
+            for c in 0..N {
+                if c > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('$');
+                sql.push_str(&(r * N + c + 1).to_string());
+            }
+            sql.push(')');
+        }
+        sql.push_str(tail);
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            for p in row {
+                query = match p {
+                    Param::Int(v) => query.bind(*v),
+                    Param::OptInt(v) => query.bind(*v),
+                    Param::Text(v) => query.bind(v.clone()),
+                    Param::OptText(v) => query.bind(v.clone()),
+                };
+            }
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 /// Owners in byte order of their base58 text, whatever the database's collation.
