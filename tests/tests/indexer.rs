@@ -220,18 +220,33 @@ fn sigkill_at_random_points_loses_and_duplicates_nothing() {
             sync(&store, &rpc.url).await.unwrap();
             store.digest().await.unwrap()
         });
+        // How long one uninterrupted run takes, so the kills can land anywhere inside one.
+        let scratch = if url.starts_with("sqlite") {
+            format!("{url}.timing")
+        } else {
+            store_urls("sigkill_timing").pop().unwrap()
+        };
+        let t = std::time::Instant::now();
+        let status = Command::new(&diem)
+            .args(["--url", &rpc.url, "index", "sync", "--db", &scratch, "--batch-events", "150"])
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let full_run_ms = t.elapsed().as_millis() as u64;
         let mut kills = 0;
+        let mut partial = std::collections::BTreeSet::new();
         for attempt in 0..12 {
             let mut child = Command::new(&diem)
-                .args(["--url", &rpc.url, "index", "sync", "--db", &url])
+                .args(["--url", &rpc.url, "index", "sync", "--db", &url, "--batch-events", "150"])
                 .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
                 .spawn()
                 .unwrap();
             rng ^= rng << 13;
             rng ^= rng >> 7;
             rng ^= rng << 17;
-            let wait = Duration::from_millis(150 + rng % 900);
+            // Between 5 % and 40 % of a full run: each restart resumes and is killed again.
+            let wait = Duration::from_millis(full_run_ms / 20 + rng % (full_run_ms * 35 / 100).max(1));
             std::thread::sleep(wait);
             match child.try_wait().unwrap() {
                 Some(status) => {
@@ -242,6 +257,10 @@ fn sigkill_at_random_points_loses_and_duplicates_nothing() {
                     child.kill().unwrap(); // SIGKILL
                     child.wait().unwrap();
                     kills += 1;
+                    let seq =
+                        rt.block_on(async { Store::open(&url).await.unwrap().checkpoint().await.unwrap().last_seq });
+                    partial.insert(seq);
+                    eprintln!("kill {kills} after {wait:?} of {full_run_ms} ms: record at {seq}");
                 }
             }
         }
@@ -251,10 +270,15 @@ fn sigkill_at_random_points_loses_and_duplicates_nothing() {
             let store = Store::open(&url).await.unwrap();
             (store.digest().await.unwrap(), store.checkpoint().await.unwrap().last_seq)
         });
-        assert!(kills >= 3, "{url}: only {kills} kills landed mid-sync");
+        // The kills landed mid-sync, with part of the record committed, at several points.
+        let mid: Vec<_> = partial.iter().filter(|&&s| s > 0 && (s as usize) < events.len()).collect();
+        assert!(kills >= 3 && mid.len() >= 2, "{url}: {kills} kills, record at {partial:?} after them");
         assert_eq!(seq as usize, events.len());
         assert_eq!(digest, expected, "{url}: after {kills} kills the record differs from a clean sync");
-        println!("{url}: {kills} SIGKILLs, {} events, record equal to a clean sync", events.len());
+        println!(
+            "{url}: {kills} SIGKILLs (record after each: {partial:?}), {} events, record equal to a clean sync",
+            events.len()
+        );
     }
 }
 

@@ -47,6 +47,9 @@ pub struct RecordArgs {
     /// Commitment the record reads at; billing must use finalized.
     #[arg(long, default_value = "finalized", value_parser = ["finalized", "confirmed"])]
     pub commitment: String,
+    /// Events committed together while catching up (a crash re-reads at most this many).
+    #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub batch_events: u64,
 }
 
 #[derive(Subcommand, Debug)]

@@ -49,7 +49,12 @@ fn store_error(e: impl std::fmt::Display) -> CliError {
 }
 
 /// Catches the record up, drawing a progress bar on a terminal.
-async fn sync(store: &Store, source: &RpcSource, quiet: bool) -> Result<diem_indexer::SyncReport, CliError> {
+async fn sync(
+    store: &Store,
+    source: &RpcSource,
+    batch_events: u64,
+    quiet: bool,
+) -> Result<diem_indexer::SyncReport, CliError> {
     let bar = indicatif::ProgressBar::new(0);
     if quiet {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
@@ -65,7 +70,9 @@ async fn sync(store: &Store, source: &RpcSource, quiet: bool) -> Result<diem_ind
         bar.set_position(p.transactions_done);
         bar.set_message(format!("{} events", p.events));
     };
-    let report = Syncer::new(store, source).sync(&mut on_progress).await.map_err(store_error);
+    let mut syncer = Syncer::new(store, source);
+    syncer.batch_events = batch_events as usize;
+    let report = syncer.sync(&mut on_progress).await.map_err(store_error);
     bar.finish_and_clear();
     report
 }
@@ -77,7 +84,11 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
     let source = RpcSource::new(url, &record.commitment, Retry::default());
     let follows =
         matches!(command, Command::Index(IndexCommand::Follow { .. }) | Command::Serve { no_follow: false, .. });
-    let synced = if record.offline || follows { None } else { Some(sync(&store, &source, json_out).await?) };
+    let synced = if record.offline || follows {
+        None
+    } else {
+        Some(sync(&store, &source, record.batch_events, json_out).await?)
+    };
     Ok(match command {
         Command::Index(IndexCommand::Sync { .. }) => {
             let r = synced.unwrap_or_default();
@@ -161,9 +172,9 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
                     break;
                 }
                 tokio::time::sleep(Duration::from_secs(2)).await;
-                if sync(&store, &source, true).await?.events == 0 && report.store.ok() {
+                if sync(&store, &source, record.batch_events, true).await?.events == 0 && report.store.ok() {
                     tokio::time::sleep(Duration::from_secs(3)).await;
-                    if sync(&store, &source, true).await?.events == 0 {
+                    if sync(&store, &source, record.batch_events, true).await?.events == 0 {
                         break;
                     }
                 }

@@ -16,6 +16,25 @@ fn event_data(seq: u64) -> String {
     bs58::encode(ix.data).into_string()
 }
 
+proptest::proptest! {
+    /// The fast base58 decoder agrees with the `bs58` crate, leading zeros included.
+    #[test]
+    fn base58_matches_bs58(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400), zeros in 0usize..4) {
+        let mut data = vec![0u8; zeros];
+        data.extend(bytes);
+        let text = bs58::encode(&data).into_string();
+        proptest::prop_assert_eq!(base58(&text), Some(data));
+    }
+}
+
+#[test]
+fn base58_refuses_characters_outside_the_alphabet() {
+    for bad in ["0", "O", "I", "l", "abc+", "é"] {
+        assert_eq!(base58(bad), None, "{bad}");
+    }
+    assert_eq!(base58(""), Some(vec![]));
+}
+
 /// A v0 transaction in which another program (static key 1) calls diem, whose id comes from a
 /// lookup table: static keys [payer, proxy], loaded writable [w], loaded read-only [diem].
 fn through_lookup_table(err: serde_json::Value) -> serde_json::Value {

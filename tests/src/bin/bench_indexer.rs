@@ -1,0 +1,147 @@
+//! The indexer at scale (`scripts/bench-indexer.sh` writes INDEXER_BENCH.md from its output):
+//! synthetic events by many owners go through the same path as the cluster's (JSON-RPC
+//! transaction → `diem_client::decode` → store commit), then one day's credit, owners'
+//! histories and a full audit are timed. Prints one JSON line.
+use std::time::Instant;
+
+use diem_indexer::row::EventRow;
+use diem_indexer::store::{Checkpoint, Store};
+use diem_tests::fake_rpc::encode_transaction;
+use diem_tests::synthetic::Generator;
+use serde_json::json;
+
+/// Peak resident memory so far, in MiB (`VmHWM`).
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    kib / 1024.0
+}
+
+fn arg(name: &str, default: &str) -> String {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned()).unwrap_or_else(|| default.to_string())
+}
+
+#[tokio::main]
+async fn main() {
+    let db = arg("--db", "sqlite:///tmp/diem-bench.sqlite");
+    let events: u64 = arg("--events", "1000000").parse().expect("--events N");
+    let owners: usize = arg("--owners", "100000").parse().expect("--owners N");
+    const DAYS: i64 = 10;
+    const START: i64 = 1_800_000_000 - 1_800_000_000 % 86_400;
+    const BATCH: usize = 5_000;
+    let store = std::sync::Arc::new(Store::open(&db).await.expect("store opens"));
+    assert_eq!(store.checkpoint().await.unwrap().last_seq, 0, "{db} must be empty");
+    let mut generator = Generator::new(owners, events, DAYS, START, 42);
+
+    // In chunks: the cluster's side (events and their transaction JSON) is made first, untimed;
+    // then the chunk is ingested, timed, in two stages on two cores (the next batch is decoded
+    // while the previous one is written; commits stay in order). Memory holds one chunk.
+    const CHUNK: u64 = 20_000;
+    let (mut ingest, mut generating) = (0.0, 0.0);
+    let mut checkpoint = Checkpoint::default();
+    let mut rss_quarter = 0.0;
+    let mut made = 0u64;
+    while made < events {
+        let t = Instant::now();
+        let chunk: Vec<serde_json::Value> = (made..(made + CHUNK).min(events))
+            .map(|i| {
+                let event = generator.next_event();
+                let signature = format!("bench{:012}", event.seq());
+                encode_transaction(
+                    &signature,
+                    1_000 + i / 4,
+                    START + i as i64,
+                    std::slice::from_ref(&event),
+                    i % 2 == 0,
+                )
+            })
+            .collect();
+        made += chunk.len() as u64;
+        generating += t.elapsed().as_secs_f64();
+
+        let t = Instant::now();
+        let mut writing: Option<tokio::task::JoinHandle<()>> = None;
+        let mut rows = Vec::with_capacity(BATCH);
+        let count = chunk.len();
+        for (i, tx) in chunk.iter().enumerate() {
+            let decoded = diem_client::decode::decode_transaction(tx).expect("decodes");
+            rows.extend(EventRow::of_transaction(&decoded));
+            if rows.len() >= BATCH || i + 1 == count {
+                let from = checkpoint.last_seq;
+                let last = rows.last().expect("a row");
+                checkpoint = Checkpoint {
+                    last_seq: last.seq,
+                    last_slot: last.slot,
+                    last_block_time: last.block_time,
+                    last_event_time: rows.iter().rev().find_map(EventRow::event_time),
+                    resume_signature: Some(last.signature.clone()),
+                    synced_slot: last.slot,
+                    synced_time: last.block_time,
+                };
+                if let Some(previous) = writing.take() {
+                    previous.await.expect("writer");
+                }
+                let (store, batch, next) = (store.clone(), std::mem::take(&mut rows), checkpoint.clone());
+                writing = Some(tokio::spawn(async move { store.commit(&batch, &next, from).await.expect("commit") }));
+            }
+        }
+        if let Some(last) = writing.take() {
+            last.await.expect("writer");
+        }
+        ingest += t.elapsed().as_secs_f64();
+        if made >= events / 4 && rss_quarter == 0.0 {
+            rss_quarter = peak_rss_mib();
+        }
+    }
+    let rss_ingest = peak_rss_mib();
+
+    let day = START / 86_400 + DAYS / 2;
+    let t = Instant::now();
+    let credit = diem_indexer::credit::day_credit(&store, day).await.expect("credit");
+    let credit_first = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let frozen = diem_indexer::credit::day_credit(&store, day).await.expect("credit");
+    let credit_frozen = t.elapsed().as_secs_f64();
+    assert_eq!(frozen, credit);
+    assert!(credit.is_final);
+
+    let sample: Vec<String> = generator.owners().iter().step_by((owners / 200).max(1)).map(|o| o.to_string()).collect();
+    let t = Instant::now();
+    let mut history_events = 0;
+    for owner in &sample {
+        history_events += store.history(owner, 100_000).await.expect("history").len();
+    }
+    let history_ms = t.elapsed().as_secs_f64() * 1_000.0 / sample.len() as f64;
+
+    let t = Instant::now();
+    let audit = diem_indexer::audit::audit_store(&store).await.expect("audit");
+    let audit_secs = t.elapsed().as_secs_f64();
+    assert!(audit.ok(), "{:?}", audit.checks);
+    println!(
+        "{}",
+        json!({
+            "backend": store.backend(),
+            "events": events,
+            "owners": owners,
+            "ingest_secs": ingest,
+            "generate_secs": generating,
+            "events_per_sec": events as f64 / ingest,
+            "peak_rss_mib_at_quarter": rss_quarter,
+            "peak_rss_mib_after_ingest": rss_ingest,
+            "credit_owners": credit.entitlements.len(),
+            "credit_first_secs": credit_first,
+            "credit_frozen_secs": credit_frozen,
+            "history_ms": history_ms,
+            "history_events_per_owner": history_events as f64 / sample.len() as f64,
+            "audit_secs": audit_secs,
+            "audit_events": audit.events_replayed,
+            "peak_rss_mib_end": peak_rss_mib(),
+        })
+    );
+}

@@ -1,0 +1,159 @@
+//! Synthetic event histories for the indexer's scale benchmark: millions of events by many
+//! owners that replay cleanly, made with the program's own state methods (`Pool`, `Position`,
+//! `DiemStake`) the way the handlers make them, then applied to a `Ledger` that checks each one.
+//! Memory follows the number of owners, not of events: events are produced one at a time.
+use anchor_lang::prelude::Pubkey;
+use diem::events::*;
+use diem::state::{DiemStake, DiemStakeBalances, Params, Pool, Position, PositionBalances};
+use diem_client::events::DiemEvent;
+use diem_client::ledger::Ledger;
+use rand::{Rng, SeedableRng};
+
+pub struct Generator {
+    ledger: Ledger,
+    owners: Vec<Pubkey>,
+    rng: rand::rngs::StdRng,
+    params: Params,
+    now: i64,
+    /// Seconds between events.
+    step: f64,
+    clock: f64,
+    seq: u64,
+}
+
+fn fresh_position(owner: Pubkey, pool: &Pool) -> Position {
+    let mut p = Position {
+        owner: Pubkey::default(),
+        bump: 0,
+        opened: false,
+        balances: PositionBalances::default(),
+        reserved: [0; 63],
+    };
+    p.open(owner, 0, pool);
+    p
+}
+
+fn fresh_stake(owner: Pubkey) -> DiemStake {
+    let mut s = DiemStake {
+        owner: Pubkey::default(),
+        bump: 0,
+        opened: false,
+        balances: DiemStakeBalances::default(),
+        reserved: [0; 31],
+    };
+    s.open(owner, 0);
+    s
+}
+
+impl Generator {
+    /// `owners` owners, events spread evenly over `days` days from `start` (unix seconds).
+    pub fn new(owners: usize, events: u64, days: i64, start: i64, seed: u64) -> Self {
+        let params = Params {
+            emission_rate: 0,
+            treasury_share_unlocked_bps: 0,
+            treasury_share_locked_bps: 2_000,
+            svvv_cooldown_secs: 7 * 86_400,
+            diem_cooldown_secs: 86_400,
+        };
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let owners = (0..owners).map(|_| Pubkey::new_from_array(rng.r#gen())).collect();
+        Self {
+            ledger: Ledger::new(),
+            owners,
+            rng,
+            params,
+            now: start,
+            step: (days * 86_400) as f64 / events.max(1) as f64,
+            clock: start as f64,
+            seq: 0,
+        }
+    }
+
+    pub fn owners(&self) -> &[Pubkey] {
+        &self.owners
+    }
+
+    /// The next event, already checked by the ledger.
+    pub fn next_event(&mut self) -> DiemEvent {
+        self.seq += 1;
+        self.clock += self.step;
+        self.now = self.clock as i64;
+        let seq = self.seq;
+        let event = if seq == 1 {
+            DiemEvent::Initialized(Initialized {
+                seq,
+                authority: Pubkey::new_from_array([1; 32]),
+                vvv_mint: Pubkey::new_from_array([2; 32]),
+                vvv_token_program: Pubkey::new_from_array([3; 32]),
+                diem_mint: Pubkey::new_from_array([4; 32]),
+                treasury: Pubkey::new_from_array([5; 32]),
+                params: self.params,
+                paused: 0,
+                vvv_trust: 0,
+                change_delay: 7 * 86_400,
+                timestamp: self.now,
+            })
+        } else {
+            self.user_event(seq)
+        };
+        self.ledger.apply(&event).unwrap_or_else(|e| panic!("synthetic event {seq} does not replay: {e}"));
+        event
+    }
+
+    fn user_event(&mut self, seq: u64) -> DiemEvent {
+        let owner = self.owners[self.rng.gen_range(0..self.owners.len())];
+        let now = self.now;
+        let mut pool = self.ledger.pool;
+        let stake = self.ledger.diem_stakes.get(&owner).cloned();
+        let roll: u32 = self.rng.gen_range(0..100);
+        match (stake, roll) {
+            (Some(mut s), 0..=19) if s.balances.staked > 0 => {
+                let amount = self.rng.gen_range(1..=s.balances.staked);
+                let cooldown_end =
+                    s.initiate_unstake(&mut pool, amount, now, self.params.diem_cooldown_secs).expect("unstake");
+                DiemEvent::DiemUnstakeInitiated(DiemUnstakeInitiated {
+                    seq,
+                    owner,
+                    amount,
+                    cooldown_end,
+                    timestamp: now,
+                    stake: s.balances,
+                    pool,
+                })
+            }
+            (Some(mut s), 20..=29) if s.balances.cooldown_amount > 0 => {
+                let amount = s.cancel_unstake(&mut pool).expect("cancel");
+                DiemEvent::DiemUnstakeCancelled(DiemUnstakeCancelled {
+                    seq,
+                    owner,
+                    amount,
+                    timestamp: now,
+                    stake: s.balances,
+                    pool,
+                })
+            }
+            (_, 30..=59) => {
+                pool.accrue(now, &self.params).expect("accrue");
+                let existing = self.ledger.positions.get(&owner).cloned();
+                let mut position = existing.clone().unwrap_or_else(|| fresh_position(owner, &pool));
+                let amount = self.rng.gen_range(1_000..1_000_000_000);
+                position.stake(&mut pool, amount).expect("stake");
+                DiemEvent::Staked(Staked {
+                    seq,
+                    payer: owner,
+                    owner,
+                    amount,
+                    position_opened: existing.is_none(),
+                    position: position.balances,
+                    pool,
+                })
+            }
+            (s, _) => {
+                let mut s = s.unwrap_or_else(|| fresh_stake(owner));
+                let amount = self.rng.gen_range(10_000_000..10_000_000_000);
+                s.stake(&mut pool, amount).expect("stake DIEM");
+                DiemEvent::DiemStaked(DiemStaked { seq, owner, amount, timestamp: now, stake: s.balances, pool })
+            }
+        }
+    }
+}
