@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The client side is split along dependency boundaries (app/client, app/bank, app/cli,
-# tools/idl). This compiles every crate in every feature combination it offers, and fails if a
+# app/indexer, tools/idl). This compiles every crate in every feature combination it offers, and fails if a
 # crate links what its role must not: the pure client library no async runtime, RPC client or
 # bank, and the CLI without its demo no embedded bank; and fails on a panicking call in their
 # library code.
@@ -17,6 +17,7 @@ check -p diem-bank --all-targets
 check -p diem-cli --no-default-features --all-targets
 check -p diem-cli --all-targets
 check -p diem-idl
+check -p diem-indexer --all-targets
 
 fail=0
 forbid() {
@@ -33,8 +34,10 @@ forbid() {
 forbid 'tokio|solana-rpc-client|solana-rpc-client-api|solana-program-test|solana-banks-client|reqwest' -p diem-client
 forbid 'solana-rpc-client|solana-program-test|solana-banks-client|reqwest' -p diem-client --features chain
 forbid 'solana-program-test|solana-banks-client|solana-program-runtime' -p diem-cli --no-default-features
+forbid 'solana-program-test|solana-banks-client|solana-program-runtime|diem-bank' -p diem-indexer
 # Library code reports errors; it never panics. Everything before a file's `#[cfg(test)]` counts.
-panics=$(for f in $(find app/client/src app/bank/src app/cli/src -name '*.rs'); do
+# (`tests.rs` files are sibling test modules, compiled only under `#[cfg(test)]`.)
+panics=$(for f in $(find app/client/src app/bank/src app/cli/src app/indexer/src -name '*.rs' ! -name tests.rs); do
   awk -v f="$f" '/#\[cfg\(test\)\]/{exit} /\.expect\(|\.unwrap\(\)|assert!|assert_eq!|panic!|unreachable!|todo!|unimplemented!/{print f":"FNR": "$0}' "$f"
 done)
 if [ -n "$panics" ]; then

@@ -4,9 +4,9 @@
 //! Memory follows the number of owners, not of events: events are produced one at a time.
 use anchor_lang::prelude::Pubkey;
 use diem::events::*;
-use diem::state::{DiemStake, DiemStakeBalances, Params, Pool, Position, PositionBalances};
+use diem::state::Params;
 use diem_client::events::DiemEvent;
-use diem_client::ledger::Ledger;
+use diem_client::ledger::{Ledger, new_position, new_stake};
 use rand::{Rng, SeedableRng};
 
 pub struct Generator {
@@ -19,30 +19,6 @@ pub struct Generator {
     step: f64,
     clock: f64,
     seq: u64,
-}
-
-fn fresh_position(owner: Pubkey, pool: &Pool) -> Position {
-    let mut p = Position {
-        owner: Pubkey::default(),
-        bump: 0,
-        opened: false,
-        balances: PositionBalances::default(),
-        reserved: [0; 63],
-    };
-    p.open(owner, 0, pool);
-    p
-}
-
-fn fresh_stake(owner: Pubkey) -> DiemStake {
-    let mut s = DiemStake {
-        owner: Pubkey::default(),
-        bump: 0,
-        opened: false,
-        balances: DiemStakeBalances::default(),
-        reserved: [0; 31],
-    };
-    s.open(owner, 0);
-    s
 }
 
 impl Generator {
@@ -135,7 +111,7 @@ impl Generator {
             (_, 30..=59) => {
                 pool.accrue(now, &self.params).expect("accrue");
                 let existing = self.ledger.positions.get(&owner).cloned();
-                let mut position = existing.clone().unwrap_or_else(|| fresh_position(owner, &pool));
+                let mut position = existing.clone().unwrap_or_else(|| new_position(owner, &pool));
                 let amount = self.rng.gen_range(1_000..1_000_000_000);
                 position.stake(&mut pool, amount).expect("stake");
                 DiemEvent::Staked(Staked {
@@ -149,7 +125,7 @@ impl Generator {
                 })
             }
             (s, _) => {
-                let mut s = s.unwrap_or_else(|| fresh_stake(owner));
+                let mut s = s.unwrap_or_else(|| new_stake(owner));
                 let amount = self.rng.gen_range(10_000_000..10_000_000_000);
                 s.stake(&mut pool, amount).expect("stake DIEM");
                 DiemEvent::DiemStaked(DiemStaked { seq, owner, amount, timestamp: now, stake: s.balances, pool })

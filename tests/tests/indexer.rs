@@ -228,7 +228,7 @@ fn sigkill_at_random_points_loses_and_duplicates_nothing() {
         };
         let t = std::time::Instant::now();
         let status = Command::new(&diem)
-            .args(["--url", &rpc.url, "index", "sync", "--db", &scratch, "--batch-events", "150"])
+            .args(["--url", &rpc.url, "index", "sync", "--db", &scratch, "--batch-events", "150", "--page", "100"])
             .stdout(std::process::Stdio::null())
             .status()
             .unwrap();
@@ -238,7 +238,7 @@ fn sigkill_at_random_points_loses_and_duplicates_nothing() {
         let mut partial = std::collections::BTreeSet::new();
         for attempt in 0..12 {
             let mut child = Command::new(&diem)
-                .args(["--url", &rpc.url, "index", "sync", "--db", &url, "--batch-events", "150"])
+                .args(["--url", &rpc.url, "index", "sync", "--db", &url, "--batch-events", "150", "--page", "100"])
                 .stdout(std::process::Stdio::null())
                 .spawn()
                 .unwrap();
@@ -384,6 +384,13 @@ async fn the_http_api_answers_billing_and_refuses_bad_input() {
         let health: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(health["last_seq"], events.len());
         assert!(health["lag_slots"].as_u64().is_some(), "{health}");
+        // The audit: the record replays clean; this endpoint serves no accounts, so the chain
+        // side cannot be read, which is a break (409), never a pass.
+        let (status, body) = get("/v1/audit".into()).await;
+        let audit: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(status, 409, "{body}");
+        assert!(audit["store"]["checks"].as_array().unwrap().iter().all(|c| c["ok"] == true), "{body}");
+        assert!(audit["chain_error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
         for (path, expected) in [
             ("/v1/entitlements/2026-02-31".to_string(), 400),
             ("/v1/entitlements/yesterday".into(), 400),

@@ -173,3 +173,24 @@ fn every_command_has_a_help_line() {
         }
     }
 }
+
+/// The record's commands: a bad store URL is refused by name; `--offline` answers from the
+/// record without the cluster (an empty one here); syncing needs the endpoint and says so.
+#[test]
+fn record_commands_name_their_problems() {
+    let url = dead_url();
+    fails_with(
+        &["--url", &url, "entitlements", "--day", "2026-12-02", "--offline", "--db", "mysql://x"],
+        &["record: database URL 'mysql://x': expected sqlite://PATH or postgres://"],
+    );
+    let db = format!("sqlite://{}/record.sqlite", home().display());
+    let run = diem(&["--url", &url, "history", "11111111111111111111111111111112", "--offline", "--db", &db]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("0 events"), "{}", run.stdout);
+    let run = diem(&["--url", &url, "--json", "entitlements", "--day", "2026-12-02", "--offline", "--db", &db]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!((json["day"].as_str(), json["final"].as_bool()), (Some("2026-12-02"), Some(false)));
+    fails_with(&["--url", &url, "index", "sync", "--db", &db], &["cannot reach the RPC endpoint"]);
+    fails_with(&["--url", &url, "entitlements", "--day", "2026-12-02", "--format", "xml"], &["--format"]);
+}

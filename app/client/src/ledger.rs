@@ -54,7 +54,8 @@ pub struct Ledger {
     pub last_seq: u64,
 }
 
-fn new_position(owner: Pubkey, pool: &Pool) -> Position {
+/// A position as `stake` opens it for `owner` (bump 0: replay never derives addresses).
+pub fn new_position(owner: Pubkey, pool: &Pool) -> Position {
     let mut p = Position {
         owner: Pubkey::default(),
         bump: 0,
@@ -66,7 +67,8 @@ fn new_position(owner: Pubkey, pool: &Pool) -> Position {
     p
 }
 
-fn new_stake(owner: Pubkey) -> DiemStake {
+/// A DIEM stake as `stake_diem` opens it for `owner`.
+pub fn new_stake(owner: Pubkey) -> DiemStake {
     let mut s = DiemStake {
         owner: Pubkey::default(),
         bump: 0,

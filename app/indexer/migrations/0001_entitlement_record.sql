@@ -28,7 +28,6 @@ CREATE TABLE events (
     body TEXT NOT NULL
 );
 CREATE INDEX events_by_owner ON events (owner, seq);
-CREATE INDEX events_by_signature ON events (signature);
 
 -- Current sVVV positions.
 CREATE TABLE positions (
@@ -58,9 +57,9 @@ CREATE TABLE diem_stake_changes (
     seq BIGINT NOT NULL,
     at BIGINT NOT NULL,
     staked BIGINT NOT NULL,
-    PRIMARY KEY (owner, seq)
+    -- Ordered for "an owner's last change before an instant": one index seek per owner.
+    PRIMARY KEY (owner, at, seq)
 );
-CREATE INDEX diem_stake_changes_by_time ON diem_stake_changes (at, owner);
 
 -- A day's credit, written once the record has passed its 00:00 UTC, and never changed after.
 CREATE TABLE entitlement_days (

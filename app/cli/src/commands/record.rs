@@ -52,7 +52,7 @@ fn store_error(e: impl std::fmt::Display) -> CliError {
 async fn sync(
     store: &Store,
     source: &RpcSource,
-    batch_events: u64,
+    record: &RecordArgs,
     quiet: bool,
 ) -> Result<diem_indexer::SyncReport, CliError> {
     let bar = indicatif::ProgressBar::new(0);
@@ -71,7 +71,8 @@ async fn sync(
         bar.set_message(format!("{} events", p.events));
     };
     let mut syncer = Syncer::new(store, source);
-    syncer.batch_events = batch_events as usize;
+    syncer.batch_events = record.batch_events as usize;
+    syncer.page = record.page;
     let report = syncer.sync(&mut on_progress).await.map_err(store_error);
     bar.finish_and_clear();
     report
@@ -84,11 +85,7 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
     let source = RpcSource::new(url, &record.commitment, Retry::default());
     let follows =
         matches!(command, Command::Index(IndexCommand::Follow { .. }) | Command::Serve { no_follow: false, .. });
-    let synced = if record.offline || follows {
-        None
-    } else {
-        Some(sync(&store, &source, record.batch_events, json_out).await?)
-    };
+    let synced = if record.offline || follows { None } else { Some(sync(&store, &source, record, json_out).await?) };
     Ok(match command {
         Command::Index(IndexCommand::Sync { .. }) => {
             let r = synced.unwrap_or_default();
@@ -172,9 +169,9 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
                     break;
                 }
                 tokio::time::sleep(Duration::from_secs(2)).await;
-                if sync(&store, &source, record.batch_events, true).await?.events == 0 && report.store.ok() {
+                if sync(&store, &source, record, true).await?.events == 0 && report.store.ok() {
                     tokio::time::sleep(Duration::from_secs(3)).await;
-                    if sync(&store, &source, record.batch_events, true).await?.events == 0 {
+                    if sync(&store, &source, record, true).await?.events == 0 {
                         break;
                     }
                 }
