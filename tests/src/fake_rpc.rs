@@ -254,24 +254,10 @@ pub fn transactions_of(events: &[DiemEvent]) -> Vec<FakeTransaction> {
         .map(|(i, event)| {
             let signature = bs58::encode(format!("fake-signature-{:08}", event.seq())).into_string();
             let slot = 100 + i as u64 / 3;
-            clock = clock.max(event_time(event).unwrap_or(clock));
+            clock = clock.max(event.timestamp().unwrap_or(clock));
             let block_time = clock;
             let json = encode_transaction(&signature, slot, block_time, std::slice::from_ref(event), i % 2 == 1);
             FakeTransaction { signature, slot, block_time, json }
         })
         .collect()
-}
-
-fn event_time(event: &DiemEvent) -> Option<i64> {
-    match event {
-        DiemEvent::Initialized(e) => Some(e.timestamp),
-        DiemEvent::DiemStaked(e) => Some(e.timestamp),
-        DiemEvent::DiemUnstakeInitiated(e) => Some(e.timestamp),
-        DiemEvent::DiemUnstakeFinalized(e) => Some(e.timestamp),
-        DiemEvent::DiemUnstakeCancelled(e) => Some(e.timestamp),
-        DiemEvent::Staked(e) => Some(e.pool.last_accrual_ts),
-        DiemEvent::DiemMinted(e) => Some(e.pool.last_accrual_ts),
-        DiemEvent::DiemBurned(e) => Some(e.pool.last_accrual_ts),
-        _ => None,
-    }
 }

@@ -173,3 +173,15 @@ mod tests {
         assert_eq!(utc(1_796_169_599), "2026-12-01 23:59:59 UTC");
     }
 }
+
+/// An audit's checks, one line each, then the deployment's trust assumptions.
+pub fn check_lines(checks: &[diem_client::invariants::Check], trust_assumptions: &[String]) -> String {
+    let mut out = String::new();
+    for c in checks {
+        out += &format!("  [{}] {}: {}\n", if c.ok { "ok" } else { "BROKEN" }, c.name, c.detail);
+    }
+    for t in trust_assumptions {
+        out += &format!("  trust assumption: {t}\n");
+    }
+    out
+}

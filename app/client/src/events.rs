@@ -101,6 +101,31 @@ diem_events!(
 );
 
 impl DiemEvent {
+    /// The event's own clock (the instruction's unix time), where it carries one: its
+    /// `timestamp`, or the time its pool was accrued to.
+    pub fn timestamp(&self) -> Option<i64> {
+        use DiemEvent as E;
+        Some(match self {
+            E::Initialized(e) => e.timestamp,
+            E::ChangeApplied(e) => e.timestamp,
+            E::DiemStaked(e) => e.timestamp,
+            E::DiemUnstakeInitiated(e) => e.timestamp,
+            E::DiemUnstakeCancelled(e) => e.timestamp,
+            E::DiemUnstakeFinalized(e) => e.timestamp,
+            E::Staked(e) => e.pool.last_accrual_ts,
+            E::UnstakeInitiated(e) => e.pool.last_accrual_ts,
+            E::UnstakeCancelled(e) => e.pool.last_accrual_ts,
+            E::UnstakeFinalized(e) => e.pool.last_accrual_ts,
+            E::RewardsClaimed(e) => e.pool.last_accrual_ts,
+            E::RewardsFunded(e) => e.pool.last_accrual_ts,
+            E::TreasuryPaid(e) => e.pool.last_accrual_ts,
+            E::DiemMinted(e) => e.pool.last_accrual_ts,
+            E::DiemBurned(e) => e.pool.last_accrual_ts,
+            E::ParamsUpdated(e) => e.pool.last_accrual_ts,
+            _ => return None,
+        })
+    }
+
     /// Decodes the data of an inner instruction the program invoked on itself by `emit_cpi!`:
     /// the event tag, then the event's discriminator and body. `None` for any other data.
     pub fn from_cpi_data(data: &[u8]) -> Option<Self> {

@@ -40,26 +40,7 @@ impl EventRow {
 
     /// The event's own clock, where it carries one.
     pub fn event_time(&self) -> Option<i64> {
-        use DiemEvent as E;
-        Some(match &self.event {
-            E::Initialized(e) => e.timestamp,
-            E::ChangeApplied(e) => e.timestamp,
-            E::DiemStaked(e) => e.timestamp,
-            E::DiemUnstakeInitiated(e) => e.timestamp,
-            E::DiemUnstakeCancelled(e) => e.timestamp,
-            E::DiemUnstakeFinalized(e) => e.timestamp,
-            E::Staked(e) => e.pool.last_accrual_ts,
-            E::UnstakeInitiated(e) => e.pool.last_accrual_ts,
-            E::UnstakeCancelled(e) => e.pool.last_accrual_ts,
-            E::UnstakeFinalized(e) => e.pool.last_accrual_ts,
-            E::RewardsClaimed(e) => e.pool.last_accrual_ts,
-            E::RewardsFunded(e) => e.pool.last_accrual_ts,
-            E::TreasuryPaid(e) => e.pool.last_accrual_ts,
-            E::DiemMinted(e) => e.pool.last_accrual_ts,
-            E::DiemBurned(e) => e.pool.last_accrual_ts,
-            E::ParamsUpdated(e) => e.pool.last_accrual_ts,
-            _ => return None,
-        })
+        self.event.timestamp()
     }
 
     /// The owner the event concerns, with its amount and resulting balances.
@@ -96,14 +77,12 @@ impl EventRow {
         })
     }
 
-    /// The event's discriminator and Borsh body, base64.
-    pub fn data(&self) -> String {
-        base64::engine::general_purpose::STANDARD.encode(self.event.to_bytes())
-    }
-
-    /// The event as JSON, laid out by the IDL.
-    pub fn body(&self, layouts: &Layouts) -> Result<Value, BodyError> {
-        layouts.event_json(self.event.name(), &self.event.to_bytes()[8..])
+    /// The event as the store keeps it: its discriminator and Borsh body in base64, and the
+    /// body as JSON laid out by the IDL, from one serialization.
+    pub fn data_and_body(&self, layouts: &Layouts) -> Result<(String, Value), BodyError> {
+        let bytes = self.event.to_bytes();
+        let body = layouts.event_json(self.event.name(), &bytes[8..])?;
+        Ok((base64::engine::general_purpose::STANDARD.encode(&bytes), body))
     }
 }
 

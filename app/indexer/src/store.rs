@@ -106,6 +106,12 @@ pub struct HistoryEntry {
     pub diem_cooldown: u64,
 }
 
+/// A row's `owner` column as a key.
+fn owner_key(r: &AnyRow) -> StoreResult<Pubkey> {
+    let owner: String = r.try_get("owner")?;
+    Pubkey::from_str(&owner).map_err(|_| StoreError::Damaged { seq: 0 })
+}
+
 fn stored_position(r: &AnyRow) -> StoreResult<StoredPosition> {
     Ok(StoredPosition {
         active: uint(r, "active")?,
@@ -245,7 +251,7 @@ impl Store {
             expected += 1;
             let seq = int("seq", row.seq)?;
             let effect = row.owner_effect();
-            let body = row.body(&self.layouts)?;
+            let (data, body) = row.data_and_body(&self.layouts)?;
             if let Some(pool) = body.get("pool") {
                 pool_json = Some(pool.to_string());
             }
@@ -267,7 +273,7 @@ impl Store {
                 opt("outstanding", position.map(|p| p.outstanding_diem))?,
                 opt("staked", stake.map(|s| s.staked))?,
                 opt("diem cooldown", stake.map(|s| s.cooldown_amount))?,
-                Param::Text(row.data()),
+                Param::Text(data),
                 Param::Text(body.to_string()),
             ]);
             let Some(effect) = effect else { continue };
@@ -520,12 +526,7 @@ impl Store {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let owner: String = r.try_get("owner")?;
-                Ok((Pubkey::from_str(&owner).map_err(|_| StoreError::Damaged { seq: 0 })?, stored_position(r)?))
-            })
-            .collect()
+        rows.iter().map(|r| Ok((owner_key(r)?, stored_position(r)?))).collect()
     }
 
     pub async fn stakes_page(&self, after: &str, limit: u32) -> StoreResult<Vec<(Pubkey, StoredStake)>> {
@@ -536,12 +537,7 @@ impl Store {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let owner: String = r.try_get("owner")?;
-                Ok((Pubkey::from_str(&owner).map_err(|_| StoreError::Damaged { seq: 0 })?, stored_stake(r)?))
-            })
-            .collect()
+        rows.iter().map(|r| Ok((owner_key(r)?, stored_stake(r)?))).collect()
     }
 
     /// A digest of everything the record holds (events, positions, stakes, checkpoint marks):

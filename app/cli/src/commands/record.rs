@@ -244,9 +244,7 @@ async fn follow(
 
 fn audit_output(report: &FullAudit, units: Units) -> Result<Output, CliError> {
     let mut human = format!("audit of the record: {} events replayed\n", report.store.events_replayed);
-    for c in &report.store.checks {
-        human += &format!("  [{}] {}: {}\n", if c.ok { "ok" } else { "BROKEN" }, c.name, c.detail);
-    }
+    human += &crate::output::check_lines(&report.store.checks, &[]);
     if let Some(chain) = &report.chain {
         human += &format!(
             "against the chain: {} positions, {} DIEM stakes, DIEM supply {}\n",
@@ -254,12 +252,7 @@ fn audit_output(report: &FullAudit, units: Units) -> Result<Output, CliError> {
             chain.diem_stakes,
             units.show(chain.diem_supply, DIEM_DECIMALS)
         );
-        for c in &chain.checks {
-            human += &format!("  [{}] {}: {}\n", if c.ok { "ok" } else { "BROKEN" }, c.name, c.detail);
-        }
-        for t in &chain.trust_assumptions {
-            human += &format!("  trust assumption: {t}\n");
-        }
+        human += &crate::output::check_lines(&chain.checks, &chain.trust_assumptions);
     }
     if let Some(e) = &report.chain_error {
         human += &format!("  [BROKEN] the chain could not be read: {e}\n");

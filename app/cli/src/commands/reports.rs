@@ -39,12 +39,7 @@ pub async fn run<C: Chain>(command: &Command, reader: &mut Reader<'_, C>, units:
                 report.diem_stakes,
                 units.show(report.diem_supply, DIEM_DECIMALS)
             );
-            for c in &report.checks {
-                human += &format!("  [{}] {}: {}\n", if c.ok { "ok" } else { "BROKEN" }, c.name, c.detail);
-            }
-            for t in &report.trust_assumptions {
-                human += &format!("  trust assumption: {t}\n");
-            }
+            human += &crate::output::check_lines(&report.checks, &report.trust_assumptions);
             human += if report.ok() { "all invariants hold" } else { "INVARIANTS BROKEN" };
             let json = serde_json::to_value(&report).map_err(|e| CliError::Usage(format!("cannot encode: {e}")))?;
             Output { human, json }
