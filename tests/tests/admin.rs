@@ -273,3 +273,37 @@ async fn launch_sequence_commits_the_curve_while_minting_is_paused() {
     env.by(&alice).mint(90 * ONE_VVV, 0).await.unwrap();
     assert!(env.supply(pda::diem_mint()).await > 0);
 }
+
+/// The URI wallets read DIEM's description and logo from: only the authority changes it, a
+/// longer one is paid for, too long is refused by name, and the event carries old and new.
+#[tokio::test]
+async fn the_metadata_uri_is_changed_by_the_authority_with_an_event() {
+    use anchor_spl::token_2022::spl_token_2022::extension::{BaseStateWithExtensions, StateWithExtensions};
+    use anchor_spl::token_2022::spl_token_2022::state::Mint;
+    use anchor_spl::token_2022_extensions::spl_token_metadata_interface::state::TokenMetadata;
+    use diem::events::MetadataUriUpdated;
+    let mut env = Env::launched().await;
+    let stranger = env.wallet().await;
+    let authority = env.authority.pubkey();
+    let uri_now = |data: &[u8]| {
+        let mint = StateWithExtensions::<Mint>::unpack(data).unwrap();
+        let metadata = mint.get_variable_len_extension::<TokenMetadata>().unwrap();
+        (metadata.name, metadata.symbol, metadata.uri)
+    };
+    let before = uri_now(&env.account(pda::diem_mint()).await.unwrap().data);
+    let err = env.send_err(&[ix::set_metadata_uri(stranger.pubkey(), "https://evil.example/x.json".into())], &[&stranger]).await;
+    assert_diem_err(err, DiemError::Unauthorized);
+    let long = format!("https://diem.example/{}", "m".repeat(MAX_URI_LEN - 21));
+    assert_eq!(long.len(), MAX_URI_LEN);
+    let ev: MetadataUriUpdated = as_authority(&mut env, ix::set_metadata_uri(authority, long.clone())).await.unwrap().event();
+    assert_eq!((ev.old_uri.as_str(), ev.new_uri.as_str()), (before.2.as_str(), long.as_str()));
+    let mint = env.account(pda::diem_mint()).await.unwrap();
+    assert_eq!(uri_now(&mint.data), (before.0.clone(), before.1.clone(), long.clone()));
+    assert!(mint.lamports >= anchor_lang::prelude::Rent::default().minimum_balance(mint.data.len()));
+    let err = as_authority(&mut env, ix::set_metadata_uri(authority, long.clone() + "x")).await.unwrap_err();
+    assert_diem_err(err, DiemError::UriTooLong);
+    // Shorter again: Token-2022 shrinks the account.
+    let short = "https://diem.example/metadata/diem.json".to_string();
+    as_authority(&mut env, ix::set_metadata_uri(authority, short.clone())).await.unwrap();
+    assert_eq!(uri_now(&env.account(pda::diem_mint()).await.unwrap().data).2, short);
+}

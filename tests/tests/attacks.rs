@@ -275,7 +275,7 @@ async fn only_canonical_pdas_of_the_right_owner_are_accepted() {
         .find_map(|b| Pubkey::create_program_address(&[POSITION_SEED, alice.pubkey().as_ref(), &[b]], &diem::ID).ok())
         .expect("a non-canonical bump");
     let ix = swap_account(ix::stake(&env.deployment, alice.pubkey(), alice.vvv, 1, alice.pubkey()), canonical, other);
-    assert_anchor_err(env.send_err(&[ix], &[&alice.key]).await, Anchor::ConstraintSeeds);
+    assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::NotOwnerAddress);
     // Bob's stake for himself at Alice's position address: the seeds name the recipient.
     let bob = env.user(1_000 * ONE_VVV).await;
     let ix = swap_account(
@@ -283,20 +283,50 @@ async fn only_canonical_pdas_of_the_right_owner_are_accepted() {
         pda::position(&bob.pubkey()),
         canonical,
     );
-    assert_anchor_err(env.send_err(&[ix], &[&bob.key]).await, Anchor::ConstraintSeeds);
+    assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::NotOwnerAddress);
     // DIEM stakes likewise.
     let ix = swap_account(
         ix::stake_diem(bob.pubkey(), bob.diem, 1),
         pda::diem_stake(&bob.pubkey()),
         pda::diem_stake(&alice.pubkey()),
     );
-    assert_anchor_err(env.send_err(&[ix], &[&bob.key]).await, Anchor::ConstraintSeeds);
+    assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::NotOwnerAddress);
     let ix = swap_account(
         ix::initiate_diem_unstake(bob.pubkey(), 1),
         pda::diem_stake(&bob.pubkey()),
         pda::diem_stake(&alice.pubkey()),
     );
     assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::NotPositionOwner);
+    // Alice's position exists (its stored bump is checked); for an owner with none yet the
+    // canonical search is what refuses the other address.
+    let dave = env.user(1_000 * ONE_VVV).await;
+    let (canonical, bump) = Pubkey::find_program_address(&[POSITION_SEED, dave.pubkey().as_ref()], &diem::ID);
+    let other = (0..bump)
+        .rev()
+        .find_map(|b| Pubkey::create_program_address(&[POSITION_SEED, dave.pubkey().as_ref(), &[b]], &diem::ID).ok())
+        .expect("a non-canonical bump");
+    let ix = swap_account(ix::stake(&env.deployment, dave.pubkey(), dave.vvv, 1, dave.pubkey()), canonical, other);
+    assert_diem_err(env.send_err(&[ix], &[&dave.key]).await, DiemError::NotOwnerAddress);
+    assert!(env.account(other).await.is_none() && env.account(canonical).await.is_none());
+}
+
+/// Someone sends lamports to an owner's position address before its first stake (which would
+/// make a plain `create_account` fail): the stake still opens it, topping the rent up.
+#[tokio::test]
+async fn a_prefunded_owner_address_still_opens() {
+    let (mut env, alice) = setup().await;
+    let carol = env.user(1_000 * ONE_VVV).await;
+    for address in [pda::position(&carol.pubkey()), pda::diem_stake(&carol.pubkey())] {
+        env.bank.set_account(address, Account { lamports: 1_000, data: vec![], owner: anchor_lang::system_program::ID, executable: false, rent_epoch: 0 });
+    }
+    env.send(&[ix::stake(&env.deployment, carol.pubkey(), carol.vvv, 5, carol.pubkey())], &[&carol.key]).await.unwrap();
+    let position = env.position(&carol.pubkey()).await.expect("opened");
+    assert_eq!((position.owner, position.balances.active), (carol.pubkey(), 5));
+    env.transfer_diem(&alice, &carol, 7).await;
+    env.send(&[ix::stake_diem(carol.pubkey(), carol.diem, 7)], &[&carol.key]).await.unwrap();
+    assert_eq!(env.diem_stake(&carol.pubkey()).await.expect("opened").balances.staked, 7);
+    let rent = anchor_lang::prelude::Rent::default().minimum_balance(8 + <diem::state::Position as anchor_lang::Space>::INIT_SPACE);
+    assert_eq!(env.account(pda::position(&carol.pubkey())).await.unwrap().lamports, rent);
 }
 
 /// Fake sysvar and fake ProgramData: no instruction reads a sysvar account (the clock and rent

@@ -309,6 +309,11 @@ pub enum AdminCommand {
         /// The VVV token account.
         treasury: Pubkey,
     },
+    /// Point DIEM's token metadata (what wallets show) at a new JSON URI.
+    SetMetadataUri {
+        /// The metadata JSON's URL, at most 200 bytes.
+        uri: String,
+    },
     /// Propose the next config authority (it must accept).
     ProposeAuthority {
         /// The proposed authority.

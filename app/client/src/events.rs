@@ -92,6 +92,7 @@ diem_events!(
     ChangeProposed,
     ChangeApplied,
     ChangeCancelled,
+    MetadataUriUpdated,
     AuthorityProposed,
     AuthorityTransferred,
     DiemStaked,

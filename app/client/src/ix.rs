@@ -337,6 +337,22 @@ pub fn set_treasury(authority: Pubkey, new_treasury: Pubkey) -> Instruction {
     )
 }
 
+/// Points DIEM's token metadata at `uri`; the authority pays the rent of a longer one.
+pub fn set_metadata_uri(authority: Pubkey, uri: String) -> Instruction {
+    build(
+        acc::SetMetadataUri {
+            authority,
+            config: pda::config(),
+            diem_mint: pda::diem_mint(),
+            diem_token_program: anchor_spl::token_2022::ID,
+            system_program: anchor_lang::system_program::ID,
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::SetMetadataUri { uri },
+    )
+}
+
 pub fn stage_curve(authority: Pubkey, start_index: u16, entries: &[CurveEntry]) -> Instruction {
     let entries = entries.iter().map(|e| (*e).into()).collect();
     build(

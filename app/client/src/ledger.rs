@@ -298,6 +298,8 @@ impl Ledger {
             DiemEvent::CurveStagingCleared(_) => {
                 self.staging = vec![None; CURVE_LEN];
             }
+            // The URI moves no value; the ledger has nothing to check it against.
+            DiemEvent::MetadataUriUpdated(_) => {}
             DiemEvent::AuthorityProposed(e) => {
                 if e.authority != self.authority {
                     return Err(diverged("proposal by a non-authority".into()));

@@ -109,6 +109,10 @@ pub enum DiemError {
     ChangeDelayOutOfBounds,
     #[msg("Unknown change kind")]
     UnknownChangeKind,
+    #[msg("This account is not at the owner's address (its canonical PDA)")]
+    NotOwnerAddress,
+    #[msg("An account at the owner's address exists but is not this program's")]
+    OwnerAddressTaken,
 }
 
 impl DiemError {
@@ -165,6 +169,8 @@ impl DiemError {
         DiemError::ChangeNotDue,
         DiemError::ChangeDelayOutOfBounds,
         DiemError::UnknownChangeKind,
+        DiemError::NotOwnerAddress,
+        DiemError::OwnerAddressTaken,
     ];
 
     /// The error raised with custom program error `code`, if it is one of this program's.

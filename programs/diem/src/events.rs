@@ -230,6 +230,16 @@ pub struct CurveStagingCleared {
     pub cleared_entries: u16,
 }
 
+/// DIEM's metadata URI changed (`set_metadata_uri`); wallets read the new JSON from `new_uri`.
+#[event]
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetadataUriUpdated {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
+    pub old_uri: String,
+    pub new_uri: String,
+}
+
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuthorityProposed {

@@ -11,6 +11,7 @@ pub mod events;
 pub mod instructions;
 pub mod math;
 pub mod mint_checks;
+pub mod owner_account;
 pub mod return_data;
 pub mod state;
 pub mod token_ops;
@@ -143,6 +144,11 @@ pub mod diem {
 
     pub fn cancel_change(ctx: Context<ChangeAccounts>, kind: u8) -> Result<()> {
         instructions::admin::cancel_change_handler(ctx, kind)
+    }
+
+    #[access_control(ctx.accounts.validate(&uri))]
+    pub fn set_metadata_uri(ctx: Context<SetMetadataUri>, uri: String) -> Result<()> {
+        instructions::admin::set_metadata_uri_handler(ctx, uri)
     }
 
     pub fn propose_authority(ctx: Context<AdminConfig>, proposed: Pubkey) -> Result<()> {

@@ -114,6 +114,16 @@ async fn plan<C: Chain>(
         AdminCommand::SetTreasury { treasury } => {
             (vec![ix::set_treasury(authority, *treasury)], format!("treasury set to {treasury}"))
         }
+        AdminCommand::SetMetadataUri { uri } => {
+            if uri.len() > diem::constants::MAX_URI_LEN {
+                return Err(CliError::Usage(format!(
+                    "the metadata URI is {} bytes; at most {} fit",
+                    uri.len(),
+                    diem::constants::MAX_URI_LEN
+                )));
+            }
+            (vec![ix::set_metadata_uri(authority, uri.clone())], format!("metadata URI set to {uri}"))
+        }
         AdminCommand::ProposeAuthority { proposed } => {
             (vec![ix::propose_authority(authority, *proposed)], format!("proposed {proposed} as authority"))
         }

@@ -57,17 +57,20 @@ impl AuditReport {
 }
 
 impl<C: Chain> Reader<'_, C> {
+    /// The owner's position; `None` until its first stake. Lamports someone sent to the address
+    /// beforehand make a system account there, which is not a position either.
     pub async fn position(&mut self, owner: &Pubkey) -> OpsResult<Option<Position>> {
         match self.chain.account(&pda::position(owner)).await? {
-            Some(a) => Ok(Some(crate::accounts::position(&a.data)?)),
-            None => Ok(None),
+            Some(a) if a.owner == diem::ID => Ok(Some(crate::accounts::position(&a.data)?)),
+            _ => Ok(None),
         }
     }
 
+    /// The owner's DIEM stake; `None` until its first `stake_diem` (see [`Reader::position`]).
     pub async fn diem_stake(&mut self, owner: &Pubkey) -> OpsResult<Option<DiemStake>> {
         match self.chain.account(&pda::diem_stake(owner)).await? {
-            Some(a) => Ok(Some(crate::accounts::diem_stake(&a.data)?)),
-            None => Ok(None),
+            Some(a) if a.owner == diem::ID => Ok(Some(crate::accounts::diem_stake(&a.data)?)),
+            _ => Ok(None),
         }
     }
 

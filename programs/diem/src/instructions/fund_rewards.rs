@@ -12,7 +12,8 @@ use crate::token_ops;
 #[derive(Accounts)]
 pub struct FundRewards<'info> {
     pub funder: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = vvv_vault)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = vvv_vault,
+        has_one = vvv_mint @ DiemError::WrongMint, has_one = vvv_token_program @ DiemError::WrongTokenProgram)]
     pub config: Box<Account<'info, Config>>,
     /// CHECK: the funder's VVV account, checked in `validate`.
     #[account(mut)]
@@ -20,10 +21,8 @@ pub struct FundRewards<'info> {
     /// CHECK: pinned to the config's vault by `has_one`; the token program validates it.
     #[account(mut)]
     pub vvv_vault: UncheckedAccount<'info>,
-    /// CHECK: address pinned to the config's VVV mint; the token program validates it.
-    #[account(address = config.vvv_mint @ DiemError::WrongMint)]
+    /// CHECK: pinned to the config's VVV mint by `has_one`; the token program validates it.
     pub vvv_mint: UncheckedAccount<'info>,
-    #[account(address = config.vvv_token_program @ DiemError::WrongTokenProgram)]
     pub vvv_token_program: Interface<'info, TokenInterface>,
 }
 

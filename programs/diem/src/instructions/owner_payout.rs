@@ -13,7 +13,8 @@ use crate::token_ops;
 #[derive(Accounts)]
 pub struct OwnerPayout<'info> {
     pub owner: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = vvv_vault)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = vvv_vault,
+        has_one = vvv_mint @ DiemError::WrongMint, has_one = vvv_token_program @ DiemError::WrongTokenProgram)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
     pub position: Box<Account<'info, Position>>,
@@ -23,10 +24,8 @@ pub struct OwnerPayout<'info> {
     /// CHECK: pinned to the config's vault by `has_one`; the token program validates it.
     #[account(mut)]
     pub vvv_vault: UncheckedAccount<'info>,
-    /// CHECK: address pinned to the config's VVV mint; the token program validates it.
-    #[account(address = config.vvv_mint @ DiemError::WrongMint)]
+    /// CHECK: pinned to the config's VVV mint by `has_one`; the token program validates it.
     pub vvv_mint: UncheckedAccount<'info>,
-    #[account(address = config.vvv_token_program @ DiemError::WrongTokenProgram)]
     pub vvv_token_program: Interface<'info, TokenInterface>,
 }
 

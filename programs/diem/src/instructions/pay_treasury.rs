@@ -11,7 +11,8 @@ use crate::token_ops;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct PayTreasury<'info> {
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = vvv_vault, has_one = treasury @ DiemError::WrongTreasury)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = vvv_vault, has_one = treasury @ DiemError::WrongTreasury,
+        has_one = vvv_mint @ DiemError::WrongMint, has_one = vvv_token_program @ DiemError::WrongTokenProgram)]
     pub config: Box<Account<'info, Config>>,
     /// CHECK: pinned to the config's treasury by `has_one` (checked when it was set).
     #[account(mut)]
@@ -19,10 +20,8 @@ pub struct PayTreasury<'info> {
     /// CHECK: pinned to the config's vault by `has_one`; the token program validates it.
     #[account(mut)]
     pub vvv_vault: UncheckedAccount<'info>,
-    /// CHECK: address pinned to the config's VVV mint; the token program validates it.
-    #[account(address = config.vvv_mint @ DiemError::WrongMint)]
+    /// CHECK: pinned to the config's VVV mint by `has_one`; the token program validates it.
     pub vvv_mint: UncheckedAccount<'info>,
-    #[account(address = config.vvv_token_program @ DiemError::WrongTokenProgram)]
     pub vvv_token_program: Interface<'info, TokenInterface>,
 }
 

@@ -5,7 +5,7 @@ use crate::constants::*;
 use crate::errors::DiemError;
 use crate::events::Staked;
 use crate::state::{Config, Position};
-use crate::token_ops;
+use crate::{owner_account, token_ops};
 
 /// Stakes VVV from the payer's account for `recipient` (the payer, a depositor of a DeFi vault,
 /// or the receiver of a gift); creates the recipient's position at the payer's expense.
@@ -15,23 +15,21 @@ use crate::token_ops;
 pub struct Stake<'info> {
     #[account(mut)]
     pub payer: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = vvv_vault)]
+    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = vvv_vault,
+        has_one = vvv_mint @ DiemError::WrongMint, has_one = vvv_token_program @ DiemError::WrongTokenProgram)]
     pub config: Box<Account<'info, Config>>,
-    #[account(
-        init_if_needed, payer = payer, space = 8 + Position::INIT_SPACE,
-        seeds = [POSITION_SEED, recipient.as_ref()], bump,
-    )]
-    pub position: Box<Account<'info, Position>>,
+    /// The recipient's position at `[POSITION_SEED, recipient]`, created by its first stake.
+    /// CHECK: address and contents checked by `owner_account::load_or_create` (see there for why not `init_if_needed`).
+    #[account(mut)]
+    pub position: UncheckedAccount<'info>,
     /// CHECK: the payer's VVV account, checked in `validate`.
     #[account(mut)]
     pub source: UncheckedAccount<'info>,
     /// CHECK: pinned to the config's vault by `has_one`; the token program validates it.
     #[account(mut)]
     pub vvv_vault: UncheckedAccount<'info>,
-    /// CHECK: address pinned to the config's VVV mint; the token program validates it.
-    #[account(address = config.vvv_mint @ DiemError::WrongMint)]
+    /// CHECK: pinned to the config's VVV mint by `has_one`; the token program validates it.
     pub vvv_mint: UncheckedAccount<'info>,
-    #[account(address = config.vvv_token_program @ DiemError::WrongTokenProgram)]
     pub vvv_token_program: Interface<'info, TokenInterface>,
     pub system_program: Program<'info, System>,
 }
@@ -53,10 +51,14 @@ pub fn stake_handler(mut ctx: Context<Stake>, amount: u64, recipient: Pubkey) ->
     let accounts = &mut ctx.accounts;
     let config = &mut accounts.config;
     config.accrue(now)?;
-    let position = &mut accounts.position;
+    let position_info = accounts.position.to_account_info();
+    let seeds: &[&[u8]] = &[POSITION_SEED, recipient.as_ref()];
+    let space = 8 + Position::INIT_SPACE;
+    let loaded = owner_account::load_or_create::<Position>(&position_info, &accounts.payer.to_account_info(), seeds, space)?;
+    let mut position = loaded.value;
     let position_opened = !position.is_open();
     if position_opened {
-        position.open(recipient, ctx.bumps.position, &config.pool);
+        position.open(recipient, loaded.bump, &config.pool);
     }
     require_keys_eq!(position.owner, recipient, DiemError::PositionOwnerMismatch);
     position.stake(&mut config.pool, amount)?;
@@ -69,13 +71,14 @@ pub fn stake_handler(mut ctx: Context<Stake>, amount: u64, recipient: Pubkey) ->
         amount,
         config.vvv_decimals,
     )?;
+    owner_account::store(&position_info, &position)?;
     let event = Staked {
         seq: accounts.config.next_event_seq()?,
         payer: accounts.payer.key(),
         owner: recipient,
         amount,
         position_opened,
-        position: accounts.position.balances,
+        position: position.balances,
         pool: accounts.config.pool,
     };
     crate::events::emit(&ctx.accounts.event_authority, &event)?;

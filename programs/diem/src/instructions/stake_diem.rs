@@ -5,7 +5,7 @@ use crate::constants::*;
 use crate::errors::DiemError;
 use crate::events::DiemStaked;
 use crate::state::{Config, DiemStake};
-use crate::token_ops;
+use crate::{owner_account, token_ops};
 
 /// Stakes DIEM from the owner's account; it counts for the owner's daily credit at once.
 #[event_cpi]
@@ -15,11 +15,10 @@ pub struct StakeDiem<'info> {
     pub owner: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = diem_vault, has_one = diem_mint)]
     pub config: Box<Account<'info, Config>>,
-    #[account(
-        init_if_needed, payer = owner, space = 8 + DiemStake::INIT_SPACE,
-        seeds = [DIEM_STAKE_SEED, owner.key().as_ref()], bump,
-    )]
-    pub diem_stake: Box<Account<'info, DiemStake>>,
+    /// The owner's DIEM stake at `[DIEM_STAKE_SEED, owner]`, created by the first stake.
+    /// CHECK: address and contents checked by `owner_account::load_or_create`.
+    #[account(mut)]
+    pub diem_stake: UncheckedAccount<'info>,
     /// CHECK: the owner's DIEM account, checked in `validate`.
     #[account(mut)]
     pub source: UncheckedAccount<'info>,
@@ -51,10 +50,15 @@ pub fn stake_diem_handler(mut ctx: Context<StakeDiem>, amount: u64) -> Result<()
     let now = Clock::get()?.unix_timestamp;
     let accounts = &mut ctx.accounts;
     let owner = accounts.owner.key();
-    if !accounts.diem_stake.is_open() {
-        accounts.diem_stake.open(owner, ctx.bumps.diem_stake);
+    let stake_info = accounts.diem_stake.to_account_info();
+    let seeds: &[&[u8]] = &[DIEM_STAKE_SEED, owner.as_ref()];
+    let space = 8 + DiemStake::INIT_SPACE;
+    let loaded = owner_account::load_or_create::<DiemStake>(&stake_info, &accounts.owner.to_account_info(), seeds, space)?;
+    let mut diem_stake = loaded.value;
+    if !diem_stake.is_open() {
+        diem_stake.open(owner, loaded.bump);
     }
-    accounts.diem_stake.stake(&mut accounts.config.pool, amount)?;
+    diem_stake.stake(&mut accounts.config.pool, amount)?;
     token_ops::deposit(
         &accounts.diem_token_program.to_account_info(),
         &accounts.diem_mint.to_account_info(),
@@ -64,12 +68,13 @@ pub fn stake_diem_handler(mut ctx: Context<StakeDiem>, amount: u64) -> Result<()
         amount,
         DIEM_DECIMALS,
     )?;
+    owner_account::store(&stake_info, &diem_stake)?;
     let event = DiemStaked {
         seq: accounts.config.next_event_seq()?,
         owner,
         amount,
         timestamp: now,
-        stake: accounts.diem_stake.balances,
+        stake: diem_stake.balances,
         pool: accounts.config.pool,
     };
     crate::events::emit(&ctx.accounts.event_authority, &event)?;

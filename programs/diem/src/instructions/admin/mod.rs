@@ -4,6 +4,7 @@
 pub mod authority;
 pub mod change;
 pub mod commit_curve;
+pub mod set_metadata_uri;
 pub mod set_params;
 pub mod set_pause;
 pub mod set_treasury;
@@ -12,6 +13,7 @@ pub mod stage_curve;
 pub use authority::*;
 pub use change::*;
 pub use commit_curve::*;
+pub use set_metadata_uri::*;
 pub use set_params::*;
 pub use set_pause::*;
 pub use set_treasury::*;

@@ -1,0 +1,100 @@
+//! An owner's per-owner account (a `Position` at `[POSITION_SEED, owner]`, a `DiemStake` at
+//! `[DIEM_STAKE_SEED, owner]`), loaded, or created on first use, by the instruction that may
+//! open it (`stake`, `stake_diem`).
+//!
+//! Anchor's `init_if_needed` runs `find_program_address` on every call, and each bump it
+//! rejects costs 1,500 CU, so every stake cost what the owner's key happened to need (an owner
+//! whose canonical bump is 250 paid 7,500 CU more, each time). Here the search runs once, when
+//! the account is created: that is what makes the address the owner's only one, since any
+//! other bump would give a second account for the same owner and split the record's one
+//! balance per owner. Afterwards the stored bump is verified with one derivation, the same
+//! cost for every key.
+use anchor_lang::prelude::*;
+use anchor_lang::system_program;
+use anchor_lang::{AccountDeserialize, AccountSerialize};
+
+use crate::errors::DiemError;
+
+/// A per-owner account type: its stored canonical bump.
+pub trait OwnerAccount: AccountSerialize + AccountDeserialize {
+    fn stored_bump(&self) -> u8;
+}
+
+impl OwnerAccount for crate::state::Position {
+    fn stored_bump(&self) -> u8 {
+        self.bump
+    }
+}
+
+impl OwnerAccount for crate::state::DiemStake {
+    fn stored_bump(&self) -> u8 {
+        self.bump
+    }
+}
+
+/// What [`load_or_create`] found: the account's contents and its bump; `created` when this
+/// instruction made it (its contents are then all zero, for the caller to `open`).
+pub struct Loaded<T> {
+    pub value: T,
+    pub bump: u8,
+    pub created: bool,
+}
+
+/// The per-owner account at `[seeds.., bump]`: deserialized if it exists (its stored bump
+/// checked to derive `info`'s address), else created there at `payer`'s expense after the
+/// canonical bump search shows `info` is the owner's address.
+pub fn load_or_create<'info, T: OwnerAccount>(
+    info: &AccountInfo<'info>,
+    payer: &AccountInfo<'info>,
+    seeds: &[&[u8]],
+    space: usize,
+) -> Result<Loaded<T>> {
+    if info.owner == &crate::ID {
+        let value = T::try_deserialize(&mut &info.try_borrow_data()?[..])?;
+        let bump = value.stored_bump();
+        let derived = Pubkey::create_program_address(&[seeds, &[&[bump]]].concat(), &crate::ID)
+            .map_err(|_| error!(DiemError::NotOwnerAddress))?;
+        require_keys_eq!(derived, info.key(), DiemError::NotOwnerAddress);
+        return Ok(Loaded { value, bump, created: false });
+    }
+    let (address, bump) = Pubkey::find_program_address(seeds, &crate::ID);
+    require_keys_eq!(address, info.key(), DiemError::NotOwnerAddress);
+    require_keys_eq!(*info.owner, system_program::ID, DiemError::OwnerAddressTaken);
+    create(info, payer, &[seeds, &[&[bump]]].concat(), space)?;
+    // Fresh zeroed data, as Anchor's `init` hands it over: the caller opens it.
+    let value = T::try_deserialize_unchecked(&mut &info.try_borrow_data()?[..])?;
+    Ok(Loaded { value, bump, created: true })
+}
+
+/// Writes `value` (discriminator first) back into its account.
+pub fn store<T: OwnerAccount>(info: &AccountInfo, value: &T) -> Result<()> {
+    let mut data = info.try_borrow_mut_data()?;
+    value.try_serialize(&mut &mut data[..])
+}
+
+/// Creates a program-owned account of `space` bytes at the PDA of `signer_seeds`, as Anchor's
+/// `init` does: with `create_account`, or, when someone has sent lamports to the address first
+/// (which would make `create_account` fail), by topping up, allocating and assigning it.
+fn create<'info>(info: &AccountInfo<'info>, payer: &AccountInfo<'info>, signer_seeds: &[&[u8]], space: usize) -> Result<()> {
+    let rent = Rent::get()?.minimum_balance(space);
+    let signer = &[signer_seeds];
+    let system = system_program::ID;
+    let lamports = info.lamports();
+    if lamports == 0 {
+        let accounts = system_program::CreateAccount { from: payer.clone(), to: info.clone() };
+        return system_program::create_account(
+            CpiContext::new_with_signer(system, accounts, signer),
+            rent,
+            space as u64,
+            &crate::ID,
+        );
+    }
+    if rent > lamports {
+        let accounts = system_program::Transfer { from: payer.clone(), to: info.clone() };
+        system_program::transfer(CpiContext::new(system, accounts), rent - lamports)?;
+    }
+    let allocate = system_program::Allocate { account_to_allocate: info.clone() };
+    system_program::allocate(CpiContext::new_with_signer(system, allocate, signer), space as u64)?;
+    let assign = system_program::Assign { account_to_assign: info.clone() };
+    system_program::assign(CpiContext::new_with_signer(system, assign, signer), &crate::ID)
+}
