@@ -4,6 +4,7 @@
 mod admin;
 mod attacks;
 mod cli;
+mod compute_keys;
 mod cpi;
 mod diem_staking;
 mod docs;
