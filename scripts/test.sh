@@ -3,8 +3,10 @@
 # the integration suite natively; checks the committed IDL and the crates' feature combinations
 # and dependency boundaries; then builds the program to SBF (setting up the portable toolchain on first use:
 # Debian packages and a patched linker, cached under ~/.cache/diem-sbf) and runs the same
-# integration suite against the .so with per-instruction compute budgets; then the local
-# validator suite (installing solana-test-validator on first use). PostgreSQL is started for the
+# integration suite against the .so with per-instruction compute budgets; then the TypeScript
+# client's tests on the .so in LiteSVM and the staking page's build (Node packages by `npm ci`);
+# then the local validator suite with the page in headless Chromium (installing
+# solana-test-validator and Debian's chromium on first use). PostgreSQL is started for the
 # store tests first.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,6 +32,13 @@ bash scripts/build-sbf.sh
 echo "== SBF: the integration suite on the binary (compute budgets enforced)"
 SBF_OUT_DIR="$ROOT/target/deploy" cargo test --locked -p diem-tests "$@"
 
+echo "== TypeScript: the generated client is current, and its tests on the .so in LiteSVM"
+# Node packages from the committed lockfile (app/package-lock.json), once per checkout.
+(cd app && npm ci --no-audit --no-fund --loglevel=error)
+npm --prefix app/ts test
+echo "== the staking page: typechecks and builds"
+npm --prefix app/web test
+
 echo "== local validator"
 # Installed once, on first use, under ~/.cache/agave (about 30 minutes on 2 cores);
 # DIEM_SKIP_VALIDATOR=1 skips the suite.
@@ -43,6 +52,12 @@ if ! command -v solana-test-validator >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libclang-dev protobuf-compiler libudev-dev pkg-config libssl-dev
   cargo install agave-validator --version 4.2.2 --locked --root "$HOME/.cache/agave"
+fi
+# The staking page's browser test drives Debian's Chromium (no browser can be downloaded here).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "installing Debian's chromium (once)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
 fi
 # An external validator can stumble at start-up; a real defect fails both attempts.
 bash scripts/validator-e2e.sh || { echo "validator suite failed once (output above); retrying on a fresh ledger"; bash scripts/validator-e2e.sh; }
