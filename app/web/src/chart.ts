@@ -32,7 +32,8 @@ export function curveChart(entries: readonly CurveEntry[], supply: bigint, quote
   const ticksX = [0, 0.25, 0.5, 0.75, 1].map((f) => f * maxSupply);
   const shade =
     quotedTo !== null && quotedTo > supply
-      ? `<rect id="chart-quote" x="${x(now).toFixed(1)}" y="${PAD.top}" width="${Math.max(1, x(Number(quotedTo) / Number(oneDiem)) - x(now)).toFixed(1)}" height="${H - PAD.top - PAD.bottom}" fill="#5b4ff0" opacity="0.15"/>`
+      ? `<rect id="chart-quote" x="${x(now).toFixed(1)}" y="${PAD.top}" width="${Math.max(4, x(Number(quotedTo) / Number(oneDiem)) - x(now)).toFixed(1)}" height="${H - PAD.top - PAD.bottom}" fill="#5b4ff0" opacity="0.25"/>
+  <text x="${(x(now) + 6).toFixed(1)}" y="${PAD.top + 26}" font-size="11" fill="#4b3fd1">after this lock ${(Number(quotedTo) / Number(oneDiem)).toLocaleString('en-US', { maximumFractionDigits: 2 })}</text>`
       : '';
   return `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="rate by supply">
   ${ticksY.map((p) => `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(10 ** p)}" y2="${y(10 ** p)}" stroke="#eef0f5"/><text x="${PAD.left - 6}" y="${y(10 ** p) + 4}" text-anchor="end" font-size="11" fill="#6b7080">${(10 ** p).toLocaleString('en-US')}</text>`).join('')}
