@@ -9,7 +9,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::{InstructionData, Space, ToAccountMetas};
 use diem::constants::*;
 use diem::state::{CurveEntry, DiemStake, Position};
-use diem_client::ix;
+use diem_client::{ix, pda};
 use diem_tests::*;
 use solana_signer::Signer;
 
@@ -148,6 +148,15 @@ async fn main() {
     let out = env.by(&alice).stake(100_000 * ONE_VVV, None).await.unwrap();
     measure(&mut rows, "stake", "existing position", out, "transfer_in");
     env.by(&bob).stake(100_000 * ONE_VVV, None).await.unwrap();
+    // Someone sent lamports to Carol's addresses first: opening tops up, allocates and assigns
+    // (three system CPIs instead of `create_account`), the worst way to open.
+    let carol = canonical_user(&mut env, 1_000 * ONE_VVV).await;
+    for address in [pda::position(&carol.pubkey()), pda::diem_stake(&carol.pubkey())] {
+        let system = solana_account::Account { lamports: 1_000, data: vec![], owner: anchor_lang::system_program::ID, executable: false, rent_epoch: 0 };
+        env.bank.set_account(address, system);
+    }
+    let out = env.by(&carol).stake(100 * ONE_VVV, None).await.unwrap();
+    measure(&mut rows, "stake", "opens a pre-funded address (bump 255, worst)", out, "transfer_in");
     env.advance(60).await;
     let out = env.by(&alice).unstake(10 * ONE_VVV).await.unwrap();
     measure(&mut rows, "initiate_unstake", "", out, "noop");
@@ -228,6 +237,9 @@ async fn main() {
     measure(&mut rows, "quote_mint", "crosses all 256 buckets (worst)", q, "noop");
     let out = env.by(&alice).mint(whole_table, 0).await.unwrap();
     measure(&mut rows, "mint_diem", "crosses all 256 buckets (worst)", out, "mint");
+    env.transfer_diem(&alice, &carol, ONE_DIEM).await;
+    let out = env.by(&carol).stake_diem(ONE_DIEM).await.unwrap();
+    measure(&mut rows, "stake_diem", "opens a pre-funded address (bump 255, worst)", out, "transfer_in");
 
     // The reference program, in the same bank: the same token CPIs, nothing else.
     let (ref_authority, _) = Pubkey::find_program_address(&[cu_reference::AUTHORITY_SEED], &cu_reference::ID);
