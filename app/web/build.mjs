@@ -7,6 +7,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+// One @solana/kit, the page's, for the page and for the client's sources and their
+// dependencies alike (each package installs its own), so the bundle has one set of its errors.
+const oneKit = {
+  name: 'one-kit',
+  setup(b) {
+    b.onResolve({ filter: /^@solana\/kit(\/|$)/ }, (args) =>
+      args.pluginData?.oneKit ? undefined : b.resolve(args.path, { kind: args.kind, resolveDir: here, pluginData: { oneKit: true } }),
+    );
+  },
+};
 const out = join(here, 'dist');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
@@ -18,7 +29,9 @@ await build({
   minify: true,
   sourcemap: true,
   outfile: join(out, 'app.js'),
+  // The client from source.
   alias: { '@diem/client': join(here, '../ts/src/index.ts') },
+  plugins: [oneKit],
   // The generated client keeps error messages unless NODE_ENV is "production".
   define: { 'process.env.NODE_ENV': '"development"' },
   logLevel: 'warning',

@@ -264,16 +264,22 @@ async fn a_vault_cannot_be_both_ends_of_a_transfer() {
     assert_eq!(env.balance(pda::vvv_vault()).await, vault_before);
 }
 
+/// `owner`'s position address, and the same seeds at the next valid, non-canonical bump.
+fn canonical_and_another(owner: &Pubkey) -> (Pubkey, Pubkey) {
+    let (canonical, bump) = Pubkey::find_program_address(&[POSITION_SEED, owner.as_ref()], &diem::ID);
+    let other = (0..bump)
+        .rev()
+        .find_map(|b| Pubkey::create_program_address(&[POSITION_SEED, owner.as_ref(), &[b]], &diem::ID).ok())
+        .expect("a non-canonical bump");
+    (canonical, other)
+}
+
 /// Non-canonical bump and PDA sharing: a position at a non-canonical bump of Alice's seeds is
 /// refused, and one owner's PDA never serves another.
 #[tokio::test]
 async fn only_canonical_pdas_of_the_right_owner_are_accepted() {
     let (mut env, alice) = setup().await;
-    let (canonical, bump) = Pubkey::find_program_address(&[POSITION_SEED, alice.pubkey().as_ref()], &diem::ID);
-    let other = (0..bump)
-        .rev()
-        .find_map(|b| Pubkey::create_program_address(&[POSITION_SEED, alice.pubkey().as_ref(), &[b]], &diem::ID).ok())
-        .expect("a non-canonical bump");
+    let (canonical, other) = canonical_and_another(&alice.pubkey());
     let ix = swap_account(ix::stake(&env.deployment, alice.pubkey(), alice.vvv, 1, alice.pubkey()), canonical, other);
     assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::NotOwnerAddress);
     // Bob's stake for himself at Alice's position address: the seeds name the recipient.
@@ -300,11 +306,7 @@ async fn only_canonical_pdas_of_the_right_owner_are_accepted() {
     // Alice's position exists (its stored bump is checked); for an owner with none yet the
     // canonical search is what refuses the other address.
     let dave = env.user(1_000 * ONE_VVV).await;
-    let (canonical, bump) = Pubkey::find_program_address(&[POSITION_SEED, dave.pubkey().as_ref()], &diem::ID);
-    let other = (0..bump)
-        .rev()
-        .find_map(|b| Pubkey::create_program_address(&[POSITION_SEED, dave.pubkey().as_ref(), &[b]], &diem::ID).ok())
-        .expect("a non-canonical bump");
+    let (canonical, other) = canonical_and_another(&dave.pubkey());
     let ix = swap_account(ix::stake(&env.deployment, dave.pubkey(), dave.vvv, 1, dave.pubkey()), canonical, other);
     assert_diem_err(env.send_err(&[ix], &[&dave.key]).await, DiemError::NotOwnerAddress);
     assert!(env.account(other).await.is_none() && env.account(canonical).await.is_none());
@@ -316,9 +318,8 @@ async fn only_canonical_pdas_of_the_right_owner_are_accepted() {
 async fn a_prefunded_owner_address_still_opens() {
     let (mut env, alice) = setup().await;
     let carol = env.user(1_000 * ONE_VVV).await;
-    for address in [pda::position(&carol.pubkey()), pda::diem_stake(&carol.pubkey())] {
-        env.bank.set_account(address, Account { lamports: 1_000, data: vec![], owner: anchor_lang::system_program::ID, executable: false, rent_epoch: 0 });
-    }
+    env.prefund(pda::position(&carol.pubkey()), 1_000);
+    env.prefund(pda::diem_stake(&carol.pubkey()), 1_000);
     env.send(&[ix::stake(&env.deployment, carol.pubkey(), carol.vvv, 5, carol.pubkey())], &[&carol.key]).await.unwrap();
     let position = env.position(&carol.pubkey()).await.expect("opened");
     assert_eq!((position.owner, position.balances.active), (carol.pubkey(), 5));

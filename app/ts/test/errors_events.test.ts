@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { TOKEN_PROGRAM_ADDRESS } from '@solana-program/token';
-import { generateKeyPairSigner } from '@solana/kit';
+import { generateKeyPairSigner, lamports } from '@solana/kit';
 import {
   diemError,
   diemErrorFromLogs,
@@ -57,7 +57,7 @@ test('refusals on chain come back by name', async () => {
   await env.refused([wrong], 'NotOwnerAddress');
   await env.refused([await getMintDiemInstructionAsync({ owner: alice.signer, destination: alice.vvv, svvvAmount: ONE_VVV, minDiemOut: 0n })], 'WrongMint');
   const stranger = await generateKeyPairSigner();
-  env.svm.airdrop(stranger.address, 1_000_000_000n as never);
+  env.svm.airdrop(stranger.address, lamports(1_000_000_000n));
   await env.refused([await getSetPauseInstructionAsync({ authority: stranger, paused: 1 })], 'Unauthorized');
   await env.refused([await getSetMetadataUriInstructionAsync({ authority: env.authority, uri: 'x'.repeat(METADATA_URI_MAX_LEN + 1) })], 'UriTooLong');
   await env.refused([await getSetPauseInstructionAsync({ authority: env.authority, paused: 1 << 9 })], 'UnknownPauseFlag');

@@ -50,6 +50,8 @@ import {
   getCurveEntryEncoder,
   getInitializeInstructionAsync,
   getStageCurveInstructionAsync,
+  MAX_RATE,
+  ONE_DIEM,
   returnedU64,
   TOKEN_2022_PROGRAM_ADDRESS,
   type CurveEntry,
@@ -58,9 +60,9 @@ import {
 } from '../src/index.js';
 
 const LOADER = 'BPFLoaderUpgradeab1e11111111111111111111111' as Address;
+export { ONE_DIEM };
 export const VVV_DECIMALS = 6;
 export const ONE_VVV = 1_000_000n;
-export const ONE_DIEM = 1_000_000_000n;
 export const DAY = 86_400n;
 
 /** `target/deploy/diem.so`, built by `scripts/build-sbf.sh` (or `$DIEM_SO`). */
@@ -76,12 +78,11 @@ export type Sent =
 
 /** The launch curve's shape (SPEC §5.1): 256 buckets of 500 DIEM, 90 VVV × e^(2·(s/40,000)³). */
 export function launchCurve(): CurveEntry[] {
-  const U64_MAX = (1n << 64n) - 1n;
   return Array.from({ length: 256 }, (_, i) => {
     const bound = 500 * (i + 1);
     const rate = 90 * Number(ONE_VVV) * Math.exp(2 * (bound / 40_000) ** 3);
-    const big = rate >= 1.8e19 ? U64_MAX : BigInt(Math.ceil(rate));
-    return { supplyBound: BigInt(bound) * ONE_DIEM, rate: big < U64_MAX ? big : U64_MAX };
+    // Saturated at the program's MAX_RATE (u64::MAX), as the CLI's generator does.
+    return { supplyBound: BigInt(bound) * ONE_DIEM, rate: rate >= 2 ** 64 ? MAX_RATE : BigInt(Math.ceil(rate)) };
   });
 }
 

@@ -137,28 +137,31 @@ async function refresh() {
     .join('');
 }
 
-let lastQuote: MintQuote | null = null;
+/** The mint form as typed: the lock, its quote now, and the least DIEM the slippage accepts. */
+function mintOrder(config: Config): { amount: bigint; slippage: number; quote: MintQuote; least: bigint } {
+  const amount = parseAmount(($('mint-amount') as HTMLInputElement).value, config.vvvDecimals, 'sVVV to lock');
+  const slippage = Number(($('mint-slippage') as HTMLInputElement).value);
+  const quote = quoteMint(state.curve, config.pool.outstandingDiem, amount);
+  return { amount, slippage, quote, least: minDiemOut(quote.diemOut, slippage) };
+}
+
 function renderQuote() {
   const config = state.config;
   if (!config || state.curve.length === 0) return;
-  const supply = config.pool.outstandingDiem;
-  const text = ($('mint-amount') as HTMLInputElement).value;
-  lastQuote = null;
+  let quoted: MintQuote | null = null;
   let line = '';
-  if (text.trim()) {
+  if (($('mint-amount') as HTMLInputElement).value.trim()) {
     try {
-      const amount = parseAmount(text, config.vvvDecimals, 'sVVV to lock');
-      const slippage = Number(($('mint-slippage') as HTMLInputElement).value);
-      const q = quoteMint(state.curve, supply, amount);
-      const least = minDiemOut(q.diemOut, slippage);
-      lastQuote = q;
-      line = `<span id="quote-out">${formatAmount(q.diemOut, DIEM_DECIMALS)}</span> DIEM at a marginal rate of ${formatAmount(q.marginalRate, config.vvvDecimals)} VVV per DIEM; at least <span id="quote-min">${formatAmount(least, DIEM_DECIMALS)}</span> with ${slippage} bps slippage.`;
+      const { slippage, quote, least } = mintOrder(config);
+      quoted = quote;
+      line = `<span id="quote-out">${formatAmount(quote.diemOut, DIEM_DECIMALS)}</span> DIEM at a marginal rate of ${formatAmount(quote.marginalRate, config.vvvDecimals)} VVV per DIEM; at least <span id="quote-min">${formatAmount(least, DIEM_DECIMALS)}</span> with ${slippage} bps slippage.`;
     } catch (e) {
       line = e instanceof QuoteError ? `The curve refuses this lock: ${e.code}` : (e as Error).message;
     }
   }
   $('quote').innerHTML = line;
-  $('chart').innerHTML = curveChart(state.curve, supply, lastQuote?.supplyAfter ?? null, ONE_DIEM, 10n ** BigInt(config.vvvDecimals));
+  const supply = config.pool.outstandingDiem;
+  $('chart').innerHTML = curveChart(state.curve, supply, quoted?.supplyAfter ?? null, ONE_DIEM, 10n ** BigInt(config.vvvDecimals));
 }
 
 async function send(label: string, instructions: Instruction[]) {
@@ -212,12 +215,9 @@ async function instructionsFor(action: string, form: HTMLFormElement | null): Pr
     case 'claim':
       return ['Rewards claimed', [await getClaimRewardsInstructionAsync({ owner, destination: state.vvvAccount!, ...vvv })]];
     case 'mint': {
-      const amount = parseAmount(($('mint-amount') as HTMLInputElement).value, d, 'sVVV to lock');
-      const slippage = Number(($('mint-slippage') as HTMLInputElement).value);
-      const q = quoteMint(state.curve, config.pool.outstandingDiem, amount);
-      const least = minDiemOut(q.diemOut, slippage);
+      const { amount, quote, least } = mintOrder(config);
       return [
-        `Minted about ${formatAmount(q.diemOut, DIEM_DECIMALS)} DIEM`,
+        `Minted about ${formatAmount(quote.diemOut, DIEM_DECIMALS)} DIEM`,
         [
           await createAssociatedTokenIdempotent(owner, owner.address, config.diemMint, TOKEN_2022_PROGRAM_ADDRESS),
           await getMintDiemInstructionAsync({ owner, destination: state.diemAccount!, svvvAmount: amount, minDiemOut: least }),

@@ -7,6 +7,7 @@
 // VVV), CHROMIUM (default /usr/bin/chromium).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createPrivateKey, sign } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -123,7 +124,7 @@ test('stake, mint with slippage and burn from the page, signed by a Wallet Stand
     await page.screenshot({ path: join(shots, '07-refused-by-name.png'), fullPage: true });
 
     // The chain agrees with the page.
-    const { getPositionDecoder, findPositionPda } = await import('@diem/client');
+    const { getPositionDecoder, findPositionPda } = createRequire(import.meta.url)('../../ts/dist/src/index.js');
     const [positionAddress] = await findPositionPda({ owner: address });
     const info = await createSolanaRpc(rpcUrl).getAccountInfo(positionAddress, { encoding: 'base64', commitment: 'confirmed' }).send();
     const position = getPositionDecoder().decode(Buffer.from(info.value.data[0], 'base64'));

@@ -13,57 +13,63 @@ use anchor_lang::prelude::*;
 use anchor_lang::system_program;
 use anchor_lang::{AccountDeserialize, AccountSerialize};
 
+use crate::constants::{DIEM_STAKE_SEED, POSITION_SEED};
 use crate::errors::DiemError;
 
-/// A per-owner account type: its stored canonical bump.
+/// A per-owner account type: where it lives (`[SEED, owner]`), its size, its stored bump.
 pub trait OwnerAccount: AccountSerialize + AccountDeserialize {
+    const SEED: &'static [u8];
+    /// Bytes, the discriminator included.
+    const SPACE: usize;
     fn stored_bump(&self) -> u8;
 }
 
 impl OwnerAccount for crate::state::Position {
+    const SEED: &'static [u8] = POSITION_SEED;
+    const SPACE: usize = 8 + <crate::state::Position as anchor_lang::Space>::INIT_SPACE;
     fn stored_bump(&self) -> u8 {
         self.bump
     }
 }
 
 impl OwnerAccount for crate::state::DiemStake {
+    const SEED: &'static [u8] = DIEM_STAKE_SEED;
+    const SPACE: usize = 8 + <crate::state::DiemStake as anchor_lang::Space>::INIT_SPACE;
     fn stored_bump(&self) -> u8 {
         self.bump
     }
 }
 
-/// What [`load_or_create`] found: the account's contents and its bump; `created` when this
-/// instruction made it (its contents are then all zero, for the caller to `open`).
+/// What [`load_or_create`] found: the account's contents (all zero when this instruction
+/// created it, for the caller to `open`) and its bump.
 pub struct Loaded<T> {
     pub value: T,
     pub bump: u8,
-    pub created: bool,
 }
 
-/// The per-owner account at `[seeds.., bump]`: deserialized if it exists (its stored bump
-/// checked to derive `info`'s address), else created there at `payer`'s expense after the
-/// canonical bump search shows `info` is the owner's address.
+/// `owner`'s account of type `T`: deserialized if it exists (its stored bump checked to derive
+/// `info`'s address), else created there at `payer`'s expense after the canonical bump search
+/// shows `info` is the owner's address.
 pub fn load_or_create<'info, T: OwnerAccount>(
     info: &AccountInfo<'info>,
     payer: &AccountInfo<'info>,
-    seeds: &[&[u8]],
-    space: usize,
+    owner: &Pubkey,
 ) -> Result<Loaded<T>> {
     if info.owner == &crate::ID {
         let value = T::try_deserialize(&mut &info.try_borrow_data()?[..])?;
         let bump = value.stored_bump();
-        let derived = Pubkey::create_program_address(&[seeds, &[&[bump]]].concat(), &crate::ID)
+        let derived = Pubkey::create_program_address(&[T::SEED, owner.as_ref(), &[bump]], &crate::ID)
             .map_err(|_| error!(DiemError::NotOwnerAddress))?;
         require_keys_eq!(derived, info.key(), DiemError::NotOwnerAddress);
-        return Ok(Loaded { value, bump, created: false });
+        return Ok(Loaded { value, bump });
     }
-    let (address, bump) = Pubkey::find_program_address(seeds, &crate::ID);
+    let (address, bump) = Pubkey::find_program_address(&[T::SEED, owner.as_ref()], &crate::ID);
     require_keys_eq!(address, info.key(), DiemError::NotOwnerAddress);
     require_keys_eq!(*info.owner, system_program::ID, DiemError::OwnerAddressTaken);
-    create(info, payer, &[seeds, &[&[bump]]].concat(), space)?;
+    create(info, payer, &[T::SEED, owner.as_ref(), &[bump]], T::SPACE)?;
     // Fresh zeroed data, as Anchor's `init` hands it over: the caller opens it.
     let value = T::try_deserialize_unchecked(&mut &info.try_borrow_data()?[..])?;
-    Ok(Loaded { value, bump, created: true })
+    Ok(Loaded { value, bump })
 }
 
 /// Writes `value` (discriminator first) back into its account.

@@ -151,10 +151,8 @@ async fn main() {
     // Someone sent lamports to Carol's addresses first: opening tops up, allocates and assigns
     // (three system CPIs instead of `create_account`), the worst way to open.
     let carol = canonical_user(&mut env, 1_000 * ONE_VVV).await;
-    for address in [pda::position(&carol.pubkey()), pda::diem_stake(&carol.pubkey())] {
-        let system = solana_account::Account { lamports: 1_000, data: vec![], owner: anchor_lang::system_program::ID, executable: false, rent_epoch: 0 };
-        env.bank.set_account(address, system);
-    }
+    env.prefund(pda::position(&carol.pubkey()), 1_000);
+    env.prefund(pda::diem_stake(&carol.pubkey()), 1_000);
     let out = env.by(&carol).stake(100 * ONE_VVV, None).await.unwrap();
     measure(&mut rows, "stake", "opens a pre-funded address (bump 255, worst)", out, "transfer_in");
     env.advance(60).await;

@@ -51,9 +51,7 @@ pub fn stake_diem_handler(mut ctx: Context<StakeDiem>, amount: u64) -> Result<()
     let accounts = &mut ctx.accounts;
     let owner = accounts.owner.key();
     let stake_info = accounts.diem_stake.to_account_info();
-    let seeds: &[&[u8]] = &[DIEM_STAKE_SEED, owner.as_ref()];
-    let space = 8 + DiemStake::INIT_SPACE;
-    let loaded = owner_account::load_or_create::<DiemStake>(&stake_info, &accounts.owner.to_account_info(), seeds, space)?;
+    let loaded = owner_account::load_or_create::<DiemStake>(&stake_info, &accounts.owner.to_account_info(), &owner)?;
     let mut diem_stake = loaded.value;
     if !diem_stake.is_open() {
         diem_stake.open(owner, loaded.bump);
