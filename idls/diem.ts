@@ -281,6 +281,11 @@ export type Diem = {
       "value": "8"
     },
     {
+      "name": "pauseLaunchInflows",
+      "type": "u16",
+      "value": "7"
+    },
+    {
       "name": "pauseMint",
       "type": "u16",
       "value": "2"
@@ -583,7 +588,7 @@ export type Diem = {
     },
     {
       "code": 6048,
-      "msg": "The change delay must be at least the sVVV cooldown plus one day, and at most a year",
+      "msg": "The change delay must cover the slowest exit (sVVV cooldown + DIEM cooldown + one day, counting every pending cooldown or delay change) and be at most a year",
       "name": "changeDelayOutOfBounds"
     },
     {
@@ -600,6 +605,21 @@ export type Diem = {
       "code": 6051,
       "msg": "An account at the owner's address exists but is not this program's",
       "name": "ownerAddressTaken"
+    },
+    {
+      "code": 6052,
+      "msg": "The launch must begin with every inflow (stake, mint, DIEM stake) paused",
+      "name": "launchMustStartPaused"
+    },
+    {
+      "code": 6053,
+      "msg": "During the launch only the config authority may act",
+      "name": "launchInProgress"
+    },
+    {
+      "code": 6054,
+      "msg": "A curve change is pending: cancel it before staging another table",
+      "name": "curveChangePending"
     }
   ],
   "events": [
@@ -797,6 +817,19 @@ export type Diem = {
         209
       ],
       "name": "initialized"
+    },
+    {
+      "discriminator": [
+        209,
+        127,
+        29,
+        152,
+        129,
+        212,
+        189,
+        183
+      ],
+      "name": "launched"
     },
     {
       "discriminator": [
@@ -1511,6 +1544,31 @@ export type Diem = {
             "config"
           ],
           "writable": true
+        },
+        {
+          "docs": [
+            "Read for a pending curve change, which binds the staged table (SPEC §8)."
+          ],
+          "name": "governance",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  103,
+                  111,
+                  118,
+                  101,
+                  114,
+                  110,
+                  97,
+                  110,
+                  99,
+                  101
+                ]
+              }
+            ]
+          }
         },
         {
           "name": "eventAuthority"
@@ -2674,7 +2732,7 @@ export type Diem = {
         },
         {
           "docs": [
-            "Read for the change delay, which must stay a day longer than the sVVV cooldown."
+            "Read for the change delay, which must keep covering the slowest exit."
           ],
           "name": "governance",
           "pda": {
@@ -2864,6 +2922,31 @@ export type Diem = {
             "config"
           ],
           "writable": true
+        },
+        {
+          "docs": [
+            "Read for a pending curve change, which binds the staged table (SPEC §8)."
+          ],
+          "name": "governance",
+          "pda": {
+            "seeds": [
+              {
+                "kind": "const",
+                "value": [
+                  103,
+                  111,
+                  118,
+                  101,
+                  114,
+                  110,
+                  97,
+                  110,
+                  99,
+                  101
+                ]
+              }
+            ]
+          }
         },
         {
           "name": "eventAuthority"
@@ -3475,13 +3558,21 @@ export type Diem = {
           },
           {
             "docs": [
+              "Set, once and for good, the first time `set_pause` opens an inflow: the launch is over",
+              "(SPEC §8). Until then only the authority acts and its changes apply at once."
+            ],
+            "name": "launched",
+            "type": "bool"
+          },
+          {
+            "docs": [
               "Room for later fields without a migration."
             ],
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                119
+                118
               ]
             }
           }
@@ -4118,7 +4209,8 @@ export type Diem = {
         "fields": [
           {
             "docs": [
-              "How long a proposed change waits: at least the sVVV cooldown plus a day."
+              "How long a proposed change waits: at least the sVVV cooldown plus the DIEM cooldown plus",
+              "a day, whatever the pending changes do (`check_exit_covered`)."
             ],
             "name": "changeDelay",
             "type": "i64"
@@ -4167,8 +4259,9 @@ export type Diem = {
           },
           {
             "docs": [
-              "Pause flags to launch with; launching with `pause::MINT` set lets the curve be committed",
-              "before minting opens (SPEC §8)."
+              "Pause flags to launch with: every inflow (`pause::LAUNCH_INFLOWS`) must be paused, so",
+              "nobody acts before the curve and parameters are final; the first `set_pause` that opens",
+              "one ends the launch (SPEC §8)."
             ],
             "name": "paused",
             "type": "u16"
@@ -4190,8 +4283,8 @@ export type Diem = {
           },
           {
             "docs": [
-              "How long a proposed change waits before it may apply: at least the sVVV cooldown plus a",
-              "day (8 days at launch), so every user can leave first."
+              "How long a proposed change waits before it may apply: at least the sVVV cooldown plus the",
+              "DIEM cooldown plus a day (9 days at launch), so every user can leave first."
             ],
             "name": "changeDelaySecs",
             "type": "i64"
@@ -4253,6 +4346,36 @@ export type Diem = {
           {
             "name": "changeDelay",
             "type": "i64"
+          },
+          {
+            "name": "timestamp",
+            "type": "i64"
+          }
+        ],
+        "kind": "struct"
+      }
+    },
+    {
+      "docs": [
+        "The launch is over (SPEC §8): the first `set_pause` that opened an inflow. Emitted once in",
+        "the program's life; from here on every change that can hurt a user is queued."
+      ],
+      "name": "launched",
+      "type": {
+        "fields": [
+          {
+            "docs": [
+              "Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event."
+            ],
+            "name": "seq",
+            "type": "u64"
+          },
+          {
+            "docs": [
+              "The pause flags the launch opened with."
+            ],
+            "name": "paused",
+            "type": "u16"
           },
           {
             "name": "timestamp",

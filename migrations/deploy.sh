@@ -8,9 +8,11 @@
 # deployer becomes the upgrade authority). `initialize` must be signed by the upgrade authority,
 # so nobody can initialize a fresh deployment with their own parameters. With --authority, the
 # config authority (e.g. a Squads multisig) then stages and commits the launch curve itself
-# (`diem admin replace-curve`) and unpauses minting when it is announced
-# (`diem admin pause --clear mint`); without it the deployer is the authority and the curve is
-# committed here, with minting still paused.
+# (`diem admin replace-curve`) and opens the inflows when the launch is announced
+# (`diem admin pause --clear all`: the launch ends for good); without it the deployer is the
+# authority and the curve is committed here, with every inflow still paused. Last, hand the
+# upgrade authority to a multisig whose timelock is at least the change delay, or make the
+# program immutable: migrations/hand-over-upgrade-authority.sh.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 URL="" KEYPAIR="" MINT="" TREASURY="" AUTHORITY="" DEPLOY=""

@@ -71,10 +71,11 @@ SETUP=$(d --json dev setup-vvv --amount 1000000)
 MINT=$(echo "$SETUP" | field '["vvv_mint"]')
 TREASURY=$(echo "$SETUP" | field '["treasury"]')
 DIEM="$DIEM" bash migrations/deploy.sh --url "$URL" --keypair "$WORK/deployer.json" --vvv-mint "$MINT" --treasury "$TREASURY"
-d admin pause --clear mint
-# Seconds-long cooldowns so this run can finalize both unstakes.
+# During the launch (every inflow paused) the authority's changes apply at once: seconds-long
+# cooldowns so this run can finalize both unstakes. Then every inflow opens: the launch is over.
 d admin set-params --svvv-cooldown-secs 2 --diem-cooldown-secs 2
 d fund-rewards 100000
+d admin pause --clear all
 d dev fund "$MINT" "$ALICE" 5000
 a stake 4000
 a quote 900

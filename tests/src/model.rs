@@ -28,6 +28,8 @@ pub mod pause {
     pub const MINT: u16 = 2;
     pub const STAKE_DIEM: u16 = 4;
     pub const CLAIM_AND_STAKE: u16 = 8;
+    /// Stake, mint and DIEM stake: all paused at the launch; the first opened ends it.
+    pub const INFLOWS: u16 = STAKE | MINT | STAKE_DIEM;
 }
 
 /// Why an operation fails, as the runtime reports it: the custom error code.
@@ -136,6 +138,10 @@ pub struct Model {
     pub now: i64,
     pub params: Params,
     pub paused: u16,
+    /// SPEC §8: the launch is over (an inflow was opened once); it never comes back.
+    pub launched: bool,
+    /// The config authority: during the launch nobody else acts.
+    pub authority: Pubkey,
     /// The live curve: `(supply_bound, rate)`, rates in VVV base units per whole DIEM.
     pub curve: Vec<(u64, u128)>,
     pub totals: Totals,
@@ -177,9 +183,10 @@ impl Model {
             now,
             params,
             paused,
+            launched: paused & pause::INFLOWS != pause::INFLOWS,
             curve,
             totals: Totals { last_ts: now, ..Totals::default() },
-            change_delay: 8 * DAY,
+            change_delay: 9 * DAY,
             ..Model::default()
         }
     }
@@ -402,6 +409,9 @@ impl Model {
         self.atomically(|m| {
             if amount == 0 {
                 return Err(Fail::Diem(DiemError::ZeroAmount));
+            }
+            if !m.launched && funder != m.authority {
+                return Err(Fail::Diem(DiemError::LaunchInProgress));
             }
             let mut t = m.totals;
             m.accrue(&mut t)?;
@@ -636,10 +646,9 @@ impl Model {
 
     // --- SPEC §8 ---
 
-    /// SPEC §8: before anything is staked or minted, changes apply at once.
+    /// SPEC §8: until an inflow is first opened, changes apply at once.
     pub fn in_launch(&self) -> bool {
-        let t = &self.totals;
-        t.active == 0 && t.cooldown == 0 && t.outstanding == 0 && t.diem_staked == 0 && t.diem_cooldown == 0
+        !self.launched
     }
 
     fn require_launch(&self) -> Outcome {
@@ -661,9 +670,24 @@ impl Model {
         Ok(())
     }
 
-    /// A delay must exceed the sVVV cooldown by a day, and not exceed a year.
-    fn check_delay(delay: i64, svvv_cooldown: i64) -> Outcome {
-        if delay < svvv_cooldown + DAY || delay > 365 * DAY {
+    /// SPEC §8: the delay covers the slowest exit (DIEM cooldown, then the sVVV cooldown, then a
+    /// day) at every moment: with `params` and `delay` as a change would leave them, whichever of
+    /// the other pending cooldown and delay changes (all but the slot `replacing`) apply, and a
+    /// delay of at most a year.
+    fn check_exit(&self, params: &Params, delay: i64, replacing: Option<u8>) -> Outcome {
+        let (mut svvv, mut diem, mut shortest) = (params.svvv_cooldown, params.diem_cooldown, delay);
+        for (kind, (change, _)) in &self.pending {
+            if Some(*kind) == replacing {
+                continue;
+            }
+            match change {
+                ModelChange::SvvvCooldown(s) => svvv = svvv.max(*s),
+                ModelChange::DiemCooldown(s) => diem = diem.max(*s),
+                ModelChange::ChangeDelay(d) => shortest = shortest.min(*d),
+                _ => {}
+            }
+        }
+        if delay > 365 * DAY || shortest < svvv + diem + DAY {
             return Err(Fail::Diem(DiemError::ChangeDelayOutOfBounds));
         }
         Ok(())
@@ -682,10 +706,13 @@ impl Model {
     }
 
     fn validate_change(&self, change: &ModelChange) -> Outcome {
-        Self::check_params(&Self::with_change(&self.params, change))?;
+        let after = Self::with_change(&self.params, change);
+        Self::check_params(&after)?;
         match change {
-            ModelChange::SvvvCooldown(secs) => Self::check_delay(self.change_delay, *secs),
-            ModelChange::ChangeDelay(secs) => Self::check_delay(*secs, self.params.svvv_cooldown),
+            ModelChange::SvvvCooldown(_) | ModelChange::DiemCooldown(_) => {
+                self.check_exit(&after, self.change_delay, Some(change.kind()))
+            }
+            ModelChange::ChangeDelay(secs) => self.check_exit(&self.params, *secs, Some(change.kind())),
             ModelChange::Curve(table) => {
                 if self.staging.as_ref() != Some(table) {
                     return Err(Fail::Diem(if self.staging.is_none() {
@@ -720,12 +747,17 @@ impl Model {
         Ok(())
     }
 
-    /// `propose_change`: at once at the launch or for a longer delay, otherwise queued.
+    /// `propose_change`: at once at the launch or for a longer delay (which voids a pending
+    /// shorter one), otherwise queued.
     pub fn propose_change(&mut self, change: ModelChange) -> Outcome {
         self.atomically(|m| {
             let raises_delay = matches!(change, ModelChange::ChangeDelay(secs) if secs >= m.change_delay);
             if m.in_launch() || raises_delay {
-                return m.make_change(change);
+                m.make_change(change)?;
+                if raises_delay {
+                    m.pending.remove(&6);
+                }
+                return Ok(());
             }
             m.validate_change(&change)?;
             let eta = m.now + m.change_delay;
@@ -749,9 +781,20 @@ impl Model {
         self.atomically(|m| m.pending.remove(&kind).map(drop).ok_or(Fail::Diem(DiemError::NoPendingChange)))
     }
 
-    /// The staging table cleared and `table` staged in full (what the client does first).
-    pub fn stage(&mut self, table: Vec<(u64, u128)>) {
+    /// The staging table cleared and `table` staged in full (what the client does first):
+    /// refused while a curve change is pending, since that change names the staged table.
+    pub fn stage(&mut self, table: Vec<(u64, u128)>) -> Outcome {
+        if self.pending.contains_key(&5) {
+            return Err(Fail::Diem(DiemError::CurveChangePending));
+        }
         self.staging = Some(table);
+        Ok(())
+    }
+
+    /// The client's `propose_curve`: clear, stage `table` in full, propose it by its hash.
+    pub fn propose_curve(&mut self, table: Vec<(u64, u128)>) -> Outcome {
+        self.stage(table.clone())?;
+        self.propose_change(ModelChange::Curve(table))
     }
 
     /// At the launch only: all parameters at once.
@@ -759,7 +802,7 @@ impl Model {
         self.atomically(|m| {
             m.require_launch()?;
             Self::check_params(&params)?;
-            Self::check_delay(m.change_delay, params.svvv_cooldown)?;
+            m.check_exit(&params, m.change_delay, None)?;
             // The old parameters apply up to this moment.
             let mut t = m.totals;
             m.accrue(&mut t)?;
@@ -769,17 +812,20 @@ impl Model {
         })
     }
 
+    /// Opening any inflow ends the launch, for good.
     pub fn set_pause(&mut self, paused: u16) -> Outcome {
         if paused & !15 != 0 {
             return Err(Fail::Diem(DiemError::UnknownPauseFlag));
         }
         self.paused = paused;
+        self.launched |= paused & pause::INFLOWS != pause::INFLOWS;
         Ok(())
     }
 
-    /// At the launch only: the staged curve (staged just before) commits at once.
+    /// The client's `replace_curve`: clear and stage `curve`, then commit it (the launch only;
+    /// after it the staged table stays, as the separate transactions leave it).
     pub fn commit_curve(&mut self, curve: Vec<(u64, u128)>) -> Outcome {
-        self.stage(curve.clone());
+        self.stage(curve.clone())?;
         self.atomically(|m| {
             m.require_launch()?;
             if curve.last().map(|(b, _)| *b).unwrap_or_default() < m.totals.outstanding {

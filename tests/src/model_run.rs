@@ -3,7 +3,13 @@
 //! the independent [`Model`]. After every step both must agree: the same success or the same
 //! error code, and every position, DIEM stake, total and token balance equal. proptest shrinks
 //! a failing sequence; [`check_random_sequences`] prints the minimal one as a ready-to-paste
-//! test calling [`replay`].
+//! test calling [`replay_from_launch`].
+//!
+//! Each sequence starts in the launch (every inflow paused, the authority's changes immediate),
+//! runs a few launch operations, opens the inflows and goes on. Operations are aimed at states
+//! where they can succeed (the acting user is the next one for whom the operation is possible,
+//! a change applied is one that is pending, time can jump to the next due cooldown or change),
+//! so success paths and their edges are reached, not only refusals; [`Edge`]s count them.
 use std::fmt::Write as _;
 
 use anchor_lang::prelude::Pubkey;
@@ -35,6 +41,11 @@ pub enum Amt {
     /// One base unit more than is held: must fail.
     AllPlusOne,
     Units(u64),
+    /// For a mint: exactly what fills the current bucket, so the supply lands on its bound
+    /// (or all that is held, if less).
+    BucketFill,
+    /// For a mint: exactly what takes the supply to the curve's cap (or all that is held).
+    CapFill,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,6 +159,9 @@ pub enum Op {
     ScaleCurve {
         percent: u16,
     },
+    /// A flat curve of 90 VVV per DIEM in buckets of one DIEM, committed at once (the launch
+    /// only): its supply cap of 256 DIEM is within the users' reach.
+    SmallCurve,
     Propose {
         change: Proposal,
     },
@@ -161,16 +175,23 @@ pub enum Op {
     Advance {
         secs: i64,
     },
+    /// The clock jumps to exactly the next moment something falls due (a cooldown's end, a
+    /// change's eta), or an hour on if nothing is waiting.
+    AdvanceToDue,
 }
 
 fn amount() -> impl Strategy<Value = Amt> {
     prop_oneof![
         1 => Just(Amt::Zero),
-        6 => (1u16..=10_000).prop_map(Amt::Bps),
-        2 => Just(Amt::All),
+        8 => (1u16..=10_000).prop_map(Amt::Bps),
+        3 => Just(Amt::All),
         1 => Just(Amt::AllPlusOne),
         1 => (1u64..1_000).prop_map(Amt::Units),
     ]
+}
+
+fn mint_amount() -> impl Strategy<Value = Amt> {
+    prop_oneof![6 => amount(), 2 => Just(Amt::BucketFill), 1 => Just(Amt::CapFill)]
 }
 
 fn user() -> impl Strategy<Value = u8> {
@@ -210,29 +231,19 @@ pub fn op() -> impl Strategy<Value = Op> {
         5 => user().prop_map(|user| Op::FinalizeUnstake { user }),
         5 => user().prop_map(|user| Op::Claim { user }),
         3 => user().prop_map(|user| Op::ClaimAndStake { user }),
-        12 => (user(), amount(), prop_oneof![Just(Slippage::Exact), Just(Slippage::Loose), Just(Slippage::OneOver)])
+        12 => (user(), mint_amount(), prop_oneof![4 => Just(Slippage::Exact), 4 => Just(Slippage::Loose), 1 => Just(Slippage::OneOver)])
             .prop_map(|(user, amount, slippage)| Op::Mint { user, amount, slippage }),
         8 => (user(), amount()).prop_map(|(user, amount)| Op::Burn { user, amount }),
         4 => (user(), user(), amount()).prop_map(|(from, to, amount)| Op::Transfer { from, to, amount }),
         1 => (user(), amount()).prop_map(|(user, amount)| Op::RawBurn { user, amount }),
-        8 => (user(), amount()).prop_map(|(user, amount)| Op::StakeDiem { user, amount }),
-        6 => (user(), amount()).prop_map(|(user, amount)| Op::UnstakeDiem { user, amount }),
+        10 => (user(), amount()).prop_map(|(user, amount)| Op::StakeDiem { user, amount }),
+        8 => (user(), amount()).prop_map(|(user, amount)| Op::UnstakeDiem { user, amount }),
         2 => user().prop_map(|user| Op::CancelDiemUnstake { user }),
-        4 => user().prop_map(|user| Op::FinalizeDiemUnstake { user }),
+        3 => user().prop_map(|user| Op::FinalizeDiemUnstake { user }),
         4 => (user(), amount()).prop_map(|(user, amount)| Op::Fund { user, amount }),
         2 => Just(Op::PayTreasury),
-        2 => (0u64..=5 * ONE_VVV, share(), share(), cooldown(), cooldown()).prop_map(
-            |(emission, share_unlocked, share_locked, svvv_cooldown, diem_cooldown)| Op::SetParams {
-                emission,
-                share_unlocked,
-                share_locked,
-                svvv_cooldown,
-                diem_cooldown
-            }
-        ),
         2 => prop_oneof![4 => Just(0u16), 1 => Just(1), 1 => Just(2), 1 => Just(4), 1 => Just(8), 1 => Just(15), 1 => Just(16)]
             .prop_map(|bits| Op::SetPause { bits }),
-        1 => prop_oneof![Just(50u16), Just(100), Just(200)].prop_map(|percent| Op::ScaleCurve { percent }),
         4 => proposal().prop_map(|change| Op::Propose { change }),
         4 => change_kind().prop_map(|kind| Op::Apply { kind }),
         1 => change_kind().prop_map(|kind| Op::Cancel { kind }),
@@ -243,26 +254,64 @@ pub fn op() -> impl Strategy<Value = Op> {
             Just(SECONDS_PER_DAY - 1),
             Just(SECONDS_PER_DAY),
             Just(7 * SECONDS_PER_DAY),
-            Just(8 * SECONDS_PER_DAY)
+            Just(9 * SECONDS_PER_DAY)
         ]
         .prop_map(|secs| Op::Advance { secs }),
+        5 => Just(Op::AdvanceToDue),
     ]
+}
+
+/// What the authority does during the launch, before the inflows open (and, to check they are
+/// refused, what a user tries).
+fn launch_op() -> impl Strategy<Value = Op> {
+    let launch_cooldown = || prop_oneof![Just(0i64), Just(3_600), Just(SECONDS_PER_DAY), Just(7 * SECONDS_PER_DAY), Just(91 * SECONDS_PER_DAY)];
+    prop_oneof![
+        4 => (0u64..=5 * ONE_VVV, share(), share(), launch_cooldown(), launch_cooldown()).prop_map(
+            |(emission, share_unlocked, share_locked, svvv_cooldown, diem_cooldown)| Op::SetParams {
+                emission,
+                share_unlocked,
+                share_locked,
+                svvv_cooldown,
+                diem_cooldown
+            }
+        ),
+        2 => prop_oneof![Just(50u16), Just(100), Just(200)].prop_map(|percent| Op::ScaleCurve { percent }),
+        2 => Just(Op::SmallCurve),
+        2 => proposal().prop_map(|change| Op::Propose { change }),
+        1 => prop_oneof![Just(7u16), Just(15)].prop_map(|bits| Op::SetPause { bits }),
+        1 => (user(), amount()).prop_map(|(user, amount)| Op::Fund { user, amount }),
+        1 => (user(), amount(), recipient()).prop_map(|(user, amount, to)| Op::Stake { user, amount, to }),
+        1 => (0..10i64).prop_map(|hours| Op::Advance { secs: hours * 3_600 + 1 }),
+    ]
+}
+
+/// A whole random sequence: launch operations, the inflows opened (the launch ends), then up to
+/// `length` operations.
+pub fn sequence(length: usize) -> impl Strategy<Value = Vec<Op>> {
+    (proptest::collection::vec(launch_op(), 0..=4), proptest::collection::vec(op(), 1..=length)).prop_map(
+        |(mut launch, rest)| {
+            launch.push(Op::SetPause { bits: 0 });
+            launch.extend(rest);
+            launch
+        },
+    )
 }
 
 fn proposal() -> impl Strategy<Value = Proposal> {
     prop_oneof![
-        (0u64..=5 * ONE_VVV).prop_map(Proposal::EmissionRate),
-        (share(), share()).prop_map(|(u, l)| Proposal::TreasuryShares(u, l)),
-        cooldown().prop_map(Proposal::SvvvCooldown),
-        cooldown().prop_map(Proposal::DiemCooldown),
-        prop_oneof![
+        1 => (0u64..=5 * ONE_VVV).prop_map(Proposal::EmissionRate),
+        1 => (share(), share()).prop_map(|(u, l)| Proposal::TreasuryShares(u, l)),
+        1 => cooldown().prop_map(Proposal::SvvvCooldown),
+        1 => cooldown().prop_map(Proposal::DiemCooldown),
+        3 => prop_oneof![
             Just(SECONDS_PER_DAY),
-            Just(8 * SECONDS_PER_DAY),
+            Just(9 * SECONDS_PER_DAY),
             Just(10 * SECONDS_PER_DAY),
+            Just(12 * SECONDS_PER_DAY),
             Just(400 * SECONDS_PER_DAY)
         ]
         .prop_map(Proposal::ChangeDelay),
-        prop_oneof![Just(50u16), Just(100), Just(200)].prop_map(Proposal::Curve),
+        1 => prop_oneof![Just(50u16), Just(100), Just(200)].prop_map(Proposal::Curve),
     ]
 }
 
@@ -299,10 +348,40 @@ fn resolve(amount: Amt, held: u64) -> u64 {
     match amount {
         Amt::Zero => 0,
         Amt::Bps(bps) => (held as u128 * bps as u128 / 10_000) as u64,
-        Amt::All => held,
+        Amt::All | Amt::BucketFill | Amt::CapFill => held,
         Amt::AllPlusOne => held.saturating_add(1),
         Amt::Units(n) => n,
     }
+}
+
+/// The flat, reachable curve of [`Op::SmallCurve`]: 256 buckets of one DIEM at 90 VVV (6
+/// decimals) per DIEM.
+fn small_curve() -> Vec<(u64, u128)> {
+    (1..=diem::constants::CURVE_LEN as u64).map(|i| (i * diem::constants::ONE_DIEM, 90 * ONE_VVV as u128)).collect()
+}
+
+/// An edge of a success path the run counts (SPEC §6, §3, §4, §5, §8): where off-by-one and
+/// rounding bugs live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Edge {
+    /// A burn of all the position's outstanding DIEM: every locked sVVV released.
+    LastBurn,
+    /// An sVVV or DIEM unstake finalized at exactly its cooldown's end.
+    CooldownExactEnd,
+    /// Emissions drained the reward reserve to zero.
+    ReserveRanDry,
+    /// A mint whose supply after lands exactly on a bucket bound.
+    LockEndsOnBucketBound,
+    /// A mint that took the supply to the curve's cap.
+    SupplyCapFilled,
+    /// A mint refused because the curve's cap would be exceeded.
+    SupplyCapRefused,
+    /// A pending change applied at exactly its eta.
+    ChangeAppliedAtEta,
+    /// A longer delay voided a pending shorter one.
+    RaiseVoidedLowering,
+    /// The first opened inflow ended the launch.
+    LaunchEnded,
 }
 
 /// The bank and the model side by side.
@@ -313,8 +392,10 @@ pub struct Pair {
     pub authority: Keypair,
     /// Every owner a position may exist for.
     pub owners: Vec<Pubkey>,
-    /// Counts of what ran: (operation kind, succeeded).
-    pub tally: std::collections::BTreeMap<(&'static str, bool), usize>,
+    /// Counts of what ran: (operation kind, "ok" or the error's name).
+    pub tally: std::collections::BTreeMap<(&'static str, String), usize>,
+    /// How often each edge was reached.
+    pub edges: std::collections::BTreeMap<Edge, usize>,
     /// The most compute units a successful operation of each kind took (its last transaction).
     pub max_compute_units: std::collections::BTreeMap<&'static str, u64>,
 }
@@ -356,17 +437,29 @@ fn kind(op: &Op) -> &'static str {
         Op::SetParams { .. } => "set_params",
         Op::SetPause { .. } => "set_pause",
         Op::ScaleCurve { .. } => "scale_curve",
+        Op::SmallCurve => "small_curve",
         Op::Propose { .. } => "propose_change",
         Op::Apply { .. } => "apply_change",
         Op::Cancel { .. } => "cancel_change",
-        Op::Advance { .. } => "advance",
+        Op::Advance { .. } | Op::AdvanceToDue => "advance",
+    }
+}
+
+/// The name of the refusal the model predicts (equal to the chain's when they agree).
+fn refusal_name(fail: &model::Fail) -> String {
+    match fail {
+        model::Fail::Diem(e) => format!("{e:?}"),
+        model::Fail::Anchor(3012) => "AccountNotInitialized".into(),
+        model::Fail::Token(1) => "InsufficientFunds".into(),
+        other => format!("code {}", other.code()),
     }
 }
 
 impl Pair {
-    /// A launched bank with [`USERS`] funded users, and the model of the same state.
+    /// A bank in the launch (initialized, launch curve committed, every inflow paused) with
+    /// [`USERS`] funded users, and the model of the same state.
     pub async fn start() -> Pair {
-        let mut env = Env::launched().await;
+        let mut env = Env::in_launch(Env::new().await).await;
         let authority = env.authority.insecure_clone();
         let mut users = Vec::new();
         for _ in 0..USERS {
@@ -383,13 +476,23 @@ impl Pair {
         };
         let curve = env.reader().curve().await.expect("curve").iter().map(|e| (e.supply_bound, e.rate())).collect();
         let mut model = Model::new(env.now().await, params, config.paused, curve);
+        model.authority = authority.pubkey();
         model.totals.last_ts = config.pool.last_accrual_ts;
         for u in &users {
             model.vvv_wallet.insert(u.pubkey(), START_VVV);
         }
         let mut owners: Vec<Pubkey> = users.iter().map(|u| u.pubkey()).collect();
         owners.extend([Pubkey::default(), diem::ID, pda::vvv_vault()]);
-        Pair { env, model, users, authority, owners, tally: Default::default(), max_compute_units: Default::default() }
+        Pair {
+            env,
+            model,
+            users,
+            authority,
+            owners,
+            tally: Default::default(),
+            edges: Default::default(),
+            max_compute_units: Default::default(),
+        }
     }
 
     fn key(&self, user: u8) -> Pubkey {
@@ -408,10 +511,65 @@ impl Pair {
         self.model.diem_wallet.get(&self.key(user)).copied().unwrap_or_default()
     }
 
+    fn position(&self, user: u8) -> model::Position {
+        self.model.positions.get(&self.key(user)).copied().unwrap_or_default()
+    }
+
+    fn stake_of(&self, user: u8) -> model::DiemStake {
+        self.model.stakes.get(&self.key(user)).copied().unwrap_or_default()
+    }
+
+    /// `user`, or the next user after it (in turn) for whom `possible` holds, if any: aims the
+    /// operation at a state where it can succeed without choosing who acts in the generator.
+    fn aim(&self, user: u8, possible: impl Fn(&Self, u8) -> bool) -> u8 {
+        (0..USERS as u8).map(|i| (user + i) % USERS as u8).find(|&u| possible(self, u)).unwrap_or(user)
+    }
+
+    /// `kind`, or the next pending change kind after it whose eta has come (else any pending
+    /// one); the treasury's kind and unknown kinds are left as they are (refusals).
+    fn aim_kind(&self, kind: u8) -> u8 {
+        if !matches!(kind, 0 | 1 | 3 | 4 | 5 | 6) {
+            return kind;
+        }
+        let pending = &self.model.pending;
+        let order = (0..7u8).map(|i| (kind + i) % 7);
+        let due = order.clone().find(|k| pending.get(k).is_some_and(|(_, eta)| *eta <= self.model.now));
+        due.or_else(|| order.clone().find(|k| pending.contains_key(k))).unwrap_or(kind)
+    }
+
+    /// The next moment after now at which something falls due: a cooldown's end or a change's eta.
+    fn next_due(&self) -> Option<i64> {
+        let m = &self.model;
+        let cooldowns = m.positions.values().filter(|p| p.cooldown_amount > 0).map(|p| p.cooldown_end);
+        let stakes = m.stakes.values().filter(|s| s.cooldown_amount > 0).map(|s| s.cooldown_end);
+        let etas = m.pending.values().map(|(_, eta)| *eta);
+        cooldowns.chain(stakes).chain(etas).filter(|t| *t > m.now).min()
+    }
+
+    /// The sVVV that fills the current bucket exactly, or every bucket up to the cap
+    /// (`to_cap`): SPEC §5.2's costs, each rounded up.
+    fn fill_cost(&self, to_cap: bool) -> Option<u64> {
+        let mut supply = self.model.totals.outstanding as u128;
+        let mut total: u128 = 0;
+        for &(bound, rate) in &self.model.curve {
+            if bound as u128 <= supply {
+                continue;
+            }
+            let cost = rate.checked_mul(bound as u128 - supply)?.div_ceil(diem::constants::ONE_DIEM as u128);
+            total = total.checked_add(cost)?;
+            supply = bound as u128;
+            if !to_cap {
+                break;
+            }
+        }
+        u64::try_from(total).ok()
+    }
+
     /// Runs `op` on both sides; `Err` says how they disagree.
     pub async fn step(&mut self, op: Op) -> Result<(), String> {
         self.model.now = self.env.now().await;
         self.env.last_compute_units = None;
+        let before = self.model.clone();
         let (chain, model): (Result<(), ChainError>, model::Outcome) = match op {
             Op::Stake { user, amount, to } => {
                 let recipient = match to {
@@ -428,33 +586,46 @@ impl Pair {
                 (chain, self.model.stake(payer, recipient, amount))
             }
             Op::Unstake { user, amount } => {
+                let user = self.aim(user, |p, u| p.unlocked(u) > 0);
                 let amount = resolve(amount, self.unlocked(user));
                 let key = self.key(user);
                 let chain = self.env.by(&self.users[user as usize]).unstake(amount).await.map(drop);
                 (chain, self.model.initiate_unstake(key, amount))
             }
             Op::CancelUnstake { user } => {
+                let user = self.aim(user, |p, u| p.position(u).cooldown_amount > 0);
                 let key = self.key(user);
                 let chain = self.env.by(&self.users[user as usize]).cancel_unstake().await.map(drop);
                 (chain, self.model.cancel_unstake(key))
             }
             Op::FinalizeUnstake { user } => {
+                let now = self.model.now;
+                let user = self.aim(user, |p, u| p.position(u).cooldown_amount > 0 && p.position(u).cooldown_end <= now);
                 let key = self.key(user);
                 let chain = self.env.by(&self.users[user as usize]).finalize_unstake().await.map(drop);
                 (chain, self.model.finalize_unstake(key))
             }
             Op::Claim { user } => {
+                let user = self.aim(user, |p, u| p.position(u).active > 0 || p.position(u).pending > 0);
                 let key = self.key(user);
                 let chain = self.env.by(&self.users[user as usize]).claim().await.map(drop);
                 (chain, self.model.claim(key, false))
             }
             Op::ClaimAndStake { user } => {
+                let user = self.aim(user, |p, u| p.position(u).active > 0 || p.position(u).pending > 0);
                 let key = self.key(user);
                 let chain = self.env.by(&self.users[user as usize]).claim_and_stake().await.map(drop);
                 (chain, self.model.claim(key, true))
             }
             Op::Mint { user, amount, slippage } => {
-                let svvv = resolve(amount, self.unlocked(user));
+                let user = self.aim(user, |p, u| p.unlocked(u) > 0);
+                let held = self.unlocked(user);
+                let held = match amount {
+                    Amt::BucketFill => self.fill_cost(false).unwrap_or(held).min(held),
+                    Amt::CapFill => self.fill_cost(true).unwrap_or(held).min(held),
+                    _ => held,
+                };
+                let svvv = resolve(amount, held);
                 let quote = self.model.quote(svvv).unwrap_or_default();
                 let min_out = match slippage {
                     Slippage::Exact => quote,
@@ -472,12 +643,15 @@ impl Pair {
                 (chain.map(drop), self.model.mint(key, svvv, min_out).map(drop))
             }
             Op::Burn { user, amount } => {
-                let amount = resolve(amount, self.diem(user));
+                let user = self.aim(user, |p, u| p.position(u).outstanding > 0 && p.diem(u) > 0);
+                // Relative to what can be burned: the DIEM held, up to the position's outstanding.
+                let amount = resolve(amount, self.diem(user).min(self.position(user).outstanding));
                 let key = self.key(user);
                 let chain = self.env.by(&self.users[user as usize]).burn(amount).await.map(drop);
                 (chain, self.model.burn(key, amount))
             }
             Op::Transfer { from, to, amount } => {
+                let from = self.aim(from, |p, u| p.diem(u) > 0);
                 if from == to {
                     return Ok(());
                 }
@@ -489,6 +663,7 @@ impl Pair {
                 (chain.map(drop), self.model.transfer_diem(a, b, amount))
             }
             Op::RawBurn { user, amount } => {
+                let user = self.aim(user, |p, u| p.diem(u) > 0);
                 let amount = resolve(amount, self.diem(user));
                 let u = &self.users[user as usize];
                 let ix = spl_token_2022_interface::instruction::burn_checked(
@@ -506,12 +681,14 @@ impl Pair {
                 (chain, self.model.raw_burn(key.pubkey(), amount))
             }
             Op::StakeDiem { user, amount } => {
+                let user = self.aim(user, |p, u| p.diem(u) > 0);
                 let amount = resolve(amount, self.diem(user));
                 let key = self.key(user);
                 let chain = self.env.by(&self.users[user as usize]).stake_diem(amount).await.map(drop);
                 (chain, self.model.stake_diem(key, amount))
             }
             Op::UnstakeDiem { user, amount } => {
+                let user = self.aim(user, |p, u| p.stake_of(u).staked > 0);
                 let key = self.key(user);
                 let staked = self.model.stakes.get(&key).map(|s| s.staked).unwrap_or_default();
                 let amount = resolve(amount, staked);
@@ -519,11 +696,15 @@ impl Pair {
                 (chain, self.model.initiate_diem_unstake(key, amount))
             }
             Op::CancelDiemUnstake { user } => {
+                let user = self.aim(user, |p, u| p.stake_of(u).cooldown_amount > 0);
                 let key = self.key(user);
                 let chain = self.env.by(&self.users[user as usize]).cancel_diem_unstake().await.map(drop);
                 (chain, self.model.cancel_diem_unstake(key))
             }
             Op::FinalizeDiemUnstake { user } => {
+                let now = self.model.now;
+                let user =
+                    self.aim(user, |p, u| p.stake_of(u).cooldown_amount > 0 && p.stake_of(u).cooldown_end <= now);
                 let key = self.key(user);
                 let chain = self.env.by(&self.users[user as usize]).finalize_diem_unstake().await.map(drop);
                 (chain, self.model.finalize_diem_unstake(key))
@@ -565,24 +746,30 @@ impl Pair {
                 let chain = self.env.by(&self.authority).replace_curve(&entries(&table)).await.map(drop);
                 (chain, self.model.commit_curve(table))
             }
+            Op::SmallCurve => {
+                let table = small_curve();
+                let chain = self.env.by(&self.authority).replace_curve(&entries(&table)).await.map(drop);
+                (chain, self.model.commit_curve(table))
+            }
             Op::Propose { change } => {
                 let (chain, model_change) = match change {
                     Proposal::Curve(percent) => {
                         let table = scaled(&self.model.curve, percent);
                         let chain = self.env.by(&self.authority).propose_curve(&entries(&table)).await.map(drop);
-                        self.model.stage(table.clone());
-                        (chain, model::ModelChange::Curve(table))
+                        (chain, self.model.propose_curve(table))
                     }
                     other => {
                         let Some((change, model_change)) = plain_change(other) else {
                             return Err(format!("{other:?} is not a plain change"));
                         };
-                        (self.env.by(&self.authority).propose_change(change).await.map(drop), model_change)
+                        let chain = self.env.by(&self.authority).propose_change(change).await.map(drop);
+                        (chain, self.model.propose_change(model_change))
                     }
                 };
-                (chain, self.model.propose_change(model_change))
+                (chain, model_change)
             }
             Op::Apply { kind } => {
+                let kind = self.aim_kind(kind);
                 // Anyone may apply: a user who has nothing to do with governance.
                 let chain = self.env.by(&self.users[0]).apply_change(kind).await.map(drop);
                 let model = if kind as usize >= diem::constants::MAX_CHANGE_KINDS {
@@ -593,6 +780,7 @@ impl Pair {
                 (chain, model)
             }
             Op::Cancel { kind } => {
+                let kind = self.aim_kind(kind);
                 let chain = self.env.by(&self.authority).cancel_change(kind).await.map(drop);
                 let model = if kind as usize >= diem::constants::MAX_CHANGE_KINDS {
                     Err(model::Fail::Diem(diem::errors::DiemError::UnknownChangeKind))
@@ -606,12 +794,22 @@ impl Pair {
                 self.model.advance(secs);
                 (Ok(()), Ok(()))
             }
+            Op::AdvanceToDue => {
+                let secs = self.next_due().map_or(3_600, |due| due - self.model.now);
+                self.env.advance(secs).await;
+                self.model.advance(secs);
+                (Ok(()), Ok(()))
+            }
         };
         let chain_result = match &chain {
             Ok(()) => Ok(()),
             Err(e) => Err(chain_code(e)?),
         };
-        *self.tally.entry((kind(&op), chain.is_ok())).or_default() += 1;
+        let outcome = match &model {
+            Ok(()) => "ok".to_string(),
+            Err(fail) => refusal_name(fail),
+        };
+        *self.tally.entry((kind(&op), outcome.clone())).or_default() += 1;
         if let (Ok(()), Some(units)) = (&chain, self.env.last_compute_units) {
             let max = self.max_compute_units.entry(kind(&op)).or_default();
             *max = (*max).max(units);
@@ -620,7 +818,71 @@ impl Pair {
         if chain_result != model_result {
             return Err(format!("{op:?}: chain {chain:?}, model {model_result:?}"));
         }
+        self.count_edges(&op, &before, &outcome);
         self.compare().await.map_err(|e| format!("after {op:?}: {e}"))
+    }
+
+    /// Counts the edges `op` reached, from the model's state `before` it and now.
+    fn count_edges(&mut self, op: &Op, before: &Model, outcome: &str) {
+        let ok = outcome == "ok";
+        let m = &self.model;
+        let mut reached = Vec::new();
+        let was = |owner: Pubkey| before.positions.get(&owner).copied().unwrap_or_default();
+        let stake_was = |owner: Pubkey| before.stakes.get(&owner).copied().unwrap_or_default();
+        let cap = m.curve.last().map(|(bound, _)| *bound);
+        if before.totals.reserve > 0 && m.totals.reserve == 0 {
+            reached.push(Edge::ReserveRanDry);
+        }
+        match *op {
+            Op::Burn { .. } if ok => {
+                let emptied = m.positions.iter().any(|(owner, p)| p.outstanding == 0 && was(*owner).outstanding > 0);
+                if emptied {
+                    reached.push(Edge::LastBurn);
+                }
+            }
+            Op::FinalizeUnstake { .. } if ok => {
+                let exact = m.positions.iter().any(|(o, p)| {
+                    p.cooldown_amount == 0 && was(*o).cooldown_amount > 0 && was(*o).cooldown_end == m.now
+                });
+                if exact {
+                    reached.push(Edge::CooldownExactEnd);
+                }
+            }
+            Op::FinalizeDiemUnstake { .. } if ok => {
+                let exact = m.stakes.iter().any(|(o, s)| {
+                    s.cooldown_amount == 0 && stake_was(*o).cooldown_amount > 0 && stake_was(*o).cooldown_end == m.now
+                });
+                if exact {
+                    reached.push(Edge::CooldownExactEnd);
+                }
+            }
+            Op::Mint { .. } if ok => {
+                let supply = m.totals.outstanding;
+                if m.curve.iter().any(|(bound, _)| *bound == supply) {
+                    reached.push(Edge::LockEndsOnBucketBound);
+                }
+                if cap == Some(supply) {
+                    reached.push(Edge::SupplyCapFilled);
+                }
+            }
+            Op::Mint { .. } if outcome == "SupplyCapReached" => reached.push(Edge::SupplyCapRefused),
+            Op::Apply { .. } if ok => {
+                let at_eta = before.pending.iter().any(|(k, (_, eta))| !m.pending.contains_key(k) && *eta == m.now);
+                if at_eta {
+                    reached.push(Edge::ChangeAppliedAtEta);
+                }
+            }
+            Op::Propose { change: Proposal::ChangeDelay(_) } if ok => {
+                if before.pending.contains_key(&6) && !m.pending.contains_key(&6) {
+                    reached.push(Edge::RaiseVoidedLowering);
+                }
+            }
+            Op::SetPause { .. } if ok && !before.launched && m.launched => reached.push(Edge::LaunchEnded),
+            _ => {}
+        }
+        for edge in reached {
+            *self.edges.entry(edge).or_default() += 1;
+        }
     }
 
     /// Every position, DIEM stake, total and token balance, chain against model.
@@ -744,7 +1006,7 @@ impl Pair {
     }
 }
 
-/// Runs `ops` on a fresh pair, stopping at the first disagreement.
+/// Runs `ops` on a fresh pair in the launch, stopping at the first disagreement.
 pub async fn run_sequence(ops: &[Op]) -> Result<Pair, String> {
     let mut pair = Pair::start().await;
     for (i, op) in ops.iter().enumerate() {
@@ -753,11 +1015,19 @@ pub async fn run_sequence(ops: &[Op]) -> Result<Pair, String> {
     Ok(pair)
 }
 
-/// A regression test's body: `ops` must run with chain and model agreeing throughout.
-pub async fn replay(ops: &[Op]) {
+/// A regression test's body: from the launch, `ops` must run with chain and model agreeing
+/// throughout.
+pub async fn replay_from_launch(ops: &[Op]) {
     if let Err(e) = run_sequence(ops).await {
         panic!("{e}");
     }
+}
+
+/// As [`replay_from_launch`], with the launch ended first (every inflow opened).
+pub async fn replay(ops: &[Op]) {
+    let mut all = vec![Op::SetPause { bits: 0 }];
+    all.extend_from_slice(ops);
+    replay_from_launch(&all).await;
 }
 
 /// The failing sequence as a test to paste into `tests/tests/model_regressions.rs`.
@@ -766,7 +1036,7 @@ pub fn as_test(ops: &[Op], reason: &str) -> String {
     let _ = writeln!(out, "/// Found by the model-based test: {}", reason.lines().next().unwrap_or_default());
     let _ = writeln!(out, "#[tokio::test]\nasync fn model_regression() {{");
     let _ = writeln!(out, "    use diem_tests::model_run::{{Amt::*, Op::*, Recipient::*, Slippage::*}};");
-    let _ = writeln!(out, "    diem_tests::model_run::replay(&[");
+    let _ = writeln!(out, "    diem_tests::model_run::replay_from_launch(&[");
     for op in ops {
         let _ = writeln!(out, "        {op:?},");
     }
@@ -778,7 +1048,8 @@ pub fn as_test(ops: &[Op], reason: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Summary {
     pub operations: usize,
-    pub tally: std::collections::BTreeMap<(&'static str, bool), usize>,
+    pub tally: std::collections::BTreeMap<(&'static str, String), usize>,
+    pub edges: std::collections::BTreeMap<Edge, usize>,
     pub max_compute_units: std::collections::BTreeMap<&'static str, u64>,
 }
 
@@ -798,12 +1069,15 @@ pub fn check_random_sequences(operations: usize, length: usize, seed: u64) -> Su
         seed_bytes[..8].copy_from_slice(&seed.to_le_bytes());
         seed_bytes[8..16].copy_from_slice(&batch.to_le_bytes());
         let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes));
-        let result = runner.run(&proptest::collection::vec(op(), 1..=length), |ops| {
+        let result = runner.run(&sequence(length), |ops| {
             let pair = runtime.block_on(run_sequence(&ops)).map_err(|e| TestCaseError::fail(e))?;
             let mut s = summary.borrow_mut();
             s.operations += ops.len();
             for (k, n) in pair.tally {
                 *s.tally.entry(k).or_default() += n;
+            }
+            for (k, n) in pair.edges {
+                *s.edges.entry(k).or_default() += n;
             }
             for (k, units) in pair.max_compute_units {
                 let max = s.max_compute_units.entry(k).or_default();

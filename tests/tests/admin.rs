@@ -17,7 +17,8 @@ async fn as_authority(env: &mut Env, ix: Instruction) -> Result<Outcome, diem_cl
 
 #[tokio::test]
 async fn set_params_checks_authority_and_bounds_and_reports_old_and_new() {
-    let mut env = Env::launched().await;
+    // During the launch, where these apply at once.
+    let mut env = Env::in_launch(Env::new().await).await;
     let stranger = env.wallet().await;
     let mut new = launch_params();
     new.emission_rate = 5;
@@ -57,7 +58,8 @@ async fn set_params_checks_authority_and_bounds_and_reports_old_and_new() {
 
 #[tokio::test]
 async fn set_treasury_needs_a_vvv_account() {
-    let mut env = Env::launched().await;
+    // During the launch, where these apply at once.
+    let mut env = Env::in_launch(Env::new().await).await;
     let alice = env.user(0).await;
     let authority = env.authority.pubkey();
     let err = env.send_err(&[ix::set_treasury(alice.pubkey(), alice.vvv)], &[&alice.key]).await;
@@ -133,7 +135,7 @@ async fn pausing_stops_inflows_and_never_traps_funds() {
 #[tokio::test]
 async fn curve_is_staged_in_chunks_and_committed_atomically() {
     let mut env = Env::new().await;
-    env.initialize(launch_params(), 0).await.unwrap();
+    env.initialize(launch_params(), pause::LAUNCH_INFLOWS).await.unwrap();
     let authority = env.authority.pubkey();
     let curve = launch_curve();
     let stage = ix::replace_curve(authority, &curve);
@@ -171,7 +173,8 @@ async fn curve_is_staged_in_chunks_and_committed_atomically() {
 
 #[tokio::test]
 async fn malformed_chunks_and_invalid_curves_are_refused_by_name() {
-    let mut env = Env::launched().await;
+    // During the launch, where these apply at once.
+    let mut env = Env::in_launch(Env::new().await).await;
     let authority = env.authority.pubkey();
     let authority_key = env.authority.insecure_clone();
     let curve = launch_curve();
@@ -211,6 +214,7 @@ async fn malformed_chunks_and_invalid_curves_are_refused_by_name() {
         assert_diem_err(as_authority(&mut env, commit.clone()).await.unwrap_err(), expected);
     }
     // A curve whose cap is below the DIEM already outstanding would strand holders.
+    env.open().await;
     let alice = env.user(100_000 * ONE_VVV).await;
     env.by(&alice).stake(100_000 * ONE_VVV, None).await.unwrap();
     let minted = env.by(&alice).mint(100_000 * ONE_VVV, 0).await.unwrap().return_u64();
@@ -261,14 +265,16 @@ async fn authority_moves_in_two_steps() {
 #[tokio::test]
 async fn launch_sequence_commits_the_curve_while_minting_is_paused() {
     let mut env = Env::new().await;
-    env.initialize(launch_params(), pause::MINT).await.unwrap();
+    env.initialize(launch_params(), pause::LAUNCH_INFLOWS).await.unwrap();
     env.replace_curve(&launch_curve()).await.unwrap();
+    // The launch ends with staking open and minting still paused until the announcement.
+    let authority = env.authority.pubkey();
+    as_authority(&mut env, ix::set_pause(authority, pause::MINT)).await.unwrap();
     let alice = env.user(1_000 * ONE_VVV).await;
     env.by(&alice).stake(1_000 * ONE_VVV, None).await.unwrap();
     // The curve is live and quotable, but nobody can mint before the announcement.
     assert!(env.quote(90 * ONE_VVV).await.unwrap() > 0);
     assert_diem_err(env.by(&alice).mint(90 * ONE_VVV, 0).await.unwrap_err(), DiemError::OperationPaused);
-    let authority = env.authority.pubkey();
     as_authority(&mut env, ix::set_pause(authority, 0)).await.unwrap();
     env.by(&alice).mint(90 * ONE_VVV, 0).await.unwrap();
     assert!(env.supply(pda::diem_mint()).await > 0);

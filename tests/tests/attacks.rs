@@ -64,7 +64,7 @@ fn every_instruction(env: &Env, alice: &User) -> Vec<(&'static str, Instruction)
         ("clear_curve_staging", ix::clear_curve_staging(auth)),
         (
             "initialize",
-            ix::initialize(env.deployer.pubkey(), &d, env.treasury, env.initialize_args(launch_params(), 0)),
+            ix::initialize(env.deployer.pubkey(), &d, env.treasury, env.initialize_args(launch_params(), pause::LAUNCH_INFLOWS)),
         ),
     ]
 }
@@ -204,7 +204,7 @@ async fn nothing_can_be_initialized_twice() {
     let (mut env, alice) = setup().await;
     let config = env.account(pda::config()).await.unwrap();
     let deployer = env.deployer.insecure_clone();
-    let args = env.initialize_args(launch_params(), 0);
+    let args = env.initialize_args(launch_params(), pause::LAUNCH_INFLOWS);
     let ix = ix::initialize(deployer.pubkey(), &env.deployment, env.treasury, args);
     env.send_err(&[ix], &[&deployer]).await;
     assert_eq!(env.account(pda::config()).await.unwrap(), config);
@@ -351,7 +351,7 @@ async fn no_sysvar_account_is_read_and_program_data_cannot_be_faked() {
     data[13..45].copy_from_slice(stranger.pubkey().as_ref());
     let fake = Pubkey::new_unique();
     fresh.bank.set_account(fake, Account { data, ..real });
-    let args = fresh.initialize_args(launch_params(), 0);
+    let args = fresh.initialize_args(launch_params(), pause::LAUNCH_INFLOWS);
     let ix = ix::initialize(stranger.pubkey(), &fresh.deployment, fresh.treasury, args);
     let ix = swap_account(ix, pda::program_data(), fake);
     assert_anchor_err(fresh.send_err(&[ix], &[&stranger]).await, Anchor::ConstraintSeeds);

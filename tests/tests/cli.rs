@@ -287,7 +287,8 @@ async fn reads_need_no_signer() {
 }
 
 /// The deployment flow of `scripts/validator-e2e.sh`, on the bank: a VVV mint from `dev`,
-/// `init` from the launch file by the upgrade authority, minting unpaused, a wallet funded.
+/// `init` from the launch file by the upgrade authority, the launch ended by opening every
+/// inflow, a wallet funded.
 #[tokio::test]
 async fn init_from_the_launch_file_with_dev_helpers() {
     let mut env = Env::new().await;
@@ -305,9 +306,13 @@ async fn init_from_the_launch_file_with_dev_helpers() {
     let launch = concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/launch.toml");
     json(&mut env, &deployer, &["init", "--vvv-mint", &mint, "--treasury", &treasury, "--params", launch]).await;
     let config = env.config().await;
-    assert_eq!((config.authority, config.curve_version, config.paused), (deployer.pubkey(), 1, pause::MINT));
+    assert_eq!(
+        (config.authority, config.curve_version, config.paused, config.launched),
+        (deployer.pubkey(), 1, pause::LAUNCH_INFLOWS, false)
+    );
     assert_eq!(config.params.emission_rate, 79_274, "2,500,000 VVV a year from the launch file");
-    json(&mut env, &deployer, &["admin", "pause", "--clear", "mint"]).await;
+    json(&mut env, &deployer, &["admin", "pause", "--clear", "all"]).await;
+    assert!(env.config().await.launched);
     json(&mut env, &deployer, &["dev", "fund", &mint, &alice.pubkey().to_string(), "2500"]).await;
     json(&mut env, &deployer, &["fund-rewards", "100000"]).await;
     json(&mut env, &alice, &["stake", "2000"]).await;

@@ -57,7 +57,7 @@ async fn initialize_on(
     accept: bool,
 ) -> (Env, Result<Outcome, diem_client::chain::ChainError>) {
     let mut env = Env::with_vvv_mint(Some((mint, token_program))).await;
-    let mut args = env.initialize_args(launch_params(), 0);
+    let mut args = env.initialize_args(launch_params(), pause::LAUNCH_INFLOWS);
     args.accept_freeze_authority = accept;
     let ix = ix::initialize(env.deployer.pubkey(), &env.deployment, env.treasury, args);
     let deployer = env.deployer.insecure_clone();
@@ -104,7 +104,8 @@ use solana_keypair::Keypair;
 /// of curve B staged and committed put a hybrid of A and B live.
 #[tokio::test]
 async fn an_abandoned_staged_curve_never_leaks_into_the_next() {
-    let mut env = Env::launched().await;
+    // During the launch, where a committed curve goes live at once.
+    let mut env = Env::in_launch(Env::new().await).await;
     let authority = env.authority.insecure_clone();
     let launch = launch_curve();
     let a: Vec<_> = launch.iter().map(|e| diem::state::CurveEntry::new(e.supply_bound, e.rate() / 3)).collect();
@@ -146,8 +147,9 @@ async fn the_treasury_receives_the_rounding_remainder() {
     let mut env = Env::new().await;
     let mut params = launch_params();
     params.emission_rate = 7; // 7 base units a second, all to locked sVVV: 20 % is 1.4
-    env.initialize(params, 0).await.unwrap();
+    env.initialize(params, pause::LAUNCH_INFLOWS).await.unwrap();
     env.replace_curve(&launch_curve()).await.unwrap();
+    env.open().await;
     let alice = env.user(10_000 * ONE_VVV).await;
     env.by(&alice).fund_rewards(1_000 * ONE_VVV).await.unwrap();
     env.by(&alice).stake(900 * ONE_VVV, None).await.unwrap();
@@ -202,7 +204,7 @@ async fn hardening_config_seeds_authority_and_vault_destinations() {
 
     // The default key as the config authority.
     let mut fresh = Env::new().await;
-    let mut args = fresh.initialize_args(launch_params(), 0);
+    let mut args = fresh.initialize_args(launch_params(), pause::LAUNCH_INFLOWS);
     args.authority = anchor_lang::prelude::Pubkey::default();
     let ix = ix::initialize(fresh.deployer.pubkey(), &fresh.deployment, fresh.treasury, args);
     let deployer = fresh.deployer.insecure_clone();

@@ -91,12 +91,14 @@ async fn a_hostile_authority_cannot_exit_before_everyone_else() {
     env.by(&alice).unstake(40_000 * ONE_VVV).await.unwrap();
     assert_diem_err(env.by(&authority_user).finalize_unstake().await.unwrap_err(), DiemError::CooldownNotElapsed);
     assert_diem_err(env.anyone().apply_change(3).await.unwrap_err(), DiemError::ChangeNotDue);
-    // Both leave together, after the same 7 days; the change can only apply a day later.
+    // Both leave together, after the same 7 days; the change applies only once the delay (the
+    // slowest exit plus a day) has passed.
     env.advance(launch_params().svvv_cooldown_secs).await;
     env.by(&alice).finalize_unstake().await.unwrap();
     env.by(&authority_user).finalize_unstake().await.unwrap();
     assert_diem_err(env.anyone().apply_change(3).await.unwrap_err(), DiemError::ChangeNotDue);
-    env.advance(SECONDS_PER_DAY).await;
+    let rest = delay(&mut env).await - launch_params().svvv_cooldown_secs;
+    env.advance(rest).await;
     env.anyone().apply_change(3).await.unwrap();
     assert_eq!(env.config().await.params.svvv_cooldown_secs, 0);
 }
@@ -177,14 +179,15 @@ async fn changes_are_queued_replaced_cancelled_and_applied_by_anyone() {
     assert_diem_err(err, DiemError::DestinationIsVault);
 }
 
-/// The delay: at least the sVVV cooldown plus a day; raising it applies at once, lowering it is
+/// The delay: at least the slowest exit plus a day; raising it applies at once, lowering it is
 /// queued; a longer cooldown cannot outgrow it.
 #[tokio::test]
 async fn the_change_delay_only_shrinks_after_the_delay() {
     let (mut env, _alice, _bob) = live().await;
     let authority = env.authority.insecure_clone();
     let delay0 = delay(&mut env).await;
-    assert_eq!(delay0, launch_params().svvv_cooldown_secs + SECONDS_PER_DAY);
+    let p = launch_params();
+    assert_eq!(delay0, p.svvv_cooldown_secs + p.diem_cooldown_secs + SECONDS_PER_DAY);
     let ev: ChangeApplied =
         env.by(&authority).propose_change(Change::ChangeDelay { secs: 20 * SECONDS_PER_DAY }).await.unwrap().event();
     assert!(ev.immediate);
@@ -201,15 +204,14 @@ async fn the_change_delay_only_shrinks_after_the_delay() {
     assert_eq!(delay(&mut env).await, delay0);
 }
 
-/// The launch stays immediate: initialize → stage → commit → unpause in one go, and any change
-/// proposed before anything is staked applies at once.
+/// The launch stays immediate until it ends: initialize (every inflow paused) → stage →
+/// commit → change parameters at once → open the inflows; then only pausing and unpausing are.
 #[tokio::test]
 async fn the_launch_applies_changes_at_once() {
     let mut env = Env::new().await;
-    env.initialize(launch_params(), pause::MINT).await.unwrap();
+    env.initialize(launch_params(), pause::LAUNCH_INFLOWS).await.unwrap();
     env.replace_curve(&launch_curve()).await.unwrap();
     let authority = env.authority.insecure_clone();
-    env.by(&authority).set_pause(0).await.unwrap();
     let ev: ChangeApplied =
         env.by(&authority).propose_change(Change::EmissionRate { rate: 5 * ONE_VVV }).await.unwrap().event();
     assert!(ev.immediate);
@@ -218,6 +220,7 @@ async fn the_launch_applies_changes_at_once() {
     params.diem_cooldown_secs = 60;
     env.by(&authority).set_params(params).await.unwrap();
     assert!(env.reader().pending_changes().await.unwrap().is_empty());
+    env.by(&authority).set_pause(0).await.unwrap();
     // Pausing and unpausing stay immediate after the launch too.
     let alice = env.user(1_000 * ONE_VVV).await;
     env.by(&alice).stake(ONE_VVV, None).await.unwrap();
@@ -228,4 +231,5 @@ async fn the_launch_applies_changes_at_once() {
     // The replayed events give the same parameters.
     let ledger = diem_client::ledger::Ledger::replay(&env.event_log).unwrap();
     assert_eq!(ledger.params, Some(env.config().await.params));
+    assert!(ledger.launched);
 }

@@ -22,12 +22,13 @@ use solana_signer::Signer;
 #[tokio::test]
 async fn initialize_creates_config_vaults_and_a_named_diem_mint() {
     let mut env = Env::new().await;
-    let out = env.initialize(launch_params(), pause::MINT).await.unwrap();
+    let out = env.initialize(launch_params(), pause::ALL).await.unwrap();
     let ev: Initialized = out.event();
     assert_eq!(
         (ev.authority, ev.vvv_mint, ev.treasury, ev.params, ev.paused),
-        (env.authority.pubkey(), env.deployment.vvv_mint, env.treasury, launch_params(), pause::MINT)
+        (env.authority.pubkey(), env.deployment.vvv_mint, env.treasury, launch_params(), pause::ALL)
     );
+    assert!(!env.config().await.launched, "the launch is on until an inflow opens");
     let config = env.config().await;
     assert_eq!(config.authority, env.authority.pubkey());
     assert_eq!(
@@ -72,7 +73,7 @@ async fn initialize_runs_once_and_only_for_the_upgrade_authority() {
     let mut env = Env::new().await;
     // Someone other than the upgrade authority cannot front-run the deployment.
     let stranger = env.wallet().await;
-    let args = env.initialize_args(launch_params(), 0);
+    let args = env.initialize_args(launch_params(), pause::LAUNCH_INFLOWS);
     let ix = swap_account(
         ix::initialize(env.deployer.pubkey(), &env.deployment, env.treasury, args.clone()),
         env.deployer.pubkey(),
@@ -81,13 +82,13 @@ async fn initialize_runs_once_and_only_for_the_upgrade_authority() {
     // Refused with the error that says why (finding 5 of the assurance issue: it used to say
     // "not the config authority").
     assert_diem_err(env.send_err(&[ix], &[&stranger]).await, DiemError::NotUpgradeAuthority);
-    env.initialize(launch_params(), 0).await.unwrap();
+    env.initialize(launch_params(), pause::LAUNCH_INFLOWS).await.unwrap();
     // A second initialize fails where Anchor creates the config account (the system program
     // refuses to allocate an account that already holds data) and changes nothing.
     let before = env.account(pda::config()).await.unwrap();
     let mut other = launch_params();
     other.emission_rate = 7;
-    env.initialize(other, 0).await.unwrap_err();
+    env.initialize(other, pause::LAUNCH_INFLOWS).await.unwrap_err();
     assert_eq!(env.account(pda::config()).await.unwrap(), before);
 }
 
@@ -96,24 +97,24 @@ async fn initialize_checks_parameter_bounds() {
     let mut env = Env::new().await;
     let mut p = launch_params();
     p.treasury_share_locked_bps = 10_001;
-    assert_diem_err(env.initialize(p, 0).await.unwrap_err(), DiemError::ShareOutOfBounds);
+    assert_diem_err(env.initialize(p, pause::LAUNCH_INFLOWS).await.unwrap_err(), DiemError::ShareOutOfBounds);
     let mut p = launch_params();
     p.svvv_cooldown_secs = MAX_COOLDOWN_SECS + 1;
-    assert_diem_err(env.initialize(p, 0).await.unwrap_err(), DiemError::CooldownOutOfBounds);
+    assert_diem_err(env.initialize(p, pause::LAUNCH_INFLOWS).await.unwrap_err(), DiemError::CooldownOutOfBounds);
     let mut p = launch_params();
     p.diem_cooldown_secs = -1;
-    assert_diem_err(env.initialize(p, 0).await.unwrap_err(), DiemError::CooldownOutOfBounds);
+    assert_diem_err(env.initialize(p, pause::LAUNCH_INFLOWS).await.unwrap_err(), DiemError::CooldownOutOfBounds);
     let mut p = launch_params();
     p.emission_rate = MAX_EMISSION_RATE + 1;
-    assert_diem_err(env.initialize(p, 0).await.unwrap_err(), DiemError::EmissionRateTooHigh);
+    assert_diem_err(env.initialize(p, pause::LAUNCH_INFLOWS).await.unwrap_err(), DiemError::EmissionRateTooHigh);
     assert_diem_err(env.initialize(launch_params(), 1 << 15).await.unwrap_err(), DiemError::UnknownPauseFlag);
-    let mut args = env.initialize_args(launch_params(), 0);
+    let mut args = env.initialize_args(launch_params(), pause::LAUNCH_INFLOWS);
     args.diem_uri = "x".repeat(MAX_URI_LEN + 1);
     let ix = ix::initialize(env.deployer.pubkey(), &env.deployment, env.treasury, args);
     let deployer = env.deployer.insecure_clone();
     assert_diem_err(env.send_err(&[ix], &[&deployer]).await, DiemError::UriTooLong);
     // None of the refusals left anything behind: the valid call still succeeds.
-    env.initialize(launch_params(), 0).await.unwrap();
+    env.initialize(launch_params(), pause::LAUNCH_INFLOWS).await.unwrap();
 }
 
 /// A Token-2022 VVV mint carrying extension `E` (zeroed configuration), 6 decimals.
@@ -147,7 +148,7 @@ pub(crate) fn token_2022_mint_configured<E: Extension + Pod + Default>(
 
 async fn initialize_with_vvv(mint: Account) -> Result<Outcome, diem_client::chain::ChainError> {
     let mut env = Env::with_vvv_mint(Some((mint, anchor_spl::token_2022::ID))).await;
-    env.initialize(launch_params(), 0).await
+    env.initialize(launch_params(), pause::LAUNCH_INFLOWS).await
 }
 
 #[tokio::test]

@@ -12,6 +12,7 @@ mod findings;
 mod governance;
 mod indexer;
 mod initialize;
+mod leave_first;
 mod lifecycle;
 mod mint_burn;
 mod model_based;

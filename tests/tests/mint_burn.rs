@@ -88,7 +88,8 @@ async fn mint_misuse_is_refused_by_name() {
 #[tokio::test]
 async fn mint_needs_a_committed_curve() {
     let mut env = Env::new().await;
-    env.initialize(launch_params(), 0).await.unwrap();
+    env.initialize(launch_params(), pause::LAUNCH_INFLOWS).await.unwrap();
+    env.open().await;
     let alice = env.user(1_000 * ONE_VVV).await;
     env.by(&alice).stake(1_000 * ONE_VVV, None).await.unwrap();
     assert_diem_err(env.by(&alice).mint(ONE_VVV, 0).await.unwrap_err(), DiemError::CurveNotSet);
@@ -97,9 +98,8 @@ async fn mint_needs_a_committed_curve() {
 
 #[tokio::test]
 async fn dust_that_buys_nothing_is_refused() {
-    let mut env = Env::launched().await;
     // 2,000 VVV per DIEM: one VVV base unit buys 0.5 DIEM base units, which rounds to zero.
-    env.replace_curve(&flat_curve(1_000 * ONE_DIEM, 2_000 * ONE_VVV as u128)).await.unwrap();
+    let mut env = Env::launched_with_curve(&flat_curve(1_000 * ONE_DIEM, 2_000 * ONE_VVV as u128)).await;
     let alice = env.user(1_000 * ONE_VVV).await;
     env.by(&alice).stake(1_000 * ONE_VVV, None).await.unwrap();
     assert_eq!(env.quote(1).await.unwrap(), 0);
@@ -109,9 +109,8 @@ async fn dust_that_buys_nothing_is_refused() {
 
 #[tokio::test]
 async fn the_supply_cap_is_enforced() {
-    let mut env = Env::launched().await;
     // 256 buckets of 1 DIEM at 1 VVV each: the cap is 256 DIEM for 256 VVV.
-    env.replace_curve(&flat_curve(ONE_DIEM, ONE_VVV as u128)).await.unwrap();
+    let mut env = Env::launched_with_curve(&flat_curve(ONE_DIEM, ONE_VVV as u128)).await;
     let alice = env.user(1_000 * ONE_VVV).await;
     env.by(&alice).stake(1_000 * ONE_VVV, None).await.unwrap();
     assert_diem_err(env.by(&alice).mint(256 * ONE_VVV + 1, 0).await.unwrap_err(), DiemError::SupplyCapReached);

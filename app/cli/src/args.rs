@@ -278,7 +278,8 @@ pub enum CurveCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum AdminCommand {
-    /// Set pause flags (stake, mint, stake-diem, claim-and-stake), or clear them.
+    /// Set pause flags (stake, mint, stake-diem, claim-and-stake, all), or clear them; the first
+    /// inflow cleared ends the launch for good.
     Pause {
         /// Flags to set (or clear).
         flags: Vec<String>,

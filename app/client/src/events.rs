@@ -86,6 +86,7 @@ diem_events!(
     ParamsUpdated,
     TreasuryUpdated,
     PauseUpdated,
+    Launched,
     CurveStaged,
     CurveCommitted,
     CurveStagingCleared,
@@ -109,6 +110,7 @@ impl DiemEvent {
         Some(match self {
             E::Initialized(e) => e.timestamp,
             E::ChangeApplied(e) => e.timestamp,
+            E::Launched(e) => e.timestamp,
             E::DiemStaked(e) => e.timestamp,
             E::DiemUnstakeInitiated(e) => e.timestamp,
             E::DiemUnstakeCancelled(e) => e.timestamp,

@@ -355,16 +355,7 @@ pub fn set_metadata_uri(authority: Pubkey, uri: String) -> Instruction {
 
 pub fn stage_curve(authority: Pubkey, start_index: u16, entries: &[CurveEntry]) -> Instruction {
     let entries = entries.iter().map(|e| (*e).into()).collect();
-    build(
-        acc::StageCurve {
-            authority,
-            config: pda::config(),
-            curve_staging: pda::curve_staging(),
-            event_authority: pda::event_authority(),
-            program: diem::ID,
-        },
-        data::StageCurve { start_index, entries },
-    )
+    build(stage_curve_accounts(authority), data::StageCurve { start_index, entries })
 }
 
 /// Commits the staged curve, which must be the table hashing to `expected_hash`
@@ -385,16 +376,19 @@ pub fn commit_curve(authority: Pubkey, expected_hash: [u8; 32]) -> Instruction {
 
 /// Empties the staging table (an abandoned curve never leaks into the next).
 pub fn clear_curve_staging(authority: Pubkey) -> Instruction {
-    build(
-        acc::StageCurve {
-            authority,
-            config: pda::config(),
-            curve_staging: pda::curve_staging(),
-            event_authority: pda::event_authority(),
-            program: diem::ID,
-        },
-        data::ClearCurveStaging {},
-    )
+    build(stage_curve_accounts(authority), data::ClearCurveStaging {})
+}
+
+/// `stage_curve`'s and `clear_curve_staging`'s accounts.
+fn stage_curve_accounts(authority: Pubkey) -> acc::StageCurve {
+    acc::StageCurve {
+        authority,
+        config: pda::config(),
+        curve_staging: pda::curve_staging(),
+        governance: pda::governance(),
+        event_authority: pda::event_authority(),
+        program: diem::ID,
+    }
 }
 
 /// The staging instructions for a whole curve, `MAX_CURVE_CHUNK` entries each.

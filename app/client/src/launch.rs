@@ -17,7 +17,7 @@ pub enum LaunchError {
     Parse(#[from] toml::de::Error),
     #[error("invalid amount: {0}")]
     Amount(#[from] AmountError),
-    #[error("unknown pause flag '{0}' (stake, mint, stake_diem, claim_and_stake)")]
+    #[error("unknown pause flag '{0}' (stake, mint, stake_diem, claim_and_stake, all)")]
     UnknownPauseFlag(String),
     #[error("cooldown of {0} days is out of range")]
     Cooldown(u32),
@@ -25,6 +25,10 @@ pub enum LaunchError {
     Emission(String),
     #[error("invalid [curve] section: {0}")]
     Curve(#[from] CurveParamsError),
+    #[error(
+        "[launch] paused must hold stake, mint and stake_diem: the launch begins with every inflow paused, and the first `diem admin pause --clear` ends it"
+    )]
+    InflowOpen,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -89,6 +93,7 @@ pub fn pause_flag(name: &str) -> Option<u16> {
         "mint" => Some(pause::MINT),
         "stake_diem" | "stake-diem" => Some(pause::STAKE_DIEM),
         "claim_and_stake" | "claim-and-stake" => Some(pause::CLAIM_AND_STAKE),
+        "all" => Some(pause::ALL),
         _ => None,
     }
 }
@@ -137,10 +142,15 @@ impl LaunchFile {
         i64::from(d).checked_mul(SECONDS_PER_DAY).ok_or(LaunchError::Cooldown(d))
     }
 
+    /// The pause flags `initialize` starts with: every inflow at least (SPEC §8).
     pub fn paused(&self) -> Result<u16, LaunchError> {
-        self.launch.paused.iter().try_fold(0u16, |acc, name| {
+        let paused = self.launch.paused.iter().try_fold(0u16, |acc, name| {
             pause_flag(name).map(|f| acc | f).ok_or_else(|| LaunchError::UnknownPauseFlag(name.clone()))
-        })
+        })?;
+        if paused & pause::LAUNCH_INFLOWS != pause::LAUNCH_INFLOWS {
+            return Err(LaunchError::InflowOpen);
+        }
+        Ok(paused)
     }
 }
 
@@ -167,17 +177,20 @@ mod tests {
         );
         // 2,500,000 VVV a year at 6 decimals: 2.5e12 / 31,536,000 s = 79,274.48, rounded down.
         assert_eq!(p.emission_rate, 79_274);
-        assert_eq!(file.change_delay_secs().unwrap(), 8 * SECONDS_PER_DAY);
+        assert_eq!(file.change_delay_secs().unwrap(), 9 * SECONDS_PER_DAY);
+        diem::state::check_change_delay(file.change_delay_secs().unwrap(), &p).unwrap();
         p.validate().unwrap();
-        assert_eq!(file.paused().unwrap(), pause::MINT);
+        assert_eq!(file.paused().unwrap(), pause::LAUNCH_INFLOWS);
     }
 
     #[test]
     fn unknown_fields_and_flags_are_errors() {
         let text = repository_file();
         assert!(LaunchFile::parse(&text.replace("step =", "stepp =")).is_err());
-        let file = LaunchFile::parse(&text.replace("paused = [\"mint\"]", "paused = [\"mnt\"]")).unwrap();
+        let file = LaunchFile::parse(&text.replace("\"mint\"", "\"mnt\"")).unwrap();
         assert!(matches!(file.paused(), Err(LaunchError::UnknownPauseFlag(_))));
+        let open = LaunchFile::parse(&text.replace(", \"mint\"", "")).unwrap();
+        assert!(matches!(open.paused(), Err(LaunchError::InflowOpen)));
     }
 
     #[test]

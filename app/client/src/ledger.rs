@@ -38,6 +38,8 @@ pub struct Ledger {
     pub treasury: Pubkey,
     pub params: Option<Params>,
     pub paused: u16,
+    /// Whether the launch is over (`Launched` seen): after it, only a longer delay may apply at once.
+    pub launched: bool,
     pub change_delay: i64,
     /// Pending changes by kind, as the events announced them.
     pub pending_changes: BTreeMap<u8, diem::state::PendingChange>,
@@ -236,6 +238,12 @@ impl Ledger {
                 }
                 self.paused = e.new;
             }
+            DiemEvent::Launched(e) => {
+                if self.launched || e.paused != self.paused {
+                    return Err(diverged("a second launch, or one with other pause flags".into()));
+                }
+                self.launched = true;
+            }
             DiemEvent::CurveStaged(e) => {
                 let start = e.start_index as usize;
                 if start + e.entries.len() > CURVE_LEN {
@@ -270,6 +278,11 @@ impl Ledger {
                 }
             }
             DiemEvent::ChangeApplied(e) => {
+                let raises_delay =
+                    matches!(e.change, diem::state::Change::ChangeDelay { secs } if secs >= self.change_delay);
+                if e.immediate && self.launched && !raises_delay {
+                    return Err(diverged("an immediate change after the launch".into()));
+                }
                 if !e.immediate {
                     let pending = self.pending_changes.remove(&e.kind);
                     if pending.map(|p| p.change) != Some(e.change) || pending.is_some_and(|p| e.timestamp < p.eta) {

@@ -44,11 +44,11 @@ test('stake, mint, burn and every other instruction, each event decoded', async 
   const env = await Svm.create();
   const seen = new Map<string, DiemEvent>();
   const record = (events: DiemEvent[]) => events.forEach((e) => seen.set(e.name, e));
-  record(await env.launch());
+  record(await env.launch(undefined, false));
   const authority = env.authority;
   const vvv = { vvvMint: env.vvvMint, vvvTokenProgram: TOKEN_PROGRAM_ADDRESS };
 
-  // At the launch the authority's changes apply at once.
+  // During the launch the authority's changes apply at once; opening an inflow ends it.
   const config = await env.config();
   record((await env.ok([await getSetParamsInstructionAsync({ authority, params: config.params })])).events);
   record((await env.ok([await getSetTreasuryInstructionAsync({ authority, newTreasury: env.treasury })])).events);
@@ -85,7 +85,7 @@ test('stake, mint, burn and every other instruction, each event decoded', async 
   record((await env.ok([await getInitiateUnstakeInstructionAsync({ owner, amount: 1_000n * ONE_VVV })])).events);
   record((await env.ok([await getCancelUnstakeInstructionAsync({ owner })])).events);
   record((await env.ok([await getInitiateUnstakeInstructionAsync({ owner, amount: 1_000n * ONE_VVV })])).events);
-  env.advance(8n * DAY);
+  env.advance(9n * DAY);
 
   // What the page shows, as of now, equals what the program then pays.
   const before = positionView(await env.config(), await env.position(owner.address), await env.diemStake(owner.address), env.now());
@@ -107,7 +107,7 @@ test('stake, mint, burn and every other instruction, each event decoded', async 
   record((await env.ok([await getCancelChangeInstructionAsync({ ...changeAccounts, kind: 0 })])).events);
   record((await env.ok([await getProposeChangeInstructionAsync({ ...changeAccounts, change })])).events);
   await env.refused([await getApplyChangeInstructionAsync({ ...changeAccounts, kind: 0 })], 'ChangeNotDue');
-  env.advance(8n * DAY);
+  env.advance(9n * DAY);
   record((await env.ok([await getApplyChangeInstructionAsync({ ...changeAccounts, kind: 0 })])).events);
   assert.equal((await env.config()).params.emissionRate, 4_000n);
 

@@ -49,8 +49,10 @@ import {
   getCommitCurveInstructionAsync,
   getCurveEntryEncoder,
   getInitializeInstructionAsync,
+  getSetPauseInstructionAsync,
   getStageCurveInstructionAsync,
   MAX_RATE,
+  PAUSE_LAUNCH_INFLOWS,
   ONE_DIEM,
   returnedU64,
   TOKEN_2022_PROGRAM_ADDRESS,
@@ -256,8 +258,11 @@ export class Svm {
     this.svm.setClock(new Clock(c.slot + 1n, c.epochStartTimestamp, c.epoch, c.leaderScheduleEpoch, c.unixTimestamp + secs));
   }
 
-  /** `initialize`, the curve staged in chunks and committed, minting open: `diem init`'s launch. */
-  async launch(curve = launchCurve()): Promise<DiemEvent[]> {
+  /**
+   * `initialize` (every inflow paused), the curve staged in chunks and committed: `diem init`'s
+   * launch; then, unless `open` is false, every inflow opened, which ends the launch.
+   */
+  async launch(curve = launchCurve(), open = true): Promise<DiemEvent[]> {
     const authority = this.authority;
     const events: DiemEvent[] = [];
     const init = await getInitializeInstructionAsync({
@@ -267,10 +272,10 @@ export class Svm {
       vvvTokenProgram: TOKEN_PROGRAM_ADDRESS,
       authority: authority.address,
       params: { emissionRate: 5_000n, treasuryShareUnlockedBps: 0, treasuryShareLockedBps: 2_000, svvvCooldownSecs: 7n * DAY, diemCooldownSecs: DAY },
-      paused: 0,
+      paused: PAUSE_LAUNCH_INFLOWS,
       diemUri: 'https://diem.example/metadata/diem.json',
       acceptFreezeAuthority: false,
-      changeDelaySecs: 8n * DAY,
+      changeDelaySecs: 9n * DAY,
     });
     events.push(...(await this.ok([init])).events);
     for (let start = 0; start < curve.length; start += 32) {
@@ -278,6 +283,7 @@ export class Svm {
       events.push(...(await this.ok([ix])).events);
     }
     events.push(...(await this.ok([await getCommitCurveInstructionAsync({ authority, expectedHash: curveHash(curve) })])).events);
+    if (open) events.push(...(await this.ok([await getSetPauseInstructionAsync({ authority, paused: 0 })])).events);
     return events;
   }
 }

@@ -113,6 +113,9 @@ pub mod pause {
     pub const STAKE_DIEM: u16 = 1 << 2;
     pub const CLAIM_AND_STAKE: u16 = 1 << 3;
     pub const ALL: u16 = STAKE | MINT | STAKE_DIEM | CLAIM_AND_STAKE;
+    /// The inflows the launch keeps closed (SPEC §8): `initialize` must pause all three, and the
+    /// launch ends, once and for good, the first time `set_pause` opens any of them.
+    pub const LAUNCH_INFLOWS: u16 = STAKE | MINT | STAKE_DIEM;
 }
 
 /// The pause and trust bits again at the top level, where the IDL can name them unambiguously.
@@ -126,6 +129,8 @@ pub const PAUSE_STAKE_DIEM: u16 = pause::STAKE_DIEM;
 pub const PAUSE_CLAIM_AND_STAKE: u16 = pause::CLAIM_AND_STAKE;
 #[constant]
 pub const PAUSE_ALL: u16 = pause::ALL;
+#[constant]
+pub const PAUSE_LAUNCH_INFLOWS: u16 = pause::LAUNCH_INFLOWS;
 #[constant]
 pub const TRUST_VVV_FREEZE_AUTHORITY: u8 = trust::VVV_FREEZE_AUTHORITY;
 #[constant]

@@ -105,7 +105,9 @@ pub enum DiemError {
     NoPendingChange,
     #[msg("The change delay of this change has not passed yet")]
     ChangeNotDue,
-    #[msg("The change delay must be at least the sVVV cooldown plus one day, and at most a year")]
+    #[msg(
+        "The change delay must cover the slowest exit (sVVV cooldown + DIEM cooldown + one day, counting every pending cooldown or delay change) and be at most a year"
+    )]
     ChangeDelayOutOfBounds,
     #[msg("Unknown change kind")]
     UnknownChangeKind,
@@ -113,6 +115,12 @@ pub enum DiemError {
     NotOwnerAddress,
     #[msg("An account at the owner's address exists but is not this program's")]
     OwnerAddressTaken,
+    #[msg("The launch must begin with every inflow (stake, mint, DIEM stake) paused")]
+    LaunchMustStartPaused,
+    #[msg("During the launch only the config authority may act")]
+    LaunchInProgress,
+    #[msg("A curve change is pending: cancel it before staging another table")]
+    CurveChangePending,
 }
 
 impl DiemError {
@@ -171,6 +179,9 @@ impl DiemError {
         DiemError::UnknownChangeKind,
         DiemError::NotOwnerAddress,
         DiemError::OwnerAddressTaken,
+        DiemError::LaunchMustStartPaused,
+        DiemError::LaunchInProgress,
+        DiemError::CurveChangePending,
     ];
 
     /// The error raised with custom program error `code`, if it is one of this program's.

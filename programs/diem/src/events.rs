@@ -197,6 +197,18 @@ pub struct PauseUpdated {
     pub new: u16,
 }
 
+/// The launch is over (SPEC §8): the first `set_pause` that opened an inflow. Emitted once in
+/// the program's life; from here on every change that can hurt a user is queued.
+#[event]
+#[derive(Clone, Debug, PartialEq)]
+pub struct Launched {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
+    /// The pause flags the launch opened with.
+    pub paused: u16,
+    pub timestamp: i64,
+}
+
 #[event]
 #[derive(Clone, Debug, PartialEq)]
 pub struct CurveStaged {

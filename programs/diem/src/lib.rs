@@ -122,6 +122,7 @@ pub mod diem {
         instructions::admin::set_pause_handler(ctx, paused)
     }
 
+    #[access_control(ctx.accounts.validate())]
     pub fn stage_curve(ctx: Context<StageCurve>, start_index: u16, entries: Vec<CurvePoint>) -> Result<()> {
         instructions::admin::stage_curve_handler(ctx, start_index, entries)
     }
@@ -130,6 +131,7 @@ pub mod diem {
         instructions::admin::commit_curve_handler(ctx, expected_hash)
     }
 
+    #[access_control(ctx.accounts.validate())]
     pub fn clear_curve_staging(ctx: Context<StageCurve>) -> Result<()> {
         instructions::admin::clear_curve_staging_handler(ctx)
     }

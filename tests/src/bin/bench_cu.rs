@@ -78,7 +78,7 @@ async fn main() {
 
     // initialize (fixed cost but for the metadata URI length: measured with the longest allowed).
     let mut env = env;
-    let mut args = env.initialize_args(launch_params(), 0);
+    let mut args = env.initialize_args(launch_params(), pause::LAUNCH_INFLOWS);
     args.diem_uri = "u".repeat(MAX_URI_LEN);
     let deployer = env.deployer.insecure_clone();
     let initialize = ix::initialize(deployer.pubkey(), &env.deployment, env.treasury, args);
@@ -117,7 +117,7 @@ async fn main() {
         cost: breakdown(&out.logs, &diem::ID),
         reference: "noop",
     });
-    // At the launch (nothing staked yet) parameters and the treasury change at once.
+    // During the launch parameters and the treasury change at once.
     let out = env.send(&[ix::set_params(authority.pubkey(), launch_params())], &[&authority]).await.unwrap();
     rows.push(Row {
         instruction: "set_params",
@@ -129,6 +129,14 @@ async fn main() {
     rows.push(Row {
         instruction: "set_treasury",
         case: "at the launch".into(),
+        cost: breakdown(&out.logs, &diem::ID),
+        reference: "noop",
+    });
+    // The first inflow opened ends the launch: `PauseUpdated` and `Launched`, two events.
+    let out = env.send(&[ix::set_pause(authority.pubkey(), 0)], &[&authority]).await.unwrap();
+    rows.push(Row {
+        instruction: "set_pause",
+        case: "ends the launch (two events)".into(),
         cost: breakdown(&out.logs, &diem::ID),
         reference: "noop",
     });

@@ -7,7 +7,8 @@ use crate::events::RewardsFunded;
 use crate::state::Config;
 use crate::token_ops;
 
-/// Anyone may add VVV to the reward reserve; emissions are only ever paid from it.
+/// Anyone may add VVV to the reward reserve (during the launch, only the authority); emissions
+/// are only ever paid from it.
 #[event_cpi]
 #[derive(Accounts)]
 pub struct FundRewards<'info> {
@@ -30,6 +31,7 @@ impl FundRewards<'_> {
     pub fn validate(&self, amount: u64) -> Result<()> {
         require!(amount > 0, DiemError::ZeroAmount);
         let c = &self.config;
+        c.require_launched_or_authority(self.funder.key)?;
         token_ops::check_token_account(&self.source, &c.vvv_token_program, &c.vvv_mint, Some(self.funder.key))
     }
 }

@@ -16,16 +16,17 @@ pub struct InitializeArgs {
     /// The config authority (in production a multisig); may differ from the deployer.
     pub authority: Pubkey,
     pub params: Params,
-    /// Pause flags to launch with; launching with `pause::MINT` set lets the curve be committed
-    /// before minting opens (SPEC §8).
+    /// Pause flags to launch with: every inflow (`pause::LAUNCH_INFLOWS`) must be paused, so
+    /// nobody acts before the curve and parameters are final; the first `set_pause` that opens
+    /// one ends the launch (SPEC §8).
     pub paused: u16,
     /// Metadata URI of the DIEM mint (JSON with name, symbol, image).
     pub diem_uri: String,
     /// Accept a VVV mint with a freeze authority or a set close authority. Refused otherwise;
     /// when accepted, recorded in `Config::vvv_trust` and shown to users as a trust assumption.
     pub accept_freeze_authority: bool,
-    /// How long a proposed change waits before it may apply: at least the sVVV cooldown plus a
-    /// day (8 days at launch), so every user can leave first.
+    /// How long a proposed change waits before it may apply: at least the sVVV cooldown plus the
+    /// DIEM cooldown plus a day (9 days at launch), so every user can leave first.
     pub change_delay_secs: i64,
 }
 
@@ -83,8 +84,9 @@ impl Initialize<'_> {
         require!(args.authority != Pubkey::default(), DiemError::InvalidAuthority);
         require_keys_neq!(self.treasury.key(), self.vvv_vault.key(), DiemError::DestinationIsVault);
         args.params.validate()?;
-        check_change_delay(args.change_delay_secs, args.params.svvv_cooldown_secs)?;
+        check_change_delay(args.change_delay_secs, &args.params)?;
         require!(args.paused & !pause::ALL == 0, DiemError::UnknownPauseFlag);
+        require!(args.paused & pause::LAUNCH_INFLOWS == pause::LAUNCH_INFLOWS, DiemError::LaunchMustStartPaused);
         require!(args.diem_uri.len() <= MAX_URI_LEN, DiemError::UriTooLong);
         check_vvv_mint(&self.vvv_mint.to_account_info())?;
         if !args.accept_freeze_authority {
@@ -126,7 +128,8 @@ pub fn initialize_handler(mut ctx: Context<Initialize>, args: InitializeArgs) ->
         diem_mint_bump: ctx.bumps.diem_mint,
         vvv_trust,
         event_seq: 0,
-        reserved: [0; 119],
+        launched: false,
+        reserved: [0; 118],
     });
     accounts.governance.set_inner(Governance {
         change_delay: args.change_delay_secs,

@@ -66,8 +66,11 @@ pub struct Config {
     pub vvv_trust: u8,
     /// Sequence number of the last event emitted (SPEC §9); 0 before `initialize`'s.
     pub event_seq: u64,
+    /// Set, once and for good, the first time `set_pause` opens an inflow: the launch is over
+    /// (SPEC §8). Until then only the authority acts and its changes apply at once.
+    pub launched: bool,
     /// Room for later fields without a migration.
-    pub reserved: [u8; 119],
+    pub reserved: [u8; 118],
 }
 
 impl Config {
@@ -87,15 +90,28 @@ impl Config {
         Ok(())
     }
 
-    /// The launch: nothing is staked, nothing in cooldown, no DIEM outstanding or staked. Until
-    /// then every change applies at once; afterwards the ones that can hurt a user are queued.
+    /// The launch: from `initialize` until an inflow first opens, whatever the totals later do.
+    /// Until then every change applies at once; afterwards the ones that can hurt a user are
+    /// queued.
     pub fn in_launch(&self) -> bool {
-        let p = &self.pool;
-        p.total_active == 0
-            && p.total_cooldown == 0
-            && p.outstanding_diem == 0
-            && p.total_diem_staked == 0
-            && p.total_diem_cooldown == 0
+        !self.launched
+    }
+
+    /// Sets the pause flags; the first time an inflow opens, the launch ends. Returns whether
+    /// this call ended it.
+    pub fn set_paused(&mut self, paused: u16) -> Result<bool> {
+        require!(paused & !pause::ALL == 0, DiemError::UnknownPauseFlag);
+        self.paused = paused;
+        let opens_inflow = paused & pause::LAUNCH_INFLOWS != pause::LAUNCH_INFLOWS;
+        let ends_launch = !self.launched && opens_inflow;
+        self.launched |= opens_inflow;
+        Ok(ends_launch)
+    }
+
+    /// During the launch only the authority acts (a donation to the reserve included).
+    pub fn require_launched_or_authority(&self, signer: &Pubkey) -> Result<()> {
+        require!(self.launched || *signer == self.authority, DiemError::LaunchInProgress);
+        Ok(())
     }
 
     /// Refuses an immediate change after the launch.

@@ -26,6 +26,11 @@ pub enum Change {
 }
 
 impl Change {
+    /// The slot of a `Curve` change.
+    pub const CURVE_KIND: u8 = 5;
+    /// The slot of a `ChangeDelay` change.
+    pub const CHANGE_DELAY_KIND: u8 = 6;
+
     /// The change's kind: its slot in [`Governance::pending`]. One pending change per kind.
     pub fn kind(&self) -> u8 {
         match self {
@@ -34,8 +39,8 @@ impl Change {
             Change::Treasury { .. } => 2,
             Change::SvvvCooldown { .. } => 3,
             Change::DiemCooldown { .. } => 4,
-            Change::Curve { .. } => 5,
-            Change::ChangeDelay { .. } => 6,
+            Change::Curve { .. } => Self::CURVE_KIND,
+            Change::ChangeDelay { .. } => Self::CHANGE_DELAY_KIND,
         }
     }
 
@@ -71,22 +76,29 @@ pub struct PendingChange {
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct Governance {
-    /// How long a proposed change waits: at least the sVVV cooldown plus a day.
+    /// How long a proposed change waits: at least the sVVV cooldown plus the DIEM cooldown plus
+    /// a day, whatever the pending changes do (`check_exit_covered`).
     pub change_delay: i64,
     pub pending: [Option<PendingChange>; MAX_CHANGE_KINDS],
     pub bump: u8,
 }
 
-/// The shortest `change_delay` the sVVV cooldown `svvv_cooldown` allows: a user who starts to
-/// unstake when a change is announced has their VVV back a day before it applies.
-pub fn min_change_delay(svvv_cooldown: i64) -> Result<i64> {
-    svvv_cooldown.checked_add(SECONDS_PER_DAY).ok_or_else(|| error!(DiemError::MathOverflow))
+/// The shortest `change_delay` that covers the slowest exit with these cooldowns (SPEC §8): a
+/// minter whose DIEM is staked unstakes DIEM (`diem_cooldown`), burns, unstakes sVVV
+/// (`svvv_cooldown`), and still has their VVV back a day before an announced change applies.
+pub fn min_change_delay(svvv_cooldown: i64, diem_cooldown: i64) -> Result<i64> {
+    svvv_cooldown
+        .checked_add(diem_cooldown)
+        .and_then(|exit| exit.checked_add(SECONDS_PER_DAY))
+        .ok_or_else(|| error!(DiemError::MathOverflow))
 }
 
-/// Refuses a delay shorter than the cooldown allows or longer than `MAX_CHANGE_DELAY_SECS`.
-pub fn check_change_delay(delay: i64, svvv_cooldown: i64) -> Result<()> {
+/// Refuses a delay that does not cover the slowest exit under `params`, or is longer than
+/// `MAX_CHANGE_DELAY_SECS`.
+pub fn check_change_delay(delay: i64, params: &Params) -> Result<()> {
     require!(
-        delay >= min_change_delay(svvv_cooldown)? && delay <= MAX_CHANGE_DELAY_SECS,
+        delay >= min_change_delay(params.svvv_cooldown_secs, params.diem_cooldown_secs)?
+            && delay <= MAX_CHANGE_DELAY_SECS,
         DiemError::ChangeDelayOutOfBounds
     );
     Ok(())
@@ -111,6 +123,40 @@ impl Governance {
         require!(now >= pending.eta, DiemError::ChangeNotDue);
         *slot = None;
         Ok(pending)
+    }
+
+    /// Refuses unless `delay` covers the slowest exit under `params` (the state a change would
+    /// leave) in every state the other pending changes can still produce: each pending cooldown
+    /// change may apply (the longer cooldown counts) and a pending delay change may apply (the
+    /// shorter delay counts), in any order, or be cancelled. `replacing` is the slot of the change
+    /// being proposed or applied, whose pending value no longer counts.
+    pub fn check_exit_covered(&self, params: &Params, delay: i64, replacing: u8) -> Result<()> {
+        let mut worst = *params;
+        let mut shortest = delay;
+        for (kind, pending) in self.pending.iter().enumerate() {
+            let Some(pending) = pending else { continue };
+            if kind == replacing as usize {
+                continue;
+            }
+            match pending.change {
+                Change::SvvvCooldown { secs } => worst.svvv_cooldown_secs = worst.svvv_cooldown_secs.max(secs),
+                Change::DiemCooldown { secs } => worst.diem_cooldown_secs = worst.diem_cooldown_secs.max(secs),
+                Change::ChangeDelay { secs } => shortest = shortest.min(secs),
+                _ => {}
+            }
+        }
+        require!(delay <= MAX_CHANGE_DELAY_SECS, DiemError::ChangeDelayOutOfBounds);
+        check_change_delay(shortest, &worst)
+    }
+
+    /// Whether a change of `kind` is pending.
+    pub fn is_pending(&self, kind: u8) -> bool {
+        self.pending.get(kind as usize).is_some_and(Option::is_some)
+    }
+
+    /// Removes the pending change of `kind`, if any (a raised delay voids a pending lowering).
+    pub fn take(&mut self, kind: u8) -> Result<Option<PendingChange>> {
+        Ok(self.slot_mut(kind)?.take())
     }
 
     /// Removes the pending change of `kind`.

@@ -17,6 +17,8 @@ import {
   fixEncoderSize,
   getAddressDecoder,
   getAddressEncoder,
+  getBooleanDecoder,
+  getBooleanEncoder,
   getBytesDecoder,
   getBytesEncoder,
   getStructDecoder,
@@ -90,6 +92,11 @@ export type Config = {
   vvvTrust: number;
   /** Sequence number of the last event emitted (SPEC §9); 0 before `initialize`'s. */
   eventSeq: bigint;
+  /**
+   * Set, once and for good, the first time `set_pause` opens an inflow: the launch is over
+   * (SPEC §8). Until then only the authority acts and its changes apply at once.
+   */
+  launched: boolean;
   /** Room for later fields without a migration. */
   reserved: ReadonlyUint8Array;
 };
@@ -122,6 +129,11 @@ export type ConfigArgs = {
   vvvTrust: number;
   /** Sequence number of the last event emitted (SPEC §9); 0 before `initialize`'s. */
   eventSeq: number | bigint;
+  /**
+   * Set, once and for good, the first time `set_pause` opens an inflow: the launch is over
+   * (SPEC §8). Until then only the authority acts and its changes apply at once.
+   */
+  launched: boolean;
   /** Room for later fields without a migration. */
   reserved: ReadonlyUint8Array;
 };
@@ -152,7 +164,8 @@ export function getConfigEncoder(): FixedSizeEncoder<ConfigArgs> {
       ["diemMintBump", getU8Encoder()],
       ["vvvTrust", getU8Encoder()],
       ["eventSeq", getU64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 119)],
+      ["launched", getBooleanEncoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 118)],
     ]),
     (value) => ({ ...value, discriminator: CONFIG_DISCRIMINATOR }),
   );
@@ -183,7 +196,8 @@ export function getConfigDecoder(): FixedSizeDecoder<Config> {
     ["diemMintBump", getU8Decoder()],
     ["vvvTrust", getU8Decoder()],
     ["eventSeq", getU64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 119)],
+    ["launched", getBooleanDecoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 118)],
   ]);
 }
 

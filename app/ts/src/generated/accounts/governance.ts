@@ -59,14 +59,20 @@ export function getGovernanceDiscriminatorBytes() {
 
 export type Governance = {
   discriminator: ReadonlyUint8Array;
-  /** How long a proposed change waits: at least the sVVV cooldown plus a day. */
+  /**
+   * How long a proposed change waits: at least the sVVV cooldown plus the DIEM cooldown plus
+   * a day, whatever the pending changes do (`check_exit_covered`).
+   */
   changeDelay: bigint;
   pending: Array<Option<PendingChange>>;
   bump: number;
 };
 
 export type GovernanceArgs = {
-  /** How long a proposed change waits: at least the sVVV cooldown plus a day. */
+  /**
+   * How long a proposed change waits: at least the sVVV cooldown plus the DIEM cooldown plus
+   * a day, whatever the pending changes do (`check_exit_covered`).
+   */
   changeDelay: number | bigint;
   pending: Array<OptionOrNullable<PendingChangeArgs>>;
   bump: number;

@@ -110,7 +110,7 @@ export const DIEM_ERROR__CHANGE_MUST_BE_PROPOSED = 0x179d; // 6045
 export const DIEM_ERROR__NO_PENDING_CHANGE = 0x179e; // 6046
 /** ChangeNotDue: The change delay of this change has not passed yet */
 export const DIEM_ERROR__CHANGE_NOT_DUE = 0x179f; // 6047
-/** ChangeDelayOutOfBounds: The change delay must be at least the sVVV cooldown plus one day, and at most a year */
+/** ChangeDelayOutOfBounds: The change delay must cover the slowest exit (sVVV cooldown + DIEM cooldown + one day, counting every pending cooldown or delay change) and be at most a year */
 export const DIEM_ERROR__CHANGE_DELAY_OUT_OF_BOUNDS = 0x17a0; // 6048
 /** UnknownChangeKind: Unknown change kind */
 export const DIEM_ERROR__UNKNOWN_CHANGE_KIND = 0x17a1; // 6049
@@ -118,6 +118,12 @@ export const DIEM_ERROR__UNKNOWN_CHANGE_KIND = 0x17a1; // 6049
 export const DIEM_ERROR__NOT_OWNER_ADDRESS = 0x17a2; // 6050
 /** OwnerAddressTaken: An account at the owner's address exists but is not this program's */
 export const DIEM_ERROR__OWNER_ADDRESS_TAKEN = 0x17a3; // 6051
+/** LaunchMustStartPaused: The launch must begin with every inflow (stake, mint, DIEM stake) paused */
+export const DIEM_ERROR__LAUNCH_MUST_START_PAUSED = 0x17a4; // 6052
+/** LaunchInProgress: During the launch only the config authority may act */
+export const DIEM_ERROR__LAUNCH_IN_PROGRESS = 0x17a5; // 6053
+/** CurveChangePending: A curve change is pending: cancel it before staging another table */
+export const DIEM_ERROR__CURVE_CHANGE_PENDING = 0x17a6; // 6054
 
 export type DiemError =
   | typeof DIEM_ERROR__BURN_EXCEEDS_OUTSTANDING
@@ -128,6 +134,7 @@ export type DiemError =
   | typeof DIEM_ERROR__COOLDOWN_OUT_OF_BOUNDS
   | typeof DIEM_ERROR__CURVE_BELOW_SUPPLY
   | typeof DIEM_ERROR__CURVE_BOUNDS_NOT_INCREASING
+  | typeof DIEM_ERROR__CURVE_CHANGE_PENDING
   | typeof DIEM_ERROR__CURVE_CHUNK_OUT_OF_RANGE
   | typeof DIEM_ERROR__CURVE_HASH_MISMATCH
   | typeof DIEM_ERROR__CURVE_INCOMPLETE
@@ -143,6 +150,8 @@ export type DiemError =
   | typeof DIEM_ERROR__INVALID_RECIPIENT
   | typeof DIEM_ERROR__INVALID_TOKEN_ACCOUNT
   | typeof DIEM_ERROR__INVALID_VVV_MINT
+  | typeof DIEM_ERROR__LAUNCH_IN_PROGRESS
+  | typeof DIEM_ERROR__LAUNCH_MUST_START_PAUSED
   | typeof DIEM_ERROR__MATH_OVERFLOW
   | typeof DIEM_ERROR__MINT_OUTPUT_ZERO
   | typeof DIEM_ERROR__NO_PENDING_AUTHORITY
@@ -177,13 +186,14 @@ let diemErrorMessages: Record<DiemError, string> | undefined;
 if (process.env.NODE_ENV !== "production") {
   diemErrorMessages = {
     [DIEM_ERROR__BURN_EXCEEDS_OUTSTANDING]: `Burn amount exceeds the position's outstanding DIEM`,
-    [DIEM_ERROR__CHANGE_DELAY_OUT_OF_BOUNDS]: `The change delay must be at least the sVVV cooldown plus one day, and at most a year`,
+    [DIEM_ERROR__CHANGE_DELAY_OUT_OF_BOUNDS]: `The change delay must cover the slowest exit (sVVV cooldown + DIEM cooldown + one day, counting every pending cooldown or delay change) and be at most a year`,
     [DIEM_ERROR__CHANGE_MUST_BE_PROPOSED]: `After the launch this change must be proposed and applied after the change delay (propose_change)`,
     [DIEM_ERROR__CHANGE_NOT_DUE]: `The change delay of this change has not passed yet`,
     [DIEM_ERROR__COOLDOWN_NOT_ELAPSED]: `The cooldown has not ended yet`,
     [DIEM_ERROR__COOLDOWN_OUT_OF_BOUNDS]: `Cooldown must be between 0 and 90 days`,
     [DIEM_ERROR__CURVE_BELOW_SUPPLY]: `The curve's last supply bound is below the outstanding DIEM`,
     [DIEM_ERROR__CURVE_BOUNDS_NOT_INCREASING]: `Curve supply bounds must be strictly increasing`,
+    [DIEM_ERROR__CURVE_CHANGE_PENDING]: `A curve change is pending: cancel it before staging another table`,
     [DIEM_ERROR__CURVE_CHUNK_OUT_OF_RANGE]: `Curve chunk is empty, too long or runs past the end of the table`,
     [DIEM_ERROR__CURVE_HASH_MISMATCH]: `The staged curve is not the table whose hash commit_curve names`,
     [DIEM_ERROR__CURVE_INCOMPLETE]: `Curve is not fully staged: every one of the 256 entries must be written`,
@@ -199,6 +209,8 @@ if (process.env.NODE_ENV !== "production") {
     [DIEM_ERROR__INVALID_RECIPIENT]: `The default (all-zero) key is not a valid recipient`,
     [DIEM_ERROR__INVALID_TOKEN_ACCOUNT]: `Not an initialized token account`,
     [DIEM_ERROR__INVALID_VVV_MINT]: `The VVV mint is not a valid SPL Token or Token-2022 mint`,
+    [DIEM_ERROR__LAUNCH_IN_PROGRESS]: `During the launch only the config authority may act`,
+    [DIEM_ERROR__LAUNCH_MUST_START_PAUSED]: `The launch must begin with every inflow (stake, mint, DIEM stake) paused`,
     [DIEM_ERROR__MATH_OVERFLOW]: `Arithmetic overflow or an impossible result`,
     [DIEM_ERROR__MINT_OUTPUT_ZERO]: `The lock is too small to buy any DIEM at the current rate`,
     [DIEM_ERROR__NO_PENDING_AUTHORITY]: `No authority transfer is pending`,

@@ -34,6 +34,7 @@ import {
   findConfigPda,
   findCurveStagingPda,
   findEventAuthorityPda,
+  findGovernancePda,
 } from "../pdas";
 import { DIEM_PROGRAM_ADDRESS } from "../programs";
 import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
@@ -53,6 +54,7 @@ export type ClearCurveStagingInstruction<
   TAccountAuthority extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> = string,
   TAccountCurveStaging extends string | AccountMeta<string> = string,
+  TAccountGovernance extends string | AccountMeta<string> = string,
   TAccountEventAuthority extends string | AccountMeta<string> = string,
   TAccountProgram extends string | AccountMeta<string> =
     "GJ6oqC3x3kimEPvN9twaon5yhD6ihiNkWAWULgQGhqHr",
@@ -71,6 +73,9 @@ export type ClearCurveStagingInstruction<
       TAccountCurveStaging extends string
         ? WritableAccount<TAccountCurveStaging>
         : TAccountCurveStaging,
+      TAccountGovernance extends string
+        ? ReadonlyAccount<TAccountGovernance>
+        : TAccountGovernance,
       TAccountEventAuthority extends string
         ? ReadonlyAccount<TAccountEventAuthority>
         : TAccountEventAuthority,
@@ -114,12 +119,15 @@ export type ClearCurveStagingAsyncInput<
   TAccountAuthority extends string = string,
   TAccountConfig extends string = string,
   TAccountCurveStaging extends string = string,
+  TAccountGovernance extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
   authority: TransactionSigner<TAccountAuthority>;
   config?: Address<TAccountConfig>;
   curveStaging?: Address<TAccountCurveStaging>;
+  /** Read for a pending curve change, which binds the staged table (SPEC §8). */
+  governance?: Address<TAccountGovernance>;
   eventAuthority?: Address<TAccountEventAuthority>;
   program?: Address<TAccountProgram>;
 };
@@ -128,6 +136,7 @@ export async function getClearCurveStagingInstructionAsync<
   TAccountAuthority extends string,
   TAccountConfig extends string,
   TAccountCurveStaging extends string,
+  TAccountGovernance extends string,
   TAccountEventAuthority extends string,
   TAccountProgram extends string,
   TProgramAddress extends Address = typeof DIEM_PROGRAM_ADDRESS,
@@ -136,6 +145,7 @@ export async function getClearCurveStagingInstructionAsync<
     TAccountAuthority,
     TAccountConfig,
     TAccountCurveStaging,
+    TAccountGovernance,
     TAccountEventAuthority,
     TAccountProgram
   >,
@@ -146,6 +156,7 @@ export async function getClearCurveStagingInstructionAsync<
     TAccountAuthority,
     TAccountConfig,
     TAccountCurveStaging,
+    TAccountGovernance,
     TAccountEventAuthority,
     TAccountProgram
   >
@@ -158,6 +169,7 @@ export async function getClearCurveStagingInstructionAsync<
     authority: { value: input.authority ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: true },
     curveStaging: { value: input.curveStaging ?? null, isWritable: true },
+    governance: { value: input.governance ?? null, isWritable: false },
     eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
     program: { value: input.program ?? null, isWritable: false },
   };
@@ -173,6 +185,9 @@ export async function getClearCurveStagingInstructionAsync<
   if (!accounts.curveStaging.value) {
     accounts.curveStaging.value = await findCurveStagingPda();
   }
+  if (!accounts.governance.value) {
+    accounts.governance.value = await findGovernancePda();
+  }
   if (!accounts.eventAuthority.value) {
     accounts.eventAuthority.value = await findEventAuthorityPda();
   }
@@ -187,6 +202,7 @@ export async function getClearCurveStagingInstructionAsync<
       getAccountMeta(accounts.authority),
       getAccountMeta(accounts.config),
       getAccountMeta(accounts.curveStaging),
+      getAccountMeta(accounts.governance),
       getAccountMeta(accounts.eventAuthority),
       getAccountMeta(accounts.program),
     ],
@@ -197,6 +213,7 @@ export async function getClearCurveStagingInstructionAsync<
     TAccountAuthority,
     TAccountConfig,
     TAccountCurveStaging,
+    TAccountGovernance,
     TAccountEventAuthority,
     TAccountProgram
   >);
@@ -206,12 +223,15 @@ export type ClearCurveStagingInput<
   TAccountAuthority extends string = string,
   TAccountConfig extends string = string,
   TAccountCurveStaging extends string = string,
+  TAccountGovernance extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
   authority: TransactionSigner<TAccountAuthority>;
   config: Address<TAccountConfig>;
   curveStaging: Address<TAccountCurveStaging>;
+  /** Read for a pending curve change, which binds the staged table (SPEC §8). */
+  governance: Address<TAccountGovernance>;
   eventAuthority: Address<TAccountEventAuthority>;
   program?: Address<TAccountProgram>;
 };
@@ -220,6 +240,7 @@ export function getClearCurveStagingInstruction<
   TAccountAuthority extends string,
   TAccountConfig extends string,
   TAccountCurveStaging extends string,
+  TAccountGovernance extends string,
   TAccountEventAuthority extends string,
   TAccountProgram extends string,
   TProgramAddress extends Address = typeof DIEM_PROGRAM_ADDRESS,
@@ -228,6 +249,7 @@ export function getClearCurveStagingInstruction<
     TAccountAuthority,
     TAccountConfig,
     TAccountCurveStaging,
+    TAccountGovernance,
     TAccountEventAuthority,
     TAccountProgram
   >,
@@ -237,6 +259,7 @@ export function getClearCurveStagingInstruction<
   TAccountAuthority,
   TAccountConfig,
   TAccountCurveStaging,
+  TAccountGovernance,
   TAccountEventAuthority,
   TAccountProgram
 > {
@@ -248,6 +271,7 @@ export function getClearCurveStagingInstruction<
     authority: { value: input.authority ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: true },
     curveStaging: { value: input.curveStaging ?? null, isWritable: true },
+    governance: { value: input.governance ?? null, isWritable: false },
     eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
     program: { value: input.program ?? null, isWritable: false },
   };
@@ -268,6 +292,7 @@ export function getClearCurveStagingInstruction<
       getAccountMeta(accounts.authority),
       getAccountMeta(accounts.config),
       getAccountMeta(accounts.curveStaging),
+      getAccountMeta(accounts.governance),
       getAccountMeta(accounts.eventAuthority),
       getAccountMeta(accounts.program),
     ],
@@ -278,6 +303,7 @@ export function getClearCurveStagingInstruction<
     TAccountAuthority,
     TAccountConfig,
     TAccountCurveStaging,
+    TAccountGovernance,
     TAccountEventAuthority,
     TAccountProgram
   >);
@@ -292,8 +318,10 @@ export type ParsedClearCurveStagingInstruction<
     authority: TAccountMetas[0];
     config: TAccountMetas[1];
     curveStaging: TAccountMetas[2];
-    eventAuthority: TAccountMetas[3];
-    program: TAccountMetas[4];
+    /** Read for a pending curve change, which binds the staged table (SPEC §8). */
+    governance: TAccountMetas[3];
+    eventAuthority: TAccountMetas[4];
+    program: TAccountMetas[5];
   };
   data: ClearCurveStagingInstructionData;
 };
@@ -306,7 +334,7 @@ export function parseClearCurveStagingInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedClearCurveStagingInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 5) {
+  if (instruction.accounts.length < 6) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -322,6 +350,7 @@ export function parseClearCurveStagingInstruction<
       authority: getNextAccount(),
       config: getNextAccount(),
       curveStaging: getNextAccount(),
+      governance: getNextAccount(),
       eventAuthority: getNextAccount(),
       program: getNextAccount(),
     },

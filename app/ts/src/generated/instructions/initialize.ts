@@ -157,8 +157,9 @@ export type InitializeInstructionData = {
   authority: Address;
   params: Params;
   /**
-   * Pause flags to launch with; launching with `pause::MINT` set lets the curve be committed
-   * before minting opens (SPEC §8).
+   * Pause flags to launch with: every inflow (`pause::LAUNCH_INFLOWS`) must be paused, so
+   * nobody acts before the curve and parameters are final; the first `set_pause` that opens
+   * one ends the launch (SPEC §8).
    */
   paused: number;
   /** Metadata URI of the DIEM mint (JSON with name, symbol, image). */
@@ -169,8 +170,8 @@ export type InitializeInstructionData = {
    */
   acceptFreezeAuthority: boolean;
   /**
-   * How long a proposed change waits before it may apply: at least the sVVV cooldown plus a
-   * day (8 days at launch), so every user can leave first.
+   * How long a proposed change waits before it may apply: at least the sVVV cooldown plus the
+   * DIEM cooldown plus a day (9 days at launch), so every user can leave first.
    */
   changeDelaySecs: bigint;
 };
@@ -180,8 +181,9 @@ export type InitializeInstructionDataArgs = {
   authority: Address;
   params: ParamsArgs;
   /**
-   * Pause flags to launch with; launching with `pause::MINT` set lets the curve be committed
-   * before minting opens (SPEC §8).
+   * Pause flags to launch with: every inflow (`pause::LAUNCH_INFLOWS`) must be paused, so
+   * nobody acts before the curve and parameters are final; the first `set_pause` that opens
+   * one ends the launch (SPEC §8).
    */
   paused: number;
   /** Metadata URI of the DIEM mint (JSON with name, symbol, image). */
@@ -192,8 +194,8 @@ export type InitializeInstructionDataArgs = {
    */
   acceptFreezeAuthority: boolean;
   /**
-   * How long a proposed change waits before it may apply: at least the sVVV cooldown plus a
-   * day (8 days at launch), so every user can leave first.
+   * How long a proposed change waits before it may apply: at least the sVVV cooldown plus the
+   * DIEM cooldown plus a day (9 days at launch), so every user can leave first.
    */
   changeDelaySecs: number | bigint;
 };

@@ -128,7 +128,7 @@ export type SetParamsAsyncInput<
 > = {
   authority: TransactionSigner<TAccountAuthority>;
   config?: Address<TAccountConfig>;
-  /** Read for the change delay, which must stay a day longer than the sVVV cooldown. */
+  /** Read for the change delay, which must keep covering the slowest exit. */
   governance?: Address<TAccountGovernance>;
   eventAuthority?: Address<TAccountEventAuthority>;
   program?: Address<TAccountProgram>;
@@ -227,7 +227,7 @@ export type SetParamsInput<
 > = {
   authority: TransactionSigner<TAccountAuthority>;
   config: Address<TAccountConfig>;
-  /** Read for the change delay, which must stay a day longer than the sVVV cooldown. */
+  /** Read for the change delay, which must keep covering the slowest exit. */
   governance: Address<TAccountGovernance>;
   eventAuthority: Address<TAccountEventAuthority>;
   program?: Address<TAccountProgram>;
@@ -314,7 +314,7 @@ export type ParsedSetParamsInstruction<
   accounts: {
     authority: TAccountMetas[0];
     config: TAccountMetas[1];
-    /** Read for the change delay, which must stay a day longer than the sVVV cooldown. */
+    /** Read for the change delay, which must keep covering the slowest exit. */
     governance: TAccountMetas[2];
     eventAuthority: TAccountMetas[3];
     program: TAccountMetas[4];

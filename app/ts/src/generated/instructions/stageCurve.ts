@@ -38,6 +38,7 @@ import {
   findConfigPda,
   findCurveStagingPda,
   findEventAuthorityPda,
+  findGovernancePda,
 } from "../pdas";
 import { DIEM_PROGRAM_ADDRESS } from "../programs";
 import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
@@ -61,6 +62,7 @@ export type StageCurveInstruction<
   TAccountAuthority extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> = string,
   TAccountCurveStaging extends string | AccountMeta<string> = string,
+  TAccountGovernance extends string | AccountMeta<string> = string,
   TAccountEventAuthority extends string | AccountMeta<string> = string,
   TAccountProgram extends string | AccountMeta<string> =
     "GJ6oqC3x3kimEPvN9twaon5yhD6ihiNkWAWULgQGhqHr",
@@ -79,6 +81,9 @@ export type StageCurveInstruction<
       TAccountCurveStaging extends string
         ? WritableAccount<TAccountCurveStaging>
         : TAccountCurveStaging,
+      TAccountGovernance extends string
+        ? ReadonlyAccount<TAccountGovernance>
+        : TAccountGovernance,
       TAccountEventAuthority extends string
         ? ReadonlyAccount<TAccountEventAuthority>
         : TAccountEventAuthority,
@@ -133,12 +138,15 @@ export type StageCurveAsyncInput<
   TAccountAuthority extends string = string,
   TAccountConfig extends string = string,
   TAccountCurveStaging extends string = string,
+  TAccountGovernance extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
   authority: TransactionSigner<TAccountAuthority>;
   config?: Address<TAccountConfig>;
   curveStaging?: Address<TAccountCurveStaging>;
+  /** Read for a pending curve change, which binds the staged table (SPEC §8). */
+  governance?: Address<TAccountGovernance>;
   eventAuthority?: Address<TAccountEventAuthority>;
   program?: Address<TAccountProgram>;
   startIndex: StageCurveInstructionDataArgs["startIndex"];
@@ -149,6 +157,7 @@ export async function getStageCurveInstructionAsync<
   TAccountAuthority extends string,
   TAccountConfig extends string,
   TAccountCurveStaging extends string,
+  TAccountGovernance extends string,
   TAccountEventAuthority extends string,
   TAccountProgram extends string,
   TProgramAddress extends Address = typeof DIEM_PROGRAM_ADDRESS,
@@ -157,6 +166,7 @@ export async function getStageCurveInstructionAsync<
     TAccountAuthority,
     TAccountConfig,
     TAccountCurveStaging,
+    TAccountGovernance,
     TAccountEventAuthority,
     TAccountProgram
   >,
@@ -167,6 +177,7 @@ export async function getStageCurveInstructionAsync<
     TAccountAuthority,
     TAccountConfig,
     TAccountCurveStaging,
+    TAccountGovernance,
     TAccountEventAuthority,
     TAccountProgram
   >
@@ -179,6 +190,7 @@ export async function getStageCurveInstructionAsync<
     authority: { value: input.authority ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: true },
     curveStaging: { value: input.curveStaging ?? null, isWritable: true },
+    governance: { value: input.governance ?? null, isWritable: false },
     eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
     program: { value: input.program ?? null, isWritable: false },
   };
@@ -197,6 +209,9 @@ export async function getStageCurveInstructionAsync<
   if (!accounts.curveStaging.value) {
     accounts.curveStaging.value = await findCurveStagingPda();
   }
+  if (!accounts.governance.value) {
+    accounts.governance.value = await findGovernancePda();
+  }
   if (!accounts.eventAuthority.value) {
     accounts.eventAuthority.value = await findEventAuthorityPda();
   }
@@ -211,6 +226,7 @@ export async function getStageCurveInstructionAsync<
       getAccountMeta(accounts.authority),
       getAccountMeta(accounts.config),
       getAccountMeta(accounts.curveStaging),
+      getAccountMeta(accounts.governance),
       getAccountMeta(accounts.eventAuthority),
       getAccountMeta(accounts.program),
     ],
@@ -223,6 +239,7 @@ export async function getStageCurveInstructionAsync<
     TAccountAuthority,
     TAccountConfig,
     TAccountCurveStaging,
+    TAccountGovernance,
     TAccountEventAuthority,
     TAccountProgram
   >);
@@ -232,12 +249,15 @@ export type StageCurveInput<
   TAccountAuthority extends string = string,
   TAccountConfig extends string = string,
   TAccountCurveStaging extends string = string,
+  TAccountGovernance extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
   authority: TransactionSigner<TAccountAuthority>;
   config: Address<TAccountConfig>;
   curveStaging: Address<TAccountCurveStaging>;
+  /** Read for a pending curve change, which binds the staged table (SPEC §8). */
+  governance: Address<TAccountGovernance>;
   eventAuthority: Address<TAccountEventAuthority>;
   program?: Address<TAccountProgram>;
   startIndex: StageCurveInstructionDataArgs["startIndex"];
@@ -248,6 +268,7 @@ export function getStageCurveInstruction<
   TAccountAuthority extends string,
   TAccountConfig extends string,
   TAccountCurveStaging extends string,
+  TAccountGovernance extends string,
   TAccountEventAuthority extends string,
   TAccountProgram extends string,
   TProgramAddress extends Address = typeof DIEM_PROGRAM_ADDRESS,
@@ -256,6 +277,7 @@ export function getStageCurveInstruction<
     TAccountAuthority,
     TAccountConfig,
     TAccountCurveStaging,
+    TAccountGovernance,
     TAccountEventAuthority,
     TAccountProgram
   >,
@@ -265,6 +287,7 @@ export function getStageCurveInstruction<
   TAccountAuthority,
   TAccountConfig,
   TAccountCurveStaging,
+  TAccountGovernance,
   TAccountEventAuthority,
   TAccountProgram
 > {
@@ -276,6 +299,7 @@ export function getStageCurveInstruction<
     authority: { value: input.authority ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: true },
     curveStaging: { value: input.curveStaging ?? null, isWritable: true },
+    governance: { value: input.governance ?? null, isWritable: false },
     eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
     program: { value: input.program ?? null, isWritable: false },
   };
@@ -299,6 +323,7 @@ export function getStageCurveInstruction<
       getAccountMeta(accounts.authority),
       getAccountMeta(accounts.config),
       getAccountMeta(accounts.curveStaging),
+      getAccountMeta(accounts.governance),
       getAccountMeta(accounts.eventAuthority),
       getAccountMeta(accounts.program),
     ],
@@ -311,6 +336,7 @@ export function getStageCurveInstruction<
     TAccountAuthority,
     TAccountConfig,
     TAccountCurveStaging,
+    TAccountGovernance,
     TAccountEventAuthority,
     TAccountProgram
   >);
@@ -325,8 +351,10 @@ export type ParsedStageCurveInstruction<
     authority: TAccountMetas[0];
     config: TAccountMetas[1];
     curveStaging: TAccountMetas[2];
-    eventAuthority: TAccountMetas[3];
-    program: TAccountMetas[4];
+    /** Read for a pending curve change, which binds the staged table (SPEC §8). */
+    governance: TAccountMetas[3];
+    eventAuthority: TAccountMetas[4];
+    program: TAccountMetas[5];
   };
   data: StageCurveInstructionData;
 };
@@ -339,7 +367,7 @@ export function parseStageCurveInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedStageCurveInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 5) {
+  if (instruction.accounts.length < 6) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -355,6 +383,7 @@ export function parseStageCurveInstruction<
       authority: getNextAccount(),
       config: getNextAccount(),
       curveStaging: getNextAccount(),
+      governance: getNextAccount(),
       eventAuthority: getNextAccount(),
       program: getNextAccount(),
     },

@@ -25,6 +25,7 @@ export * from "./diemUnstakeCancelled";
 export * from "./diemUnstakeFinalized";
 export * from "./diemUnstakeInitiated";
 export * from "./initialized";
+export * from "./launched";
 export * from "./metadataUriUpdated";
 export * from "./params";
 export * from "./paramsUpdated";

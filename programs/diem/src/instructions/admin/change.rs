@@ -5,7 +5,7 @@ use crate::errors::DiemError;
 use crate::events::{ChangeApplied, ChangeCancelled, ChangeProposed};
 use crate::instructions::admin::commit_staged_curve;
 use crate::math::curve::{curve_hash, validate_curve};
-use crate::state::{Change, Config, Curve, CurveStaging, Governance, check_change_delay};
+use crate::state::{Change, Config, Curve, CurveStaging, Governance};
 use crate::token_ops;
 
 /// The accounts a change may touch: `propose_change` and `cancel_change` (signed by the config
@@ -42,9 +42,14 @@ impl ChangeAccounts<'_> {
             params.validate()?;
         }
         match *change {
-            // A longer cooldown needs a delay still longer than it by a day.
-            Change::SvvvCooldown { secs } => check_change_delay(self.governance.change_delay, secs),
-            Change::ChangeDelay { secs } => check_change_delay(secs, config.params.svvv_cooldown_secs),
+            // The delay must still cover the slowest exit once this change applies, whatever the
+            // other pending changes do.
+            Change::SvvvCooldown { .. } | Change::DiemCooldown { .. } => self.governance.check_exit_covered(
+                &change.applied_to(&config.params).unwrap_or(config.params),
+                self.governance.change_delay,
+                change.kind(),
+            ),
+            Change::ChangeDelay { secs } => self.governance.check_exit_covered(&config.params, secs, change.kind()),
             Change::Treasury { account } => {
                 require_keys_eq!(self.treasury_candidate.key(), account, DiemError::WrongTreasury);
                 require_keys_neq!(account, config.vvv_vault, DiemError::DestinationIsVault);
@@ -61,7 +66,7 @@ impl ChangeAccounts<'_> {
                 require!(curve_hash(&staging.entries) == hash, DiemError::CurveHashMismatch);
                 Ok(validate_curve(&staging.entries, config.pool.outstanding_diem)?)
             }
-            Change::EmissionRate { .. } | Change::TreasuryShares { .. } | Change::DiemCooldown { .. } => Ok(()),
+            Change::EmissionRate { .. } | Change::TreasuryShares { .. } => Ok(()),
         }
     }
 
@@ -100,8 +105,9 @@ impl ChangeAccounts<'_> {
     }
 }
 
-/// The authority proposes `change`. At the launch, and for a longer delay, it applies at once;
-/// otherwise it is queued until `now + change_delay`, replacing a pending change of its kind.
+/// The authority proposes `change`. At the launch, and for a longer delay, it applies at once
+/// (a longer delay also voids a pending shorter one); otherwise it is queued until
+/// `now + change_delay`, replacing a pending change of its kind.
 // Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.
 #[inline(never)]
 pub fn propose_change_handler(mut ctx: Context<ChangeAccounts>, change: Change) -> Result<()> {
@@ -111,7 +117,19 @@ pub fn propose_change_handler(mut ctx: Context<ChangeAccounts>, change: Change) 
     let raises_delay = matches!(change, Change::ChangeDelay { secs } if secs >= a.governance.change_delay);
     if a.config.in_launch() || raises_delay {
         let event = a.apply(change, now, true)?;
-        return crate::events::emit(&ctx.accounts.event_authority, &event);
+        crate::events::emit(&ctx.accounts.event_authority, &event)?;
+        if raises_delay {
+            let a = &mut ctx.accounts;
+            if let Some(voided) = a.governance.take(Change::CHANGE_DELAY_KIND)? {
+                let event = ChangeCancelled {
+                    seq: a.config.next_event_seq()?,
+                    kind: Change::CHANGE_DELAY_KIND,
+                    change: voided.change,
+                };
+                crate::events::emit(&ctx.accounts.event_authority, &event)?;
+            }
+        }
+        return Ok(());
     }
     a.validate(&change)?;
     let (pending, replaced) = a.governance.propose(change, now)?;

@@ -3,7 +3,7 @@ use anchor_lang::prelude::*;
 use crate::constants::{CONFIG_SEED, GOVERNANCE_SEED};
 use crate::errors::DiemError;
 use crate::events::ParamsUpdated;
-use crate::state::{Config, Governance, Params, check_change_delay};
+use crate::state::{Change, Config, Governance, Params};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -11,7 +11,7 @@ pub struct SetParams<'info> {
     pub authority: Signer<'info>,
     #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = authority @ DiemError::Unauthorized)]
     pub config: Box<Account<'info, Config>>,
-    /// Read for the change delay, which must stay a day longer than the sVVV cooldown.
+    /// Read for the change delay, which must keep covering the slowest exit.
     #[account(seeds = [GOVERNANCE_SEED], bump = governance.bump)]
     pub governance: Box<Account<'info, Governance>>,
 }
@@ -23,7 +23,8 @@ pub struct SetParams<'info> {
 pub fn set_params_handler(ctx: Context<SetParams>, params: Params) -> Result<()> {
     ctx.accounts.config.require_launch()?;
     params.validate()?;
-    check_change_delay(ctx.accounts.governance.change_delay, params.svvv_cooldown_secs)?;
+    let governance = &ctx.accounts.governance;
+    governance.check_exit_covered(&params, governance.change_delay, Change::CHANGE_DELAY_KIND)?;
     let now = Clock::get()?.unix_timestamp;
     let config = &mut ctx.accounts.config;
     config.accrue(now)?;

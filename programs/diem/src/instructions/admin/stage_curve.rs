@@ -1,9 +1,9 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::CONFIG_SEED;
+use crate::constants::{CONFIG_SEED, GOVERNANCE_SEED};
 use crate::errors::DiemError;
 use crate::events::{CurveStaged, CurveStagingCleared};
-use crate::state::{Config, CurvePoint, CurveStaging};
+use crate::state::{Change, Config, CurvePoint, CurveStaging, Governance};
 
 /// The authority and the staging table: `stage_curve` and `clear_curve_staging`.
 #[event_cpi]
@@ -14,6 +14,19 @@ pub struct StageCurve<'info> {
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub curve_staging: AccountLoader<'info, CurveStaging>,
+    /// Read for a pending curve change, which binds the staged table (SPEC §8).
+    #[account(seeds = [GOVERNANCE_SEED], bump = governance.bump)]
+    pub governance: Box<Account<'info, Governance>>,
+}
+
+impl StageCurve<'_> {
+    /// A pending curve change names the staged table by its hash: rewriting it would void the
+    /// change silently when it applies, so the table is frozen until the change applies or is
+    /// cancelled.
+    pub fn validate(&self) -> Result<()> {
+        require!(!self.governance.is_pending(Change::CURVE_KIND), DiemError::CurveChangePending);
+        Ok(())
+    }
 }
 
 /// Writes up to `MAX_CURVE_CHUNK` entries of the next curve at `start_index`. Nothing is live
