@@ -35,10 +35,10 @@ pub fn vvv_mint_authorities(mint: &AccountInfo) -> Result<u8> {
     }
     if *mint.owner == anchor_spl::token_2022::ID {
         let state = StateWithExtensions::<Mint2022>::unpack(&data).map_err(|_| error!(DiemError::InvalidVvvMint))?;
-        if let Ok(close) = state.get_extension::<MintCloseAuthority>() {
-            if Option::<Pubkey>::from(close.close_authority).is_some() {
-                found |= crate::constants::trust::VVV_CLOSE_AUTHORITY;
-            }
+        if let Ok(close) = state.get_extension::<MintCloseAuthority>()
+            && Option::<Pubkey>::from(close.close_authority).is_some()
+        {
+            found |= crate::constants::trust::VVV_CLOSE_AUTHORITY;
         }
     }
     Ok(found)
