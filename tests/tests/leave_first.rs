@@ -133,6 +133,9 @@ async fn during_the_launch_only_the_authority_acts() {
     let err = env.by(&stranger).stake(ONE_VVV, Some(other)).await.unwrap_err();
     assert_diem_err(err, DiemError::OperationPaused);
     assert_diem_err(env.by(&stranger).stake_diem(ONE_DIEM).await.unwrap_err(), DiemError::OperationPaused);
+    // Nobody holds a position to mint against: none can be opened while staking is paused.
+    let err = env.by(&stranger).mint(ONE_VVV, 0).await.unwrap_err();
+    assert_anchor_err(err, anchor_lang::error::ErrorCode::AccountNotInitialized);
     assert_diem_err(env.by(&stranger).fund_rewards(ONE_VVV).await.unwrap_err(), DiemError::LaunchInProgress);
     // The authority funds, sets parameters and proposes, all at once.
     let funder = env.user_with_key(authority.insecure_clone(), 10 * ONE_VVV).await;

@@ -18,10 +18,24 @@ pub fn read_keypair(path: &Path) -> Result<Keypair, CliError> {
         .map_err(|e| CliError::Usage(format!("keypair file {} holds no keypair: {e}", path.display())))
 }
 
+/// Writes `key` to a new file at `path`, readable by its owner only. An existing file is never
+/// overwritten: a keypair file may be the only copy of a key that holds funds.
 pub fn write_keypair(path: &Path, key: &Keypair) -> Result<(), CliError> {
+    use std::io::Write as _;
     let text = serde_json::to_string(&key.to_bytes().to_vec())
         .map_err(|e| CliError::Usage(format!("cannot encode the keypair: {e}")))?;
-    std::fs::write(path, text).map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => CliError::Usage(format!(
+            "{} already exists: `diem keygen` never overwrites a keypair file (it may hold the only copy of a key); choose another path or remove it yourself",
+            path.display()
+        )),
+        _ => CliError::Usage(format!("cannot write {}: {e}", path.display())),
+    })?;
+    file.write_all(text.as_bytes()).map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))
 }
 
 /// `~/.config/solana/id.json`, the Solana CLI's default.

@@ -194,3 +194,26 @@ fn record_commands_name_their_problems() {
     fails_with(&["--url", &url, "index", "sync", "--db", &db], &["cannot reach the RPC endpoint"]);
     fails_with(&["--url", &url, "entitlements", "--day", "2026-12-02", "--format", "xml"], &["--format"]);
 }
+
+/// `diem keygen` writes a new file (owner-only on Unix) and never overwrites one: a keypair file
+/// may hold the only copy of a key with funds.
+#[test]
+fn keygen_never_overwrites_a_file() {
+    let dir = home().join(format!("keygen-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("key.json");
+    let file = path.to_str().unwrap();
+    let first = diem(&["keygen", file]);
+    assert_eq!(first.code, Some(0), "{}", first.stderr);
+    let before = std::fs::read(&path).unwrap();
+    assert_eq!(serde_json::from_slice::<Vec<u8>>(&before).unwrap().len(), 64);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    fails_with(&["keygen", file], &["already exists", "never overwrites"]);
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the first key is untouched");
+    let _ = std::fs::remove_dir_all(&dir);
+}
