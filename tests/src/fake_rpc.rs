@@ -83,6 +83,16 @@ struct Inner {
     /// Signatures listed but whose transaction is withheld (a gap).
     withheld: Vec<String>,
     faults: Faults,
+    /// A listing node behind the slot node by this many slots, for this many more listings.
+    listing_lag: Option<(u64, u32)>,
+    /// Blocks below this slot are pruned: their transactions are no longer served (though the
+    /// address index still lists them, as nodes may), and `getFirstAvailableBlock` says so.
+    pruned_below: u64,
+    /// After this many more listings, this signature drops out of every listing (a node whose
+    /// view changes between two passes).
+    hide_after: Option<(u32, String)>,
+    /// Another cluster's genesis hash (a reset ledger, another network).
+    genesis: Option<String>,
     requests: u64,
     faults_injected: u64,
     rng: Option<rand::rngs::StdRng>,
@@ -127,6 +137,39 @@ impl FakeRpc {
 
     pub fn set_faults(&self, faults: Faults) {
         self.inner.lock().unwrap().faults = faults;
+    }
+
+    /// The next `listings` signature listings come from a node `slots` behind the slot node;
+    /// asked for a `minContextSlot` it has not reached, it answers -32016.
+    pub fn lag_listings(&self, slots: u64, listings: u32) {
+        self.inner.lock().unwrap().listing_lag = Some((slots, listings));
+    }
+
+    /// Prunes every block below `slot`.
+    pub fn prune_below(&self, slot: u64) {
+        self.inner.lock().unwrap().pruned_below = slot;
+    }
+
+    /// After `listings` more listings, `signature` is missing from every listing.
+    pub fn hide_after(&self, listings: u32, signature: &str) {
+        self.inner.lock().unwrap().hide_after = Some((listings, signature.to_string()));
+    }
+
+    /// Answers `getGenesisHash` with `hash`: another cluster.
+    pub fn set_genesis(&self, hash: &str) {
+        self.inner.lock().unwrap().genesis = Some(hash.to_string());
+    }
+
+    /// Serves every listing whole again.
+    pub fn clear_listing_faults(&self) {
+        let mut inner = self.inner.lock().unwrap();
+        inner.listing_lag = None;
+        inner.hide_after = None;
+    }
+
+    /// The transactions served, oldest first.
+    pub fn transactions(&self) -> Vec<FakeTransaction> {
+        self.inner.lock().unwrap().transactions.clone()
     }
 
     pub fn withhold(&self, signature: &str) {
@@ -175,7 +218,7 @@ async fn handle(State(inner): State<Arc<Mutex<Inner>>>, Json(request): Json<Valu
         if fault.is_some() {
             s.faults_injected += 1;
         }
-        (fault, answer(&s, &request))
+        (fault, answer(&mut s, &request))
     };
     let id = request.get("id").cloned().unwrap_or(json!(1));
     match fault {
@@ -190,8 +233,8 @@ async fn handle(State(inner): State<Arc<Mutex<Inner>>>, Json(request): Json<Valu
     }
     match result {
         Ok(result) => Json(json!({"jsonrpc": "2.0", "id": id, "result": result})).into_response(),
-        Err(message) => {
-            Json(json!({"jsonrpc": "2.0", "id": id, "error": {"code": -32602, "message": message}})).into_response()
+        Err((code, message)) => {
+            Json(json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}})).into_response()
         }
     }
 }
@@ -204,11 +247,19 @@ fn listing(s: &Inner) -> Vec<&FakeTransaction> {
     list
 }
 
-fn answer(s: &Inner, request: &Value) -> Result<Value, String> {
+/// The slot node's newest slot.
+fn head_slot(s: &Inner) -> u64 {
+    s.transactions.last().map(|t| t.slot).unwrap_or(1) + 1
+}
+
+fn answer(s: &mut Inner, request: &Value) -> Result<Value, (i64, String)> {
     let params = request.get("params").cloned().unwrap_or(json!([]));
+    let invalid = |m: String| (-32602, m);
     match request.get("method").and_then(Value::as_str).unwrap_or("") {
         "getVersion" => Ok(json!({"solana-core": "fake-rpc", "feature-set": 0})),
-        "getSlot" => Ok(json!(s.transactions.last().map(|t| t.slot).unwrap_or(1) + 1)),
+        "getGenesisHash" => Ok(json!(s.genesis.clone().unwrap_or_else(|| "FakeGenesis1111111111111111111111111111111".into()))),
+        "getFirstAvailableBlock" => Ok(json!(s.pruned_below)),
+        "getSlot" => Ok(json!(head_slot(s))),
         "getBlockTime" => {
             let slot = params.get(0).and_then(Value::as_u64).unwrap_or(0);
             let time = s.transactions.iter().rev().find(|t| t.slot <= slot).map(|t| t.block_time);
@@ -219,11 +270,38 @@ fn answer(s: &Inner, request: &Value) -> Result<Value, String> {
             let before = config.get("before").and_then(Value::as_str);
             let until = config.get("until").and_then(Value::as_str);
             let limit = config.get("limit").and_then(Value::as_u64).unwrap_or(1000) as usize;
-            let list = listing(s);
+            let min_context = config.get("minContextSlot").and_then(Value::as_u64);
+            // The node answering this listing: maybe one behind the slot node.
+            let mut view = head_slot(s);
+            if let Some((lag, left)) = s.listing_lag.as_mut() {
+                if *left > 0 {
+                    *left -= 1;
+                    view = view.saturating_sub(*lag);
+                }
+            }
+            if min_context.is_some_and(|m| m > view) {
+                return Err((-32016, format!("Minimum context slot has not been reached (node at {view})")));
+            }
+            let hidden = match s.hide_after.as_mut() {
+                Some((0, sig)) => Some(sig.clone()),
+                Some((left, _)) => {
+                    *left -= 1;
+                    None
+                }
+                None => None,
+            };
+            let list: Vec<&FakeTransaction> = listing(s)
+                .into_iter()
+                .filter(|t| t.slot <= view && Some(&t.signature) != hidden.as_ref())
+                .collect();
             let start = match before {
-                Some(b) => list.iter().position(|t| t.signature == b).map(|i| i + 1).ok_or("unknown before")?,
+                Some(b) => {
+                    list.iter().position(|t| t.signature == b).map(|i| i + 1).ok_or(invalid("unknown before".into()))?
+                }
                 None => 0,
             };
+            // A node cannot stop at an `until` whose block it has pruned: it lists on.
+            let until = until.filter(|u| list.iter().any(|t| t.signature == *u && t.slot >= s.pruned_below));
             let mut out = Vec::new();
             for t in &list[start..] {
                 if Some(t.signature.as_str()) == until || out.len() >= limit {
@@ -236,11 +314,12 @@ fn answer(s: &Inner, request: &Value) -> Result<Value, String> {
         "getTransaction" => {
             let sig = params.get(0).and_then(Value::as_str).unwrap_or("");
             if s.withheld.iter().any(|w| w == sig) {
-                return Err(format!("transaction {sig} withheld"));
+                return Err(invalid(format!("transaction {sig} withheld")));
             }
-            Ok(s.transactions.iter().find(|t| t.signature == sig).map(|t| t.json.clone()).unwrap_or(Value::Null))
+            let found = s.transactions.iter().find(|t| t.signature == sig && t.slot >= s.pruned_below);
+            Ok(found.map(|t| t.json.clone()).unwrap_or(Value::Null))
         }
-        other => Err(format!("method {other} not served")),
+        other => Err(invalid(format!("method {other} not served"))),
     }
 }
 

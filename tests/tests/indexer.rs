@@ -13,6 +13,7 @@ use diem_client::events::DiemEvent;
 use diem_indexer::store::Store;
 use diem_indexer::{Retry, RpcSource, SyncError, Syncer};
 use diem_tests::fake_rpc::{FakeRpc, Faults, transactions_of};
+use anchor_lang::prelude::Pubkey;
 use diem_tests::*;
 
 static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
@@ -405,5 +406,171 @@ async fn the_http_api_answers_billing_and_refuses_bad_input() {
                 serde_json::from_str(&body).unwrap_or_else(|_| panic!("{path}: not JSON: {body}"));
             assert!(json["error"].as_str().is_some_and(|e| !e.is_empty()), "{path}: {body}");
         }
+    }
+}
+
+/// A bank whose last DIEM unstake happens at 23:59:50 and whose next transaction is 30 s past
+/// midnight: the day's credit hangs on the last slots. Returns the events and the day.
+async fn unstake_just_before_midnight() -> (Vec<DiemEvent>, i64, Pubkey) {
+    let mut env = Env::launched().await;
+    let users = activity(&mut env, 2).await;
+    let leaver = &users[0];
+    let staked = env.diem_stake(&leaver.pubkey()).await.unwrap().balances.staked;
+    let now = env.now().await;
+    let midnight = (now / SECONDS_PER_DAY + 1) * SECONDS_PER_DAY;
+    env.advance(midnight - 10 - now).await;
+    env.by(leaver).unstake_diem(staked).await.unwrap(); // 23:59:50
+    env.advance(40).await;
+    env.by(&users[1]).stake(ONE_VVV, None).await.unwrap(); // 00:00:30
+    (env.bank.event_log.clone(), midnight / SECONDS_PER_DAY, leaver.pubkey())
+}
+
+/// SPEC §12: a listing node that lags the slot node (another node behind a load balancer)
+/// cannot make the record freeze a day without its last transactions: every listing is bound to
+/// the slot the sync targets (`minContextSlot`), the lagging node's "not yet" (-32016) is
+/// retried, and the day frozen has the 23:59:50 unstake. (Before, the listing came back short,
+/// the day froze at the slot node's time without it, and frozen days are never re-checked.)
+#[tokio::test]
+async fn a_listing_node_behind_the_slot_node_cannot_freeze_a_day_early() {
+    let (events, day, leaver) = unstake_just_before_midnight().await;
+    let rpc = FakeRpc::start(transactions_of(&events)).await;
+    for url in store_urls("lagging") {
+        rpc.lag_listings(2, 4);
+        let store = Store::open(&url).await.unwrap();
+        let report = sync(&store, &rpc.url).await.unwrap();
+        assert_eq!(report.last_seq as usize, events.len(), "{url}: the lagging node hid nothing");
+        assert_eq!(store.last_frozen_day().await.unwrap(), Some(day), "{url}: the day froze once complete");
+        let frozen = store.day_snapshot(day).await.unwrap().unwrap();
+        assert!(frozen.iter().all(|(owner, _)| *owner != leaver.to_string()), "{url}: {frozen:?}");
+        let expected: Vec<(String, u64)> = by_owner_text(entitlements(&events, day).unwrap())
+            .into_iter()
+            .map(|e| (e.owner, e.staked_diem))
+            .collect();
+        assert_eq!(frozen, expected, "{url}");
+    }
+}
+
+/// The walk and the replay of the listing must agree: a node whose listing changes between the
+/// two passes stops the sync by name, with nothing recorded past what was proven; once the
+/// listing is whole again the record completes, every event once.
+#[tokio::test]
+async fn two_listing_passes_that_disagree_stop_by_name() {
+    let mut env = Env::launched().await;
+    activity(&mut env, 2).await;
+    let events = env.bank.event_log.clone();
+    let txs = transactions_of(&events);
+    let rpc = FakeRpc::start(txs.clone()).await;
+    // The walk lists the head, then pages of 7 down to an empty page; the replay starts with
+    // the oldest page, from which the oldest transaction then drops out.
+    let walk = 1 + (txs.len() - 1).div_ceil(7) + 1;
+    for url in store_urls("disagree") {
+        rpc.hide_after(walk as u32, &txs[0].signature);
+        let store = Store::open(&url).await.unwrap();
+        let err = sync(&store, &rpc.url).await.unwrap_err();
+        assert!(matches!(err, SyncError::ListingChanged { .. }), "{url}: {err}");
+        assert!(err.to_string().contains("changed between the sync's two passes"), "{err}");
+        assert_eq!(store.checkpoint().await.unwrap().last_seq, 0, "{url}: nothing unproven recorded");
+        rpc.clear_listing_faults();
+        let report = sync(&store, &rpc.url).await.unwrap();
+        assert_eq!(report.last_seq as usize, events.len());
+        assert_eq!(store.events_after(0, u32::MAX >> 1).await.unwrap(), events, "{url}");
+    }
+}
+
+/// A pruning node never stalls the record: the sync resumes from what the record holds (its
+/// last event's slot), not from a signature the node has dropped, so a node that has pruned
+/// every block the record already holds (and, like a real node, lists on past an `until` it
+/// cannot find) still serves the new events. (Before, every sync failed on "Transaction … not
+/// found" forever.)
+#[tokio::test]
+async fn a_pruning_node_never_stalls_the_record() {
+    let mut env = Env::launched().await;
+    activity(&mut env, 2).await;
+    let first = env.bank.event_log.clone();
+    activity(&mut env, 1).await;
+    let all = env.bank.event_log.clone();
+    let txs = transactions_of(&all);
+    for url in store_urls("pruning") {
+        let rpc = FakeRpc::start(txs[..first.len()].to_vec()).await;
+        let store = Store::open(&url).await.unwrap();
+        sync(&store, &rpc.url).await.unwrap();
+        for tx in &txs[first.len()..] {
+            rpc.push(tx.clone());
+        }
+        // Every block up to and including the last recorded one is gone.
+        rpc.prune_below(txs[first.len() - 1].slot + 1);
+        let report = sync(&store, &rpc.url).await.unwrap();
+        assert_eq!(report.last_seq as usize, all.len(), "{url}");
+        assert_eq!(store.events_after(0, u32::MAX >> 1).await.unwrap(), all, "{url}");
+    }
+}
+
+/// History the node no longer holds is named: what the record holds, from which slot the node
+/// keeps blocks, and how to backfill. Backfilled from a node that has it, the record then
+/// follows the pruned node again.
+#[tokio::test]
+async fn history_the_node_has_pruned_is_named_and_can_be_backfilled() {
+    let mut env = Env::launched().await;
+    activity(&mut env, 2).await;
+    let events = env.bank.event_log.clone();
+    let txs = transactions_of(&events);
+    let archive = FakeRpc::start(txs.clone()).await;
+    let pruned = FakeRpc::start(txs.clone()).await;
+    let keeps_from = txs[txs.len() / 2].slot;
+    pruned.prune_below(keeps_from);
+    for url in store_urls("pruned") {
+        let store = Store::open(&url).await.unwrap();
+        let err = sync(&store, &pruned.url).await.unwrap_err();
+        assert!(
+            matches!(err, SyncError::PrunedHistory { last_seq: 0, first_available, .. } if first_available == keeps_from),
+            "{url}: {err}"
+        );
+        assert!(err.to_string().contains("Backfill with `diem index sync --url"), "{err}");
+        sync(&store, &archive.url).await.unwrap();
+        let report = sync(&store, &pruned.url).await.unwrap();
+        assert_eq!(report.last_seq as usize, events.len(), "{url}");
+    }
+}
+
+/// A store belongs to one cluster, one program and one commitment: a sync against a reset or
+/// other cluster, or at another commitment, is refused by name and writes nothing.
+#[tokio::test]
+async fn a_store_never_mixes_two_clusters_or_commitments() {
+    let mut env = Env::launched().await;
+    activity(&mut env, 1).await;
+    let events = env.bank.event_log.clone();
+    let rpc = FakeRpc::start(transactions_of(&events)).await;
+    let other = FakeRpc::start(transactions_of(&events)).await;
+    other.set_genesis("OtherGenesis111111111111111111111111111111");
+    for url in store_urls("identity") {
+        let store = Store::open(&url).await.unwrap();
+        sync(&store, &rpc.url).await.unwrap();
+        let digest = store.digest().await.unwrap();
+        let err = sync(&store, &other.url).await.unwrap_err();
+        assert!(err.to_string().contains("this store was built from cluster"), "{url}: {err}");
+        let confirmed = RpcSource::new(&rpc.url, "confirmed", quick_retry());
+        let err = Syncer::new(&store, &confirmed).sync(&mut |_| {}).await.unwrap_err();
+        assert!(err.to_string().contains("built from commitment finalized, not confirmed"), "{url}: {err}");
+        assert_eq!(store.digest().await.unwrap(), digest, "{url}: nothing written");
+    }
+}
+
+/// Only the indexer freezes days: reading a day (final or not) writes nothing; the sync froze
+/// every final day since the first DIEM stake, and a day not yet final is answered unfrozen.
+#[tokio::test]
+async fn a_read_never_freezes_a_day() {
+    let (events, day, _) = unstake_just_before_midnight().await;
+    let rpc = FakeRpc::start(transactions_of(&events)).await;
+    for url in store_urls("reads") {
+        let store = Store::open(&url).await.unwrap();
+        sync(&store, &rpc.url).await.unwrap();
+        assert_eq!(store.last_frozen_day().await.unwrap(), Some(day));
+        let digest = store.digest().await.unwrap();
+        let tomorrow = diem_indexer::credit::day_credit(&store, day + 1).await.unwrap();
+        assert!(!tomorrow.is_final);
+        let today = diem_indexer::credit::day_credit(&store, day).await.unwrap();
+        assert!(today.is_final);
+        assert_eq!(store.last_frozen_day().await.unwrap(), Some(day), "{url}: a read froze a day");
+        assert_eq!(store.digest().await.unwrap(), digest, "{url}: a read wrote");
     }
 }

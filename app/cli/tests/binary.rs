@@ -174,8 +174,8 @@ fn every_command_has_a_help_line() {
     }
 }
 
-/// The record's commands: a bad store URL is refused by name; `--offline` answers from the
-/// record without the cluster (an empty one here); syncing needs the endpoint and says so.
+/// The record's commands: a bad store URL is refused by name; syncing needs the endpoint and
+/// says so; `--offline` answers from an existing record (an empty one here) without the cluster.
 #[test]
 fn record_commands_name_their_problems() {
     let url = dead_url();
@@ -184,6 +184,10 @@ fn record_commands_name_their_problems() {
         &["record: database URL 'mysql://x': expected sqlite://PATH or postgres://"],
     );
     let db = format!("sqlite://{}/record.sqlite", home().display());
+    fails_with(&["--url", &url, "index", "sync", "--db", &db], &["cannot reach the RPC endpoint"]);
+    // An empty record, as a first `diem index sync` leaves it.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(diem_indexer::store::Store::open(&db)).unwrap();
     let run = diem(&["--url", &url, "history", "11111111111111111111111111111112", "--offline", "--db", &db]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stdout.contains("0 events"), "{}", run.stdout);
@@ -191,7 +195,6 @@ fn record_commands_name_their_problems() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!((json["day"].as_str(), json["final"].as_bool()), (Some("2026-12-02"), Some(false)));
-    fails_with(&["--url", &url, "index", "sync", "--db", &db], &["cannot reach the RPC endpoint"]);
     fails_with(&["--url", &url, "entitlements", "--day", "2026-12-02", "--format", "xml"], &["--format"]);
 }
 
@@ -216,4 +219,14 @@ fn keygen_never_overwrites_a_file() {
     fails_with(&["keygen", file], &["already exists", "never overwrites"]);
     assert_eq!(std::fs::read(&path).unwrap(), before, "the first key is untouched");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--offline` reads an existing record: a store that does not exist (a mistyped `--db`) is an
+/// error by name, not a new, empty record reporting zero owners.
+#[test]
+fn offline_on_a_store_that_does_not_exist_is_an_error() {
+    let missing = home().join(format!("no-such-record-{}.sqlite", std::process::id()));
+    let db = format!("sqlite://{}", missing.display());
+    fails_with(&["entitlements", "--day", "2026-12-02", "--offline", "--db", &db], &["no store at", "--offline"]);
+    assert!(!missing.exists(), "no store was created");
 }

@@ -119,21 +119,31 @@ impl RpcSource {
         Ok(self.call("getBlockTime", json!([slot])).await?.as_i64())
     }
 
-    /// Up to `limit` signatures naming `address`, newest first, older than `before` and newer
-    /// than `until`.
+    /// The genesis hash of the cluster: which cluster a store belongs to.
+    pub async fn genesis_hash(&self) -> Result<String, SourceError> {
+        let v = self.call("getGenesisHash", json!([])).await?;
+        v.as_str().map(str::to_string).ok_or_else(|| self.malformed("getGenesisHash is not a string"))
+    }
+
+    /// The lowest slot whose block the node still holds (older ones are pruned).
+    pub async fn first_available_block(&self) -> Result<u64, SourceError> {
+        let v = self.call("getFirstAvailableBlock", json!([])).await?;
+        v.as_u64().ok_or_else(|| self.malformed("getFirstAvailableBlock is not a number"))
+    }
+
+    /// Up to `limit` signatures naming `address`, newest first, older than `before`, as seen by
+    /// a node that has reached `min_context_slot` (one consistent view of the cluster: a node
+    /// behind it answers -32016, which is retried, instead of a shorter list).
     pub async fn signatures(
         &self,
         address: &str,
         before: Option<&str>,
-        until: Option<&str>,
         limit: u32,
+        min_context_slot: u64,
     ) -> Result<Vec<Listed>, SourceError> {
-        let mut config = json!({"limit": limit, "commitment": self.commitment});
+        let mut config = json!({"limit": limit, "commitment": self.commitment, "minContextSlot": min_context_slot});
         if let Some(before) = before {
             config["before"] = json!(before);
-        }
-        if let Some(until) = until {
-            config["until"] = json!(until);
         }
         let v = self.call("getSignaturesForAddress", json!([address, config])).await?;
         let list = v.as_array().ok_or_else(|| self.malformed("getSignaturesForAddress is not a list"))?;
@@ -155,21 +165,34 @@ impl RpcSource {
     /// A transaction as `getTransaction` returns it (`json` encoding, v0 allowed). A listed
     /// transaction the node cannot return yet is retried like a failure.
     pub async fn transaction(&self, signature: &str) -> Result<Value, SourceError> {
-        let params = json!([signature, {"encoding": "json", "commitment": self.commitment, "maxSupportedTransactionVersion": 0}]);
-        let mut delay = self.retry.first_delay;
-        for _ in 0..self.retry.attempts {
-            let v = self.call("getTransaction", params.clone()).await?;
-            if !v.is_null() {
-                return Ok(v);
-            }
-            tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(self.retry.max_delay);
-        }
-        Err(SourceError::GaveUp {
+        self.transaction_if_held(signature).await?.ok_or_else(|| SourceError::GaveUp {
             url: self.url.clone(),
             attempts: self.retry.attempts,
             last: format!("getTransaction {signature}: not found"),
         })
+    }
+
+    /// As [`RpcSource::transaction`], but `None` when the node keeps answering that it does not
+    /// hold the transaction (pruned, or never finalized).
+    pub async fn transaction_if_held(&self, signature: &str) -> Result<Option<Value>, SourceError> {
+        let params = json!([signature, {"encoding": "json", "commitment": self.commitment, "maxSupportedTransactionVersion": 0}]);
+        let mut delay = self.retry.first_delay;
+        for attempt in 1..=self.retry.attempts {
+            let v = self.call("getTransaction", params.clone()).await?;
+            if !v.is_null() {
+                return Ok(Some(v));
+            }
+            if attempt < self.retry.attempts {
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(self.retry.max_delay);
+            }
+        }
+        Ok(None)
+    }
+
+    /// The commitment every read is made at.
+    pub fn commitment(&self) -> &str {
+        &self.commitment
     }
 
     fn malformed(&self, what: &str) -> SourceError {

@@ -39,6 +39,12 @@ pub enum StoreError {
     NotContiguous { expected: u64, found: u64 },
     #[error("event body: {0}")]
     Body(#[from] crate::body::BodyError),
+    #[error(
+        "this store was built from {what} {recorded}, not {offered}: a record that bills never mixes two, so use another --db for another cluster, program or commitment"
+    )]
+    OtherSource { what: &'static str, recorded: String, offered: String },
+    #[error("no store at {0}: --offline reads an existing record; run `diem index sync` first, or check --db")]
+    NoStore(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -64,8 +70,7 @@ pub struct Checkpoint {
     pub last_slot: u64,
     pub last_block_time: Option<i64>,
     pub last_event_time: Option<i64>,
-    /// The next sync lists only signatures newer than this one.
-    pub resume_signature: Option<String>,
+    /// Every transaction up to this slot is in the record (the last sync's target).
     pub synced_slot: u64,
     pub synced_time: Option<i64>,
 }
@@ -154,6 +159,18 @@ fn normalize(url: &str) -> StoreResult<(String, &'static str)> {
 }
 
 impl Store {
+    /// Opens a store that must exist already (`--offline`): a missing SQLite file is an error by
+    /// name, not a new, empty record.
+    pub async fn open_existing(url: &str) -> StoreResult<Self> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            let file = path.split('?').next().unwrap_or(path);
+            if !std::path::Path::new(file).is_file() {
+                return Err(StoreError::NoStore(url.to_string()));
+            }
+        }
+        Self::open(url).await
+    }
+
     /// Opens (creating a SQLite file if needed) and migrates the store at `url`.
     pub async fn open(url: &str) -> StoreResult<Self> {
         sqlx::any::install_default_drivers();
@@ -206,7 +223,7 @@ impl Store {
 
     pub async fn checkpoint(&self) -> StoreResult<Checkpoint> {
         let row = sqlx::query(
-            "SELECT last_seq, last_slot, last_block_time, last_event_time, resume_signature, synced_slot, synced_time \
+            "SELECT last_seq, last_slot, last_block_time, last_event_time, synced_slot, synced_time \
              FROM sync_checkpoint WHERE id = 1",
         )
         .fetch_one(&self.pool)
@@ -216,10 +233,38 @@ impl Store {
             last_slot: uint(&row, "last_slot")?,
             last_block_time: row.try_get("last_block_time")?,
             last_event_time: row.try_get("last_event_time")?,
-            resume_signature: row.try_get("resume_signature")?,
             synced_slot: uint(&row, "synced_slot")?,
             synced_time: row.try_get("synced_time")?,
         })
+    }
+
+    /// Binds the store to the cluster (genesis hash), program and commitment it is built from:
+    /// set by the first sync, refused by name afterwards if any differs.
+    pub async fn claim(&self, genesis_hash: &str, program: &str, commitment: &str) -> StoreResult<()> {
+        let row = sqlx::query("SELECT genesis_hash, program, commitment FROM sync_checkpoint WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        let recorded: [Option<String>; 3] =
+            [row.try_get("genesis_hash")?, row.try_get("program")?, row.try_get("commitment")?];
+        if recorded.iter().all(Option::is_none) {
+            sqlx::query(
+                "UPDATE sync_checkpoint SET genesis_hash = $1, program = $2, commitment = $3 WHERE id = 1 AND genesis_hash IS NULL",
+            )
+            .bind(genesis_hash)
+            .bind(program)
+            .bind(commitment)
+            .execute(&self.pool)
+            .await?;
+            return Ok(());
+        }
+        let offered = [genesis_hash, program, commitment];
+        for ((what, recorded), offered) in ["cluster", "program", "commitment"].into_iter().zip(recorded).zip(offered) {
+            let recorded = recorded.unwrap_or_default();
+            if recorded != offered {
+                return Err(StoreError::OtherSource { what, recorded, offered: offered.to_string() });
+            }
+        }
+        Ok(())
     }
 
     /// The signature an already recorded event came from.
@@ -233,7 +278,7 @@ impl Store {
 
     /// Commits `rows` (which must continue the record: `checkpoint.last_seq + 1`, `+ 2`, …),
     /// the positions and stakes they produce, and the checkpoint they lead to, in one
-    /// transaction. `resume_signature` and the sync marks are the caller's to move. Rows go in
+    /// transaction. The sync marks are the caller's to move. Rows go in
     /// as multi-row statements (a few hundred rows each), not one statement per row.
     pub async fn commit(&self, rows: &[EventRow], next: &Checkpoint, from_seq: u64) -> StoreResult<()> {
         let mut events: Vec<[Param; 16]> = Vec::with_capacity(rows.len());
@@ -345,13 +390,12 @@ impl Store {
             .await?;
         let updated = sqlx::query(
             "UPDATE sync_checkpoint SET last_seq = $1, last_slot = $2, last_block_time = $3, last_event_time = $4, \
-             resume_signature = $5, pool = COALESCE($6, pool), synced_slot = $7, synced_time = $8 WHERE id = 1 AND last_seq = $9",
+             resume_signature = NULL, pool = COALESCE($5, pool), synced_slot = $6, synced_time = $7 WHERE id = 1 AND last_seq = $8",
         )
         .bind(int("seq", next.last_seq)?)
         .bind(int("slot", next.last_slot)?)
         .bind(next.last_block_time)
         .bind(next.last_event_time)
-        .bind(next.resume_signature.clone())
         .bind(pool_json)
         .bind(int("slot", next.synced_slot)?)
         .bind(next.synced_time)
@@ -410,6 +454,18 @@ impl Store {
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(row.map(|r| uint(&r, "staked")).transpose()?.unwrap_or_default())
+    }
+
+    /// The clock of the first change of anyone's staked DIEM, if any.
+    pub async fn first_stake_change_time(&self) -> StoreResult<Option<i64>> {
+        let row = sqlx::query("SELECT MIN(at) AS first FROM diem_stake_changes").fetch_one(&self.pool).await?;
+        Ok(row.try_get("first")?)
+    }
+
+    /// The latest frozen day, if any.
+    pub async fn last_frozen_day(&self) -> StoreResult<Option<i64>> {
+        let row = sqlx::query("SELECT MAX(day) AS last FROM entitlement_days").fetch_one(&self.pool).await?;
+        Ok(row.try_get("last")?)
     }
 
     /// The frozen credit of `day`, if it was taken.
@@ -549,6 +605,8 @@ impl Store {
             ("positions", "owner"),
             ("diem_stakes", "owner"),
             ("diem_stake_changes", "owner, at, seq"),
+            ("entitlement_days", "day"),
+            ("entitlements", "day, owner"),
         ] {
             let rows = sqlx::query(&format!("SELECT * FROM {table} ORDER BY {order}")).fetch_all(&self.pool).await?;
             text.push_str(&format!("{table}:{}\n", rows.len()));

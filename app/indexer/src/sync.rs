@@ -1,28 +1,31 @@
-//! Catching the store up with the cluster (SPEC §12).
+//! Catching the store up with the cluster (SPEC §12), on one consistent view of it.
 //!
-//! 1. Note the newest finalized slot, then walk `getSignaturesForAddress` back from the newest
-//!    signature to the checkpoint's, keeping one boundary signature per page (memory is flat in
-//!    the number of transactions).
-//! 2. Replay the pages oldest first: fetch each page's transactions, decode every diem event
-//!    (`diem_client::decode`, which sees CPI and lookup-table calls), and order them by sequence
-//!    number, not by listing order (same-slot transactions are not listed in execution order).
-//! 3. Commit contiguous events (a few thousand at a time), their state and the checkpoint in one
-//!    transaction.
-//!    An event that arrives ahead of a missing one waits; the resume point (the `until` of the
-//!    next listing) advances only past transactions that, with every one listed before them,
-//!    are recorded, so a restart re-reads what it must and the store's sequence-number key
-//!    turns the re-read into a no-op.
-//! 4. At the end, a missing sequence number is a named error; the store keeps everything
-//!    before it.
+//! 1. Note the newest slot at the store's commitment (the *target*). Every listing is bound to
+//!    it with `minContextSlot`, so a node behind it (another node behind a load balancer, say)
+//!    answers "not yet" (-32016, retried) instead of a list that silently lacks the newest
+//!    transactions: when the sync ends, every transaction up to the target is in the record.
+//! 2. Walk `getSignaturesForAddress` back from the newest signature, page by page, down to the
+//!    slot of the last recorded event (everything older is recorded): the resume point is what
+//!    the store holds (sequence number and slot), never a signature a pruning node may have
+//!    dropped. Only an empty page ends the walk early (a short page may come from a node that is
+//!    still filling in). One boundary per page is kept, so memory is flat in the history.
+//! 3. Replay the pages oldest first. Each page is listed again and must join the boundaries the
+//!    walk saw (same first and last signature, same length): two passes that disagree mean the
+//!    view changed under the sync, which stops by name and commits nothing past what it proved.
+//! 4. Fetch each transaction, decode every diem event (`diem_client::decode`, which sees CPI and
+//!    lookup-table calls) and order them by sequence number, not by listing order. Contiguous
+//!    events are committed a few thousand at a time with their state and the checkpoint.
+//! 5. A missing sequence number at the end is a named error; the store keeps everything before
+//!    it. When the node no longer holds the history the record needs, the error says so (what is
+//!    missing, from which slot, and how to backfill it).
 use std::collections::BTreeMap;
 
 use futures::{StreamExt, TryStreamExt};
 use thiserror::Error;
 
-use diem_client::events::DiemEvent;
 
 use crate::row::EventRow;
-use crate::source::{RpcSource, SourceError};
+use crate::source::{Listed, RpcSource, SourceError};
 use crate::store::{Checkpoint, Store, StoreError};
 
 #[derive(Debug, Error)]
@@ -38,6 +41,14 @@ pub enum SyncError {
         last_seq + 1
     )]
     SequenceGap { last_seq: u64, next_found: u64 },
+    #[error(
+        "history pruned: the record holds events 1 to {last_seq} (through slot {last_slot}), but the node keeps blocks only from slot {first_available}, so the events after {last_seq} are gone from it. Backfill with `diem index sync --url <RPC of a node or archive that keeps slots from {last_slot}>` on the same --db, then follow this node again"
+    )]
+    PrunedHistory { last_seq: u64, last_slot: u64, first_available: u64 },
+    #[error(
+        "the cluster's listing changed between the sync's two passes (page before {before}: {what}); nothing past the last proven event was recorded, and the next sync starts again from it"
+    )]
+    ListingChanged { before: String, what: String },
 }
 
 /// What a sync did.
@@ -69,6 +80,15 @@ pub struct Syncer<'a> {
     pub batch_events: usize,
 }
 
+/// One page of the walk: the signatures older than `before` (the head for the first), as the
+/// walk saw them.
+struct Page {
+    before: String,
+    first: String,
+    last: String,
+    len: usize,
+}
+
 /// What has been read but not yet committed, and the checkpoint it leads to.
 struct Progress {
     /// The store's checkpoint.
@@ -76,10 +96,6 @@ struct Progress {
     /// Where the record will stand once `rows` are committed.
     checkpoint: Checkpoint,
     rows: Vec<EventRow>,
-    /// Transactions read, oldest listed first, not yet wholly recorded: (signature, highest
-    /// event sequence number in it, 0 for none). The resume point may pass a transaction only
-    /// once it and every one listed before it are recorded, so a restart never skips one.
-    frontier: std::collections::VecDeque<(String, u64)>,
 }
 
 impl<'a> Syncer<'a> {
@@ -89,56 +105,75 @@ impl<'a> Syncer<'a> {
 
     pub async fn sync(&self, progress: &mut (dyn FnMut(SyncProgress) + Send)) -> Result<SyncReport, SyncError> {
         let program = diem::ID.to_string();
-        let synced_slot = self.source.slot().await?;
-        let synced_time = self.source.block_time(synced_slot).await.unwrap_or(None);
+        let genesis = self.source.genesis_hash().await?;
+        self.store.claim(&genesis, &program, self.source.commitment()).await?;
+        let target = self.source.slot().await?;
+        let target_time = self.source.block_time(target).await.unwrap_or(None);
         let committed = self.store.checkpoint().await?;
-        let until = committed.resume_signature.clone();
-        let mut at =
-            Progress { checkpoint: committed.clone(), committed, rows: Vec::new(), frontier: Default::default() };
+        // Transactions below `floor` hold only recorded events; the floor's own slot is read
+        // again (it may hold recorded and unrecorded ones).
+        let floor = if committed.last_seq == 0 { 0 } else { committed.last_slot };
+        let mut at = Progress { checkpoint: committed.clone(), committed, rows: Vec::new() };
 
-        // 1. Boundaries, newest first: page k is the signatures older than boundaries[k].
-        let head = self.source.signatures(&program, None, until.as_deref(), 1).await?;
-        let mut boundaries: Vec<Option<String>> = Vec::new();
+        // 1–2. The walk, newest first.
+        let head = self.source.signatures(&program, None, 1, target).await?.into_iter().next();
+        let mut pages: Vec<Page> = Vec::new();
         let mut total = 0u64;
-        if let Some(head) = head.first() {
+        if let Some(head) = &head {
             total = 1;
-            boundaries.push(Some(head.signature.clone()));
-            loop {
-                let before = boundaries.last().cloned().flatten();
-                let page = self.source.signatures(&program, before.as_deref(), until.as_deref(), self.page).await?;
-                let Some(last) = page.last() else { break };
-                total += page.len() as u64;
-                boundaries.push(Some(last.signature.clone()));
-                if page.len() < self.page as usize {
-                    break;
-                }
+            let mut reached_floor = head.slot < floor;
+            let mut before = head.signature.clone();
+            while !reached_floor {
+                let page = self.source.signatures(&program, Some(&before), self.page, target).await?;
+                let (Some(first), Some(last)) = (page.first(), page.last()) else { break };
+                total += page.iter().filter(|l| l.slot >= floor).count() as u64;
+                reached_floor = last.slot < floor;
+                pages.push(Page { before, first: first.signature.clone(), last: last.signature.clone(), len: page.len() });
+                before = last.signature.clone();
             }
-            boundaries.pop(); // the oldest boundary has nothing older left to list
         }
         let mut state = SyncProgress { transactions_total: total, ..SyncProgress::default() };
         progress(state);
 
-        // 2–3. Pages oldest first, then the head itself.
+        // 3–4. Pages oldest first, each proven to be the one the walk saw; then the head.
         let mut waiting: BTreeMap<u64, EventRow> = BTreeMap::new();
         let mut report = SyncReport::default();
-        let pages: Vec<Option<String>> = boundaries.into_iter().rev().collect();
-        for before in pages.iter().map(|b| b.as_deref()) {
-            let listed = self.source.signatures(&program, before, until.as_deref(), self.page).await?;
-            self.ingest(listed, &mut waiting, &mut at, &mut state, &mut report, progress).await?;
+        for page in pages.iter().rev() {
+            let listed = self.source.signatures(&program, Some(&page.before), self.page, target).await?;
+            let joins = listed.len() == page.len
+                && listed.first().is_some_and(|l| l.signature == page.first)
+                && listed.last().is_some_and(|l| l.signature == page.last);
+            if !joins {
+                self.flush(&mut at).await?;
+                let what = format!("the walk saw {} signatures from {} to {}, the replay {}", page.len, page.first, page.last, listed.len());
+                return Err(SyncError::ListingChanged { before: page.before.clone(), what });
+            }
+            let listed: Vec<Listed> = listed.into_iter().filter(|l| l.slot >= floor).collect();
+            self.ingest(listed, floor, &mut waiting, &mut at, &mut state, &mut report, progress).await?;
         }
-        if let Some(head) = head.first().cloned() {
-            self.ingest(vec![head], &mut waiting, &mut at, &mut state, &mut report, progress).await?;
+        if let Some(head) = head {
+            if head.slot >= floor {
+                self.ingest(vec![head], floor, &mut waiting, &mut at, &mut state, &mut report, progress).await?;
+            }
         }
 
-        // 4. Anything still waiting sits behind a missing event: keep what came before it.
+        // 5. Anything still waiting sits behind a missing event: keep what came before it, and
+        //    say whether the node has pruned what is missing.
         if let Some((&next_found, _)) = waiting.iter().next() {
             self.flush(&mut at).await?;
-            return Err(SyncError::SequenceGap { last_seq: at.committed.last_seq, next_found });
+            let last_seq = at.committed.last_seq;
+            let first_available = self.source.first_available_block().await.unwrap_or(0);
+            if first_available > floor {
+                return Err(SyncError::PrunedHistory { last_seq, last_slot: floor, first_available });
+            }
+            return Err(SyncError::SequenceGap { last_seq, next_found });
         }
-        // The whole finalized history up to `synced_slot` is in: record that.
-        at.checkpoint.synced_slot = at.checkpoint.synced_slot.max(synced_slot);
-        at.checkpoint.synced_time = synced_time.or(at.checkpoint.synced_time);
+        // Every transaction up to the target slot is in: record that.
+        at.checkpoint.synced_slot = at.checkpoint.synced_slot.max(target);
+        at.checkpoint.synced_time = target_time.or(at.checkpoint.synced_time);
         self.store.commit(&at.rows, &at.checkpoint, at.committed.last_seq).await?;
+        // Only the indexer freezes days, and only on a view it has proven complete.
+        crate::credit::freeze_final_days(self.store).await?;
         let next = at.checkpoint;
         report.last_seq = next.last_seq;
         report.synced_slot = next.synced_slot;
@@ -156,11 +191,15 @@ impl<'a> Syncer<'a> {
     }
 
     /// Fetches and decodes `listed`; every event that continues the record joins the batch,
-    /// which is committed once it holds `batch_events`.
+    /// which is committed once it holds `batch_events`. A transaction in the floor's slot that
+    /// the node no longer holds is passed over: what it carried is either recorded or shows up
+    /// as a missing sequence number. One above the floor that it no longer holds stops the sync:
+    /// by name when the node has pruned its block.
     #[allow(clippy::too_many_arguments)]
     async fn ingest(
         &self,
-        listed: Vec<crate::source::Listed>,
+        listed: Vec<Listed>,
+        floor: u64,
         waiting: &mut BTreeMap<u64, EventRow>,
         at: &mut Progress,
         state: &mut SyncProgress,
@@ -168,18 +207,30 @@ impl<'a> Syncer<'a> {
         progress: &mut (dyn FnMut(SyncProgress) + Send),
     ) -> Result<(), SyncError> {
         let count = listed.len() as u64;
-        // Oldest first; a failed transaction carries no event.
-        let order: Vec<(String, bool)> = listed.into_iter().rev().map(|l| (l.signature, l.failed)).collect();
-        let wanted: Vec<String> = order.iter().filter(|(_, failed)| !failed).map(|(s, _)| s.clone()).collect();
-        let transactions: Vec<serde_json::Value> = futures::stream::iter(wanted)
-            .map(|sig| async move { self.source.transaction(&sig).await })
+        // A failed transaction carries no event.
+        let wanted: Vec<Listed> = listed.into_iter().filter(|l| !l.failed).collect();
+        let transactions: Vec<(Listed, Option<serde_json::Value>)> = futures::stream::iter(wanted)
+            .map(|l| async move { self.source.transaction_if_held(&l.signature).await.map(|tx| (l, tx)) })
             .buffered(self.concurrency)
             .try_collect()
             .await?;
-        let mut highest: std::collections::HashMap<String, u64> = Default::default();
+        if let Some((gone, _)) = transactions.iter().find(|(l, tx)| tx.is_none() && l.slot > floor) {
+            let first_available = self.source.first_available_block().await.unwrap_or(0);
+            if gone.slot < first_available {
+                let last_seq = at.checkpoint.last_seq;
+                self.flush(at).await?;
+                return Err(SyncError::PrunedHistory { last_seq, last_slot: floor, first_available });
+            }
+            return Err(SourceError::GaveUp {
+                url: self.source.url().to_string(),
+                attempts: 0,
+                last: format!("getTransaction {}: not found", gone.signature),
+            }
+            .into());
+        }
+        let transactions: Vec<serde_json::Value> = transactions.into_iter().filter_map(|(_, tx)| tx).collect();
         for tx in &transactions {
             let decoded = diem_client::decode::decode_transaction(tx)?;
-            highest.insert(decoded.signature.clone(), decoded.events.iter().map(DiemEvent::seq).max().unwrap_or(0));
             for row in EventRow::of_transaction(&decoded) {
                 if row.seq <= at.checkpoint.last_seq {
                     // Already recorded: it must be the same transaction's.
@@ -205,15 +256,6 @@ impl<'a> Syncer<'a> {
             next.last_slot = last.slot;
             next.last_block_time = last.block_time;
             next.last_event_time = ready.iter().rev().find_map(EventRow::event_time).or(next.last_event_time);
-        }
-        at.frontier.extend(order.into_iter().map(|(sig, _)| {
-            let top = highest.get(&sig).copied().unwrap_or(0);
-            (sig, top)
-        }));
-        while at.frontier.front().is_some_and(|(_, top)| *top <= next.last_seq) {
-            if let Some((sig, _)) = at.frontier.pop_front() {
-                next.resume_signature = Some(sig);
-            }
         }
         report.transactions += count;
         report.events += ready.len() as u64;

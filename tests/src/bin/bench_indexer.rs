@@ -80,7 +80,6 @@ async fn main() {
                     last_slot: last.slot,
                     last_block_time: last.block_time,
                     last_event_time: rows.iter().rev().find_map(EventRow::event_time),
-                    resume_signature: Some(last.signature.clone()),
                     synced_slot: last.slot,
                     synced_time: last.block_time,
                 };

@@ -81,7 +81,8 @@ async fn sync(
 pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> Result<Output, CliError> {
     let record = record_args(command).ok_or_else(|| CliError::Usage("not a record command".into()))?;
     let db = record.db.clone().unwrap_or_else(default_db);
-    let store = Store::open(&db).await.map_err(store_error)?;
+    let store = if record.offline { Store::open_existing(&db).await } else { Store::open(&db).await };
+    let store = store.map_err(store_error)?;
     let source = RpcSource::new(url, &record.commitment, Retry::default());
     let follows =
         matches!(command, Command::Index(IndexCommand::Follow { .. }) | Command::Serve { no_follow: false, .. });

@@ -1,0 +1,6 @@
+-- Which cluster (genesis hash), program and commitment the record was built from (SPEC §12). The
+-- first sync sets them; a later sync against another cluster, program or commitment is refused,
+-- so a record that bills never mixes two.
+ALTER TABLE sync_checkpoint ADD COLUMN genesis_hash TEXT;
+ALTER TABLE sync_checkpoint ADD COLUMN program TEXT;
+ALTER TABLE sync_checkpoint ADD COLUMN commitment TEXT;
