@@ -123,7 +123,7 @@ async fn a_sync_records_every_event_exactly_once() {
             );
         }
         let owner = users[2].pubkey().to_string();
-        let history = store.history(&owner, 1_000).await.unwrap();
+        let history = store.history(&owner, 0, 1_000).await.unwrap();
         assert!(history.windows(2).all(|w| w[0].seq < w[1].seq));
         let last_stake = env.diem_stake(&users[2].pubkey()).await.unwrap().balances.staked;
         assert_eq!(history.last().unwrap().diem_staked, last_stake, "running balance ends at the chain's");
@@ -348,9 +348,12 @@ async fn the_http_api_answers_billing_and_refuses_bad_input() {
     for url in store_urls("http") {
         let store = Store::open(&url).await.unwrap();
         sync(&store, &rpc.url).await.unwrap();
+        let follower = std::sync::Arc::new(diem_indexer::status::FollowerStatus::default());
+        follower.succeeded();
         let state = std::sync::Arc::new(diem_indexer::http::ApiState {
             store,
             source: Some(RpcSource::new(&rpc.url, "finalized", quick_retry())),
+            follower: Some(follower.clone()),
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -379,17 +382,38 @@ async fn the_http_api_answers_billing_and_refuses_bad_input() {
         assert_eq!(json["diem_stake"]["staked"], env.diem_stake(&users[0].pubkey()).await.unwrap().balances.staked);
         let (status, body) = get(format!("/v1/owners/{owner}/history")).await;
         assert_eq!(status, 200);
-        assert!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["entries"].as_array().unwrap().len() > 5);
+        let whole: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let whole = whole["entries"].as_array().unwrap().clone();
+        assert!(whole.len() > 5);
+        // Pages of 2, each after the last one's `next_after`: the same entries, balances and all.
+        let (mut paged, mut after) = (Vec::new(), 0u64);
+        loop {
+            let (status, body) = get(format!("/v1/owners/{owner}/history?after={after}&limit=2")).await;
+            assert_eq!(status, 200, "{body}");
+            let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+            paged.extend(page["entries"].as_array().unwrap().iter().cloned());
+            match page["next_after"].as_u64() {
+                Some(next) => after = next,
+                None => break,
+            }
+        }
+        assert_eq!(paged, whole, "{url}: paging changes nothing");
         let (status, body) = get("/health".into()).await;
-        assert_eq!(status, 200);
+        assert_eq!(status, 200, "{body}");
         let health: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(health["last_seq"], events.len());
         assert!(health["lag_slots"].as_u64().is_some(), "{health}");
+        // A follower that is failing makes the service unhealthy, with its error.
+        follower.failed("RPC endpoint kept failing", false);
+        let (status, body) = get("/health".into()).await;
+        assert_eq!(status, 503, "{body}");
+        assert!(body.contains("RPC endpoint kept failing"), "{body}");
+        follower.succeeded();
         // The audit: the record replays clean; this endpoint serves no accounts, so the chain
-        // side cannot be read, which is a break (409), never a pass.
+        // side cannot be read: the audit is incomplete (503), neither a pass nor a break.
         let (status, body) = get("/v1/audit".into()).await;
         let audit: serde_json::Value = serde_json::from_str(&body).unwrap();
-        assert_eq!(status, 409, "{body}");
+        assert_eq!(status, 503, "{body}");
         assert!(audit["store"]["checks"].as_array().unwrap().iter().all(|c| c["ok"] == true), "{body}");
         assert!(audit["chain_error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
         for (path, expected) in [
@@ -398,6 +422,11 @@ async fn the_http_api_answers_billing_and_refuses_bad_input() {
             (format!("/v1/entitlements/{day}?format=xml"), 400),
             ("/v1/owners/not-a-key".into(), 400),
             ("/v1/owners/not-a-key/history".into(), 400),
+            (format!("/v1/owners/{owner}/history?limit=1001"), 400),
+            (format!("/v1/owners/{owner}/history?after=x"), 400),
+            (format!("/v1/owners/{owner}/history?after=1&after=2"), 400),
+            (format!("/v1/owners/{}", "k".repeat(10_000)), 400),
+            ("/v1/entitlements/%FF%FE".into(), 400),
             ("/v2/anything".into(), 404),
         ] {
             let (status, body) = get(path.clone()).await;
@@ -405,7 +434,13 @@ async fn the_http_api_answers_billing_and_refuses_bad_input() {
             let json: serde_json::Value =
                 serde_json::from_str(&body).unwrap_or_else(|_| panic!("{path}: not JSON: {body}"));
             assert!(json["error"].as_str().is_some_and(|e| !e.is_empty()), "{path}: {body}");
+            assert!(body.len() < 400, "{path}: the error echoes at most a short prefix: {} bytes", body.len());
         }
+        // Another method: 405, as JSON.
+        let response = http.post(format!("{base}/v1/audit")).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 405);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(body["error"].as_str().is_some_and(|e| e.contains("read-only")), "{body}");
     }
 }
 
@@ -572,5 +607,34 @@ async fn a_read_never_freezes_a_day() {
         assert!(today.is_final);
         assert_eq!(store.last_frozen_day().await.unwrap(), Some(day), "{url}: a read froze a day");
         assert_eq!(store.digest().await.unwrap(), digest, "{url}: a read wrote");
+    }
+}
+
+/// `/health` answers within a bounded time, and not 200, when the cluster cannot be reached (it
+/// took 22 s and answered 200 with the validator stopped).
+#[tokio::test]
+async fn health_is_prompt_and_unhealthy_when_the_cluster_is_down() {
+    let dead = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    for url in store_urls("health") {
+        let store = Store::open(&url).await.unwrap();
+        let state = std::sync::Arc::new(diem_indexer::http::ApiState {
+            store,
+            source: Some(RpcSource::new(&dead, "finalized", Retry::default())),
+            follower: None,
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(diem_indexer::http::serve(listener, state));
+        let started = std::time::Instant::now();
+        let response = reqwest::get(format!("{base}/health")).await.unwrap();
+        let elapsed = started.elapsed();
+        assert_eq!(response.status().as_u16(), 503);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["healthy"], false);
+        assert!(body["cluster_error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
+        assert!(elapsed < diem_indexer::http::HEALTH_CLUSTER_TIMEOUT * 2, "{elapsed:?}");
     }
 }

@@ -130,8 +130,15 @@ pub struct FullAudit {
 }
 
 impl FullAudit {
+    /// Every check held and the chain, where asked for, was read.
     pub fn ok(&self) -> bool {
-        self.store.ok() && self.chain_error.is_none() && self.chain.as_ref().is_none_or(|c| c.ok())
+        !self.broken() && self.chain_error.is_none()
+    }
+
+    /// A check failed: the record or the chain breaks an invariant. A chain that merely could not
+    /// be read is no break (`chain_error`): the audit is then incomplete, not failed.
+    pub fn broken(&self) -> bool {
+        !self.store.ok() || self.chain.as_ref().is_some_and(|c| !c.ok())
     }
 }
 

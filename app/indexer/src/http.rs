@@ -3,16 +3,21 @@
 //! - `GET /v1/entitlements/{YYYY-MM-DD}`: the day's credit (JSON; CSV with `?format=csv` or
 //!   `Accept: text/csv`).
 //! - `GET /v1/owners/{owner}`: position, DIEM stake and today's credit.
-//! - `GET /v1/owners/{owner}/history`: every event of the owner with running balances.
+//! - `GET /v1/owners/{owner}/history?after=SEQ&limit=N`: the owner's events after event `SEQ`
+//!   (at most 1,000 a page) with running balances, and `next_after` for the next page.
 //! - `GET /v1/audit`: the audit (store, and chain when an RPC URL is configured); 200 when every
-//!   check holds, 409 with the report when one breaks.
-//! - `GET /health`: the last indexed event and slot, and the lag behind the cluster.
+//!   check holds, 409 with the report when one breaks, 503 when the chain could not be read.
+//! - `GET /health`: the last indexed event and slot, the lag behind the cluster and the
+//!   follower's last sync, within a bounded time; 503 when the follower is failing or the cluster
+//!   cannot be reached.
 //!
-//! Bad input is a 400 with `{"error": …}`; an unknown path a 404 in the same shape.
+//! Every error is a JSON body `{"error": …}` quoting at most a short prefix of the input: 400 for
+//! bad input (malformed queries included), 404 for an unknown path, 405 for another method.
 use std::str::FromStr;
 use std::sync::Arc;
 
 use anchor_lang::prelude::Pubkey;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -22,16 +27,41 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::source::RpcSource;
+use crate::status::FollowerStatus;
 use crate::store::Store;
+
+/// Most history entries one page carries.
+pub const MAX_HISTORY_PAGE: u32 = 1_000;
+/// How long `/health` waits for the cluster before it reports it unreachable.
+pub const HEALTH_CLUSTER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub struct ApiState {
     pub store: Store,
     /// For `/health`'s lag and `/v1/audit`'s chain side.
     pub source: Option<RpcSource>,
+    /// The follower feeding this store, when the server runs one.
+    pub follower: Option<Arc<FollowerStatus>>,
 }
 
 fn error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({"error": message.into()}))).into_response()
+}
+
+/// At most the first 64 characters of what a client sent, for an error message.
+fn quoted(input: &str) -> String {
+    const MAX: usize = 64;
+    match input.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}… ({} bytes)", &input[..cut], input.len()),
+        None => input.to_string(),
+    }
+}
+
+fn bad_query(e: QueryRejection) -> Response {
+    error(StatusCode::BAD_REQUEST, format!("malformed query: {}", quoted(&e.body_text())))
+}
+
+fn bad_path(e: PathRejection) -> Response {
+    error(StatusCode::BAD_REQUEST, format!("malformed path: {}", quoted(&e.body_text())))
 }
 
 fn internal(e: impl std::fmt::Display) -> Response {
@@ -51,6 +81,9 @@ pub fn router(state: Arc<ApiState>) -> Router {
                 "no such endpoint: see /health, /v1/entitlements/{YYYY-MM-DD}, /v1/owners/{owner}[/history], /v1/audit",
             )
         })
+        .method_not_allowed_fallback(|| async {
+            error(StatusCode::METHOD_NOT_ALLOWED, "this API is read-only: use GET")
+        })
         .with_state(state)
 }
 
@@ -65,7 +98,10 @@ async fn health(State(s): State<Arc<ApiState>>) -> Response {
         Err(e) => return internal(e),
     };
     let cluster = match &s.source {
-        Some(source) => Some(source.slot().await.map_err(|e| e.to_string())),
+        Some(source) => Some(match tokio::time::timeout(HEALTH_CLUSTER_TIMEOUT, source.slot()).await {
+            Ok(slot) => slot.map_err(|e| e.to_string()),
+            Err(_) => Err(format!("the cluster did not answer within {HEALTH_CLUSTER_TIMEOUT:?}")),
+        }),
         None => None,
     };
     let (cluster_slot, lag, cluster_error) = match cluster {
@@ -73,7 +109,12 @@ async fn health(State(s): State<Arc<ApiState>>) -> Response {
         Some(Err(e)) => (None, None, Some(e)),
         None => (None, None, None),
     };
-    Json(json!({
+    let follower = s.follower.as_ref().map(|f| f.get());
+    let healthy = cluster_error.is_none() && !follower.as_ref().is_some_and(|f| f.failing());
+    let status = if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let body = Json(json!({
+        "healthy": healthy,
+        "follower": follower,
         "backend": s.store.backend(),
         "last_seq": checkpoint.last_seq,
         "last_slot": checkpoint.last_slot,
@@ -83,8 +124,8 @@ async fn health(State(s): State<Arc<ApiState>>) -> Response {
         "cluster_slot": cluster_slot,
         "lag_slots": lag,
         "cluster_error": cluster_error,
-    }))
-    .into_response()
+    }));
+    (status, body).into_response()
 }
 
 #[derive(Deserialize)]
@@ -94,19 +135,28 @@ struct FormatQuery {
 
 async fn entitlements(
     State(s): State<Arc<ApiState>>,
-    Path(day): Path<String>,
-    Query(q): Query<FormatQuery>,
+    day: Result<Path<String>, PathRejection>,
+    q: Result<Query<FormatQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> Response {
+    let (Path(day), Query(q)) = match (day, q) {
+        (Ok(day), Ok(q)) => (day, q),
+        (Err(e), _) => return bad_path(e),
+        (_, Err(e)) => return bad_query(e),
+    };
     let day = match diem_client::credit::parse_day(&day) {
         Ok(d) => d,
-        Err(e) => return error(StatusCode::BAD_REQUEST, e.to_string()),
+        Err(_) => {
+            return error(StatusCode::BAD_REQUEST, format!("day '{}': expected a calendar day as YYYY-MM-DD", quoted(&day)));
+        }
     };
     let accept_csv = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/csv"));
     let csv = match q.format.as_deref() {
         Some("csv") => true,
         Some("json") => false,
-        Some(other) => return error(StatusCode::BAD_REQUEST, format!("format '{other}': expected json or csv")),
+        Some(other) => {
+            return error(StatusCode::BAD_REQUEST, format!("format '{}': expected json or csv", quoted(other)));
+        }
         None => accept_csv,
     };
     let credit = match crate::credit::day_credit(&s.store, day).await {
@@ -123,10 +173,14 @@ async fn entitlements(
 fn parse_owner(text: &str) -> Result<String, Response> {
     Pubkey::from_str(text)
         .map(|k| k.to_string())
-        .map_err(|_| error(StatusCode::BAD_REQUEST, format!("owner '{text}' is not a base58 public key")))
+        .map_err(|_| error(StatusCode::BAD_REQUEST, format!("owner '{}' is not a base58 public key", quoted(text))))
 }
 
-async fn owner(State(s): State<Arc<ApiState>>, Path(owner): Path<String>) -> Response {
+async fn owner(State(s): State<Arc<ApiState>>, owner: Result<Path<String>, PathRejection>) -> Response {
+    let owner = match owner {
+        Ok(Path(owner)) => owner,
+        Err(e) => return bad_path(e),
+    };
     let owner = match parse_owner(&owner) {
         Ok(o) => o,
         Err(r) => return r,
@@ -155,13 +209,36 @@ async fn owner(State(s): State<Arc<ApiState>>, Path(owner): Path<String>) -> Res
     }
 }
 
-async fn history(State(s): State<Arc<ApiState>>, Path(owner): Path<String>) -> Response {
+#[derive(Deserialize)]
+struct HistoryQuery {
+    /// The page starts after this event (0: from the first).
+    after: Option<u64>,
+    limit: Option<u32>,
+}
+
+async fn history(
+    State(s): State<Arc<ApiState>>,
+    owner: Result<Path<String>, PathRejection>,
+    q: Result<Query<HistoryQuery>, QueryRejection>,
+) -> Response {
+    let (Path(owner), Query(q)) = match (owner, q) {
+        (Ok(owner), Ok(q)) => (owner, q),
+        (Err(e), _) => return bad_path(e),
+        (_, Err(e)) => return bad_query(e),
+    };
     let owner = match parse_owner(&owner) {
         Ok(o) => o,
         Err(r) => return r,
     };
-    match s.store.history(&owner, u32::MAX >> 1).await {
-        Ok(entries) => Json(json!({"owner": owner, "entries": entries})).into_response(),
+    let limit = q.limit.unwrap_or(MAX_HISTORY_PAGE);
+    if limit == 0 || limit > MAX_HISTORY_PAGE {
+        return error(StatusCode::BAD_REQUEST, format!("limit {limit}: expected 1 to {MAX_HISTORY_PAGE}"));
+    }
+    match s.store.history(&owner, q.after.unwrap_or(0), limit).await {
+        Ok(entries) => {
+            let next_after = (entries.len() == limit as usize).then(|| entries.last().map(|e| e.seq)).flatten();
+            Json(json!({"owner": owner, "entries": entries, "next_after": next_after})).into_response()
+        }
         Err(e) => internal(e),
     }
 }
@@ -171,7 +248,14 @@ async fn audit(State(s): State<Arc<ApiState>>) -> Response {
         Ok(r) => r,
         Err(e) => return internal(e),
     };
-    let status = if report.ok() { StatusCode::OK } else { StatusCode::CONFLICT };
+    // A break is a conflict; a chain that could not be read leaves the audit incomplete.
+    let status = if report.broken() {
+        StatusCode::CONFLICT
+    } else if report.chain_error.is_some() {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
     (status, Json(report)).into_response()
 }
 

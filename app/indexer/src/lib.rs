@@ -9,6 +9,7 @@ pub mod csv;
 pub mod http;
 pub mod row;
 pub mod source;
+pub mod status;
 pub mod store;
 pub mod sync;
 

@@ -517,17 +517,49 @@ impl Store {
 
     /// An owner's recorded events, oldest first, with the balances after each (carried forward
     /// from the last event of the other kind).
-    pub async fn history(&self, owner: &str, limit: u32) -> StoreResult<Vec<HistoryEntry>> {
+    pub async fn history(&self, owner: &str, after_seq: u64, limit: u32) -> StoreResult<Vec<HistoryEntry>> {
+        let after = int("seq", after_seq)?;
         let rows = sqlx::query(
             "SELECT seq, signature, slot, block_time, event_time, kind, amount, svvv_active, svvv_locked, svvv_cooldown, \
-             diem_outstanding, diem_staked, diem_cooldown FROM events WHERE owner = $1 ORDER BY seq LIMIT $2",
+             diem_outstanding, diem_staked, diem_cooldown FROM events WHERE owner = $1 AND seq > $2 ORDER BY seq LIMIT $3",
         )
         .bind(owner)
+        .bind(after)
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
         let mut entries = Vec::with_capacity(rows.len());
+        // The running balances as they stood after `after_seq`: one index seek each.
         let (mut pos, mut stake) = ([0u64; 4], [0u64; 2]);
+        if after_seq > 0 {
+            let last_position = sqlx::query(
+                "SELECT svvv_active, svvv_locked, svvv_cooldown, diem_outstanding FROM events \
+                 WHERE owner = $1 AND seq <= $2 AND svvv_active IS NOT NULL ORDER BY seq DESC LIMIT 1",
+            )
+            .bind(owner)
+            .bind(after)
+            .fetch_optional(&self.pool)
+            .await?;
+            if let Some(r) = last_position {
+                pos = [
+                    uint(&r, "svvv_active")?,
+                    uint(&r, "svvv_locked")?,
+                    uint(&r, "svvv_cooldown")?,
+                    uint(&r, "diem_outstanding")?,
+                ];
+            }
+            let last_stake = sqlx::query(
+                "SELECT diem_staked, diem_cooldown FROM events \
+                 WHERE owner = $1 AND seq <= $2 AND diem_staked IS NOT NULL ORDER BY seq DESC LIMIT 1",
+            )
+            .bind(owner)
+            .bind(after)
+            .fetch_optional(&self.pool)
+            .await?;
+            if let Some(r) = last_stake {
+                stake = [uint(&r, "diem_staked")?, uint(&r, "diem_cooldown")?];
+            }
+        }
         for r in &rows {
             if let Some(active) = opt_uint(r, "svvv_active")? {
                 pos = [active, uint(r, "svvv_locked")?, uint(r, "svvv_cooldown")?, uint(r, "diem_outstanding")?];

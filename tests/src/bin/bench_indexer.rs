@@ -114,7 +114,7 @@ async fn main() {
     let t = Instant::now();
     let mut history_events = 0;
     for owner in &sample {
-        history_events += store.history(owner, 100_000).await.expect("history").len();
+        history_events += store.history(owner, 0, 100_000).await.expect("history").len();
     }
     let history_ms = t.elapsed().as_secs_f64() * 1_000.0 / sample.len() as f64;
 

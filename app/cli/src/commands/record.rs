@@ -103,7 +103,7 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
             }
         }
         Command::Index(IndexCommand::Follow { interval_secs, max_polls, .. }) => {
-            let report = follow(&store, &source, *interval_secs, *max_polls, json_out).await?;
+            let report = follow(&store, &source, *interval_secs, *max_polls, json_out, None).await?;
             Output {
                 human: format!("stopped following: record holds events 1 to {}", report.last_seq),
                 json: serde_json::to_value(&report).unwrap_or_default(),
@@ -138,7 +138,20 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
             Output { human, json }
         }
         Command::History { owner, .. } => {
-            let entries = store.history(&owner.to_string(), u32::MAX >> 1).await.map_err(store_error)?;
+            // Page by page, so the store never answers with one unbounded result.
+            let mut entries = Vec::new();
+            loop {
+                let after = entries.last().map_or(0, |e: &diem_indexer::store::HistoryEntry| e.seq);
+                let page = store
+                    .history(&owner.to_string(), after, diem_indexer::http::MAX_HISTORY_PAGE)
+                    .await
+                    .map_err(store_error)?;
+                let full = page.len() == diem_indexer::http::MAX_HISTORY_PAGE as usize;
+                entries.extend(page);
+                if !full {
+                    break;
+                }
+            }
             let mut human = format!("history of {owner}:\n");
             human += &format!(
                 "  {:>8}  {:<22} {:>18}  {:>18} {:>18} {:>18} {:>18}  signature\n",
@@ -186,18 +199,20 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
                 .map_err(|e| CliError::Usage(format!("--bind {bind}: {e}")))?;
             let address = listener.local_addr().map_err(|e| CliError::Usage(e.to_string()))?;
             eprintln!("serving the record ({}) on http://{address}", store.backend());
+            let status = (!no_follow).then(|| Arc::new(diem_indexer::status::FollowerStatus::default()));
             let state = Arc::new(diem_indexer::http::ApiState {
                 store,
                 source: Some(RpcSource::new(url, &record.commitment, Retry::default())),
+                follower: status.clone(),
             });
-            if !no_follow {
+            if let Some(status) = status {
                 let follower = Store::open(&db).await.map_err(store_error)?;
                 let interval = *interval_secs;
                 let url = url.to_string();
                 let commitment = record.commitment.clone();
                 tokio::spawn(async move {
                     let source = RpcSource::new(&url, &commitment, Retry::default());
-                    if let Err(e) = follow(&follower, &source, interval, None, true).await {
+                    if let Err(e) = follow(&follower, &source, interval, None, true, Some(&status)).await {
                         eprintln!("error: following stopped: {e}");
                     }
                 });
@@ -210,13 +225,15 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
 }
 
 /// Syncs every `interval` seconds; a failing cluster is retried with a doubling pause (at most
-/// a minute), a sequence gap stops it.
+/// a minute); a sequence gap or pruned history stops it (a sync cannot cross either by itself).
+/// Each outcome is reported to `status` (the server's `/health`).
 async fn follow(
     store: &Store,
     source: &RpcSource,
     interval: f64,
     max_polls: Option<u64>,
     quiet: bool,
+    status: Option<&diem_indexer::status::FollowerStatus>,
 ) -> Result<diem_indexer::SyncReport, CliError> {
     let interval = Duration::from_secs_f64(interval.max(0.05));
     let mut pause = interval;
@@ -226,14 +243,25 @@ async fn follow(
         polls += 1;
         match Syncer::new(store, source).sync(&mut |_| {}).await {
             Ok(report) => {
+                if let Some(status) = status {
+                    status.succeeded();
+                }
                 if report.events > 0 && !quiet {
                     eprintln!("recorded {} events; the record holds 1 to {}", report.events, report.last_seq);
                 }
                 last = report;
                 pause = interval;
             }
-            Err(e @ diem_indexer::SyncError::SequenceGap { .. }) => return Err(store_error(e)),
+            Err(e @ (diem_indexer::SyncError::SequenceGap { .. } | diem_indexer::SyncError::PrunedHistory { .. })) => {
+                if let Some(status) = status {
+                    status.failed(&e.to_string(), true);
+                }
+                return Err(store_error(e));
+            }
             Err(e) => {
+                if let Some(status) = status {
+                    status.failed(&e.to_string(), false);
+                }
                 eprintln!("warning: sync failed, retrying in {:.1?}: {e}", pause);
                 pause = (pause * 2).min(Duration::from_secs(60));
             }
@@ -256,11 +284,17 @@ fn audit_output(report: &FullAudit, units: Units) -> Result<Output, CliError> {
         human += &crate::output::check_lines(&chain.checks, &chain.trust_assumptions);
     }
     if let Some(e) = &report.chain_error {
-        human += &format!("  [BROKEN] the chain could not be read: {e}\n");
+        human += &format!("  [UNKNOWN] the chain could not be read: {e}\n");
     }
     let json = serde_json::to_value(report).map_err(|e| CliError::Usage(format!("cannot encode: {e}")))?;
-    if !report.ok() {
+    if report.broken() {
         return Err(CliError::Broken { report: human + "INVARIANTS BROKEN", json });
+    }
+    if let Some(e) = &report.chain_error {
+        // Not a break: the audit could not be completed.
+        return Err(CliError::Usage(format!(
+            "{human}audit incomplete: the record's own checks hold, but the chain could not be read ({e})"
+        )));
     }
     Ok(Output { human: human + "all invariants hold", json })
 }
