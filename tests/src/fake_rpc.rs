@@ -257,7 +257,9 @@ fn answer(s: &mut Inner, request: &Value) -> Result<Value, (i64, String)> {
     let invalid = |m: String| (-32602, m);
     match request.get("method").and_then(Value::as_str).unwrap_or("") {
         "getVersion" => Ok(json!({"solana-core": "fake-rpc", "feature-set": 0})),
-        "getGenesisHash" => Ok(json!(s.genesis.clone().unwrap_or_else(|| "FakeGenesis1111111111111111111111111111111".into()))),
+        "getGenesisHash" => {
+            Ok(json!(s.genesis.clone().unwrap_or_else(|| "FakeGenesis1111111111111111111111111111111".into())))
+        }
         "getFirstAvailableBlock" => Ok(json!(s.pruned_below)),
         "getSlot" => Ok(json!(head_slot(s))),
         "getBlockTime" => {
@@ -290,10 +292,8 @@ fn answer(s: &mut Inner, request: &Value) -> Result<Value, (i64, String)> {
                 }
                 None => None,
             };
-            let list: Vec<&FakeTransaction> = listing(s)
-                .into_iter()
-                .filter(|t| t.slot <= view && Some(&t.signature) != hidden.as_ref())
-                .collect();
+            let list: Vec<&FakeTransaction> =
+                listing(s).into_iter().filter(|t| t.slot <= view && Some(&t.signature) != hidden.as_ref()).collect();
             let start = match before {
                 Some(b) => {
                     list.iter().position(|t| t.signature == b).map(|i| i + 1).ok_or(invalid("unknown before".into()))?

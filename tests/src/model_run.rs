@@ -264,7 +264,15 @@ pub fn op() -> impl Strategy<Value = Op> {
 /// What the authority does during the launch, before the inflows open (and, to check they are
 /// refused, what a user tries).
 fn launch_op() -> impl Strategy<Value = Op> {
-    let launch_cooldown = || prop_oneof![Just(0i64), Just(3_600), Just(SECONDS_PER_DAY), Just(7 * SECONDS_PER_DAY), Just(91 * SECONDS_PER_DAY)];
+    let launch_cooldown = || {
+        prop_oneof![
+            Just(0i64),
+            Just(3_600),
+            Just(SECONDS_PER_DAY),
+            Just(7 * SECONDS_PER_DAY),
+            Just(91 * SECONDS_PER_DAY)
+        ]
+    };
     prop_oneof![
         4 => (0u64..=5 * ONE_VVV, share(), share(), launch_cooldown(), launch_cooldown()).prop_map(
             |(emission, share_unlocked, share_locked, svvv_cooldown, diem_cooldown)| Op::SetParams {
@@ -600,7 +608,8 @@ impl Pair {
             }
             Op::FinalizeUnstake { user } => {
                 let now = self.model.now;
-                let user = self.aim(user, |p, u| p.position(u).cooldown_amount > 0 && p.position(u).cooldown_end <= now);
+                let user =
+                    self.aim(user, |p, u| p.position(u).cooldown_amount > 0 && p.position(u).cooldown_end <= now);
                 let key = self.key(user);
                 let chain = self.env.by(&self.users[user as usize]).finalize_unstake().await.map(drop);
                 (chain, self.model.finalize_unstake(key))

@@ -297,11 +297,14 @@ async fn the_metadata_uri_is_changed_by_the_authority_with_an_event() {
         (metadata.name, metadata.symbol, metadata.uri)
     };
     let before = uri_now(&env.account(pda::diem_mint()).await.unwrap().data);
-    let err = env.send_err(&[ix::set_metadata_uri(stranger.pubkey(), "https://evil.example/x.json".into())], &[&stranger]).await;
+    let err = env
+        .send_err(&[ix::set_metadata_uri(stranger.pubkey(), "https://evil.example/x.json".into())], &[&stranger])
+        .await;
     assert_diem_err(err, DiemError::Unauthorized);
     let long = format!("https://diem.example/{}", "m".repeat(MAX_URI_LEN - 21));
     assert_eq!(long.len(), MAX_URI_LEN);
-    let ev: MetadataUriUpdated = as_authority(&mut env, ix::set_metadata_uri(authority, long.clone())).await.unwrap().event();
+    let ev: MetadataUriUpdated =
+        as_authority(&mut env, ix::set_metadata_uri(authority, long.clone())).await.unwrap().event();
     assert_eq!((ev.old_uri.as_str(), ev.new_uri.as_str()), (before.2.as_str(), long.as_str()));
     let mint = env.account(pda::diem_mint()).await.unwrap();
     assert_eq!(uri_now(&mint.data), (before.0.clone(), before.1.clone(), long.clone()));

@@ -64,7 +64,12 @@ fn every_instruction(env: &Env, alice: &User) -> Vec<(&'static str, Instruction)
         ("clear_curve_staging", ix::clear_curve_staging(auth)),
         (
             "initialize",
-            ix::initialize(env.deployer.pubkey(), &d, env.treasury, env.initialize_args(launch_params(), pause::LAUNCH_INFLOWS)),
+            ix::initialize(
+                env.deployer.pubkey(),
+                &d,
+                env.treasury,
+                env.initialize_args(launch_params(), pause::LAUNCH_INFLOWS),
+            ),
         ),
     ]
 }
@@ -326,7 +331,8 @@ async fn a_prefunded_owner_address_still_opens() {
     env.transfer_diem(&alice, &carol, 7).await;
     env.send(&[ix::stake_diem(carol.pubkey(), carol.diem, 7)], &[&carol.key]).await.unwrap();
     assert_eq!(env.diem_stake(&carol.pubkey()).await.expect("opened").balances.staked, 7);
-    let rent = anchor_lang::prelude::Rent::default().minimum_balance(8 + <diem::state::Position as anchor_lang::Space>::INIT_SPACE);
+    let rent = anchor_lang::prelude::Rent::default()
+        .minimum_balance(8 + <diem::state::Position as anchor_lang::Space>::INIT_SPACE);
     assert_eq!(env.account(pda::position(&carol.pubkey())).await.unwrap().lamports, rent);
 }
 

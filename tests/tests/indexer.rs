@@ -7,13 +7,13 @@
 use std::process::Command;
 use std::time::Duration;
 
+use anchor_lang::prelude::Pubkey;
 use diem::constants::*;
 use diem_client::credit::{entitlements, format_day};
 use diem_client::events::DiemEvent;
 use diem_indexer::store::Store;
 use diem_indexer::{Retry, RpcSource, SyncError, Syncer};
 use diem_tests::fake_rpc::{FakeRpc, Faults, transactions_of};
-use anchor_lang::prelude::Pubkey;
 use diem_tests::*;
 
 static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
@@ -477,10 +477,8 @@ async fn a_listing_node_behind_the_slot_node_cannot_freeze_a_day_early() {
         assert_eq!(store.last_frozen_day().await.unwrap(), Some(day), "{url}: the day froze once complete");
         let frozen = store.day_snapshot(day).await.unwrap().unwrap();
         assert!(frozen.iter().all(|(owner, _)| *owner != leaver.to_string()), "{url}: {frozen:?}");
-        let expected: Vec<(String, u64)> = by_owner_text(entitlements(&events, day).unwrap())
-            .into_iter()
-            .map(|e| (e.owner, e.staked_diem))
-            .collect();
+        let expected: Vec<(String, u64)> =
+            by_owner_text(entitlements(&events, day).unwrap()).into_iter().map(|e| (e.owner, e.staked_diem)).collect();
         assert_eq!(frozen, expected, "{url}");
     }
 }
@@ -636,5 +634,68 @@ async fn health_is_prompt_and_unhealthy_when_the_cluster_is_down() {
         assert_eq!(body["healthy"], false);
         assert!(body["cluster_error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
         assert!(elapsed < diem_indexer::http::HEALTH_CLUSTER_TIMEOUT * 2, "{elapsed:?}");
+    }
+}
+
+/// Every u64 amount is stored losslessly on both backends, up to u64::MAX (an amount past
+/// i64::MAX used to stop ingestion), and read back the same through every path: the events,
+/// the current position and DIEM stake, the history, the day's credit.
+#[tokio::test]
+async fn amounts_up_to_u64_max_are_stored_losslessly() {
+    use diem::events::{DiemStaked, Staked};
+    use diem::state::{DiemStakeBalances, Pool, PositionBalances};
+    let owner = Pubkey::new_unique();
+    let max = u64::MAX;
+    let position = PositionBalances {
+        active: max,
+        locked: max - 1,
+        outstanding_diem: max - 2,
+        cooldown_amount: max - 3,
+        cooldown_end: 1,
+        pending_rewards: max - 4,
+        acc_unlocked_snapshot: u128::MAX,
+        acc_locked_snapshot: u128::MAX,
+    };
+    let pool = Pool { last_accrual_ts: 86_400, ..Pool::default() };
+    let staked_event =
+        DiemEvent::Staked(Staked { seq: 1, payer: owner, owner, amount: max, position_opened: true, position, pool });
+    let stake = DiemStakeBalances { staked: max, cooldown_amount: max - 5, cooldown_end: 2 };
+    let diem_event = DiemEvent::DiemStaked(DiemStaked { seq: 2, owner, amount: max, timestamp: 86_400, stake, pool });
+    let rows: Vec<diem_indexer::row::EventRow> = [staked_event, diem_event]
+        .into_iter()
+        .map(|event| diem_indexer::row::EventRow {
+            seq: event.seq(),
+            signature: format!("sig-{}", event.seq()),
+            slot: 10,
+            block_time: Some(86_400),
+            event,
+        })
+        .collect();
+    for url in store_urls("u64max") {
+        let store = Store::open(&url).await.unwrap();
+        let checkpoint = diem_indexer::store::Checkpoint {
+            last_seq: 2,
+            last_slot: 10,
+            last_block_time: Some(86_400),
+            last_event_time: Some(86_400),
+            synced_slot: 10,
+            synced_time: Some(3 * 86_400),
+        };
+        store.commit(&rows, &checkpoint, 0).await.unwrap();
+        let events = store.events_after(0, 10).await.unwrap();
+        assert_eq!(events, rows.iter().map(|r| r.event.clone()).collect::<Vec<_>>(), "{url}");
+        let p = store.position(&owner.to_string()).await.unwrap().unwrap();
+        assert_eq!(
+            (p.active, p.locked, p.outstanding_diem, p.cooldown_amount, p.pending_rewards),
+            (max, max - 1, max - 2, max - 3, max - 4)
+        );
+        let s = store.diem_stake(&owner.to_string()).await.unwrap().unwrap();
+        assert_eq!((s.staked, s.cooldown_amount), (max, max - 5), "{url}");
+        let history = store.history(&owner.to_string(), 0, 10).await.unwrap();
+        assert_eq!(history.iter().map(|h| h.amount).collect::<Vec<_>>(), vec![Some(max), Some(max)]);
+        assert_eq!((history[1].svvv_active, history[1].diem_staked), (max, max));
+        let credit = diem_indexer::credit::day_credit(&store, 2).await.unwrap();
+        assert_eq!(credit.entitlements.iter().map(|e| e.staked_diem).collect::<Vec<_>>(), vec![max], "{url}");
+        assert_eq!(store.staked_at(2 * 86_400).await.unwrap(), vec![(owner.to_string(), max)]);
     }
 }

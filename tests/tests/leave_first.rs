@@ -140,8 +140,7 @@ async fn during_the_launch_only_the_authority_acts() {
     // The authority funds, sets parameters and proposes, all at once.
     let funder = env.user_with_key(authority.insecure_clone(), 10 * ONE_VVV).await;
     env.by(&funder).fund_rewards(ONE_VVV).await.unwrap();
-    let ev: ChangeApplied =
-        env.by(&authority).propose_change(Change::EmissionRate { rate: 3 }).await.unwrap().event();
+    let ev: ChangeApplied = env.by(&authority).propose_change(Change::EmissionRate { rate: 3 }).await.unwrap().event();
     assert!(ev.immediate);
     // Pausing claim-and-stake on top keeps the launch on; only an inflow opened ends it.
     env.by(&authority).set_pause(pause::ALL).await.unwrap();
@@ -179,7 +178,10 @@ async fn the_launch_never_comes_back() {
     let mut params = launch_params();
     params.emission_rate = 1;
     assert_diem_err(env.by(&authority).set_params(params).await.unwrap_err(), DiemError::ChangeMustBeProposed);
-    assert_diem_err(env.by(&authority).replace_curve(&launch_curve()).await.unwrap_err(), DiemError::ChangeMustBeProposed);
+    assert_diem_err(
+        env.by(&authority).replace_curve(&launch_curve()).await.unwrap_err(),
+        DiemError::ChangeMustBeProposed,
+    );
     // Re-opening emits no second `Launched`.
     let out = env.by(&authority).set_pause(0).await.unwrap();
     assert!(out.events_of::<Launched>().is_empty());
@@ -194,8 +196,7 @@ async fn the_first_staker_cannot_be_front_run() {
     let authority = env.authority.insecure_clone();
     env.open().await;
     let staker = env.user(1_000 * ONE_VVV).await;
-    let ev: ChangeProposed =
-        env.by(&authority).propose_change(Change::EmissionRate { rate: 0 }).await.unwrap().event();
+    let ev: ChangeProposed = env.by(&authority).propose_change(Change::EmissionRate { rate: 0 }).await.unwrap().event();
     env.by(&staker).stake(1_000 * ONE_VVV, None).await.unwrap();
     assert!(ev.eta - env.now().await >= launch_params().svvv_cooldown_secs + DAY);
     let err = env.by(&authority).propose_change(Change::SvvvCooldown { secs: 90 * DAY }).await.unwrap_err();
@@ -240,7 +241,10 @@ async fn a_pending_curve_change_freezes_the_staged_table() {
     assert_diem_err(env.send(&[restage], &[&authority]).await.unwrap_err(), DiemError::CurveChangePending);
     let clear = ix::clear_curve_staging(authority.pubkey());
     assert_diem_err(env.send(&[clear.clone()], &[&authority]).await.unwrap_err(), DiemError::CurveChangePending);
-    assert_diem_err(env.by(&authority).propose_curve(&launch_curve()).await.unwrap_err(), DiemError::CurveChangePending);
+    assert_diem_err(
+        env.by(&authority).propose_curve(&launch_curve()).await.unwrap_err(),
+        DiemError::CurveChangePending,
+    );
     // Applied after the delay, it is exactly the table proposed.
     env.advance(9 * DAY).await;
     env.anyone().apply_change(5).await.unwrap();

@@ -4,3 +4,5 @@
 ALTER TABLE sync_checkpoint ADD COLUMN genesis_hash TEXT;
 ALTER TABLE sync_checkpoint ADD COLUMN program TEXT;
 ALTER TABLE sync_checkpoint ADD COLUMN commitment TEXT;
+-- (Token amounts, in every table, are u64 values kept as the same 64 bits in a BIGINT: any u64
+-- is stored losslessly, SQL never orders or sums them, and the indexer reads them back as u64.)

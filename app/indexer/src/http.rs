@@ -147,7 +147,10 @@ async fn entitlements(
     let day = match diem_client::credit::parse_day(&day) {
         Ok(d) => d,
         Err(_) => {
-            return error(StatusCode::BAD_REQUEST, format!("day '{}': expected a calendar day as YYYY-MM-DD", quoted(&day)));
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("day '{}': expected a calendar day as YYYY-MM-DD", quoted(&day)),
+            );
         }
     };
     let accept_csv = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/csv"));

@@ -49,13 +49,22 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// A sequence number, slot or count, which SQL orders and compares: refused past `i64::MAX`.
 fn int(what: &'static str, value: u64) -> StoreResult<i64> {
     i64::try_from(value).map_err(|_| StoreError::OutOfRange { what, value: value as u128 })
 }
 
+/// A token amount: any `u64`, kept losslessly on both backends as the same 64 bits in a BIGINT
+/// (two's complement; [`uint`] reads it back). SQL never orders, compares or sums amounts, so
+/// the bit pattern is all it needs. (Refusing amounts past `i64::MAX` stopped ingestion.)
+fn amount(value: u64) -> i64 {
+    i64::from_le_bytes(value.to_le_bytes())
+}
+
+/// A column written by [`amount`] (or [`int`]) as the `u64` it holds.
 fn uint(row: &AnyRow, column: &str) -> StoreResult<u64> {
     let v: i64 = row.try_get(column)?;
-    Ok(v as u64)
+    Ok(u64::from_le_bytes(v.to_le_bytes()))
 }
 
 fn opt_uint(row: &AnyRow, column: &str) -> StoreResult<Option<u64>> {
@@ -302,7 +311,7 @@ impl Store {
             }
             let position = effect.as_ref().and_then(|e| e.position);
             let stake = effect.as_ref().and_then(|e| e.stake);
-            let opt = |what, v: Option<u64>| v.map(|v| int(what, v)).transpose().map(Param::OptInt);
+            let opt = |_what: &'static str, v: Option<u64>| -> StoreResult<Param> { Ok(Param::OptInt(v.map(amount))) };
             events.push([
                 Param::Int(seq),
                 Param::Text(row.signature.clone()),
@@ -327,12 +336,12 @@ impl Store {
                     effect.owner.clone(),
                     [
                         Param::Text(effect.owner.clone()),
-                        Param::Int(int("active", p.active)?),
-                        Param::Int(int("locked", p.locked)?),
-                        Param::Int(int("outstanding", p.outstanding_diem)?),
-                        Param::Int(int("cooldown", p.cooldown_amount)?),
+                        Param::Int(amount(p.active)),
+                        Param::Int(amount(p.locked)),
+                        Param::Int(amount(p.outstanding_diem)),
+                        Param::Int(amount(p.cooldown_amount)),
                         Param::Int(p.cooldown_end),
-                        Param::Int(int("pending rewards", p.pending_rewards)?),
+                        Param::Int(amount(p.pending_rewards)),
                         Param::Int(seq),
                     ],
                 );
@@ -342,8 +351,8 @@ impl Store {
                     effect.owner.clone(),
                     [
                         Param::Text(effect.owner.clone()),
-                        Param::Int(int("staked", st.staked)?),
-                        Param::Int(int("diem cooldown", st.cooldown_amount)?),
+                        Param::Int(amount(st.staked)),
+                        Param::Int(amount(st.cooldown_amount)),
                         Param::Int(st.cooldown_end),
                         Param::Int(seq),
                     ],
@@ -352,7 +361,7 @@ impl Store {
                     Param::Text(effect.owner.clone()),
                     Param::Int(seq),
                     Param::Int(effect.event_time.unwrap_or_default()),
-                    Param::Int(int("staked", st.staked)?),
+                    Param::Int(amount(st.staked)),
                 ]);
             }
         }
@@ -505,8 +514,8 @@ impl Store {
                     sql.push_str(&format!("($1, ${}, ${})", 2 * i + 2, 2 * i + 3));
                 }
                 let mut query = sqlx::query(&sql).bind(day);
-                for (owner, amount) in chunk {
-                    query = query.bind(owner.clone()).bind(int("staked", *amount)?);
+                for (owner, staked) in chunk {
+                    query = query.bind(owner.clone()).bind(amount(*staked));
                 }
                 query.execute(&mut *tx).await?;
             }

@@ -23,7 +23,6 @@ use std::collections::BTreeMap;
 use futures::{StreamExt, TryStreamExt};
 use thiserror::Error;
 
-
 use crate::row::EventRow;
 use crate::source::{Listed, RpcSource, SourceError};
 use crate::store::{Checkpoint, Store, StoreError};
@@ -128,7 +127,12 @@ impl<'a> Syncer<'a> {
                 let (Some(first), Some(last)) = (page.first(), page.last()) else { break };
                 total += page.iter().filter(|l| l.slot >= floor).count() as u64;
                 reached_floor = last.slot < floor;
-                pages.push(Page { before, first: first.signature.clone(), last: last.signature.clone(), len: page.len() });
+                pages.push(Page {
+                    before,
+                    first: first.signature.clone(),
+                    last: last.signature.clone(),
+                    len: page.len(),
+                });
                 before = last.signature.clone();
             }
         }
@@ -145,7 +149,13 @@ impl<'a> Syncer<'a> {
                 && listed.last().is_some_and(|l| l.signature == page.last);
             if !joins {
                 self.flush(&mut at).await?;
-                let what = format!("the walk saw {} signatures from {} to {}, the replay {}", page.len, page.first, page.last, listed.len());
+                let what = format!(
+                    "the walk saw {} signatures from {} to {}, the replay {}",
+                    page.len,
+                    page.first,
+                    page.last,
+                    listed.len()
+                );
                 return Err(SyncError::ListingChanged { before: page.before.clone(), what });
             }
             let listed: Vec<Listed> = listed.into_iter().filter(|l| l.slot >= floor).collect();

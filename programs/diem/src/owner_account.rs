@@ -81,7 +81,12 @@ pub fn store<T: OwnerAccount>(info: &AccountInfo, value: &T) -> Result<()> {
 /// Creates a program-owned account of `space` bytes at the PDA of `signer_seeds`, as Anchor's
 /// `init` does: with `create_account`, or, when someone has sent lamports to the address first
 /// (which would make `create_account` fail), by topping up, allocating and assigning it.
-fn create<'info>(info: &AccountInfo<'info>, payer: &AccountInfo<'info>, signer_seeds: &[&[u8]], space: usize) -> Result<()> {
+fn create<'info>(
+    info: &AccountInfo<'info>,
+    payer: &AccountInfo<'info>,
+    signer_seeds: &[&[u8]],
+    space: usize,
+) -> Result<()> {
     let rent = Rent::get()?.minimum_balance(space);
     let signer = &[signer_seeds];
     let system = system_program::ID;

@@ -1,6 +1,8 @@
 //! What the IDL says of a type whose Rust layout hides its meaning.
 
-use anchor_lang_idl::types::{Idl, IdlArrayLen, IdlDefinedFields, IdlField, IdlRepr, IdlReprModifier, IdlType, IdlTypeDefTy};
+use anchor_lang_idl::types::{
+    Idl, IdlArrayLen, IdlDefinedFields, IdlField, IdlRepr, IdlReprModifier, IdlType, IdlTypeDefTy,
+};
 
 /// A curve bucket's rate is a `u128` kept as 16 little-endian bytes (`CurveEntry::rate_le`), so
 /// the zero-copy layout has no padding whatever a target's `u128` alignment. Those 16 bytes are
@@ -21,7 +23,9 @@ pub fn rates_as_numbers(idl: &mut Idl) -> Result<(), String> {
     }
     *rate = IdlField {
         name: "rate".into(),
-        docs: vec!["VVV base units per whole DIEM in this bucket (stored as `rate_le`, 16 little-endian bytes).".into()],
+        docs: vec![
+            "VVV base units per whole DIEM in this bucket (stored as `rate_le`, 16 little-endian bytes).".into(),
+        ],
         ty: IdlType::U128,
     };
     Ok(())

@@ -43,9 +43,8 @@ pub fn set_metadata_uri_handler(mut ctx: Context<SetMetadataUri>, uri: String) -
     let (old_uri, new_len) = {
         let data = mint_info.try_borrow_data()?;
         let mint = StateWithExtensions::<Mint>::unpack(&data).map_err(|_| error!(DiemError::InvalidTokenAccount))?;
-        let metadata = mint
-            .get_variable_len_extension::<TokenMetadata>()
-            .map_err(|_| error!(DiemError::InvalidTokenAccount))?;
+        let metadata =
+            mint.get_variable_len_extension::<TokenMetadata>().map_err(|_| error!(DiemError::InvalidTokenAccount))?;
         let updated = TokenMetadata { uri: uri.clone(), ..metadata.clone() };
         let old_size = metadata.tlv_size_of().map_err(|_| error!(DiemError::MathOverflow))?;
         let new_size = updated.tlv_size_of().map_err(|_| error!(DiemError::MathOverflow))?;
@@ -58,7 +57,10 @@ pub fn set_metadata_uri_handler(mut ctx: Context<SetMetadataUri>, uri: String) -
         anchor_lang::system_program::transfer(
             CpiContext::new(
                 accounts.system_program.key(),
-                anchor_lang::system_program::Transfer { from: accounts.authority.to_account_info(), to: mint_info.clone() },
+                anchor_lang::system_program::Transfer {
+                    from: accounts.authority.to_account_info(),
+                    to: mint_info.clone(),
+                },
             ),
             shortfall,
         )?;
