@@ -354,6 +354,7 @@ async fn the_http_api_answers_billing_and_refuses_bad_input() {
             store,
             source: Some(RpcSource::new(&rpc.url, "finalized", quick_retry())),
             follower: Some(follower.clone()),
+            api_keys: Vec::new(),
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -622,6 +623,7 @@ async fn health_is_prompt_and_unhealthy_when_the_cluster_is_down() {
             store,
             source: Some(RpcSource::new(&dead, "finalized", Retry::default())),
             follower: None,
+            api_keys: Vec::new(),
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
@@ -698,4 +700,42 @@ async fn amounts_up_to_u64_max_are_stored_losslessly() {
         assert_eq!(credit.entitlements.iter().map(|e| e.staked_diem).collect::<Vec<_>>(), vec![max], "{url}");
         assert_eq!(store.staked_at(2 * 86_400).await.unwrap(), vec![(owner.to_string(), max)]);
     }
+}
+
+/// With API keys, every endpoint but `/health` needs one (Bearer or X-Api-Key): a missing or
+/// wrong key is a 401 JSON body; a key file with a short key, or none, is refused.
+#[tokio::test]
+async fn api_keys_guard_everything_but_health() {
+    let keys = diem_indexer::http::load_api_keys("# billing\nkey-of-billing-0123456789\n\nkey-of-finance-0123456789\n")
+        .unwrap();
+    assert_eq!(keys.len(), 2);
+    assert!(diem_indexer::http::load_api_keys("# nothing\n").is_err());
+    assert!(diem_indexer::http::load_api_keys("short\n").unwrap_err().contains("shorter than 16"));
+    let url = store_urls("keys").remove(0);
+    let state = std::sync::Arc::new(diem_indexer::http::ApiState {
+        store: Store::open(&url).await.unwrap(),
+        source: None,
+        follower: None,
+        api_keys: keys,
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(diem_indexer::http::serve(listener, state));
+    let http = reqwest::Client::new();
+    let day = format!("{base}/v1/entitlements/2026-12-02");
+    assert_eq!(http.get(format!("{base}/health")).send().await.unwrap().status().as_u16(), 200);
+    for request in [
+        http.get(&day),
+        http.get(&day).bearer_auth("key-of-billing-012345678"),
+        http.get(&day).bearer_auth("key-of-billing-0123456789x"),
+        http.get(&day).header("x-api-key", "wrong-key-wrong-key-wrong"),
+    ] {
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 401);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert!(body["error"].as_str().is_some_and(|e| e.contains("API key")), "{body}");
+    }
+    assert_eq!(http.get(&day).bearer_auth("key-of-billing-0123456789").send().await.unwrap().status().as_u16(), 200);
+    let response = http.get(&day).header("x-api-key", "key-of-finance-0123456789").send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
 }

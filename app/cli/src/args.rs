@@ -200,6 +200,10 @@ pub enum Command {
         /// Seconds between polls of the cluster when following.
         #[arg(long, default_value_t = 2.0)]
         interval_secs: f64,
+        /// A file of API keys, one a line: every endpoint but /health then needs
+        /// `Authorization: Bearer KEY`. Without it the API is open (keep it on a private network).
+        #[arg(long)]
+        api_keys: Option<PathBuf>,
         #[command(flatten)]
         record: RecordArgs,
     },

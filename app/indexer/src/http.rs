@@ -11,6 +11,9 @@
 //!   follower's last sync, within a bounded time; 503 when the follower is failing or the cluster
 //!   cannot be reached.
 //!
+//! With API keys configured (`diem serve --api-keys FILE`), every endpoint but `/health` needs
+//! `Authorization: Bearer KEY` (or `X-Api-Key: KEY`), compared in constant time; otherwise 401.
+//!
 //! Every error is a JSON body `{"error": …}` quoting at most a short prefix of the input: 400 for
 //! bad input (malformed queries included), 404 for an unknown path, 405 for another method.
 use std::str::FromStr;
@@ -41,6 +44,52 @@ pub struct ApiState {
     pub source: Option<RpcSource>,
     /// The follower feeding this store, when the server runs one.
     pub follower: Option<Arc<FollowerStatus>>,
+    /// Keys a client must present (none: the API is open, for a loopback or private network).
+    pub api_keys: Vec<String>,
+}
+
+/// Reads an API key file: one key per line; blank lines and `#` comments are skipped. A key
+/// shorter than 16 characters is refused (it could be guessed).
+pub fn load_api_keys(text: &str) -> Result<Vec<String>, String> {
+    let keys: Vec<String> =
+        text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_string).collect();
+    if keys.is_empty() {
+        return Err("the API key file holds no key".into());
+    }
+    if let Some((line, _)) = keys.iter().enumerate().find(|(_, k)| k.len() < 16) {
+        return Err(format!("API key {} is shorter than 16 characters", line + 1));
+    }
+    Ok(keys)
+}
+
+/// Equal in constant time for equal lengths: the comparison reads every byte whatever differs.
+fn same_key(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The key a request presents, if any.
+fn presented_key(headers: &HeaderMap) -> Option<&str> {
+    let bearer =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    bearer.or_else(|| headers.get("x-api-key").and_then(|v| v.to_str().ok())).map(str::trim)
+}
+
+async fn require_key(
+    State(s): State<Arc<ApiState>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if s.api_keys.is_empty() || request.uri().path() == "/health" {
+        return next.run(request).await;
+    }
+    let presented = presented_key(request.headers()).unwrap_or_default().as_bytes();
+    // Every configured key is compared, so the time taken does not say which one nearly matched.
+    let accepted = s.api_keys.iter().fold(false, |ok, key| same_key(presented, key.as_bytes()) | ok);
+    if accepted {
+        next.run(request).await
+    } else {
+        error(StatusCode::UNAUTHORIZED, "an API key is required: send `Authorization: Bearer KEY`")
+    }
 }
 
 fn error(status: StatusCode, message: impl Into<String>) -> Response {
@@ -84,6 +133,7 @@ pub fn router(state: Arc<ApiState>) -> Router {
         .method_not_allowed_fallback(|| async {
             error(StatusCode::METHOD_NOT_ALLOWED, "this API is read-only: use GET")
         })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), require_key))
         .with_state(state)
 }
 

@@ -193,7 +193,16 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
             }
             audit_output(&report, units)?
         }
-        Command::Serve { bind, no_follow, interval_secs, .. } => {
+        Command::Serve { bind, no_follow, interval_secs, api_keys, .. } => {
+            let api_keys = match api_keys {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .map_err(|e| CliError::Usage(format!("--api-keys {}: {e}", path.display())))?;
+                    diem_indexer::http::load_api_keys(&text)
+                        .map_err(|e| CliError::Usage(format!("--api-keys {}: {e}", path.display())))?
+                }
+                None => Vec::new(),
+            };
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
                 .map_err(|e| CliError::Usage(format!("--bind {bind}: {e}")))?;
@@ -204,6 +213,7 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
                 store,
                 source: Some(RpcSource::new(url, &record.commitment, Retry::default())),
                 follower: status.clone(),
+                api_keys,
             });
             if let Some(status) = status {
                 let follower = Store::open(&db).await.map_err(store_error)?;
