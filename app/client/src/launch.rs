@@ -147,7 +147,7 @@ impl LaunchFile {
         let paused = self.launch.paused.iter().try_fold(0u16, |acc, name| {
             pause_flag(name).map(|f| acc | f).ok_or_else(|| LaunchError::UnknownPauseFlag(name.clone()))
         })?;
-        if paused & pause::LAUNCH_INFLOWS != pause::LAUNCH_INFLOWS {
+        if !pause::inflows_closed(paused) {
             return Err(LaunchError::InflowOpen);
         }
         Ok(paused)

@@ -278,9 +278,7 @@ impl Ledger {
                 }
             }
             DiemEvent::ChangeApplied(e) => {
-                let raises_delay =
-                    matches!(e.change, diem::state::Change::ChangeDelay { secs } if secs >= self.change_delay);
-                if e.immediate && self.launched && !raises_delay {
+                if e.immediate && self.launched && !e.change.raises_delay(self.change_delay) {
                     return Err(diverged("an immediate change after the launch".into()));
                 }
                 if !e.immediate {

@@ -165,11 +165,16 @@ impl RpcSource {
     /// A transaction as `getTransaction` returns it (`json` encoding, v0 allowed). A listed
     /// transaction the node cannot return yet is retried like a failure.
     pub async fn transaction(&self, signature: &str) -> Result<Value, SourceError> {
-        self.transaction_if_held(signature).await?.ok_or_else(|| SourceError::GaveUp {
+        self.transaction_if_held(signature).await?.ok_or_else(|| self.not_found(signature))
+    }
+
+    /// A listed transaction the node kept answering it does not hold.
+    pub fn not_found(&self, signature: &str) -> SourceError {
+        SourceError::GaveUp {
             url: self.url.clone(),
             attempts: self.retry.attempts,
             last: format!("getTransaction {signature}: not found"),
-        })
+        }
     }
 
     /// As [`RpcSource::transaction`], but `None` when the node keeps answering that it does not

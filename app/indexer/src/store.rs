@@ -524,6 +524,14 @@ impl Store {
         Ok(())
     }
 
+    /// `columns` of the owner's last event up to `seq` that sets `present` (one index seek).
+    async fn last_balances(&self, owner: &str, seq: i64, columns: &str, present: &str) -> StoreResult<Option<AnyRow>> {
+        let sql = format!(
+            "SELECT {columns} FROM events WHERE owner = $1 AND seq <= $2 AND {present} IS NOT NULL ORDER BY seq DESC LIMIT 1"
+        );
+        Ok(sqlx::query(&sql).bind(owner).bind(seq).fetch_optional(&self.pool).await?)
+    }
+
     /// An owner's recorded events, oldest first, with the balances after each (carried forward
     /// from the last event of the other kind).
     pub async fn history(&self, owner: &str, after_seq: u64, limit: u32) -> StoreResult<Vec<HistoryEntry>> {
@@ -541,15 +549,8 @@ impl Store {
         // The running balances as they stood after `after_seq`: one index seek each.
         let (mut pos, mut stake) = ([0u64; 4], [0u64; 2]);
         if after_seq > 0 {
-            let last_position = sqlx::query(
-                "SELECT svvv_active, svvv_locked, svvv_cooldown, diem_outstanding FROM events \
-                 WHERE owner = $1 AND seq <= $2 AND svvv_active IS NOT NULL ORDER BY seq DESC LIMIT 1",
-            )
-            .bind(owner)
-            .bind(after)
-            .fetch_optional(&self.pool)
-            .await?;
-            if let Some(r) = last_position {
+            let columns = "svvv_active, svvv_locked, svvv_cooldown, diem_outstanding";
+            if let Some(r) = self.last_balances(owner, after, columns, "svvv_active").await? {
                 pos = [
                     uint(&r, "svvv_active")?,
                     uint(&r, "svvv_locked")?,
@@ -557,15 +558,7 @@ impl Store {
                     uint(&r, "diem_outstanding")?,
                 ];
             }
-            let last_stake = sqlx::query(
-                "SELECT diem_staked, diem_cooldown FROM events \
-                 WHERE owner = $1 AND seq <= $2 AND diem_staked IS NOT NULL ORDER BY seq DESC LIMIT 1",
-            )
-            .bind(owner)
-            .bind(after)
-            .fetch_optional(&self.pool)
-            .await?;
-            if let Some(r) = last_stake {
+            if let Some(r) = self.last_balances(owner, after, "diem_staked, diem_cooldown", "diem_staked").await? {
                 stake = [uint(&r, "diem_staked")?, uint(&r, "diem_cooldown")?];
             }
         }

@@ -231,12 +231,7 @@ impl<'a> Syncer<'a> {
                 self.flush(at).await?;
                 return Err(SyncError::PrunedHistory { last_seq, last_slot: floor, first_available });
             }
-            return Err(SourceError::GaveUp {
-                url: self.source.url().to_string(),
-                attempts: 0,
-                last: format!("getTransaction {}: not found", gone.signature),
-            }
-            .into());
+            return Err(self.source.not_found(&gone.signature).into());
         }
         let transactions: Vec<serde_json::Value> = transactions.into_iter().filter_map(|(_, tx)| tx).collect();
         for tx in &transactions {

@@ -116,6 +116,11 @@ pub mod pause {
     /// The inflows the launch keeps closed (SPEC §8): `initialize` must pause all three, and the
     /// launch ends, once and for good, the first time `set_pause` opens any of them.
     pub const LAUNCH_INFLOWS: u16 = STAKE | MINT | STAKE_DIEM;
+
+    /// Whether `paused` keeps every launch inflow closed.
+    pub const fn inflows_closed(paused: u16) -> bool {
+        paused & LAUNCH_INFLOWS == LAUNCH_INFLOWS
+    }
 }
 
 /// The pause and trust bits again at the top level, where the IDL can name them unambiguously.

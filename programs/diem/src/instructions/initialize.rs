@@ -86,7 +86,7 @@ impl Initialize<'_> {
         args.params.validate()?;
         check_change_delay(args.change_delay_secs, &args.params)?;
         require!(args.paused & !pause::ALL == 0, DiemError::UnknownPauseFlag);
-        require!(args.paused & pause::LAUNCH_INFLOWS == pause::LAUNCH_INFLOWS, DiemError::LaunchMustStartPaused);
+        require!(pause::inflows_closed(args.paused), DiemError::LaunchMustStartPaused);
         require!(args.diem_uri.len() <= MAX_URI_LEN, DiemError::UriTooLong);
         check_vvv_mint(&self.vvv_mint.to_account_info())?;
         if !args.accept_freeze_authority {

@@ -102,7 +102,7 @@ impl Config {
     pub fn set_paused(&mut self, paused: u16) -> Result<bool> {
         require!(paused & !pause::ALL == 0, DiemError::UnknownPauseFlag);
         self.paused = paused;
-        let opens_inflow = paused & pause::LAUNCH_INFLOWS != pause::LAUNCH_INFLOWS;
+        let opens_inflow = !pause::inflows_closed(paused);
         let ends_launch = !self.launched && opens_inflow;
         self.launched |= opens_inflow;
         Ok(ends_launch)

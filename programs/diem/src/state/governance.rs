@@ -44,6 +44,12 @@ impl Change {
         }
     }
 
+    /// Whether this is a delay at least as long as `current`: such a change applies at once (and
+    /// voids a pending shorter one); every other change is queued after the launch.
+    pub fn raises_delay(&self, current: i64) -> bool {
+        matches!(*self, Change::ChangeDelay { secs } if secs >= current)
+    }
+
     /// `params` with this change made (the parameter kinds), or `None` for the other kinds.
     pub fn applied_to(&self, params: &Params) -> Option<Params> {
         let mut p = *params;
@@ -129,13 +135,14 @@ impl Governance {
     /// leave) in every state the other pending changes can still produce: each pending cooldown
     /// change may apply (the longer cooldown counts) and a pending delay change may apply (the
     /// shorter delay counts), in any order, or be cancelled. `replacing` is the slot of the change
-    /// being proposed or applied, whose pending value no longer counts.
-    pub fn check_exit_covered(&self, params: &Params, delay: i64, replacing: u8) -> Result<()> {
+    /// being proposed or applied, whose pending value no longer counts (`None` for `set_params`,
+    /// which replaces no pending change).
+    pub fn check_exit_covered(&self, params: &Params, delay: i64, replacing: Option<u8>) -> Result<()> {
         let mut worst = *params;
         let mut shortest = delay;
         for (kind, pending) in self.pending.iter().enumerate() {
             let Some(pending) = pending else { continue };
-            if kind == replacing as usize {
+            if replacing.is_some_and(|r| kind == r as usize) {
                 continue;
             }
             match pending.change {
@@ -161,7 +168,7 @@ impl Governance {
 
     /// Removes the pending change of `kind`.
     pub fn cancel(&mut self, kind: u8) -> Result<PendingChange> {
-        self.slot_mut(kind)?.take().ok_or_else(|| error!(DiemError::NoPendingChange))
+        self.take(kind)?.ok_or_else(|| error!(DiemError::NoPendingChange))
     }
 
     fn slot_mut(&mut self, kind: u8) -> Result<&mut Option<PendingChange>> {

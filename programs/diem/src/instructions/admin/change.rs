@@ -47,9 +47,11 @@ impl ChangeAccounts<'_> {
             Change::SvvvCooldown { .. } | Change::DiemCooldown { .. } => self.governance.check_exit_covered(
                 &change.applied_to(&config.params).unwrap_or(config.params),
                 self.governance.change_delay,
-                change.kind(),
+                Some(change.kind()),
             ),
-            Change::ChangeDelay { secs } => self.governance.check_exit_covered(&config.params, secs, change.kind()),
+            Change::ChangeDelay { secs } => {
+                self.governance.check_exit_covered(&config.params, secs, Some(change.kind()))
+            }
             Change::Treasury { account } => {
                 require_keys_eq!(self.treasury_candidate.key(), account, DiemError::WrongTreasury);
                 require_keys_neq!(account, config.vvv_vault, DiemError::DestinationIsVault);
@@ -114,7 +116,7 @@ pub fn propose_change_handler(mut ctx: Context<ChangeAccounts>, change: Change) 
     ctx.accounts.require_authority()?;
     let now = Clock::get()?.unix_timestamp;
     let a = &mut ctx.accounts;
-    let raises_delay = matches!(change, Change::ChangeDelay { secs } if secs >= a.governance.change_delay);
+    let raises_delay = change.raises_delay(a.governance.change_delay);
     if a.config.in_launch() || raises_delay {
         let event = a.apply(change, now, true)?;
         crate::events::emit(&ctx.accounts.event_authority, &event)?;

@@ -3,7 +3,7 @@ use anchor_lang::prelude::*;
 use crate::constants::{CONFIG_SEED, GOVERNANCE_SEED};
 use crate::errors::DiemError;
 use crate::events::ParamsUpdated;
-use crate::state::{Change, Config, Governance, Params};
+use crate::state::{Config, Governance, Params};
 
 #[event_cpi]
 #[derive(Accounts)]
@@ -24,7 +24,7 @@ pub fn set_params_handler(ctx: Context<SetParams>, params: Params) -> Result<()>
     ctx.accounts.config.require_launch()?;
     params.validate()?;
     let governance = &ctx.accounts.governance;
-    governance.check_exit_covered(&params, governance.change_delay, Change::CHANGE_DELAY_KIND)?;
+    governance.check_exit_covered(&params, governance.change_delay, None)?;
     let now = Clock::get()?.unix_timestamp;
     let config = &mut ctx.accounts.config;
     config.accrue(now)?;
