@@ -350,15 +350,15 @@ async fn the_http_api_answers_billing_and_refuses_bad_input() {
         sync(&store, &rpc.url).await.unwrap();
         let follower = std::sync::Arc::new(diem_indexer::status::FollowerStatus::default());
         follower.succeeded();
-        let state = std::sync::Arc::new(diem_indexer::http::ApiState {
+        let state = std::sync::Arc::new(diem_indexer::http::ApiState::new(
             store,
-            source: Some(RpcSource::new(&rpc.url, "finalized", quick_retry())),
-            follower: Some(follower.clone()),
-            api_keys: Vec::new(),
-        });
+            Some(RpcSource::new(&rpc.url, "finalized", quick_retry())),
+            Some(follower.clone()),
+        ));
+        let audit = state.audit.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(diem_indexer::http::serve(listener, state));
+        tokio::spawn(diem_indexer::http::serve(listener, state.clone()));
         let http = reqwest::Client::new();
         let get = |path: String| {
             let http = http.clone();
@@ -381,6 +381,12 @@ async fn the_http_api_answers_billing_and_refuses_bad_input() {
         assert_eq!(status, 200, "{body}");
         let json: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(json["diem_stake"]["staked"], env.diem_stake(&users[0].pubkey()).await.unwrap().balances.staked);
+        // Today's credit is final only once the record has passed today's 00:00 UTC (the bank's
+        // clock runs ahead of the wall clock here, so it has).
+        let checkpoint = state.store.checkpoint().await.unwrap();
+        let today = diem_client::credit::day_of(diem_indexer::status::unix_now());
+        let covered = checkpoint.synced_time.max(checkpoint.last_event_time).unwrap();
+        assert_eq!(json["today"]["final"], covered >= today * SECONDS_PER_DAY, "{json}");
         let (status, body) = get(format!("/v1/owners/{owner}/history")).await;
         assert_eq!(status, 200);
         let whole: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -410,13 +416,20 @@ async fn the_http_api_answers_billing_and_refuses_bad_input() {
         assert_eq!(status, 503, "{body}");
         assert!(body.contains("RPC endpoint kept failing"), "{body}");
         follower.succeeded();
-        // The audit: the record replays clean; this endpoint serves no accounts, so the chain
+        // The audit is the follower's last result, never computed by a request: none yet, 503.
+        let (status, body) = get("/v1/audit".into()).await;
+        assert_eq!(status, 503, "{body}");
+        assert!(body.contains("no audit has completed yet"), "{body}");
+        // Published: the record replays clean; this endpoint serves no accounts, so the chain
         // side cannot be read: the audit is incomplete (503), neither a pass nor a break.
+        let before = diem_indexer::status::unix_now();
+        audit.publish(diem_indexer::audit::full_audit(&Store::open(&url).await.unwrap(), Some(&rpc.url)).await.unwrap());
         let (status, body) = get("/v1/audit".into()).await;
         let audit: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(status, 503, "{body}");
         assert!(audit["store"]["checks"].as_array().unwrap().iter().all(|c| c["ok"] == true), "{body}");
         assert!(audit["chain_error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
+        assert!(audit["audited_at"].as_i64().is_some_and(|t| t >= before), "{body}");
         for (path, expected) in [
             ("/v1/entitlements/2026-02-31".to_string(), 400),
             ("/v1/entitlements/yesterday".into(), 400),
@@ -619,12 +632,11 @@ async fn health_is_prompt_and_unhealthy_when_the_cluster_is_down() {
     };
     for url in store_urls("health") {
         let store = Store::open(&url).await.unwrap();
-        let state = std::sync::Arc::new(diem_indexer::http::ApiState {
+        let state = std::sync::Arc::new(diem_indexer::http::ApiState::new(
             store,
-            source: Some(RpcSource::new(&dead, "finalized", Retry::default())),
-            follower: None,
-            api_keys: Vec::new(),
-        });
+            Some(RpcSource::new(&dead, "finalized", Retry::default())),
+            None,
+        ));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(diem_indexer::http::serve(listener, state));
@@ -712,12 +724,13 @@ async fn api_keys_guard_everything_but_health() {
     assert!(diem_indexer::http::load_api_keys("# nothing\n").is_err());
     assert!(diem_indexer::http::load_api_keys("short\n").unwrap_err().contains("shorter than 16"));
     let url = store_urls("keys").remove(0);
-    let state = std::sync::Arc::new(diem_indexer::http::ApiState {
-        store: Store::open(&url).await.unwrap(),
-        source: None,
-        follower: None,
-        api_keys: keys,
-    });
+    let state = std::sync::Arc::new(diem_indexer::http::ApiState::with(
+        Store::open(&url).await.unwrap(),
+        None,
+        None,
+        keys,
+        diem_indexer::http::Limits::default(),
+    ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(diem_indexer::http::serve(listener, state));
@@ -736,6 +749,170 @@ async fn api_keys_guard_everything_but_health() {
         assert!(body["error"].as_str().is_some_and(|e| e.contains("API key")), "{body}");
     }
     assert_eq!(http.get(&day).bearer_auth("key-of-billing-0123456789").send().await.unwrap().status().as_u16(), 200);
+    // An empty record covers no instant: today's credit is not final.
+    let owner = format!("{base}/v1/owners/{}", Pubkey::new_unique());
+    let body: serde_json::Value =
+        http.get(&owner).bearer_auth("key-of-billing-0123456789").send().await.unwrap().json().await.unwrap();
+    assert_eq!(body["today"]["final"], false, "{body}");
     let response = http.get(&day).header("x-api-key", "key-of-finance-0123456789").send().await.unwrap();
     assert_eq!(response.status().as_u16(), 200);
+}
+
+/// A frozen day is billed: the audit recomputes every frozen day from the events and names any
+/// drift by day and owner (a store edited behind the indexer's back, here).
+#[tokio::test]
+async fn the_audit_names_a_frozen_day_that_drifted() {
+    let mut env = Env::launched().await;
+    let users = activity(&mut env, 3).await;
+    env.advance(2 * SECONDS_PER_DAY).await;
+    env.by(&users[0]).stake(ONE_VVV, None).await.unwrap();
+    let rpc = FakeRpc::start(transactions_of(&env.bank.event_log)).await;
+    for url in store_urls("drift") {
+        let store = Store::open(&url).await.unwrap();
+        sync(&store, &rpc.url).await.unwrap();
+        let days = store.frozen_days().await.unwrap();
+        assert!(!days.is_empty(), "{url}: the sync froze the days it passed");
+        let audit = diem_indexer::audit::audit_store(&store).await.unwrap();
+        assert!(audit.ok(), "{url}: {:?}", audit.checks);
+        let owner = users[1].pubkey().to_string();
+        sqlx::any::install_default_drivers();
+        let raw = sqlx::AnyPool::connect(&url).await.unwrap();
+        let changed = sqlx::query("UPDATE entitlements SET staked = staked + 1 WHERE day = $1 AND owner = $2")
+            .bind(days[0])
+            .bind(&owner)
+            .execute(&raw)
+            .await
+            .unwrap();
+        assert_eq!(changed.rows_affected(), 1, "{url}");
+        let audit = diem_indexer::audit::audit_store(&store).await.unwrap();
+        assert!(!audit.ok(), "{url}");
+        let drift = audit.checks.iter().find(|c| c.name == "every frozen day matches its events").unwrap();
+        assert!(!drift.ok, "{url}");
+        assert!(drift.detail.contains(&format_day(days[0])) && drift.detail.contains(&owner), "{url}: {}", drift.detail);
+    }
+}
+
+/// The follower keeps the served audit fresh: after a sync it audits the state that sync left
+/// (here the fake cluster serves no accounts, so the chain side is missing: incomplete, not broken).
+#[tokio::test]
+async fn the_follower_publishes_the_audit_it_serves() {
+    let mut env = Env::launched().await;
+    activity(&mut env, 1).await;
+    let rpc = FakeRpc::start(transactions_of(&env.bank.event_log)).await;
+    let url = store_urls("served").remove(0);
+    let store = Store::open(&url).await.unwrap();
+    let source = RpcSource::new(&rpc.url, "finalized", quick_retry());
+    let audit = diem_indexer::audit::ServedAudit::default();
+    let status = diem_indexer::status::FollowerStatus::default();
+    assert!(audit.latest().is_none());
+    let options = diem_indexer::follow::FollowOptions {
+        interval: Duration::from_millis(50),
+        max_polls: Some(2),
+        audit_every: Duration::from_secs(3600),
+    };
+    let sinks = diem_indexer::follow::FollowSinks { status: Some(&status), audit: Some(&audit), on_events: None };
+    let report = diem_indexer::follow::follow(&store, &source, &options, sinks).await.unwrap();
+    assert_eq!(report.last_seq, env.bank.event_log.len() as u64);
+    let (at, served) = audit.latest().expect("an audit was published");
+    assert!(at > 0 && served.store.ok() && !served.broken(), "{:?}", served.store.checks);
+    assert!(served.chain_error.is_some());
+    assert!(!status.get().failing());
+}
+
+/// Serves `state` on a loopback port; returns its base URL and address.
+async fn serve_on_loopback(state: diem_indexer::http::ApiState) -> (String, std::net::SocketAddr) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(diem_indexer::http::serve(listener, std::sync::Arc::new(state)));
+    (format!("http://{address}"), address)
+}
+
+/// The API's bounds, each answered as JSON where HTTP gets that far: a body is refused (413),
+/// a client past its rate is told to wait (429 with Retry-After, keyed by API key, else by
+/// address), a request past its time is cut (503), a connection that sends nothing is closed
+/// after the header timeout, and the connection cap queues rather than refuses.
+#[tokio::test]
+async fn the_api_holds_its_bounds() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let url = store_urls("bounds").remove(0);
+    let limits = diem_indexer::http::Limits {
+        requests_per_second: 0.01,
+        burst: 5.0,
+        ..diem_indexer::http::Limits::default()
+    };
+    let keys = vec!["key-of-billing-0123456789".to_string()];
+    let state =
+        diem_indexer::http::ApiState::with(Store::open(&url).await.unwrap(), None, None, keys.clone(), limits.clone());
+    let (base, _) = serve_on_loopback(state).await;
+    let http = reqwest::Client::new();
+    let day = format!("{base}/v1/entitlements/2026-12-02");
+    // A body on a read-only API.
+    let response = http.get(&day).bearer_auth(&keys[0]).body("x".repeat(100)).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 413);
+    assert!(response.json::<serde_json::Value>().await.unwrap()["error"].as_str().unwrap().contains("no body"));
+    // The key's bucket: 5 at once (a refused body spends nothing), then 429s with Retry-After.
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        let response = http.get(&day).bearer_auth(&keys[0]).send().await.unwrap();
+        let status = response.status().as_u16();
+        if status == 429 {
+            assert!(response.headers().get("retry-after").is_some());
+            let body: serde_json::Value = response.json().await.unwrap();
+            assert!(body["error"].as_str().unwrap().contains("too many requests"), "{body}");
+        }
+        statuses.push(status);
+    }
+    assert_eq!(statuses, [200, 200, 200, 200, 200, 429, 429, 429]);
+    // Guessing keys from one address is limited by the address, before the key is judged.
+    let mut guesses = Vec::new();
+    for i in 0..8 {
+        guesses.push(http.get(&day).bearer_auth(format!("guess-{i:020}")).send().await.unwrap().status().as_u16());
+    }
+    assert_eq!(guesses, [401, 401, 401, 401, 401, 429, 429, 429]);
+    // Connections, on a server that holds at most 4 and waits 300 ms for a request's headers.
+    let limits = diem_indexer::http::Limits {
+        max_connections: 4,
+        header_read_timeout: Duration::from_millis(300),
+        ..diem_indexer::http::Limits::default()
+    };
+    let state = diem_indexer::http::ApiState::with(Store::open(&url).await.unwrap(), None, None, Vec::new(), limits.clone());
+    let (base, address) = serve_on_loopback(state).await;
+    // A connection that sends nothing is closed once the header timeout passes.
+    let started = std::time::Instant::now();
+    let mut idle = tokio::net::TcpStream::connect(address).await.unwrap();
+    let mut buffer = [0u8; 256];
+    let read = tokio::time::timeout(Duration::from_secs(5), idle.read(&mut buffer)).await.expect("closed in time");
+    assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    // Half-open connections fill the cap; a real request waits for a slot and is answered.
+    let mut holders = Vec::new();
+    for _ in 0..limits.max_connections {
+        let mut s = tokio::net::TcpStream::connect(address).await.unwrap();
+        s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n").await.unwrap(); // never finished
+        holders.push(s);
+    }
+    let started = std::time::Instant::now();
+    let health = tokio::time::timeout(Duration::from_secs(5), http.get(format!("{base}/health")).send())
+        .await
+        .expect("answered once a slot frees")
+        .unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    drop(holders);
+    // Oversized headers are refused by the HTTP layer itself (431), before any handler runs.
+    let response = http.get(format!("{base}/health")).header("x-padding", "p".repeat(40_000)).send().await;
+    assert!(response.map(|r| r.status().as_u16() == 431).unwrap_or(true), "refused or closed");
+    // A request past its time: cut, as JSON.
+    let slow = diem_indexer::http::ApiState::with(
+        Store::open(&url).await.unwrap(),
+        None,
+        None,
+        Vec::new(),
+        diem_indexer::http::Limits { request_timeout: Duration::ZERO, ..diem_indexer::http::Limits::default() },
+    );
+    let (slow_base, _) = serve_on_loopback(slow).await;
+    let response = http.get(format!("{slow_base}/v1/entitlements/2026-12-02")).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 503);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("took longer"), "{body}");
 }

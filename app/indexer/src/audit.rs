@@ -1,6 +1,9 @@
 //! The audit from the store: replay every recorded event (a page at a time, so memory follows
 //! the number of owners, not of events) through the program's own state methods, check the
-//! store's current positions and stakes against the replay, then reconcile with the chain.
+//! store's current positions and stakes against the replay, recompute every frozen day from the
+//! events (a billed day must never drift), then reconcile with the chain.
+use std::sync::RwLock;
+use std::time::Duration;
 
 use diem_client::invariants::Check;
 use diem_client::ledger::{Ledger, ReplayError};
@@ -112,12 +115,48 @@ pub async fn audit_store(store: &Store) -> StoreResult<StoreAudit> {
     let detail =
         if mismatched.is_empty() { format!("{} positions, {} stakes", seen.0, seen.1) } else { mismatched.join(", ") };
     check("the store's accounts match the replay", mismatched.is_empty(), detail);
+    let (days, drift) = frozen_day_drift(store).await?;
+    let detail = if drift.is_empty() { format!("{days} frozen days") } else { drift.join("; ") };
+    check("every frozen day matches its events", drift.is_empty(), detail);
     let events_replayed = ledger.events_applied as u64;
     let ledger = match failure {
         Some(e) => Err(e),
         None => Ok(ledger),
     };
     Ok(StoreAudit { events_replayed, checks, ledger })
+}
+
+/// Most drifts named in a report (the count is always given).
+const MAX_DRIFTS_NAMED: usize = 20;
+
+/// Recomputes each frozen day's credit from the recorded events and names every owner whose
+/// frozen stake differs, by day: (days checked, drifts).
+async fn frozen_day_drift(store: &Store) -> StoreResult<(usize, Vec<String>)> {
+    let days = store.frozen_days().await?;
+    let mut drift = Vec::new();
+    let mut total = 0usize;
+    for &day in &days {
+        let frozen = store.day_snapshot(day).await?.unwrap_or_default();
+        let now = store.staked_at(day * diem::constants::SECONDS_PER_DAY).await?;
+        let frozen: std::collections::BTreeMap<_, _> = frozen.into_iter().collect();
+        let now: std::collections::BTreeMap<_, _> = now.into_iter().collect();
+        for owner in frozen.keys().chain(now.keys().filter(|o| !frozen.contains_key(*o))) {
+            let (was, is) = (frozen.get(owner).copied().unwrap_or(0), now.get(owner).copied().unwrap_or(0));
+            if was != is {
+                total += 1;
+                if drift.len() < MAX_DRIFTS_NAMED {
+                    drift.push(format!(
+                        "{} {owner}: frozen {was}, the events give {is}",
+                        diem_client::credit::format_day(day)
+                    ));
+                }
+            }
+        }
+    }
+    if total > drift.len() {
+        drift.push(format!("{} more", total - drift.len()));
+    }
+    Ok((days.len(), drift))
 }
 
 /// The store's audit and, given an RPC URL, the chain's: the replayed record against every
@@ -153,4 +192,31 @@ pub async fn full_audit(store: &Store, url: Option<&str>) -> StoreResult<FullAud
         }
     }
     Ok(FullAudit { store: store_audit, chain, chain_error })
+}
+
+/// The audit the server answers with: the follower's last result and when it was taken, so a
+/// request never replays the record itself.
+#[derive(Debug, Default)]
+pub struct ServedAudit(RwLock<Option<(i64, std::time::Instant, FullAudit)>>);
+
+impl ServedAudit {
+    pub fn publish(&self, report: FullAudit) {
+        let entry = Some((crate::status::unix_now(), std::time::Instant::now(), report));
+        match self.0.write() {
+            Ok(mut slot) => *slot = entry,
+            Err(poisoned) => *poisoned.into_inner() = entry,
+        }
+    }
+
+    /// The last result and its time (unix seconds).
+    pub fn latest(&self) -> Option<(i64, FullAudit)> {
+        let slot = self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        slot.as_ref().map(|(at, _, report)| (*at, report.clone()))
+    }
+
+    /// No result yet, or one taken longer than `age` ago.
+    pub fn older_than(&self, age: Duration) -> bool {
+        let slot = self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        slot.as_ref().is_none_or(|(_, taken, _)| taken.elapsed() >= age)
+    }
 }

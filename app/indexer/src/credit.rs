@@ -39,10 +39,15 @@ pub async fn day_credit(store: &Store, day: i64) -> StoreResult<DayCredit> {
     let staked = store.staked_at(instant).await?;
     Ok(DayCredit {
         day: format_day(day),
-        is_final: covered(&checkpoint).is_some_and(|t| t >= instant),
+        is_final: is_final(&checkpoint, day),
         through_seq: checkpoint.last_seq,
         entitlements: staked.into_iter().map(entitlement).collect(),
     })
+}
+
+/// Whether the record covers `day`'s 00:00 UTC, so no event still to come can change its credit.
+pub fn is_final(checkpoint: &crate::store::Checkpoint, day: i64) -> bool {
+    covered(checkpoint).is_some_and(|t| t >= day.saturating_mul(SECONDS_PER_DAY))
 }
 
 /// The latest instant the record provably covers: the block time of the slot the last

@@ -5,8 +5,9 @@
 //! - `GET /v1/owners/{owner}`: position, DIEM stake and today's credit.
 //! - `GET /v1/owners/{owner}/history?after=SEQ&limit=N`: the owner's events after event `SEQ`
 //!   (at most 1,000 a page) with running balances, and `next_after` for the next page.
-//! - `GET /v1/audit`: the audit (store, and chain when an RPC URL is configured); 200 when every
-//!   check holds, 409 with the report when one breaks, 503 when the chain could not be read.
+//! - `GET /v1/audit`: the follower's last audit (store, frozen days, and chain when an RPC URL is
+//!   configured) with `audited_at`; 200 when every check holds, 409 with the report when one
+//!   breaks, 503 when the chain could not be read or no audit has completed yet.
 //! - `GET /health`: the last indexed event and slot, the lag behind the cluster and the
 //!   follower's last sync, within a bounded time; 503 when the follower is failing or the cluster
 //!   cannot be reached.
@@ -15,13 +16,22 @@
 //! `Authorization: Bearer KEY` (or `X-Api-Key: KEY`), compared in constant time; otherwise 401.
 //!
 //! Every error is a JSON body `{"error": …}` quoting at most a short prefix of the input: 400 for
-//! bad input (malformed queries included), 404 for an unknown path, 405 for another method.
+//! bad input (malformed queries included), 404 for an unknown path, 405 for another method, 413
+//! for a request carrying a body, 429 past the rate limit (with `Retry-After`), 503 for a request
+//! that took too long.
+//!
+//! Bounds ([`Limits`]): connections at once, the time to send a request's headers (a connection
+//! that sends nothing is closed), headers' size, a request's time, and a token bucket per API key
+//! (per client address without one).
+use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use anchor_lang::prelude::Pubkey;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -29,6 +39,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::audit::ServedAudit;
 use crate::source::RpcSource;
 use crate::status::FollowerStatus;
 use crate::store::Store;
@@ -46,6 +57,93 @@ pub struct ApiState {
     pub follower: Option<Arc<FollowerStatus>>,
     /// Keys a client must present (none: the API is open, for a loopback or private network).
     pub api_keys: Vec<String>,
+    /// The last audit, kept fresh by the follower (or by [`crate::follow::audit_periodically`]).
+    pub audit: Arc<ServedAudit>,
+    pub limits: Limits,
+    rate: RateLimiter,
+}
+
+impl ApiState {
+    pub fn new(store: Store, source: Option<RpcSource>, follower: Option<Arc<FollowerStatus>>) -> Self {
+        Self::with(store, source, follower, Vec::new(), Limits::default())
+    }
+
+    pub fn with(
+        store: Store,
+        source: Option<RpcSource>,
+        follower: Option<Arc<FollowerStatus>>,
+        api_keys: Vec<String>,
+        limits: Limits,
+    ) -> Self {
+        let rate = RateLimiter::new(limits.requests_per_second, limits.burst);
+        Self { store, source, follower, api_keys, audit: Arc::default(), limits, rate }
+    }
+}
+
+/// What one server accepts.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Connections served at once; more wait in the listen queue.
+    pub max_connections: usize,
+    /// A client must send a request's headers within this (an idle connection is closed too).
+    pub header_read_timeout: Duration,
+    /// Bytes of request line and headers.
+    pub max_header_bytes: usize,
+    /// Longest a request may take to answer.
+    pub request_timeout: Duration,
+    /// Sustained requests a second per API key (per client address without a key).
+    pub requests_per_second: f64,
+    /// Requests a client may send at once above the sustained rate.
+    pub burst: f64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_connections: 512,
+            header_read_timeout: Duration::from_secs(5),
+            max_header_bytes: 16 * 1024,
+            request_timeout: Duration::from_secs(10),
+            requests_per_second: 200.0,
+            burst: 400.0,
+        }
+    }
+}
+
+/// Clients remembered by the rate limiter at most; past it, the idle ones are forgotten.
+const MAX_RATE_CLIENTS: usize = 10_000;
+
+/// A token bucket per client.
+#[derive(Debug)]
+struct RateLimiter {
+    per_second: f64,
+    burst: f64,
+    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+}
+
+impl RateLimiter {
+    fn new(per_second: f64, burst: f64) -> Self {
+        Self { per_second, burst: burst.max(1.0), buckets: Mutex::default() }
+    }
+
+    /// Takes a token from `client`'s bucket: `Err(seconds until the next one)` when empty.
+    fn take(&self, client: &str) -> Result<(), f64> {
+        let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let now = Instant::now();
+        if buckets.len() >= MAX_RATE_CLIENTS && !buckets.contains_key(client) {
+            let (per_second, burst) = (self.per_second, self.burst);
+            buckets.retain(|_, (tokens, at)| *tokens + now.duration_since(*at).as_secs_f64() * per_second < burst);
+        }
+        let (tokens, at) = buckets.entry(client.to_string()).or_insert((self.burst, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * self.per_second).min(self.burst);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            Err((1.0 - *tokens) / self.per_second.max(f64::MIN_POSITIVE))
+        }
+    }
 }
 
 /// Reads an API key file: one key per line; blank lines and `#` comments are skipped. A key
@@ -74,21 +172,45 @@ fn presented_key(headers: &HeaderMap) -> Option<&str> {
     bearer.or_else(|| headers.get("x-api-key").and_then(|v| v.to_str().ok())).map(str::trim)
 }
 
-async fn require_key(
+/// Every request passes here first: it must carry no body, stay within its client's rate, present
+/// a key when keys are configured (not for `/health`), and be answered in time.
+async fn guard(
     State(s): State<Arc<ApiState>>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    if s.api_keys.is_empty() || request.uri().path() == "/health" {
-        return next.run(request).await;
+    let headers = request.headers();
+    let length = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if length.is_some_and(|l| l > 0) || headers.contains_key(header::TRANSFER_ENCODING) {
+        return error(StatusCode::PAYLOAD_TOO_LARGE, "this API is read-only: a request carries no body");
     }
-    let presented = presented_key(request.headers()).unwrap_or_default().as_bytes();
+    let open = s.api_keys.is_empty() || request.uri().path() == "/health";
+    let presented = presented_key(headers).unwrap_or_default().as_bytes();
     // Every configured key is compared, so the time taken does not say which one nearly matched.
-    let accepted = s.api_keys.iter().fold(false, |ok, key| same_key(presented, key.as_bytes()) | ok);
-    if accepted {
-        next.run(request).await
-    } else {
-        error(StatusCode::UNAUTHORIZED, "an API key is required: send `Authorization: Bearer KEY`")
+    let key = s.api_keys.iter().enumerate().fold(None, |found, (i, key)| {
+        if same_key(presented, key.as_bytes()) { Some(i) } else { found }
+    });
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let client = match (key, peer) {
+        (Some(i), _) => format!("key {i}"),
+        (None, Some(addr)) => format!("address {}", addr.ip()),
+        (None, None) => "address unknown".to_string(),
+    };
+    if let Err(wait) = s.rate.take(&client) {
+        let mut response = error(StatusCode::TOO_MANY_REQUESTS, "too many requests: slow down and retry");
+        let seconds = wait.ceil().max(1.0) as u64;
+        if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return response;
+    }
+    if !open && key.is_none() {
+        return error(StatusCode::UNAUTHORIZED, "an API key is required: send `Authorization: Bearer KEY`");
+    }
+    let limit = s.limits.request_timeout;
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => error(StatusCode::SERVICE_UNAVAILABLE, format!("the request took longer than {limit:?}; retry later")),
     }
 }
 
@@ -133,13 +255,46 @@ pub fn router(state: Arc<ApiState>) -> Router {
         .method_not_allowed_fallback(|| async {
             error(StatusCode::METHOD_NOT_ALLOWED, "this API is read-only: use GET")
         })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), require_key))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
 }
 
-/// Serves until the process ends.
+/// Serves until the process ends, within the state's [`Limits`]: at most `max_connections` at
+/// once, each closed when its client is slower than `header_read_timeout` to send a request.
 pub async fn serve(listener: tokio::net::TcpListener, state: Arc<ApiState>) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+    let limits = state.limits.clone();
+    let app = router(state);
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    loop {
+        let Ok(slot) = slots.clone().acquire_owned().await else { return Ok(()) };
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            // Out of descriptors or a connection reset before it was accepted: the listener
+            // itself is fine, so pause briefly and go on.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let app = app.clone();
+        let limits = limits.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                app.clone().oneshot(request.map(axum::body::Body::new))
+            });
+            let mut http = hyper::server::conn::http1::Builder::new();
+            http.timer(TokioTimer::new())
+                .header_read_timeout(limits.header_read_timeout)
+                .max_buf_size(limits.max_header_bytes.max(8192));
+            // A connection ends in an error when its client misbehaves; that is the client's
+            // problem, not the server's.
+            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+            drop(slot);
+        });
+    }
 }
 
 async fn health(State(s): State<Arc<ApiState>>) -> Response {
@@ -238,16 +393,17 @@ async fn owner(State(s): State<Arc<ApiState>>, owner: Result<Path<String>, PathR
         Ok(o) => o,
         Err(r) => return r,
     };
-    let today = diem_client::credit::day_of(unix_now());
+    let today = diem_client::credit::day_of(crate::status::unix_now());
     let result = async {
         let position = s.store.position(&owner).await?;
         let stake = s.store.diem_stake(&owner).await?;
         let staked = s.store.owner_staked_at(&owner, today * diem::constants::SECONDS_PER_DAY).await?;
-        Ok::<_, crate::store::StoreError>((position, stake, staked))
+        let checkpoint = s.store.checkpoint().await?;
+        Ok::<_, crate::store::StoreError>((position, stake, staked, checkpoint))
     }
     .await;
     match result {
-        Ok((position, stake, staked)) => Json(json!({
+        Ok((position, stake, staked, checkpoint)) => Json(json!({
             "owner": owner,
             "position": position,
             "diem_stake": stake,
@@ -255,6 +411,8 @@ async fn owner(State(s): State<Arc<ApiState>>, owner: Result<Path<String>, PathR
                 "day": diem_client::credit::format_day(today),
                 "staked_diem": staked,
                 "credit_usd": diem_client::credit::credit_usd(staked),
+                // Final once the record has passed today's 00:00 UTC on a completed sync.
+                "final": crate::credit::is_final(&checkpoint, today),
             },
         }))
         .into_response(),
@@ -297,9 +455,8 @@ async fn history(
 }
 
 async fn audit(State(s): State<Arc<ApiState>>) -> Response {
-    let report = match crate::audit::full_audit(&s.store, s.source.as_ref().map(RpcSource::url)).await {
-        Ok(r) => r,
-        Err(e) => return internal(e),
+    let Some((audited_at, report)) = s.audit.latest() else {
+        return error(StatusCode::SERVICE_UNAVAILABLE, "no audit has completed yet: retry in a minute");
     };
     // A break is a conflict; a chain that could not be read leaves the audit incomplete.
     let status = if report.broken() {
@@ -309,9 +466,12 @@ async fn audit(State(s): State<Arc<ApiState>>) -> Response {
     } else {
         StatusCode::OK
     };
-    (status, Json(report)).into_response()
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
+    let mut body = match serde_json::to_value(&report) {
+        Ok(body) => body,
+        Err(e) => return internal(e),
+    };
+    if let Some(fields) = body.as_object_mut() {
+        fields.insert("audited_at".into(), audited_at.into());
+    }
+    (status, Json(body)).into_response()
 }

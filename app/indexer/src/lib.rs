@@ -6,6 +6,7 @@ pub mod audit;
 pub mod body;
 pub mod credit;
 pub mod csv;
+pub mod follow;
 pub mod http;
 pub mod row;
 pub mod source;

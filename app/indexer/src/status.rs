@@ -26,14 +26,15 @@ impl FollowerState {
 #[derive(Debug, Default)]
 pub struct FollowerStatus(Mutex<FollowerState>);
 
-fn now() -> i64 {
+/// Seconds since 1970, as the record's clocks count them.
+pub fn unix_now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
 }
 
 impl FollowerStatus {
     pub fn succeeded(&self) {
         self.update(|s| {
-            s.last_attempt = Some(now());
+            s.last_attempt = Some(unix_now());
             s.last_success = s.last_attempt;
             s.last_error = None;
         });
@@ -41,7 +42,7 @@ impl FollowerStatus {
 
     pub fn failed(&self, error: &str, stopped: bool) {
         self.update(|s| {
-            s.last_attempt = Some(now());
+            s.last_attempt = Some(unix_now());
             s.last_error = Some(error.to_string());
             s.stopped |= stopped;
         });

@@ -477,6 +477,12 @@ impl Store {
         Ok(row.try_get("last")?)
     }
 
+    /// Every frozen day, oldest first.
+    pub async fn frozen_days(&self) -> StoreResult<Vec<i64>> {
+        let rows = sqlx::query("SELECT day FROM entitlement_days ORDER BY day").fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(|r| r.try_get("day")).collect::<Result<_, _>>()?)
+    }
+
     /// The frozen credit of `day`, if it was taken.
     pub async fn day_snapshot(&self, day: i64) -> StoreResult<Option<Vec<(String, u64)>>> {
         let taken = sqlx::query("SELECT owners FROM entitlement_days WHERE day = $1")

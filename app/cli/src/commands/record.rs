@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use diem::constants::DIEM_DECIMALS;
 use diem_indexer::audit::FullAudit;
+use diem_indexer::follow::{FollowOptions, FollowSinks};
 use diem_indexer::{Retry, RpcSource, Store, Syncer};
 use serde_json::json;
 
@@ -103,7 +104,16 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
             }
         }
         Command::Index(IndexCommand::Follow { interval_secs, max_polls, .. }) => {
-            let report = follow(&store, &source, *interval_secs, *max_polls, json_out, None).await?;
+            let options = FollowOptions {
+                interval: Duration::from_secs_f64(interval_secs.max(0.05)),
+                max_polls: *max_polls,
+                ..FollowOptions::default()
+            };
+            let say = |r: &diem_indexer::SyncReport| {
+                eprintln!("recorded {} events; the record holds 1 to {}", r.events, r.last_seq)
+            };
+            let sinks = FollowSinks { on_events: (!json_out).then_some(&say as _), ..FollowSinks::default() };
+            let report = diem_indexer::follow::follow(&store, &source, &options, sinks).await.map_err(store_error)?;
             Output {
                 human: format!("stopped following: record holds events 1 to {}", report.last_seq),
                 json: serde_json::to_value(&report).unwrap_or_default(),
@@ -174,23 +184,11 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
             Output { human, json: json!({ "owner": owner.to_string(), "entries": entries }) }
         }
         Command::Audit { .. } => {
-            // The chain's accounts move on while the record catches up: a difference that a
-            // further sync explains (new finalized events) is not a break, so re-sync and re-check
-            // while the record keeps growing; a break with nothing new to read is real.
-            let mut report = diem_indexer::audit::full_audit(&store, Some(url)).await.map_err(store_error)?;
-            for _ in 0..5 {
-                if report.ok() || record.offline {
-                    break;
-                }
-                tokio::time::sleep(Duration::from_secs(2)).await;
-                if sync(&store, &source, record, true).await?.events == 0 && report.store.ok() {
-                    tokio::time::sleep(Duration::from_secs(3)).await;
-                    if sync(&store, &source, record, true).await?.events == 0 {
-                        break;
-                    }
-                }
-                report = diem_indexer::audit::full_audit(&store, Some(url)).await.map_err(store_error)?;
-            }
+            let report = if record.offline {
+                diem_indexer::audit::full_audit(&store, Some(url)).await.map_err(store_error)?
+            } else {
+                diem_indexer::follow::settled_audit(&store, &source).await.map_err(store_error)?
+            };
             audit_output(&report, units)?
         }
         Command::Serve { bind, no_follow, interval_secs, api_keys, .. } => {
@@ -209,76 +207,37 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
             let address = listener.local_addr().map_err(|e| CliError::Usage(e.to_string()))?;
             eprintln!("serving the record ({}) on http://{address}", store.backend());
             let status = (!no_follow).then(|| Arc::new(diem_indexer::status::FollowerStatus::default()));
-            let state = Arc::new(diem_indexer::http::ApiState {
+            let state = Arc::new(diem_indexer::http::ApiState::with(
                 store,
-                source: Some(RpcSource::new(url, &record.commitment, Retry::default())),
-                follower: status.clone(),
+                Some(RpcSource::new(url, &record.commitment, Retry::default())),
+                status.clone(),
                 api_keys,
-            });
-            if let Some(status) = status {
-                let follower = Store::open(&db).await.map_err(store_error)?;
-                let interval = *interval_secs;
-                let url = url.to_string();
-                let commitment = record.commitment.clone();
-                tokio::spawn(async move {
-                    let source = RpcSource::new(&url, &commitment, Retry::default());
-                    if let Err(e) = follow(&follower, &source, interval, None, true, Some(&status)).await {
-                        eprintln!("error: following stopped: {e}");
+                diem_indexer::http::Limits::default(),
+            ));
+            // The follower (or, without one, an auditor) runs on a store of its own.
+            let background = Store::open(&db).await.map_err(store_error)?;
+            let source = RpcSource::new(url, &record.commitment, Retry::default());
+            let audit = state.audit.clone();
+            let options = FollowOptions { interval: Duration::from_secs_f64(*interval_secs), ..FollowOptions::default() };
+            tokio::spawn(async move {
+                match status {
+                    Some(status) => {
+                        let sinks = FollowSinks { status: Some(&status), audit: Some(&audit), on_events: None };
+                        if let Err(e) = diem_indexer::follow::follow(&background, &source, &options, sinks).await {
+                            eprintln!("error: following stopped: {e}");
+                        }
                     }
-                });
-            }
+                    None => {
+                        diem_indexer::follow::audit_periodically(&background, Some(&source), &audit, options.audit_every)
+                            .await
+                    }
+                }
+            });
             diem_indexer::http::serve(listener, state).await.map_err(|e| CliError::Usage(format!("server: {e}")))?;
             Output { human: String::new(), json: json!({}) }
         }
         _ => return Err(CliError::Usage("not a record command".into())),
     })
-}
-
-/// Syncs every `interval` seconds; a failing cluster is retried with a doubling pause (at most
-/// a minute); a sequence gap or pruned history stops it (a sync cannot cross either by itself).
-/// Each outcome is reported to `status` (the server's `/health`).
-async fn follow(
-    store: &Store,
-    source: &RpcSource,
-    interval: f64,
-    max_polls: Option<u64>,
-    quiet: bool,
-    status: Option<&diem_indexer::status::FollowerStatus>,
-) -> Result<diem_indexer::SyncReport, CliError> {
-    let interval = Duration::from_secs_f64(interval.max(0.05));
-    let mut pause = interval;
-    let mut last = diem_indexer::SyncReport::default();
-    let mut polls = 0u64;
-    while max_polls.is_none_or(|m| polls < m) {
-        polls += 1;
-        match Syncer::new(store, source).sync(&mut |_| {}).await {
-            Ok(report) => {
-                if let Some(status) = status {
-                    status.succeeded();
-                }
-                if report.events > 0 && !quiet {
-                    eprintln!("recorded {} events; the record holds 1 to {}", report.events, report.last_seq);
-                }
-                last = report;
-                pause = interval;
-            }
-            Err(e @ (diem_indexer::SyncError::SequenceGap { .. } | diem_indexer::SyncError::PrunedHistory { .. })) => {
-                if let Some(status) = status {
-                    status.failed(&e.to_string(), true);
-                }
-                return Err(store_error(e));
-            }
-            Err(e) => {
-                if let Some(status) = status {
-                    status.failed(&e.to_string(), false);
-                }
-                eprintln!("warning: sync failed, retrying in {:.1?}: {e}", pause);
-                pause = (pause * 2).min(Duration::from_secs(60));
-            }
-        }
-        tokio::time::sleep(pause).await;
-    }
-    Ok(last)
 }
 
 fn audit_output(report: &FullAudit, units: Units) -> Result<Output, CliError> {
