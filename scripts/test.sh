@@ -20,6 +20,9 @@ trap 'bash scripts/postgres.sh stop "$DIEM_TEST_POSTGRES_DIR"' EXIT
 echo "== native: unit, property, client and integration tests"
 cargo test --workspace --locked "$@"
 
+echo "== the record's HTTP API under load and abuse (short check; HTTP_LOAD.md is the 30 s run)"
+bash scripts/bench-http.sh --check
+
 echo "== IDL: idls/diem.json must match a fresh generation"
 cargo run --locked -q -p diem-idl -- --check
 

@@ -809,6 +809,7 @@ async fn the_follower_publishes_the_audit_it_serves() {
         interval: Duration::from_millis(50),
         max_polls: Some(2),
         audit_every: Duration::from_secs(3600),
+        audit_chain: true,
     };
     let sinks = diem_indexer::follow::FollowSinks { status: Some(&status), audit: Some(&audit), on_events: None };
     let report = diem_indexer::follow::follow(&store, &source, &options, sinks).await.unwrap();

@@ -20,11 +20,14 @@ pub struct FollowOptions {
     pub max_polls: Option<u64>,
     /// Audit again once the last audit is this old (with a sync that recorded events, or first).
     pub audit_every: Duration,
+    /// Whether the audit reconciles with the chain's accounts too (not for a source that serves
+    /// only transactions).
+    pub audit_chain: bool,
 }
 
 impl Default for FollowOptions {
     fn default() -> Self {
-        Self { interval: Duration::from_secs(2), max_polls: None, audit_every: Duration::from_secs(60) }
+        Self { interval: Duration::from_secs(2), max_polls: None, audit_every: Duration::from_secs(60), audit_chain: true }
     }
 }
 
@@ -40,7 +43,8 @@ pub struct FollowSinks<'a> {
 /// Syncs every `interval`; a failing cluster is retried with a doubling pause (at most
 /// [`MAX_BACKOFF`]); a sequence gap or pruned history stops it, by name. After a sync, when the
 /// served audit is older than `audit_every` (or missing), the audit runs on the state that sync
-/// left ([`settled_audit`]) and replaces it.
+/// left ([`settled_audit`]) and replaces it: between syncs, so it never reads a record that is
+/// being written.
 pub async fn follow(
     store: &Store,
     source: &RpcSource,
@@ -58,21 +62,22 @@ pub async fn follow(
                 if let Some(status) = sinks.status {
                     status.succeeded();
                 }
-                if report.events > 0 {
-                    if let Some(on_events) = sinks.on_events {
-                        on_events(&report);
-                    }
+                if let Some(on_events) = sinks.on_events.filter(|_| report.events > 0) {
+                    on_events(&report);
                 }
-                if let Some(audit) = sinks.audit {
-                    if audit.older_than(options.audit_every) {
-                        // An audit that cannot be computed (the store failed) is reported like a
-                        // failed sync; the last good one stays served.
-                        match settled_audit(store, source).await {
-                            Ok(report) => audit.publish(report),
-                            Err(e) => {
-                                if let Some(status) = sinks.status {
-                                    status.failed(&format!("audit: {e}"), false);
-                                }
+                if let Some(audit) = sinks.audit.filter(|a| a.older_than(options.audit_every)) {
+                    // An audit that cannot be computed (the store failed) is reported like a
+                    // failed sync; the last good one stays served.
+                    let audited = if options.audit_chain {
+                        settled_audit(store, source).await
+                    } else {
+                        crate::audit::full_audit(store, None).await.map_err(SyncError::from)
+                    };
+                    match audited {
+                        Ok(report) => audit.publish(report),
+                        Err(e) => {
+                            if let Some(status) = sinks.status {
+                                status.failed(&format!("audit: {e}"), false);
                             }
                         }
                     }
@@ -124,7 +129,7 @@ pub async fn settled_audit(store: &Store, source: &RpcSource) -> Result<FullAudi
     Ok(report)
 }
 
-/// For a server without a follower: audits the record as it stands (and the chain, given a
+/// For a server without a follower (nothing else writes the store): audits the record as it stands (and the chain, given a
 /// source) every `every`, publishing each result, until the process ends. A store that cannot be
 /// read leaves the last result served.
 pub async fn audit_periodically(store: &Store, source: Option<&RpcSource>, audit: &ServedAudit, every: Duration) {
