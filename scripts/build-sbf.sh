@@ -7,6 +7,13 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export SBF_TOOLS=${SBF_TOOLS:-$HOME/.cache/diem-sbf}
 bash "$ROOT/tools/sbf/setup.sh" "$SBF_TOOLS"
+# The linker keeps each program's linked object (with symbols) beside its .so, for
+# scripts/size-breakdown.sh. The wrapper is copied into the toolchain folder so its path, part
+# of RUSTFLAGS, is the same from every clone (a new path would rebuild everything).
+cmp -s "$ROOT/tools/sbf/keep-object-linker.sh" "$SBF_TOOLS/keep-object-linker.sh" \
+  || install -m 755 "$ROOT/tools/sbf/keep-object-linker.sh" "$SBF_TOOLS/keep-object-linker.sh"
+export REAL_SBPF_LINKER="$SBF_TOOLS/tools/sbpf-linker/target/release/sbpf-linker"
+export SBPF_LINKER="$SBF_TOOLS/keep-object-linker.sh"
 # Debian's cargo/rustc and rustup's must not share a target directory.
 export CARGO_TARGET_DIR=${SBF_TARGET_DIR:-$HOME/.cache/diem-sbf-target}
 # Optimise for size: at opt-level 3, fat LTO inlines so much into the entrypoint that a branch

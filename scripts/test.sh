@@ -64,3 +64,5 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 # An external validator can stumble at start-up; a real defect fails both attempts.
 bash scripts/validator-e2e.sh || { echo "validator suite failed once (output above); retrying on a fresh ledger"; bash scripts/validator-e2e.sh; }
+echo "== the record on a pruning validator"
+bash scripts/validator-prune.sh || { echo "pruning suite failed once (output above); retrying on a fresh ledger"; bash scripts/validator-prune.sh; }
