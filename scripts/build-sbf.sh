@@ -20,10 +20,14 @@ export CARGO_TARGET_DIR=${SBF_TARGET_DIR:-$HOME/.cache/diem-sbf-target}
 # spans more than SBPF v0's 16-bit jump offsets ("Branch target out of insn range").
 export CARGO_PROFILE_RELEASE_OPT_LEVEL=s
 # sbpf-linker writes <workspace>/target/deploy/<crate>.so (cargo runs it from the workspace root).
-for crate in programs/diem tests/programs/cu-reference tests/programs/diem-vault tests/programs/diem-attacker; do
+# DIEM_SBF_CRATES limits the build to some crates; DIEM_SBF_FEATURES adds cargo features to
+# programs/diem (scripts/bench-cu.sh builds a `cu-trace` diem.so that way).
+for crate in ${DIEM_SBF_CRATES:-programs/diem tests/programs/cu-reference tests/programs/diem-vault tests/programs/diem-attacker}; do
   name=$(basename "$crate" | tr - _)
   # The linker runs only when cargo rebuilds: a .so deleted since the last build needs a touch.
   [ -f "$ROOT/target/deploy/$name.so" ] || touch "$ROOT/$crate/src/lib.rs"
-  (cd "$ROOT/$crate" && bash "$SBF_TOOLS/build-sbpf.sh")
+  features=()
+  if [ "$crate" = programs/diem ] && [ -n "${DIEM_SBF_FEATURES:-}" ]; then features=(--features "$DIEM_SBF_FEATURES"); fi
+  (cd "$ROOT/$crate" && bash "$SBF_TOOLS/build-sbpf.sh" "${features[@]}")
   echo "built target/deploy/$name.so ($(stat -c %s "$ROOT/target/deploy/$name.so") bytes)"
 done

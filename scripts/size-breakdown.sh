@@ -7,7 +7,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 bash scripts/build-sbf.sh > /dev/null
 SBF_TARGET=${SBF_TARGET_DIR:-$HOME/.cache/diem-sbf-target}
-OBJECT=$(ls -t "$SBF_TARGET"/bpfel-solana-solana/release/deps/diem-*.o 2>/dev/null | head -1)
+OBJECT="$SBF_TARGET/bpfel-solana-solana/release/deps/libdiem.o"; [ -f "$OBJECT" ] || OBJECT=""
 [ -n "$OBJECT" ] || { echo "no linked object for diem under $SBF_TARGET (is tools/sbf/keep-object-linker.sh in use?)"; exit 1; }
 NM=$(command -v llvm-nm-22 || command -v llvm-nm)
 READELF=$(command -v llvm-readelf-22 || command -v llvm-readelf)
@@ -33,9 +33,13 @@ for line in open(f"{work}/symbols.txt"):
 
 def crate(name):
     # `<a::B as c::D>::f` belongs to a; `a::b::f` to a; closures and generics follow their path.
+    if name == "entrypoint":
+        return "entrypoint: Anchor's dispatcher, with the instructions' account checks inlined into it"
+    if name.startswith("__"):
+        return "compiler builtins (u128 division, memcpy)"
     name = name.lstrip("<&*").replace("dyn ", "").replace("impl ", "")
     m = re.match(r"([A-Za-z_][A-Za-z0-9_]*)::", name)
-    return m.group(1) if m else "(unnamed: compiler builtins, memcpy and friends)"
+    return m.group(1) if m else "other unnamed"
 
 by_crate = collections.Counter()
 for size, name in functions:
@@ -66,11 +70,13 @@ print("| crate | bytes of code | share |")
 print("|---|---:|---:|")
 for name, size in by_crate.most_common(20):
     print(f"| `{name}` | {size:,} | {100 * size / total_fn:.1f} % |")
+fmt = sum(size for size, name in functions if "core::fmt" in name or "as core::fmt::" in name)
+print(f"\nFormatting code (`core::fmt` and `Display`/`Debug` impls): {fmt:,} bytes.")
 print("\n## The 40 largest functions\n")
 print("| bytes | function |")
 print("|---:|---|")
 for size, name in sorted(functions, reverse=True)[:40]:
-    short = name if len(name) <= 150 else name[:147] + "..."
-    print(f"| {size:,} | `{short.replace('|', '\\\\|')}` |")
+    short = (name if len(name) <= 150 else name[:147] + "...").replace("|", "\\|")
+    print(f"| {size:,} | `{short}` |")
 PY
 cat SIZE.md | head -60

@@ -21,9 +21,11 @@ use crate::constants::EVENT_AUTHORITY_SEED;
 /// no difference. It assembles the data with `extend_from_slice` into one allocation, where the
 /// macro collects a chained byte iterator: on SBF that saves about 2,000 compute units per event.
 pub fn emit<E: AnchorSerialize + Discriminator>(event_authority: &AccountInfo, event: &E) -> Result<()> {
+    crate::cu_trace::mark();
     let ix = event_instruction(event_authority.key, event)?;
     let bump = [crate::EVENT_AUTHORITY_AND_BUMP.1];
     invoke_signed(&ix, std::slice::from_ref(event_authority), &[&[EVENT_AUTHORITY_SEED, &bump]])?;
+    crate::cu_trace::mark();
     Ok(())
 }
 

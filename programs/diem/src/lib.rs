@@ -6,6 +6,7 @@ use anchor_lang::prelude::*;
 use solana_compiler_builtins as _;
 
 pub mod constants;
+pub mod cu_trace;
 pub mod errors;
 pub mod events;
 pub mod instructions;
@@ -42,71 +43,86 @@ pub mod diem {
         instructions::initialize::initialize_handler(ctx, args)
     }
 
-    #[access_control(ctx.accounts.validate(amount, &recipient))]
+    #[access_control(cu_trace::mark_before_checks(), ctx.accounts.validate(amount, &recipient))]
     pub fn stake(ctx: Context<Stake>, amount: u64, recipient: Pubkey) -> Result<()> {
+        cu_trace::mark();
         instructions::stake::stake_handler(ctx, amount, recipient)
     }
 
     pub fn initiate_unstake(ctx: Context<OwnerPosition>, amount: u64) -> Result<()> {
+        cu_trace::mark();
         instructions::initiate_unstake::initiate_unstake_handler(ctx, amount)
     }
 
     pub fn cancel_unstake(ctx: Context<OwnerPosition>) -> Result<()> {
+        cu_trace::mark();
         instructions::cancel_unstake::cancel_unstake_handler(ctx)
     }
 
-    #[access_control(ctx.accounts.validate_finalize())]
+    #[access_control(cu_trace::mark_before_checks(), ctx.accounts.validate_finalize())]
     pub fn finalize_unstake(ctx: Context<OwnerPayout>) -> Result<()> {
+        cu_trace::mark();
         instructions::finalize_unstake::finalize_unstake_handler(ctx)
     }
 
-    #[access_control(ctx.accounts.validate(amount))]
+    #[access_control(cu_trace::mark_before_checks(), ctx.accounts.validate(amount))]
     pub fn fund_rewards(ctx: Context<FundRewards>, amount: u64) -> Result<()> {
+        cu_trace::mark();
         instructions::fund_rewards::fund_rewards_handler(ctx, amount)
     }
 
-    #[access_control(ctx.accounts.validate_destination())]
+    #[access_control(cu_trace::mark_before_checks(), ctx.accounts.validate_destination())]
     pub fn claim_rewards(ctx: Context<OwnerPayout>) -> Result<()> {
+        cu_trace::mark();
         instructions::claim_rewards::claim_rewards_handler(ctx)
     }
 
     pub fn claim_and_stake(ctx: Context<OwnerPosition>) -> Result<()> {
+        cu_trace::mark();
         instructions::claim_rewards::claim_and_stake_handler(ctx)
     }
 
     pub fn pay_treasury(ctx: Context<PayTreasury>) -> Result<()> {
+        cu_trace::mark();
         instructions::pay_treasury::pay_treasury_handler(ctx)
     }
 
-    #[access_control(ctx.accounts.validate(svvv_amount))]
+    #[access_control(cu_trace::mark_before_checks(), ctx.accounts.validate(svvv_amount))]
     pub fn mint_diem(ctx: Context<MintDiem>, svvv_amount: u64, min_diem_out: u64) -> Result<u64> {
+        cu_trace::mark();
         instructions::mint_diem::mint_diem_handler(ctx, svvv_amount, min_diem_out)
     }
 
     pub fn quote_mint(ctx: Context<QuoteMint>, svvv_amount: u64) -> Result<u64> {
+        cu_trace::mark();
         instructions::quote_mint::quote_mint_handler(ctx, svvv_amount)
     }
 
-    #[access_control(ctx.accounts.validate(amount))]
+    #[access_control(cu_trace::mark_before_checks(), ctx.accounts.validate(amount))]
     pub fn burn_diem(ctx: Context<BurnDiem>, amount: u64) -> Result<()> {
+        cu_trace::mark();
         instructions::burn_diem::burn_diem_handler(ctx, amount)
     }
 
-    #[access_control(ctx.accounts.validate(amount))]
+    #[access_control(cu_trace::mark_before_checks(), ctx.accounts.validate(amount))]
     pub fn stake_diem(ctx: Context<StakeDiem>, amount: u64) -> Result<()> {
+        cu_trace::mark();
         instructions::stake_diem::stake_diem_handler(ctx, amount)
     }
 
     pub fn initiate_diem_unstake(ctx: Context<OwnerDiemStake>, amount: u64) -> Result<()> {
+        cu_trace::mark();
         instructions::initiate_diem_unstake::initiate_diem_unstake_handler(ctx, amount)
     }
 
     pub fn cancel_diem_unstake(ctx: Context<OwnerDiemStake>) -> Result<()> {
+        cu_trace::mark();
         instructions::cancel_diem_unstake::cancel_diem_unstake_handler(ctx)
     }
 
-    #[access_control(ctx.accounts.validate())]
+    #[access_control(cu_trace::mark_before_checks(), ctx.accounts.validate())]
     pub fn finalize_diem_unstake(ctx: Context<FinalizeDiemUnstake>) -> Result<()> {
+        cu_trace::mark();
         instructions::finalize_diem_unstake::finalize_diem_unstake_handler(ctx)
     }
 

@@ -17,11 +17,15 @@ const TOKEN: &str = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA";
 const TOKEN_2022: &str = "TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb";
 
 /// Where an instruction's compute went.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Breakdown {
     total: u64,
     token_cpi: u64,
     event_cpi: u64,
+    /// The meter when the program was invoked (`consumed N of M`).
+    meter: u64,
+    /// Units remaining at each `cu_trace::mark` (a `cu-trace` build only).
+    marks: Vec<u64>,
 }
 
 impl Breakdown {
@@ -41,11 +45,15 @@ fn breakdown(logs: &[String], program: &Pubkey) -> Breakdown {
         let words: Vec<&str> = line.split_whitespace().collect();
         match words.as_slice() {
             ["Program", id, "invoke", _depth] => stack.push(id.to_string()),
-            ["Program", id, "consumed", units, "of", _, "compute", "units"] => {
+            ["Program", "consumption:", units, "units", "remaining"] if stack.len() == 1 && stack[0] == program => {
+                b.marks.push(units.parse().expect("units"));
+            }
+            ["Program", id, "consumed", units, "of", meter, "compute", "units"] => {
                 let units: u64 = units.parse().expect("units");
                 let depth = stack.len();
                 if depth == 1 && *id == program {
                     b.total = units;
+                    b.meter = meter.parse().expect("units");
                 } else if depth == 2 && stack[0] == program && (*id == TOKEN || *id == TOKEN_2022) {
                     b.token_cpi += units;
                 } else if depth == 2 && stack[0] == program && *id == program {
@@ -336,6 +344,10 @@ async fn main() {
         refs.insert(name, breakdown(&out.logs, &cu_reference::ID));
     }
 
+    if let Ok(path) = std::env::var("DIEM_CU_PHASES") {
+        std::fs::write(&path, phases_table(&rows)).expect("write the phase table");
+        return;
+    }
     let rent = anchor_lang::prelude::Rent::default();
     let so = |name: &str| {
         std::fs::metadata(std::path::Path::new(&std::env::var("SBF_OUT_DIR").unwrap()).join(name))
@@ -362,7 +374,7 @@ async fn main() {
     .unwrap();
     writeln!(md, "|---|---|---:|---:|---:|---:|---|---:|---:|").unwrap();
     for r in &rows {
-        let rf = refs[r.reference];
+        let rf = &refs[r.reference];
         writeln!(
             md,
             "| `{}` | {} | {} | {} | {} | {} | `{}` | {} | {:.2} |",
@@ -413,6 +425,30 @@ async fn main() {
          call costs the same for every key; the suite's compute limit for an opening adds the same 1,500 CU per rejected bump.\n"
     )
     .unwrap();
+    writeln!(md, "\n## How many fit in one block\n").unwrap();
+    writeln!(
+        md,
+        "Every user instruction writes the one `Config` account, and the cluster caps the compute of all transactions \
+         that write one account in a block at {MAX_WRITABLE_ACCOUNT_UNITS} CU (block limit {MAX_BLOCK_UNITS} CU): at \
+         most that many calls land in one block, whoever sends them (with a compute-unit limit set to the measured cost; \
+         without one the scheduler reserves 200,000 CU per instruction, and 60 fit).\n"
+    )
+    .unwrap();
+    writeln!(md, "| instruction | case | total CU | per block |").unwrap();
+    writeln!(md, "|---|---|---:|---:|").unwrap();
+    for r in rows.iter().filter(|r| {
+        matches!(r.instruction, "stake" | "mint_diem" | "stake_diem" | "burn_diem" | "initiate_diem_unstake" | "initiate_unstake")
+    }) {
+        writeln!(
+            md,
+            "| `{}` | {} | {} | {} |",
+            r.instruction,
+            r.case,
+            r.cost.total,
+            MAX_WRITABLE_ACCOUNT_UNITS / r.cost.total
+        )
+        .unwrap();
+    }
     let budgets = compute_budgets();
     writeln!(md, "\n## Budgets\n").unwrap();
     writeln!(md, "`tests/compute_budgets.toml` caps each instruction when the suite runs on the binary; the worst case measured here against it:\n").unwrap();
@@ -434,6 +470,56 @@ async fn main() {
     for (name, w) in worst.iter().filter(|(n, w)| budgets.get(**n).is_some_and(|b| **w > *b as u64)) {
         eprintln!("warning: {name} measured {w} CU, above its budget in tests/compute_budgets.toml");
     }
+}
+
+/// The cluster's cap on the compute of the transactions that write one account, per block.
+const MAX_WRITABLE_ACCOUNT_UNITS: u64 = 12_000_000;
+/// The cluster's block limit (SIMD-0256).
+const MAX_BLOCK_UNITS: u64 = 60_000_000;
+
+/// Where each user instruction's compute goes, phase by phase, from a `cu-trace` build's markers
+/// (`diem::cu_trace`): before the first marker (entrypoint, dispatch, account deserialization and
+/// constraints), the `validate` checks, the handler (its own checks and maths; the token CPIs
+/// apart), the event self-CPI, and what follows (writing the accounts back).
+fn phases_table(rows: &[Row]) -> String {
+    let mut md = String::new();
+    writeln!(
+        md,
+        "| instruction | case | total | accounts | validate | handler | token CPI | event | write-back and exit |"
+    )
+    .unwrap();
+    writeln!(md, "|---|---|---:|---:|---:|---:|---:|---:|---:|").unwrap();
+    for r in rows {
+        let b = &r.cost;
+        if b.marks.len() < 3 {
+            continue;
+        }
+        let used = |remaining: u64| b.meter - remaining;
+        let n = b.marks.len();
+        let (event_start, event_end) = (used(b.marks[n - 2]), used(b.marks[n - 1]));
+        let handler_start = used(b.marks[n - 3]);
+        let (accounts, validate) = if n >= 4 {
+            let before_checks = used(b.marks[n - 4]);
+            (before_checks, handler_start - before_checks)
+        } else {
+            (handler_start, 0)
+        };
+        writeln!(
+            md,
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
+            r.instruction,
+            r.case,
+            b.total,
+            accounts,
+            validate,
+            event_start - handler_start - b.token_cpi,
+            b.token_cpi,
+            event_end - event_start,
+            b.total - event_end
+        )
+        .unwrap();
+    }
+    md
 }
 
 /// A wallet whose position and DIEM-stake addresses take the first bump tried (255), so the
