@@ -983,22 +983,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -1031,22 +1017,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -1124,22 +1096,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -1196,22 +1154,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -1289,22 +1233,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -1341,22 +1271,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -1393,22 +1309,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -1445,22 +1347,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -1520,22 +1408,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -1600,22 +1474,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -1672,22 +1532,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -1745,22 +1591,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -1817,22 +1649,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -2180,22 +1998,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -2237,22 +2041,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -2294,22 +2084,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -2370,22 +2146,8 @@ export type Diem = {
     {
       "accounts": [
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -2444,22 +2206,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -2497,22 +2245,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -2587,22 +2321,8 @@ export type Diem = {
     {
       "accounts": [
         {
-          "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          }
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
+          "name": "config"
         },
         {
           "name": "curve",
@@ -2644,22 +2364,8 @@ export type Diem = {
           "writable": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -2712,22 +2418,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -2794,22 +2486,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -2847,22 +2525,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -2898,22 +2562,8 @@ export type Diem = {
           "signer": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -2991,22 +2641,8 @@ export type Diem = {
           "writable": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -3080,22 +2716,8 @@ export type Diem = {
           "writable": true
         },
         {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
-          "pda": {
-            "seeds": [
-              {
-                "kind": "const",
-                "value": [
-                  99,
-                  111,
-                  110,
-                  102,
-                  105,
-                  103
-                ]
-              }
-            ]
-          },
           "writable": true
         },
         {
@@ -3623,9 +3245,10 @@ export type Diem = {
           },
           {
             "docs": [
-              "`math::curve::fill_bucket_full_costs(entries)`, computed once by `commit_curve`."
+              "`math::curve::fill_cumulative_costs(entries)`: the sVVV that fills buckets `0..=i`,",
+              "computed once by `commit_curve`, so a mint costs the same however many buckets it crosses."
             ],
-            "name": "fullCosts",
+            "name": "cumulativeCosts",
             "type": {
               "array": [
                 "u64",

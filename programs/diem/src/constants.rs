@@ -5,6 +5,15 @@ use anchor_lang::prelude::constant;
 /// Singleton configuration; also the PDA that owns both vaults and is the DIEM mint authority.
 #[constant]
 pub const CONFIG_SEED: &[u8] = b"config";
+/// The config's address and bump, `[CONFIG_SEED]` derived at compile time: instructions check
+/// the config by address, a comparison, instead of re-deriving it (1,500 CU each).
+pub const CONFIG_ADDRESS_AND_BUMP: (anchor_lang::prelude::Pubkey, u8) = {
+    let (address, bump) = anchor_lang::derive_program_address(&[CONFIG_SEED], &crate::ID_CONST.to_bytes());
+    (anchor_lang::prelude::Pubkey::new_from_array(address), bump)
+};
+/// [`CONFIG_ADDRESS_AND_BUMP`]'s address, named as a constant so the IDL carries it as the
+/// config account's fixed address.
+pub const CONFIG_ADDRESS: anchor_lang::prelude::Pubkey = CONFIG_ADDRESS_AND_BUMP.0;
 /// Per-owner sVVV position: `[POSITION_SEED, owner]`.
 #[constant]
 pub const POSITION_SEED: &[u8] = b"position";
@@ -149,3 +158,14 @@ pub const CURVE_CHUNK_ENTRIES: u16 = MAX_CURVE_CHUNK as u16;
 pub const METADATA_URI_MAX_LEN: u16 = MAX_URI_LEN as u16;
 #[constant]
 pub const CHANGE_KINDS: u16 = MAX_CHANGE_KINDS as u16;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_config_address_is_its_seeds_pda() {
+        let derived = anchor_lang::prelude::Pubkey::find_program_address(&[CONFIG_SEED], &crate::ID);
+        assert_eq!(derived, CONFIG_ADDRESS_AND_BUMP);
+    }
+}

@@ -1,7 +1,7 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::Token2022;
 
-use crate::constants::CONFIG_SEED;
+use crate::constants::CONFIG_ADDRESS;
 use crate::errors::DiemError;
 use crate::events::DiemBurned;
 use crate::state::{Config, Position};
@@ -13,7 +13,7 @@ use crate::token_ops;
 #[derive(Accounts)]
 pub struct BurnDiem<'info> {
     pub owner: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = diem_mint)]
+    #[account(mut, address = CONFIG_ADDRESS, has_one = diem_mint)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
     pub position: Box<Account<'info, Position>>,

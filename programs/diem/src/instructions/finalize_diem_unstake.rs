@@ -1,7 +1,7 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::Token2022;
 
-use crate::constants::CONFIG_SEED;
+use crate::constants::CONFIG_ADDRESS;
 use crate::constants::DIEM_DECIMALS;
 use crate::errors::DiemError;
 use crate::events::DiemUnstakeFinalized;
@@ -14,7 +14,7 @@ use crate::token_ops;
 #[derive(Accounts)]
 pub struct FinalizeDiemUnstake<'info> {
     pub owner: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = diem_vault, has_one = diem_mint)]
+    #[account(mut, address = CONFIG_ADDRESS, has_one = diem_vault, has_one = diem_mint)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
     pub diem_stake: Box<Account<'info, DiemStake>>,

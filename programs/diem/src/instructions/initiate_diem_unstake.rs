@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::CONFIG_SEED;
+use crate::constants::CONFIG_ADDRESS;
 use crate::errors::DiemError;
 use crate::events::DiemUnstakeInitiated;
 use crate::state::{Config, DiemStake};
@@ -12,7 +12,7 @@ use crate::state::{Config, DiemStake};
 #[derive(Accounts)]
 pub struct OwnerDiemStake<'info> {
     pub owner: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump)]
+    #[account(mut, address = CONFIG_ADDRESS)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
     pub diem_stake: Box<Account<'info, DiemStake>>,

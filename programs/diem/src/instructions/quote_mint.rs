@@ -1,13 +1,13 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::CONFIG_SEED;
+use crate::constants::CONFIG_ADDRESS;
 use crate::state::{Config, Curve};
 
 /// Read-only: what `mint_diem(svvv_amount)` would mint now. The DIEM amount is returned as
 /// return data, so wallets can simulate it and programs can call it by CPI.
 #[derive(Accounts)]
 pub struct QuoteMint<'info> {
-    #[account(seeds = [CONFIG_SEED], bump = config.bump, has_one = curve)]
+    #[account(address = CONFIG_ADDRESS, has_one = curve)]
     pub config: Box<Account<'info, Config>>,
     pub curve: AccountLoader<'info, Curve>,
 }

@@ -1,3 +1,4 @@
+use crate::constants::CONFIG_ADDRESS;
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenInterface;
 
@@ -15,7 +16,7 @@ use crate::{owner_account, token_ops};
 pub struct Stake<'info> {
     #[account(mut)]
     pub payer: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = vvv_vault,
+    #[account(mut, address = CONFIG_ADDRESS, has_one = vvv_vault,
         has_one = vvv_mint @ DiemError::WrongMint, has_one = vvv_token_program @ DiemError::WrongTokenProgram)]
     pub config: Box<Account<'info, Config>>,
     /// The recipient's position at `[POSITION_SEED, recipient]`, created by its first stake.

@@ -1,3 +1,4 @@
+use crate::constants::CONFIG_ADDRESS;
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::Token2022;
 
@@ -13,7 +14,7 @@ use crate::{owner_account, token_ops};
 pub struct StakeDiem<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = diem_vault, has_one = diem_mint)]
+    #[account(mut, address = CONFIG_ADDRESS, has_one = diem_vault, has_one = diem_mint)]
     pub config: Box<Account<'info, Config>>,
     /// The owner's DIEM stake at `[DIEM_STAKE_SEED, owner]`, created by the first stake.
     /// CHECK: address and contents checked by `owner_account::load_or_create`.

@@ -63,22 +63,24 @@ pub fn validate_curve(entries: &[CurveEntry], outstanding_diem: u64) -> Result<(
     }
 }
 
-/// The sVVV that fills each bucket from its lower bound to its upper bound,
-/// `ceil(rate[i] * (bound[i] - bound[i-1]) / ONE_DIEM)`, saturated at `u64::MAX` (no lock can
-/// pay more, so a saturated bucket is one no lock gets past). `commit_curve` stores these so a
-/// quote crosses a full bucket with a comparison instead of a division. `entries` must have
-/// passed [`validate_curve`].
+/// The sVVV that fills buckets `0..=i` from supply 0, for each `i`: the running sum of each
+/// bucket's full cost `ceil(rate[i] * (bound[i] - bound[i-1]) / ONE_DIEM)`, saturated at
+/// `u64::MAX` (no lock can pay more). `commit_curve` stores these, so a quote crosses any number
+/// of full buckets with one binary search instead of a walk, and bucket `i`'s full cost is
+/// `cumulative[i] - cumulative[i-1]` while neither is saturated. `entries` must have passed
+/// [`validate_curve`].
 /// Written in place: the table is 2 KB, too much for an SBF stack frame next to its caller's.
-pub fn fill_bucket_full_costs(entries: &[CurveEntry], costs: &mut [u64; CURVE_LEN]) -> Result<(), DiemError> {
+pub fn fill_cumulative_costs(entries: &[CurveEntry], cumulative: &mut [u64; CURVE_LEN]) -> Result<(), DiemError> {
     if entries.len() != CURVE_LEN {
         return Err(DiemError::CurveIncomplete);
     }
-    let mut lower = 0u64;
-    for (cost, entry) in costs.iter_mut().zip(entries) {
+    let (mut lower, mut sum) = (0u64, 0u64);
+    for (slot, entry) in cumulative.iter_mut().zip(entries) {
         let rate = u64::try_from(entry.rate()).map_err(|_| DiemError::CurveRateAboveCap)?;
         let width = entry.supply_bound.checked_sub(lower).ok_or(DiemError::CurveBoundsNotIncreasing)?;
         let full = mul_div_ceil_wide(rate, width, ONE_DIEM).ok_or(DiemError::MathOverflow)?;
-        *cost = u64::try_from(full).unwrap_or(u64::MAX);
+        sum = u64::try_from(full).ok().and_then(|f| sum.checked_add(f)).unwrap_or(u64::MAX);
+        *slot = sum;
         lower = entry.supply_bound;
     }
     Ok(())
@@ -89,25 +91,28 @@ pub fn fill_bucket_full_costs(entries: &[CurveEntry], costs: &mut [u64; CURVE_LE
 /// Each crossed bucket costs `ceil(rate * room / ONE_DIEM)` (rounded against the buyer); the
 /// bucket the lock ends in yields `floor(x * ONE_DIEM / rate)`, capped at the room left in it
 /// so a lock never buys past a bucket's bound at that bucket's price. The whole amount is
-/// locked, dust included. `entries` must have passed [`validate_curve`].
+/// locked, dust included. `entries` must have passed [`validate_curve`]. Bucket by bucket: the
+/// definition, which [`quote_mint_with_costs`] must equal.
 pub fn quote_mint(entries: &[CurveEntry], supply: u64, svvv_amount: u64) -> Result<MintQuote, DiemError> {
     quote(entries, None, supply, svvv_amount)
 }
 
-/// [`quote_mint`] with the buckets' full costs from [`fill_bucket_full_costs`] (as stored in the
-/// live curve): the same result, with one division for the first and the last bucket only.
+/// [`quote_mint`] with the cumulative costs from [`fill_cumulative_costs`] (as stored in the
+/// live curve): the same result, at a cost that does not grow with the buckets crossed (one
+/// binary search over the cumulative costs, one division for the first bucket and one for the
+/// last).
 pub fn quote_mint_with_costs(
     entries: &[CurveEntry],
-    full_costs: &[u64; CURVE_LEN],
+    cumulative: &[u64; CURVE_LEN],
     supply: u64,
     svvv_amount: u64,
 ) -> Result<MintQuote, DiemError> {
-    quote(entries, Some(full_costs), supply, svvv_amount)
+    quote(entries, Some(cumulative), supply, svvv_amount)
 }
 
 fn quote(
     entries: &[CurveEntry],
-    full_costs: Option<&[u64; CURVE_LEN]>,
+    cumulative: Option<&[u64; CURVE_LEN]>,
     supply: u64,
     svvv_amount: u64,
 ) -> Result<MintQuote, DiemError> {
@@ -115,18 +120,22 @@ fn quote(
     let first = entries.partition_point(|e| e.supply_bound <= supply);
     let mut current = supply;
     let mut remaining = svvv_amount;
-    let mut settled = false;
-    for (index, entry) in entries.iter().enumerate().skip(first) {
+    let mut index = first;
+    while let Some(entry) = entries.get(index) {
         let rate = u64::try_from(entry.rate()).map_err(|_| DiemError::CurveRateAboveCap)?;
         if rate == 0 {
             return Err(DiemError::CurveRateZero);
         }
         let room = entry.supply_bound.checked_sub(current).ok_or(DiemError::CurveBoundsNotIncreasing)?;
-        // Only the first bucket can be entered part-way; after it, every bucket is crossed from
-        // its lower bound and its stored full cost is exactly ceil(rate * room / ONE_DIEM).
-        let cost = match full_costs {
-            Some(costs) if index > first || supply == lower_bound(entries, first) => costs[index] as u128,
-            _ => mul_div_ceil_wide(rate, room, ONE_DIEM).ok_or(DiemError::MathOverflow)?,
+        // Every bucket after the first is entered at its lower bound, so its full cost is the
+        // difference of two cumulative costs (exact while neither is saturated).
+        let stored = cumulative.filter(|_| current == lower_bound(entries, index)).and_then(|c| {
+            let before = if index == 0 { 0 } else { c[index - 1] };
+            (c[index] != u64::MAX).then(|| c[index] - before)
+        });
+        let cost = match stored {
+            Some(cost) => cost as u128,
+            None => mul_div_ceil_wide(rate, room, ONE_DIEM).ok_or(DiemError::MathOverflow)?,
         };
         quote.marginal_rate = rate;
         if cost >= remaining as u128 {
@@ -137,20 +146,38 @@ fn quote(
             if bought == room {
                 quote.buckets_filled = quote.buckets_filled.checked_add(1).ok_or(DiemError::MathOverflow)?;
             }
-            settled = true;
-            break;
+            quote.supply_after = supply.checked_add(quote.diem_out).ok_or(DiemError::MathOverflow)?;
+            return Ok(quote);
         }
         // cost < remaining <= u64::MAX, so the narrowing is exact.
         remaining = remaining.checked_sub(cost as u64).ok_or(DiemError::MathOverflow)?;
         quote.diem_out = quote.diem_out.checked_add(room).ok_or(DiemError::MathOverflow)?;
         quote.buckets_filled = quote.buckets_filled.checked_add(1).ok_or(DiemError::MathOverflow)?;
         current = entry.supply_bound;
+        index += 1;
+        // With stored costs, cross at once every following bucket the rest pays for in full:
+        // bucket k is crossed iff cumulative[k] - cumulative[index - 1] < remaining (the
+        // bucket-by-bucket rule, summed), a predicate true for a prefix of the buckets.
+        if let Some(c) = cumulative {
+            let base = c[index - 1];
+            if base != u64::MAX {
+                let crossed = c[index..].partition_point(|&sum| sum != u64::MAX && sum - base < remaining);
+                if crossed > 0 {
+                    let last = index + crossed - 1;
+                    remaining -= c[last] - base;
+                    quote.diem_out = quote
+                        .diem_out
+                        .checked_add(entries[last].supply_bound - current)
+                        .ok_or(DiemError::MathOverflow)?;
+                    let crossed = u16::try_from(crossed).map_err(|_| DiemError::MathOverflow)?;
+                    quote.buckets_filled = quote.buckets_filled.checked_add(crossed).ok_or(DiemError::MathOverflow)?;
+                    current = entries[last].supply_bound;
+                    index = last + 1;
+                }
+            }
+        }
     }
-    if !settled {
-        return Err(DiemError::SupplyCapReached);
-    }
-    quote.supply_after = supply.checked_add(quote.diem_out).ok_or(DiemError::MathOverflow)?;
-    Ok(quote)
+    Err(DiemError::SupplyCapReached)
 }
 
 /// The supply at which bucket `index` starts.

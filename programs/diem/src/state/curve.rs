@@ -57,8 +57,9 @@ pub struct Curve {
     pub version: u32,
     pub _padding: [u8; 4],
     pub entries: [CurveEntry; CURVE_LEN],
-    /// `math::curve::fill_bucket_full_costs(entries)`, computed once by `commit_curve`.
-    pub full_costs: [u64; CURVE_LEN],
+    /// `math::curve::fill_cumulative_costs(entries)`: the sVVV that fills buckets `0..=i`,
+    /// computed once by `commit_curve`, so a mint costs the same however many buckets it crosses.
+    pub cumulative_costs: [u64; CURVE_LEN],
 }
 
 impl Curve {
@@ -70,7 +71,7 @@ impl Curve {
         supply: u64,
         svvv_amount: u64,
     ) -> std::result::Result<crate::math::curve::MintQuote, DiemError> {
-        crate::math::curve::quote_mint_with_costs(&self.entries, &self.full_costs, supply, svvv_amount)
+        crate::math::curve::quote_mint_with_costs(&self.entries, &self.cumulative_costs, supply, svvv_amount)
     }
 }
 

@@ -59,8 +59,11 @@ export type Curve = {
   version: number;
   padding: ReadonlyUint8Array;
   entries: Array<CurveEntry>;
-  /** `math::curve::fill_bucket_full_costs(entries)`, computed once by `commit_curve`. */
-  fullCosts: Array<bigint>;
+  /**
+   * `math::curve::fill_cumulative_costs(entries)`: the sVVV that fills buckets `0..=i`,
+   * computed once by `commit_curve`, so a mint costs the same however many buckets it crosses.
+   */
+  cumulativeCosts: Array<bigint>;
 };
 
 export type CurveArgs = {
@@ -68,8 +71,11 @@ export type CurveArgs = {
   version: number;
   padding: ReadonlyUint8Array;
   entries: Array<CurveEntryArgs>;
-  /** `math::curve::fill_bucket_full_costs(entries)`, computed once by `commit_curve`. */
-  fullCosts: Array<number | bigint>;
+  /**
+   * `math::curve::fill_cumulative_costs(entries)`: the sVVV that fills buckets `0..=i`,
+   * computed once by `commit_curve`, so a mint costs the same however many buckets it crosses.
+   */
+  cumulativeCosts: Array<number | bigint>;
 };
 
 /** Gets the encoder for {@link CurveArgs} account data. */
@@ -80,7 +86,7 @@ export function getCurveEncoder(): FixedSizeEncoder<CurveArgs> {
       ["version", getU32Encoder()],
       ["padding", fixEncoderSize(getBytesEncoder(), 4)],
       ["entries", getArrayEncoder(getCurveEntryEncoder(), { size: 256 })],
-      ["fullCosts", getArrayEncoder(getU64Encoder(), { size: 256 })],
+      ["cumulativeCosts", getArrayEncoder(getU64Encoder(), { size: 256 })],
     ]),
     (value) => ({ ...value, discriminator: CURVE_DISCRIMINATOR }),
   );
@@ -93,7 +99,7 @@ export function getCurveDecoder(): FixedSizeDecoder<Curve> {
     ["version", getU32Decoder()],
     ["padding", fixDecoderSize(getBytesDecoder(), 4)],
     ["entries", getArrayDecoder(getCurveEntryDecoder(), { size: 256 })],
-    ["fullCosts", getArrayDecoder(getU64Decoder(), { size: 256 })],
+    ["cumulativeCosts", getArrayDecoder(getU64Decoder(), { size: 256 })],
   ]);
 }
 

@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::CONFIG_SEED;
+use crate::constants::CONFIG_ADDRESS;
 use crate::errors::DiemError;
 use crate::events::{AuthorityProposed, AuthorityTransferred};
 use crate::instructions::admin::AdminConfig;
@@ -25,7 +25,7 @@ pub fn propose_authority_handler(ctx: Context<AdminConfig>, proposed: Pubkey) ->
 #[derive(Accounts)]
 pub struct AcceptAuthority<'info> {
     pub new_authority: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump)]
+    #[account(mut, address = CONFIG_ADDRESS)]
     pub config: Box<Account<'info, Config>>,
 }
 

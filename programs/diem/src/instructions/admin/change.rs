@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::{CONFIG_SEED, GOVERNANCE_SEED};
+use crate::constants::{CONFIG_ADDRESS, GOVERNANCE_SEED};
 use crate::errors::DiemError;
 use crate::events::{ChangeApplied, ChangeCancelled, ChangeProposed};
 use crate::instructions::admin::commit_staged_curve;
@@ -16,7 +16,7 @@ use crate::token_ops;
 pub struct ChangeAccounts<'info> {
     /// The config authority for a proposal or a cancellation; anyone for `apply_change`.
     pub caller: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = curve, has_one = curve_staging)]
+    #[account(mut, address = CONFIG_ADDRESS, has_one = curve, has_one = curve_staging)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut, seeds = [GOVERNANCE_SEED], bump = governance.bump)]
     pub governance: Box<Account<'info, Governance>>,

@@ -1,17 +1,17 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::CONFIG_SEED;
+use crate::constants::CONFIG_ADDRESS;
 use crate::constants::CURVE_LEN;
 use crate::errors::DiemError;
 use crate::events::CurveCommitted;
-use crate::math::curve::{curve_hash, fill_bucket_full_costs, validate_curve};
+use crate::math::curve::{curve_hash, fill_cumulative_costs, validate_curve};
 use crate::state::{Config, Curve, CurveStaging};
 
 #[event_cpi]
 #[derive(Accounts)]
 pub struct CommitCurve<'info> {
     pub authority: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = authority @ DiemError::Unauthorized, has_one = curve, has_one = curve_staging)]
+    #[account(mut, address = CONFIG_ADDRESS, has_one = authority @ DiemError::Unauthorized, has_one = curve, has_one = curve_staging)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub curve: AccountLoader<'info, Curve>,
@@ -50,7 +50,7 @@ pub fn commit_staged_curve(
     let version = config.curve_version.checked_add(1).ok_or_else(|| error!(DiemError::MathOverflow))?;
     let mut curve = curve.load_mut()?;
     curve.entries.copy_from_slice(&staging.entries);
-    fill_bucket_full_costs(&staging.entries, &mut curve.full_costs)?;
+    fill_cumulative_costs(&staging.entries, &mut curve.cumulative_costs)?;
     curve.version = version;
     staging.clear();
     config.curve_version = version;

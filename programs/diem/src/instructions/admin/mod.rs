@@ -21,7 +21,7 @@ pub use stage_curve::*;
 
 use anchor_lang::prelude::*;
 
-use crate::constants::CONFIG_SEED;
+use crate::constants::CONFIG_ADDRESS;
 use crate::errors::DiemError;
 use crate::state::Config;
 
@@ -30,6 +30,6 @@ use crate::state::Config;
 #[derive(Accounts)]
 pub struct AdminConfig<'info> {
     pub authority: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = authority @ DiemError::Unauthorized)]
+    #[account(mut, address = CONFIG_ADDRESS, has_one = authority @ DiemError::Unauthorized)]
     pub config: Box<Account<'info, Config>>,
 }

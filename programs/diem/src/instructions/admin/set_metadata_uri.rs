@@ -5,7 +5,7 @@ use anchor_spl::token_2022::spl_token_2022::state::Mint;
 use anchor_spl::token_2022_extensions::spl_token_metadata_interface::state::{Field, TokenMetadata};
 use anchor_spl::token_interface::{self, TokenMetadataUpdateField};
 
-use crate::constants::{CONFIG_SEED, MAX_URI_LEN};
+use crate::constants::{CONFIG_ADDRESS, MAX_URI_LEN};
 use crate::errors::DiemError;
 use crate::events::MetadataUriUpdated;
 use crate::state::Config;
@@ -19,7 +19,7 @@ pub struct SetMetadataUri<'info> {
     /// Pays the rent of a longer URI.
     #[account(mut)]
     pub authority: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = authority @ DiemError::Unauthorized, has_one = diem_mint)]
+    #[account(mut, address = CONFIG_ADDRESS, has_one = authority @ DiemError::Unauthorized, has_one = diem_mint)]
     pub config: Box<Account<'info, Config>>,
     /// CHECK: pinned to the config's DIEM mint by `has_one`; Token-2022 validates it.
     #[account(mut)]

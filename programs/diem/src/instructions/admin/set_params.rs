@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::{CONFIG_SEED, GOVERNANCE_SEED};
+use crate::constants::{CONFIG_ADDRESS, GOVERNANCE_SEED};
 use crate::errors::DiemError;
 use crate::events::ParamsUpdated;
 use crate::state::{Config, Governance, Params};
@@ -9,7 +9,7 @@ use crate::state::{Config, Governance, Params};
 #[derive(Accounts)]
 pub struct SetParams<'info> {
     pub authority: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = authority @ DiemError::Unauthorized)]
+    #[account(mut, address = CONFIG_ADDRESS, has_one = authority @ DiemError::Unauthorized)]
     pub config: Box<Account<'info, Config>>,
     /// Read for the change delay, which must keep covering the slowest exit.
     #[account(seeds = [GOVERNANCE_SEED], bump = governance.bump)]

@@ -1,7 +1,7 @@
 use anchor_lang::prelude::*;
 use anchor_spl::token_interface::TokenAccount;
 
-use crate::constants::CONFIG_SEED;
+use crate::constants::CONFIG_ADDRESS;
 use crate::errors::DiemError;
 use crate::events::TreasuryUpdated;
 use crate::state::Config;
@@ -10,7 +10,7 @@ use crate::state::Config;
 #[derive(Accounts)]
 pub struct SetTreasury<'info> {
     pub authority: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = authority @ DiemError::Unauthorized)]
+    #[account(mut, address = CONFIG_ADDRESS, has_one = authority @ DiemError::Unauthorized)]
     pub config: Box<Account<'info, Config>>,
     #[account(
         constraint = new_treasury.key() != config.vvv_vault @ DiemError::DestinationIsVault,

@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::{CONFIG_SEED, GOVERNANCE_SEED};
+use crate::constants::{CONFIG_ADDRESS, GOVERNANCE_SEED};
 use crate::errors::DiemError;
 use crate::events::{CurveStaged, CurveStagingCleared};
 use crate::state::{Change, Config, CurvePoint, CurveStaging, Governance};
@@ -10,7 +10,7 @@ use crate::state::{Change, Config, CurvePoint, CurveStaging, Governance};
 #[derive(Accounts)]
 pub struct StageCurve<'info> {
     pub authority: Signer<'info>,
-    #[account(mut, seeds = [CONFIG_SEED], bump = config.bump, has_one = authority @ DiemError::Unauthorized, has_one = curve_staging)]
+    #[account(mut, address = CONFIG_ADDRESS, has_one = authority @ DiemError::Unauthorized, has_one = curve_staging)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub curve_staging: AccountLoader<'info, CurveStaging>,

@@ -134,15 +134,46 @@ proptest! {
         }
     }
 
-    /// The stored full costs give exactly the quote computed bucket by bucket.
+    /// The stored cumulative costs give exactly the quote computed bucket by bucket.
     #[test]
     fn stored_costs_give_the_same_quote(curve in arb_curve(), supply_frac in 0u64..1000, x in any::<u64>(), on_bound in any::<bool>()) {
         let mut costs = [0u64; CURVE_LEN];
-        fill_bucket_full_costs(&curve, &mut costs).unwrap();
+        fill_cumulative_costs(&curve, &mut costs).unwrap();
         let mut supply = curve[CURVE_LEN - 1].supply_bound / 1000 * supply_frac;
         if on_bound {
             supply = curve[(supply_frac as usize) % CURVE_LEN].supply_bound;
         }
+        prop_assert_eq!(quote_mint_with_costs(&curve, &costs, supply, x), quote_mint(&curve, supply, x));
+        // A lock that pays exactly up to a later bound: the tie between crossing a bucket and
+        // settling in it (the bucket-by-bucket rule settles, at that bucket's rate).
+        let start = curve.partition_point(|e| e.supply_bound <= supply);
+        let end = (start + (x % 8) as usize).min(CURVE_LEN - 1);
+        if on_bound && start < CURVE_LEN {
+            let exact = costs[end] - if start == 0 { 0 } else { costs[start - 1] };
+            prop_assert_eq!(quote_mint_with_costs(&curve, &costs, supply, exact), quote_mint(&curve, supply, exact));
+        }
+    }
+
+    /// The same on any valid curve, saturated cumulative costs included: steep curves whose later
+    /// buckets cost more than any lock can pay, where the search must fall back to the walk.
+    #[test]
+    fn stored_costs_give_the_same_quote_on_steep_curves(
+        steps in prop::collection::vec(prop_oneof![1u64..=1_000_000_000_000, 1u64..=u64::MAX / 512], CURVE_LEN),
+        rate_steps in prop::collection::vec(prop_oneof![9 => 0u64..=1_000_000, 1 => 0u64..=u64::MAX / 256], CURVE_LEN),
+        supply_pick in any::<u64>(), x in any::<u64>(), on_bound in any::<bool>(),
+    ) {
+        let mut bound = 0u64;
+        let mut rate = 0u64;
+        let curve: Vec<CurveEntry> = steps.iter().zip(&rate_steps).map(|(step, r)| {
+            bound += step;
+            rate = rate.saturating_add(*r).clamp(1, MAX_RATE as u64);
+            CurveEntry::new(bound, rate as u128)
+        }).collect();
+        prop_assume!(validate_curve(&curve, 0).is_ok());
+        let mut costs = [0u64; CURVE_LEN];
+        fill_cumulative_costs(&curve, &mut costs).unwrap();
+        let cap = curve[CURVE_LEN - 1].supply_bound;
+        let supply = if on_bound { curve[(supply_pick % CURVE_LEN as u64) as usize].supply_bound } else { supply_pick % cap };
         prop_assert_eq!(quote_mint_with_costs(&curve, &costs, supply, x), quote_mint(&curve, supply, x));
     }
 
