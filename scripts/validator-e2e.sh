@@ -7,18 +7,11 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-if ! command -v solana-test-validator >/dev/null 2>&1; then
-  echo "SKIPPED: local validator suite (solana-test-validator is not on the PATH)"
-  exit 0
-fi
-[ -f target/deploy/diem.so ] || bash scripts/build-sbf.sh
-cargo build --locked -q -p diem-cli --no-default-features --bin diem
+SUITE="local validator suite"
+source scripts/validator-common.sh
 cargo build --locked -q -p diem-tests --bin proxy_lookup_table
-TARGET=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-DIEM="$TARGET/debug/diem"
 PROXY_TOOL="$TARGET/debug/proxy_lookup_table"
-ATTACKER_ID=$(python3 -c 'import re; print(re.search(r"declare_id!\(\"(\w+)\"\)", open("tests/programs/diem-attacker/src/lib.rs").read()).group(1))')
-PROGRAM_ID=$(python3 -c 'import re; print(re.search(r"declare_id!\(\"(\w+)\"\)", open("programs/diem/src/lib.rs").read()).group(1))')
+ATTACKER_ID=$(program_id tests/programs/diem-attacker/src/lib.rs)
 
 WORK=$(mktemp -d)
 RPC_PORT=${DIEM_E2E_RPC_PORT:-18899}

@@ -9,15 +9,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-if ! command -v solana-test-validator >/dev/null 2>&1; then
-  echo "SKIPPED: pruning-node suite (solana-test-validator is not on the PATH)"
-  exit 0
-fi
-[ -f target/deploy/diem.so ] || bash scripts/build-sbf.sh
-cargo build --locked -q -p diem-cli --no-default-features --bin diem
-TARGET=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-DIEM="$TARGET/debug/diem"
-PROGRAM_ID=$(python3 -c 'import re; print(re.search(r"declare_id!\(\"(\w+)\"\)", open("programs/diem/src/lib.rs").read()).group(1))')
+SUITE="pruning-node suite"
+source scripts/validator-common.sh
 WORK=$(mktemp -d)
 RPC_PORT=${DIEM_PRUNE_RPC_PORT:-18999}
 URL="http://127.0.0.1:$RPC_PORT"

@@ -25,27 +25,10 @@ use diem_indexer::http::{ApiState, Limits};
 use diem_indexer::store::Store;
 use diem_indexer::{Retry, RpcSource};
 use diem_tests::fake_rpc::{FakeRpc, FakeTransaction, encode_transaction};
+use diem_tests::bench::{arg, memory_mib};
 use diem_tests::synthetic::Generator;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// Resident memory of process `pid`, in MiB.
-fn rss_mib(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = "VmRSS:";
-    let kib: f64 = status
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
-    kib / 1024.0
-}
-
-fn arg(name: &str, default: &str) -> String {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned()).unwrap_or_else(|| default.to_string())
-}
 
 const START: i64 = 1_800_000_000 - 1_800_000_000 % 86_400;
 
@@ -206,13 +189,13 @@ async fn main() {
             let mut peaks: [f64; 2] = [0.0; 2];
             while !stop.load(Ordering::SeqCst) {
                 let i = usize::from(Instant::now() >= half);
-                peaks[i] = peaks[i].max(rss_mib(server_pid));
+                peaks[i] = peaks[i].max(memory_mib(&server_pid.to_string(), "VmRSS:"));
                 tokio::time::sleep(Duration::from_millis(250)).await;
             }
             peaks
         })
     };
-    let rss_start = rss_mib(server_pid);
+    let rss_start = memory_mib(&server_pid.to_string(), "VmRSS:");
     let days: Vec<String> = (0..4).map(|d| diem_client::credit::format_day(START / 86_400 + d)).collect();
 
     let deadline = Instant::now() + Duration::from_secs(secs);
@@ -315,7 +298,7 @@ async fn main() {
     stop.store(true, Ordering::SeqCst);
     let fed = feeder.await.expect("the feeder ends");
     let [first_half, second_half] = memory.await.expect("memory sampled");
-    let rss_end = rss_mib(server_pid);
+    let rss_end = memory_mib(&server_pid.to_string(), "VmRSS:");
     let last_seq = store.checkpoint().await.expect("checkpoint").last_seq;
     server.kill().await.expect("the server stops");
     let panics = std::fs::read_to_string(&log).unwrap_or_default().lines().filter(|l| l.starts_with("PANIC")).count();

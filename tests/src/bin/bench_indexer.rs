@@ -7,25 +7,9 @@ use std::time::Instant;
 use diem_indexer::row::EventRow;
 use diem_indexer::store::{Checkpoint, Store};
 use diem_tests::fake_rpc::encode_transaction;
+use diem_tests::bench::{arg, memory_mib};
 use diem_tests::synthetic::Generator;
 use serde_json::json;
-
-/// Peak resident memory so far, in MiB (`VmHWM`).
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
-    kib / 1024.0
-}
-
-fn arg(name: &str, default: &str) -> String {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned()).unwrap_or_else(|| default.to_string())
-}
 
 #[tokio::main]
 async fn main() {
@@ -95,10 +79,10 @@ async fn main() {
         }
         ingest += t.elapsed().as_secs_f64();
         if made >= events / 4 && rss_quarter == 0.0 {
-            rss_quarter = peak_rss_mib();
+            rss_quarter = memory_mib("self", "VmHWM:");
         }
     }
-    let rss_ingest = peak_rss_mib();
+    let rss_ingest = memory_mib("self", "VmHWM:");
 
     // Reads never freeze days: the indexer freezes every final day after a sync. Measured: that
     // freeze (every day of the history at once, as a first sync does), then one frozen day read.
@@ -144,7 +128,7 @@ async fn main() {
             "history_events_per_owner": history_events as f64 / sample.len() as f64,
             "audit_secs": audit_secs,
             "audit_events": audit.events_replayed,
-            "peak_rss_mib_end": peak_rss_mib(),
+            "peak_rss_mib_end": memory_mib("self", "VmHWM:"),
         })
     );
 }
