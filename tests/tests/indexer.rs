@@ -903,16 +903,21 @@ async fn the_api_holds_its_bounds() {
     // Oversized headers are refused by the HTTP layer itself (431), before any handler runs.
     let response = http.get(format!("{base}/health")).header("x-padding", "p".repeat(40_000)).send().await;
     assert!(response.map(|r| r.status().as_u16() == 431).unwrap_or(true), "refused or closed");
-    // A request past its time: cut, as JSON.
+    // A request past its time: cut, as JSON. `/health` asks a cluster that accepts the connection
+    // and never answers (it would wait 2 s for it); the request has 300 ms.
+    let silent_cluster = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_url = format!("http://{}", silent_cluster.local_addr().unwrap());
     let slow = diem_indexer::http::ApiState::with(
         Store::open(&url).await.unwrap(),
-        None,
+        Some(RpcSource::new(&silent_url, "finalized", Retry::default())),
         None,
         Vec::new(),
-        diem_indexer::http::Limits { request_timeout: Duration::ZERO, ..diem_indexer::http::Limits::default() },
+        diem_indexer::http::Limits { request_timeout: Duration::from_millis(300), ..diem_indexer::http::Limits::default() },
     );
     let (slow_base, _) = serve_on_loopback(slow).await;
-    let response = http.get(format!("{slow_base}/v1/entitlements/2026-12-02")).send().await.unwrap();
+    let started = std::time::Instant::now();
+    let response = http.get(format!("{slow_base}/health")).send().await.unwrap();
+    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
     assert_eq!(response.status().as_u16(), 503);
     let body: serde_json::Value = response.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().contains("took longer"), "{body}");
