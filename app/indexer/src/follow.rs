@@ -25,6 +25,18 @@ pub struct FollowOptions {
     pub audit_chain: bool,
 }
 
+impl FollowOptions {
+    /// Options syncing every `secs` seconds (at least 50 ms; a negative or non-finite figure
+    /// counts as the minimum), the rest default.
+    pub fn every(secs: f64) -> Self {
+        let interval = Duration::try_from_secs_f64(secs).unwrap_or_default().max(MIN_INTERVAL);
+        Self { interval, ..Self::default() }
+    }
+}
+
+/// The shortest pause between two syncs.
+pub const MIN_INTERVAL: Duration = Duration::from_millis(50);
+
 impl Default for FollowOptions {
     fn default() -> Self {
         Self { interval: Duration::from_secs(2), max_polls: None, audit_every: Duration::from_secs(60), audit_chain: true }
@@ -51,7 +63,7 @@ pub async fn follow(
     options: &FollowOptions,
     sinks: FollowSinks<'_>,
 ) -> Result<SyncReport, SyncError> {
-    let interval = options.interval.max(Duration::from_millis(50));
+    let interval = options.interval.max(MIN_INTERVAL);
     let mut pause = interval;
     let mut last = SyncReport::default();
     let mut polls = 0u64;

@@ -2,7 +2,6 @@
 //! and `serve`, over the indexer's store. Each catches the record up first unless `--offline`.
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use diem::constants::DIEM_DECIMALS;
 use diem_indexer::audit::FullAudit;
@@ -104,11 +103,7 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
             }
         }
         Command::Index(IndexCommand::Follow { interval_secs, max_polls, .. }) => {
-            let options = FollowOptions {
-                interval: Duration::from_secs_f64(interval_secs.max(0.05)),
-                max_polls: *max_polls,
-                ..FollowOptions::default()
-            };
+            let options = FollowOptions { max_polls: *max_polls, ..FollowOptions::every(*interval_secs) };
             let say = |r: &diem_indexer::SyncReport| {
                 eprintln!("recorded {} events; the record holds 1 to {}", r.events, r.last_seq)
             };
@@ -218,7 +213,7 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
             let background = Store::open(&db).await.map_err(store_error)?;
             let source = RpcSource::new(url, &record.commitment, Retry::default());
             let audit = state.audit.clone();
-            let options = FollowOptions { interval: Duration::from_secs_f64(*interval_secs), ..FollowOptions::default() };
+            let options = FollowOptions::every(*interval_secs);
             tokio::spawn(async move {
                 match status {
                     Some(status) => {
