@@ -83,6 +83,19 @@ export type Diem = {
         208
       ],
       "name": "position"
+    },
+    {
+      "discriminator": [
+        131,
+        84,
+        209,
+        38,
+        145,
+        157,
+        181,
+        127
+      ],
+      "name": "unstakeTicket"
     }
   ],
   "address": "GJ6oqC3x3kimEPvN9twaon5yhD6ihiNkWAWULgQGhqHr",
@@ -178,7 +191,8 @@ export type Diem = {
     },
     {
       "docs": [
-        "Per-owner DIEM stake (the inference-credit balance): `[DIEM_STAKE_SEED, owner]`."
+        "A DIEM stake (the inference-credit balance) that `owner` controls and credits to",
+        "`beneficiary`: `[DIEM_STAKE_SEED, owner, beneficiary]`."
       ],
       "name": "diemStakeSeed",
       "type": "bytes",
@@ -327,6 +341,17 @@ export type Diem = {
       "value": "86400"
     },
     {
+      "docs": [
+        "An unstake ticket: `[TICKET_SEED, source, number]`, where `source` is the position or DIEM",
+        "stake it was opened from and `number` (8 bytes, little-endian) that account's count of",
+        "tickets opened before it. Counting per source keeps two owners' requests from ever racing",
+        "for one address."
+      ],
+      "name": "ticketSeed",
+      "type": "bytes",
+      "value": "[116, 105, 99, 107, 101, 116]"
+    },
+    {
       "name": "trustVvvCloseAuthority",
       "type": "u8",
       "value": "2"
@@ -363,13 +388,13 @@ export type Diem = {
     },
     {
       "code": 6003,
-      "msg": "An unstake is already pending for this position; finalize or cancel it first",
-      "name": "unstakeAlreadyPending"
+      "msg": "Signer does not own this unstake ticket",
+      "name": "notTicketOwner"
     },
     {
       "code": 6004,
-      "msg": "No unstake is pending for this position",
-      "name": "noPendingUnstake"
+      "msg": "This unstake ticket is of the other kind (sVVV or DIEM)",
+      "name": "wrongTicketKind"
     },
     {
       "code": 6005,
@@ -620,6 +645,31 @@ export type Diem = {
       "code": 6054,
       "msg": "A curve change is pending: cancel it before staging another table",
       "name": "curveChangePending"
+    },
+    {
+      "code": 6055,
+      "msg": "The default (all-zero) key cannot be a DIEM stake's beneficiary",
+      "name": "invalidBeneficiary"
+    },
+    {
+      "code": 6056,
+      "msg": "A ticket cannot be handed to the default (all-zero) key or to its own owner",
+      "name": "invalidTicketRecipient"
+    },
+    {
+      "code": 6057,
+      "msg": "The stake already credits this beneficiary",
+      "name": "sameBeneficiary"
+    },
+    {
+      "code": 6058,
+      "msg": "The rent payer named is not the one who paid this ticket's rent",
+      "name": "wrongRentPayer"
+    },
+    {
+      "code": 6059,
+      "msg": "This account is not the ticket address the request opens ([ticket seed, source, tickets opened])",
+      "name": "wrongTicketAddress"
     }
   ],
   "events": [
@@ -726,6 +776,19 @@ export type Diem = {
         250
       ],
       "name": "curveStagingCleared"
+    },
+    {
+      "discriminator": [
+        234,
+        104,
+        241,
+        185,
+        35,
+        59,
+        231,
+        222
+      ],
+      "name": "diemBeneficiaryChanged"
     },
     {
       "discriminator": [
@@ -908,6 +971,19 @@ export type Diem = {
         240
       ],
       "name": "staked"
+    },
+    {
+      "discriminator": [
+        24,
+        154,
+        61,
+        145,
+        95,
+        79,
+        109,
+        70
+      ],
+      "name": "ticketTransferred"
     },
     {
       "discriminator": [
@@ -1226,11 +1302,12 @@ export type Diem = {
     {
       "accounts": [
         {
-          "name": "owner",
-          "relations": [
-            "diemStake"
+          "docs": [
+            "The ticket's owner; pays for the stake if it has to be opened."
           ],
-          "signer": true
+          "name": "owner",
+          "signer": true,
+          "writable": true
         },
         {
           "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
@@ -1238,8 +1315,26 @@ export type Diem = {
           "writable": true
         },
         {
+          "name": "ticket",
+          "writable": true
+        },
+        {
+          "name": "rentPayer",
+          "relations": [
+            "ticket"
+          ],
+          "writable": true
+        },
+        {
+          "docs": [
+            "The stake at `[DIEM_STAKE_SEED, owner, beneficiary]`."
+          ],
           "name": "diemStake",
           "writable": true
+        },
+        {
+          "address": "11111111111111111111111111111111",
+          "name": "systemProgram"
         },
         {
           "name": "eventAuthority"
@@ -1248,7 +1343,12 @@ export type Diem = {
           "name": "program"
         }
       ],
-      "args": [],
+      "args": [
+        {
+          "name": "beneficiary",
+          "type": "pubkey"
+        }
+      ],
       "discriminator": [
         175,
         171,
@@ -1264,11 +1364,12 @@ export type Diem = {
     {
       "accounts": [
         {
-          "name": "owner",
-          "relations": [
-            "position"
+          "docs": [
+            "The ticket's owner; pays for their position if it has to be opened."
           ],
-          "signer": true
+          "name": "owner",
+          "signer": true,
+          "writable": true
         },
         {
           "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
@@ -1276,8 +1377,26 @@ export type Diem = {
           "writable": true
         },
         {
+          "name": "ticket",
+          "writable": true
+        },
+        {
+          "name": "rentPayer",
+          "relations": [
+            "ticket"
+          ],
+          "writable": true
+        },
+        {
+          "docs": [
+            "The owner's position at `[POSITION_SEED, owner]`."
+          ],
           "name": "position",
           "writable": true
+        },
+        {
+          "address": "11111111111111111111111111111111",
+          "name": "systemProgram"
         },
         {
           "name": "eventAuthority"
@@ -1526,9 +1645,6 @@ export type Diem = {
       "accounts": [
         {
           "name": "owner",
-          "relations": [
-            "diemStake"
-          ],
           "signer": true
         },
         {
@@ -1537,7 +1653,14 @@ export type Diem = {
           "writable": true
         },
         {
-          "name": "diemStake",
+          "name": "ticket",
+          "writable": true
+        },
+        {
+          "name": "rentPayer",
+          "relations": [
+            "ticket"
+          ],
           "writable": true
         },
         {
@@ -1585,9 +1708,6 @@ export type Diem = {
       "accounts": [
         {
           "name": "owner",
-          "relations": [
-            "position"
-          ],
           "signer": true
         },
         {
@@ -1596,7 +1716,14 @@ export type Diem = {
           "writable": true
         },
         {
-          "name": "position",
+          "name": "ticket",
+          "writable": true
+        },
+        {
+          "name": "rentPayer",
+          "relations": [
+            "ticket"
+          ],
           "writable": true
         },
         {
@@ -1991,6 +2118,9 @@ export type Diem = {
     {
       "accounts": [
         {
+          "docs": [
+            "The stake's controller."
+          ],
           "name": "owner",
           "relations": [
             "diemStake"
@@ -1998,13 +2128,35 @@ export type Diem = {
           "signer": true
         },
         {
+          "docs": [
+            "Pays the ticket's rent and gets it back when the ticket closes."
+          ],
+          "name": "rentPayer",
+          "signer": true,
+          "writable": true
+        },
+        {
           "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
           "writable": true
         },
         {
+          "docs": [
+            "`has_one = owner`: only `stake_diem` creates stakes, so this is one the signer controls."
+          ],
           "name": "diemStake",
           "writable": true
+        },
+        {
+          "docs": [
+            "The new ticket, `[TICKET_SEED, diem_stake, diem_stake.tickets_opened]`."
+          ],
+          "name": "ticket",
+          "writable": true
+        },
+        {
+          "address": "11111111111111111111111111111111",
+          "name": "systemProgram"
         },
         {
           "name": "eventAuthority"
@@ -2041,6 +2193,15 @@ export type Diem = {
           "signer": true
         },
         {
+          "docs": [
+            "Pays the ticket's rent and gets it back when the ticket closes (often the owner; a",
+            "program owner names a system account)."
+          ],
+          "name": "rentPayer",
+          "signer": true,
+          "writable": true
+        },
+        {
           "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
           "name": "config",
           "writable": true
@@ -2048,6 +2209,17 @@ export type Diem = {
         {
           "name": "position",
           "writable": true
+        },
+        {
+          "docs": [
+            "The new ticket, `[TICKET_SEED, position, position.tickets_opened]`."
+          ],
+          "name": "ticket",
+          "writable": true
+        },
+        {
+          "address": "11111111111111111111111111111111",
+          "name": "systemProgram"
         },
         {
           "name": "eventAuthority"
@@ -2349,6 +2521,67 @@ export type Diem = {
       ],
       "name": "quoteMint",
       "returns": "u64"
+    },
+    {
+      "accounts": [
+        {
+          "docs": [
+            "The controller of both stakes; pays for the new one if it has to be opened."
+          ],
+          "name": "owner",
+          "relations": [
+            "diemStake"
+          ],
+          "signer": true,
+          "writable": true
+        },
+        {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
+          "docs": [
+            "Written only for the event's sequence number."
+          ],
+          "name": "config",
+          "writable": true
+        },
+        {
+          "name": "diemStake",
+          "writable": true
+        },
+        {
+          "docs": [
+            "The stake at `[DIEM_STAKE_SEED, owner, new_beneficiary]`."
+          ],
+          "name": "newStake",
+          "writable": true
+        },
+        {
+          "address": "11111111111111111111111111111111",
+          "name": "systemProgram"
+        },
+        {
+          "name": "eventAuthority"
+        },
+        {
+          "name": "program"
+        }
+      ],
+      "args": [
+        {
+          "name": "newBeneficiary",
+          "type": "pubkey"
+        }
+      ],
+      "discriminator": [
+        87,
+        78,
+        89,
+        205,
+        16,
+        62,
+        34,
+        99
+      ],
+      "name": "setDiemBeneficiary"
     },
     {
       "accounts": [
@@ -2722,7 +2955,7 @@ export type Diem = {
         },
         {
           "docs": [
-            "The owner's DIEM stake at `[DIEM_STAKE_SEED, owner]`, created by the first stake."
+            "The stake at `[DIEM_STAKE_SEED, owner, beneficiary]`, created by its first stake."
           ],
           "name": "diemStake",
           "writable": true
@@ -2763,6 +2996,10 @@ export type Diem = {
         {
           "name": "amount",
           "type": "u64"
+        },
+        {
+          "name": "beneficiary",
+          "type": "pubkey"
         }
       ],
       "discriminator": [
@@ -2776,6 +3013,55 @@ export type Diem = {
         224
       ],
       "name": "stakeDiem"
+    },
+    {
+      "accounts": [
+        {
+          "name": "owner",
+          "relations": [
+            "ticket"
+          ],
+          "signer": true
+        },
+        {
+          "address": "8VpgQmAiqWkytJmnk7UNqHYSn4dE2Fy8jh5wJ6AeGPwE",
+          "docs": [
+            "Written only for the event's sequence number."
+          ],
+          "name": "config",
+          "writable": true
+        },
+        {
+          "name": "ticket",
+          "writable": true
+        },
+        {
+          "name": "eventAuthority"
+        },
+        {
+          "name": "program"
+        }
+      ],
+      "args": [
+        {
+          "name": "newOwner",
+          "type": "pubkey"
+        }
+      ],
+      "discriminator": [
+        191,
+        184,
+        74,
+        239,
+        164,
+        172,
+        188,
+        32
+      ],
+      "docs": [
+        "Hands an unstake ticket of either kind to `new_owner`."
+      ],
+      "name": "transferTicket"
     }
   ],
   "metadata": {
@@ -3458,6 +3744,53 @@ export type Diem = {
       }
     },
     {
+      "docs": [
+        "A DIEM stake's whole amount now credits another beneficiary (`set_diem_beneficiary`): it",
+        "moved from the owner's stake for `from` to the owner's stake for `to`, and counts for `to`",
+        "from the next 00:00 UTC."
+      ],
+      "name": "diemBeneficiaryChanged",
+      "type": {
+        "fields": [
+          {
+            "docs": [
+              "Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event."
+            ],
+            "name": "seq",
+            "type": "u64"
+          },
+          {
+            "name": "owner",
+            "type": "pubkey"
+          },
+          {
+            "name": "from",
+            "type": "pubkey"
+          },
+          {
+            "name": "to",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "timestamp",
+            "type": "i64"
+          },
+          {
+            "docs": [
+              "The stake for `to` after the move (the one for `from` is now 0)."
+            ],
+            "name": "toStaked",
+            "type": "u64"
+          }
+        ],
+        "kind": "struct"
+      }
+    },
+    {
       "name": "diemBurned",
       "type": {
         "fields": [
@@ -3564,8 +3897,11 @@ export type Diem = {
     },
     {
       "docs": [
-        "Per-owner DIEM stake. PDA `[DIEM_STAKE_SEED, owner]`. Independent of the sVVV position:",
-        "staking DIEM for credit does not require having minted it."
+        "DIEM staked by `owner` for `beneficiary`'s credit (SPEC §7). PDA",
+        "`[DIEM_STAKE_SEED, owner, beneficiary]`: one controller may hold stakes for many",
+        "beneficiaries (a vault names each depositor), and a beneficiary is credited the sum of every",
+        "stake that names it. Only the owner (the controller) may unstake or redirect it.",
+        "Independent of the sVVV position: staking DIEM for credit does not require having minted it."
       ],
       "name": "diemStake",
       "type": {
@@ -3575,23 +3911,36 @@ export type Diem = {
             "type": "pubkey"
           },
           {
+            "docs": [
+              "Who receives this stake's credit, $1 a day per staked DIEM."
+            ],
+            "name": "beneficiary",
+            "type": "pubkey"
+          },
+          {
             "name": "bump",
             "type": "u8"
           },
           {
             "docs": [
-              "Set once by [`DiemStake::open`]; marks an open stake whatever its owner's key."
+              "Set once by [`DiemStake::open`]; marks an open stake whatever its keys."
             ],
             "name": "opened",
             "type": "bool"
           },
           {
-            "name": "balances",
-            "type": {
-              "defined": {
-                "name": "diemStakeBalances"
-              }
-            }
+            "docs": [
+              "DIEM staked: counts for the beneficiary's credit. DIEM in cooldown is in tickets."
+            ],
+            "name": "staked",
+            "type": "u64"
+          },
+          {
+            "docs": [
+              "How many unstake tickets this stake has opened: the next one's address seed."
+            ],
+            "name": "ticketsOpened",
+            "type": "u64"
           },
           {
             "name": "reserved",
@@ -3601,38 +3950,6 @@ export type Diem = {
                 31
               ]
             }
-          }
-        ],
-        "kind": "struct"
-      }
-    },
-    {
-      "docs": [
-        "A DIEM stake's balances; events carry a copy after every change."
-      ],
-      "name": "diemStakeBalances",
-      "type": {
-        "fields": [
-          {
-            "docs": [
-              "DIEM staked: what the service provider credits, $1 a day per DIEM (SPEC §7)."
-            ],
-            "name": "staked",
-            "type": "u64"
-          },
-          {
-            "docs": [
-              "DIEM in the single unstake bucket (no longer credited)."
-            ],
-            "name": "cooldownAmount",
-            "type": "u64"
-          },
-          {
-            "docs": [
-              "When the bucket may be withdrawn; every new request restarts it."
-            ],
-            "name": "cooldownEnd",
-            "type": "i64"
           }
         ],
         "kind": "struct"
@@ -3650,7 +3967,17 @@ export type Diem = {
             "type": "u64"
           },
           {
+            "docs": [
+              "The controller: alone may unstake or redirect the stake."
+            ],
             "name": "owner",
+            "type": "pubkey"
+          },
+          {
+            "docs": [
+              "Who the stake credits."
+            ],
+            "name": "beneficiary",
             "type": "pubkey"
           },
           {
@@ -3659,18 +3986,17 @@ export type Diem = {
           },
           {
             "docs": [
-              "Unix time of the change: the service provider reads each owner's stake at 00:00 UTC."
+              "Unix time of the change: the service provider reads each stake at 00:00 UTC."
             ],
             "name": "timestamp",
             "type": "i64"
           },
           {
-            "name": "stake",
-            "type": {
-              "defined": {
-                "name": "diemStakeBalances"
-              }
-            }
+            "docs": [
+              "The stake's DIEM after the change."
+            ],
+            "name": "staked",
+            "type": "u64"
           },
           {
             "name": "pool",
@@ -3696,7 +4022,21 @@ export type Diem = {
             "type": "u64"
           },
           {
+            "docs": [
+              "The ticket's owner, controller of the stake the DIEM returns to."
+            ],
             "name": "owner",
+            "type": "pubkey"
+          },
+          {
+            "docs": [
+              "The beneficiary of that stake."
+            ],
+            "name": "beneficiary",
+            "type": "pubkey"
+          },
+          {
+            "name": "ticket",
             "type": "pubkey"
           },
           {
@@ -3708,12 +4048,8 @@ export type Diem = {
             "type": "i64"
           },
           {
-            "name": "stake",
-            "type": {
-              "defined": {
-                "name": "diemStakeBalances"
-              }
-            }
+            "name": "staked",
+            "type": "u64"
           },
           {
             "name": "pool",
@@ -3743,6 +4079,10 @@ export type Diem = {
             "type": "pubkey"
           },
           {
+            "name": "ticket",
+            "type": "pubkey"
+          },
+          {
             "name": "amount",
             "type": "u64"
           },
@@ -3753,14 +4093,6 @@ export type Diem = {
           {
             "name": "timestamp",
             "type": "i64"
-          },
-          {
-            "name": "stake",
-            "type": {
-              "defined": {
-                "name": "diemStakeBalances"
-              }
-            }
           },
           {
             "name": "pool",
@@ -3790,11 +4122,29 @@ export type Diem = {
             "type": "pubkey"
           },
           {
+            "docs": [
+              "The stake's beneficiary, whose credit falls by `amount`."
+            ],
+            "name": "beneficiary",
+            "type": "pubkey"
+          },
+          {
+            "name": "ticket",
+            "type": "pubkey"
+          },
+          {
+            "name": "rentPayer",
+            "type": "pubkey"
+          },
+          {
             "name": "amount",
             "type": "u64"
           },
           {
-            "name": "cooldownEnd",
+            "docs": [
+              "Fixed for the ticket's life."
+            ],
+            "name": "unlockAt",
             "type": "i64"
           },
           {
@@ -3802,12 +4152,8 @@ export type Diem = {
             "type": "i64"
           },
           {
-            "name": "stake",
-            "type": {
-              "defined": {
-                "name": "diemStakeBalances"
-              }
-            }
+            "name": "staked",
+            "type": "u64"
           },
           {
             "name": "pool",
@@ -4301,6 +4647,13 @@ export type Diem = {
           },
           {
             "docs": [
+              "How many unstake tickets this position has opened: the next one's address seed."
+            ],
+            "name": "ticketsOpened",
+            "type": "u64"
+          },
+          {
+            "docs": [
               "Room for later fields without a migration."
             ],
             "name": "reserved",
@@ -4320,7 +4673,8 @@ export type Diem = {
         "A position's balances. Events carry a copy of it after every change.",
         "",
         "Invariants kept by [`Position`]'s methods: `locked <= active`;",
-        "`outstanding_diem == 0 => locked == 0`; at most one unstake pending."
+        "`outstanding_diem == 0 => locked == 0`. sVVV in cooldown is not here: each unstake request",
+        "is an `UnstakeTicket` of its own."
       ],
       "name": "positionBalances",
       "type": {
@@ -4345,20 +4699,6 @@ export type Diem = {
             ],
             "name": "outstandingDiem",
             "type": "u64"
-          },
-          {
-            "docs": [
-              "sVVV in the single unstake cooldown (0 when none is pending)."
-            ],
-            "name": "cooldownAmount",
-            "type": "u64"
-          },
-          {
-            "docs": [
-              "When the pending unstake may be finalized (unix seconds)."
-            ],
-            "name": "cooldownEnd",
-            "type": "i64"
           },
           {
             "docs": [
@@ -4504,6 +4844,73 @@ export type Diem = {
       }
     },
     {
+      "docs": [
+        "What a ticket holds: sVVV leaving a position, or DIEM leaving a DIEM stake."
+      ],
+      "name": "ticketKind",
+      "type": {
+        "kind": "enum",
+        "variants": [
+          {
+            "name": "svvv"
+          },
+          {
+            "name": "diem"
+          }
+        ]
+      }
+    },
+    {
+      "docs": [
+        "A ticket changed hands (`transfer_ticket`); its amount and `unlock_at` did not change."
+      ],
+      "name": "ticketTransferred",
+      "type": {
+        "fields": [
+          {
+            "docs": [
+              "Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event."
+            ],
+            "name": "seq",
+            "type": "u64"
+          },
+          {
+            "name": "ticket",
+            "type": "pubkey"
+          },
+          {
+            "name": "kind",
+            "type": {
+              "defined": {
+                "name": "ticketKind"
+              }
+            }
+          },
+          {
+            "name": "from",
+            "type": "pubkey"
+          },
+          {
+            "name": "to",
+            "type": "pubkey"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "unlockAt",
+            "type": "i64"
+          },
+          {
+            "name": "timestamp",
+            "type": "i64"
+          }
+        ],
+        "kind": "struct"
+      }
+    },
+    {
       "name": "treasuryPaid",
       "type": {
         "fields": [
@@ -4569,7 +4976,14 @@ export type Diem = {
             "type": "u64"
           },
           {
+            "docs": [
+              "The ticket's owner, whose position the amount returns to."
+            ],
             "name": "owner",
+            "type": "pubkey"
+          },
+          {
+            "name": "ticket",
             "type": "pubkey"
           },
           {
@@ -4612,6 +5026,10 @@ export type Diem = {
             "type": "pubkey"
           },
           {
+            "name": "ticket",
+            "type": "pubkey"
+          },
+          {
             "name": "amount",
             "type": "u64"
           },
@@ -4620,12 +5038,8 @@ export type Diem = {
             "type": "pubkey"
           },
           {
-            "name": "position",
-            "type": {
-              "defined": {
-                "name": "positionBalances"
-              }
-            }
+            "name": "timestamp",
+            "type": "i64"
           },
           {
             "name": "pool",
@@ -4655,11 +5069,25 @@ export type Diem = {
             "type": "pubkey"
           },
           {
+            "docs": [
+              "The new ticket's address: its id."
+            ],
+            "name": "ticket",
+            "type": "pubkey"
+          },
+          {
+            "name": "rentPayer",
+            "type": "pubkey"
+          },
+          {
             "name": "amount",
             "type": "u64"
           },
           {
-            "name": "cooldownEnd",
+            "docs": [
+              "Fixed for the ticket's life."
+            ],
+            "name": "unlockAt",
             "type": "i64"
           },
           {
@@ -4677,6 +5105,74 @@ export type Diem = {
                 "name": "pool"
               }
             }
+          }
+        ],
+        "kind": "struct"
+      }
+    },
+    {
+      "docs": [
+        "One unstake request (SPEC §3, §7): its amount left the stake when it was opened and waits",
+        "here until `unlock_at`, which is fixed at opening and never changes. PDA",
+        "`[TICKET_SEED, source, number]`.",
+        "",
+        "The owner alone may finalize, cancel or hand it on; whoever paid its rent gets the rent back",
+        "when it closes, whoever owns it then."
+      ],
+      "name": "unstakeTicket",
+      "type": {
+        "fields": [
+          {
+            "name": "kind",
+            "type": {
+              "defined": {
+                "name": "ticketKind"
+              }
+            }
+          },
+          {
+            "name": "owner",
+            "type": "pubkey"
+          },
+          {
+            "docs": [
+              "Paid the rent; receives it when the ticket closes."
+            ],
+            "name": "rentPayer",
+            "type": "pubkey"
+          },
+          {
+            "docs": [
+              "The position or DIEM stake it was opened from (its address seed)."
+            ],
+            "name": "source",
+            "type": "pubkey"
+          },
+          {
+            "docs": [
+              "The source's count of tickets opened before this one (its other address seed)."
+            ],
+            "name": "number",
+            "type": "u64"
+          },
+          {
+            "name": "amount",
+            "type": "u64"
+          },
+          {
+            "name": "openedAt",
+            "type": "i64"
+          },
+          {
+            "docs": [
+              "When it may be finalized (unix seconds)."
+            ],
+            "name": "unlockAt",
+            "type": "i64"
+          },
+          {
+            "name": "bump",
+            "type": "u8"
           }
         ],
         "kind": "struct"

@@ -17,9 +17,16 @@ pub const CONFIG_ADDRESS: anchor_lang::prelude::Pubkey = CONFIG_ADDRESS_AND_BUMP
 /// Per-owner sVVV position: `[POSITION_SEED, owner]`.
 #[constant]
 pub const POSITION_SEED: &[u8] = b"position";
-/// Per-owner DIEM stake (the inference-credit balance): `[DIEM_STAKE_SEED, owner]`.
+/// A DIEM stake (the inference-credit balance) that `owner` controls and credits to
+/// `beneficiary`: `[DIEM_STAKE_SEED, owner, beneficiary]`.
 #[constant]
 pub const DIEM_STAKE_SEED: &[u8] = b"diem-stake";
+/// An unstake ticket: `[TICKET_SEED, source, number]`, where `source` is the position or DIEM
+/// stake it was opened from and `number` (8 bytes, little-endian) that account's count of
+/// tickets opened before it. Counting per source keeps two owners' requests from ever racing
+/// for one address.
+#[constant]
+pub const TICKET_SEED: &[u8] = b"ticket";
 /// The live mint-rate curve (zero-copy).
 #[constant]
 pub const CURVE_SEED: &[u8] = b"curve";

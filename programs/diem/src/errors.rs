@@ -9,10 +9,10 @@ pub enum DiemError {
     MathOverflow,
     #[msg("Not enough unlocked sVVV in the position (locked sVVV can only be released by burning DIEM)")]
     InsufficientUnlocked,
-    #[msg("An unstake is already pending for this position; finalize or cancel it first")]
-    UnstakeAlreadyPending,
-    #[msg("No unstake is pending for this position")]
-    NoPendingUnstake,
+    #[msg("Signer does not own this unstake ticket")]
+    NotTicketOwner,
+    #[msg("This unstake ticket is of the other kind (sVVV or DIEM)")]
+    WrongTicketKind,
     #[msg("The cooldown has not ended yet")]
     CooldownNotElapsed,
     #[msg("No rewards to claim")]
@@ -121,6 +121,16 @@ pub enum DiemError {
     LaunchInProgress,
     #[msg("A curve change is pending: cancel it before staging another table")]
     CurveChangePending,
+    #[msg("The default (all-zero) key cannot be a DIEM stake's beneficiary")]
+    InvalidBeneficiary,
+    #[msg("A ticket cannot be handed to the default (all-zero) key or to its own owner")]
+    InvalidTicketRecipient,
+    #[msg("The stake already credits this beneficiary")]
+    SameBeneficiary,
+    #[msg("The rent payer named is not the one who paid this ticket's rent")]
+    WrongRentPayer,
+    #[msg("This account is not the ticket address the request opens ([ticket seed, source, tickets opened])")]
+    WrongTicketAddress,
 }
 
 impl DiemError {
@@ -130,8 +140,8 @@ impl DiemError {
         DiemError::ZeroAmount,
         DiemError::MathOverflow,
         DiemError::InsufficientUnlocked,
-        DiemError::UnstakeAlreadyPending,
-        DiemError::NoPendingUnstake,
+        DiemError::NotTicketOwner,
+        DiemError::WrongTicketKind,
         DiemError::CooldownNotElapsed,
         DiemError::NothingToClaim,
         DiemError::NothingToPay,
@@ -182,6 +192,11 @@ impl DiemError {
         DiemError::LaunchMustStartPaused,
         DiemError::LaunchInProgress,
         DiemError::CurveChangePending,
+        DiemError::InvalidBeneficiary,
+        DiemError::InvalidTicketRecipient,
+        DiemError::SameBeneficiary,
+        DiemError::WrongRentPayer,
+        DiemError::WrongTicketAddress,
     ];
 
     /// The error raised with custom program error `code`, if it is one of this program's.

@@ -41,7 +41,7 @@ pub fn event_instruction<E: AnchorSerialize + Discriminator>(
     Ok(Instruction { program_id: crate::ID, accounts: vec![AccountMeta::new_readonly(*event_authority, true)], data })
 }
 
-use crate::state::{Change, CurvePoint, DiemStakeBalances, Params, Pool, PositionBalances};
+use crate::state::{Change, CurvePoint, Params, Pool, PositionBalances, TicketKind};
 
 #[event]
 #[derive(Clone, Debug, PartialEq)]
@@ -80,8 +80,12 @@ pub struct UnstakeInitiated {
     /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
     pub seq: u64,
     pub owner: Pubkey,
+    /// The new ticket's address: its id.
+    pub ticket: Pubkey,
+    pub rent_payer: Pubkey,
     pub amount: u64,
-    pub cooldown_end: i64,
+    /// Fixed for the ticket's life.
+    pub unlock_at: i64,
     pub position: PositionBalances,
     pub pool: Pool,
 }
@@ -91,7 +95,9 @@ pub struct UnstakeInitiated {
 pub struct UnstakeCancelled {
     /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
     pub seq: u64,
+    /// The ticket's owner, whose position the amount returns to.
     pub owner: Pubkey,
+    pub ticket: Pubkey,
     pub amount: u64,
     pub position: PositionBalances,
     pub pool: Pool,
@@ -103,9 +109,10 @@ pub struct UnstakeFinalized {
     /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
     pub seq: u64,
     pub owner: Pubkey,
+    pub ticket: Pubkey,
     pub amount: u64,
     pub destination: Pubkey,
-    pub position: PositionBalances,
+    pub timestamp: i64,
     pub pool: Pool,
 }
 
@@ -277,11 +284,15 @@ pub struct AuthorityTransferred {
 pub struct DiemStaked {
     /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
     pub seq: u64,
+    /// The controller: alone may unstake or redirect the stake.
     pub owner: Pubkey,
+    /// Who the stake credits.
+    pub beneficiary: Pubkey,
     pub amount: u64,
-    /// Unix time of the change: the service provider reads each owner's stake at 00:00 UTC.
+    /// Unix time of the change: the service provider reads each stake at 00:00 UTC.
     pub timestamp: i64,
-    pub stake: DiemStakeBalances,
+    /// The stake's DIEM after the change.
+    pub staked: u64,
     pub pool: Pool,
 }
 
@@ -291,10 +302,15 @@ pub struct DiemUnstakeInitiated {
     /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
     pub seq: u64,
     pub owner: Pubkey,
+    /// The stake's beneficiary, whose credit falls by `amount`.
+    pub beneficiary: Pubkey,
+    pub ticket: Pubkey,
+    pub rent_payer: Pubkey,
     pub amount: u64,
-    pub cooldown_end: i64,
+    /// Fixed for the ticket's life.
+    pub unlock_at: i64,
     pub timestamp: i64,
-    pub stake: DiemStakeBalances,
+    pub staked: u64,
     pub pool: Pool,
 }
 
@@ -303,10 +319,14 @@ pub struct DiemUnstakeInitiated {
 pub struct DiemUnstakeCancelled {
     /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
     pub seq: u64,
+    /// The ticket's owner, controller of the stake the DIEM returns to.
     pub owner: Pubkey,
+    /// The beneficiary of that stake.
+    pub beneficiary: Pubkey,
+    pub ticket: Pubkey,
     pub amount: u64,
     pub timestamp: i64,
-    pub stake: DiemStakeBalances,
+    pub staked: u64,
     pub pool: Pool,
 }
 
@@ -316,11 +336,43 @@ pub struct DiemUnstakeFinalized {
     /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
     pub seq: u64,
     pub owner: Pubkey,
+    pub ticket: Pubkey,
     pub amount: u64,
     pub destination: Pubkey,
     pub timestamp: i64,
-    pub stake: DiemStakeBalances,
     pub pool: Pool,
+}
+
+/// A ticket changed hands (`transfer_ticket`); its amount and `unlock_at` did not change.
+#[event]
+#[derive(Clone, Debug, PartialEq)]
+pub struct TicketTransferred {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
+    pub ticket: Pubkey,
+    pub kind: TicketKind,
+    pub from: Pubkey,
+    pub to: Pubkey,
+    pub amount: u64,
+    pub unlock_at: i64,
+    pub timestamp: i64,
+}
+
+/// A DIEM stake's whole amount now credits another beneficiary (`set_diem_beneficiary`): it
+/// moved from the owner's stake for `from` to the owner's stake for `to`, and counts for `to`
+/// from the next 00:00 UTC.
+#[event]
+#[derive(Clone, Debug, PartialEq)]
+pub struct DiemBeneficiaryChanged {
+    /// Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event.
+    pub seq: u64,
+    pub owner: Pubkey,
+    pub from: Pubkey,
+    pub to: Pubkey,
+    pub amount: u64,
+    pub timestamp: i64,
+    /// The stake for `to` after the move (the one for `from` is now 0).
+    pub to_staked: u64,
 }
 
 /// A change was proposed; anyone may apply it from `eta` on (SPEC §8).

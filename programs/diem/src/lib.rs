@@ -14,6 +14,7 @@ pub mod math;
 pub mod mint_checks;
 pub mod owner_account;
 pub mod return_data;
+pub mod ticket_account;
 pub mod state;
 pub mod token_ops;
 
@@ -49,20 +50,27 @@ pub mod diem {
         instructions::stake::stake_handler(ctx, amount, recipient)
     }
 
-    pub fn initiate_unstake(ctx: Context<OwnerPosition>, amount: u64) -> Result<()> {
+    pub fn initiate_unstake(ctx: Context<InitiateUnstake>, amount: u64) -> Result<()> {
         cu_trace::mark();
         instructions::initiate_unstake::initiate_unstake_handler(ctx, amount)
     }
 
-    pub fn cancel_unstake(ctx: Context<OwnerPosition>) -> Result<()> {
+    #[access_control(cu_trace::mark_before_checks(), ctx.accounts.validate())]
+    pub fn cancel_unstake(ctx: Context<CancelUnstake>) -> Result<()> {
         cu_trace::mark();
         instructions::cancel_unstake::cancel_unstake_handler(ctx)
     }
 
-    #[access_control(cu_trace::mark_before_checks(), ctx.accounts.validate_finalize())]
-    pub fn finalize_unstake(ctx: Context<OwnerPayout>) -> Result<()> {
+    #[access_control(cu_trace::mark_before_checks(), ctx.accounts.validate())]
+    pub fn finalize_unstake(ctx: Context<FinalizeUnstake>) -> Result<()> {
         cu_trace::mark();
         instructions::finalize_unstake::finalize_unstake_handler(ctx)
+    }
+
+    /// Hands an unstake ticket of either kind to `new_owner`.
+    pub fn transfer_ticket(ctx: Context<TransferTicket>, new_owner: Pubkey) -> Result<()> {
+        cu_trace::mark();
+        instructions::transfer_ticket::transfer_ticket_handler(ctx, new_owner)
     }
 
     #[access_control(cu_trace::mark_before_checks(), ctx.accounts.validate(amount))]
@@ -104,26 +112,33 @@ pub mod diem {
         instructions::burn_diem::burn_diem_handler(ctx, amount)
     }
 
-    #[access_control(cu_trace::mark_before_checks(), ctx.accounts.validate(amount))]
-    pub fn stake_diem(ctx: Context<StakeDiem>, amount: u64) -> Result<()> {
+    #[access_control(cu_trace::mark_before_checks(), ctx.accounts.validate(amount, &beneficiary))]
+    pub fn stake_diem(ctx: Context<StakeDiem>, amount: u64, beneficiary: Pubkey) -> Result<()> {
         cu_trace::mark();
-        instructions::stake_diem::stake_diem_handler(ctx, amount)
+        instructions::stake_diem::stake_diem_handler(ctx, amount, beneficiary)
     }
 
-    pub fn initiate_diem_unstake(ctx: Context<OwnerDiemStake>, amount: u64) -> Result<()> {
+    pub fn initiate_diem_unstake(ctx: Context<InitiateDiemUnstake>, amount: u64) -> Result<()> {
         cu_trace::mark();
         instructions::initiate_diem_unstake::initiate_diem_unstake_handler(ctx, amount)
     }
 
-    pub fn cancel_diem_unstake(ctx: Context<OwnerDiemStake>) -> Result<()> {
+    #[access_control(cu_trace::mark_before_checks(), ctx.accounts.validate(&beneficiary))]
+    pub fn cancel_diem_unstake(ctx: Context<CancelDiemUnstake>, beneficiary: Pubkey) -> Result<()> {
         cu_trace::mark();
-        instructions::cancel_diem_unstake::cancel_diem_unstake_handler(ctx)
+        instructions::cancel_diem_unstake::cancel_diem_unstake_handler(ctx, beneficiary)
     }
 
     #[access_control(cu_trace::mark_before_checks(), ctx.accounts.validate())]
     pub fn finalize_diem_unstake(ctx: Context<FinalizeDiemUnstake>) -> Result<()> {
         cu_trace::mark();
         instructions::finalize_diem_unstake::finalize_diem_unstake_handler(ctx)
+    }
+
+    #[access_control(cu_trace::mark_before_checks(), ctx.accounts.validate(&new_beneficiary))]
+    pub fn set_diem_beneficiary(ctx: Context<SetDiemBeneficiary>, new_beneficiary: Pubkey) -> Result<()> {
+        cu_trace::mark();
+        instructions::set_diem_beneficiary::set_diem_beneficiary_handler(ctx, new_beneficiary)
     }
 
     pub fn set_params(ctx: Context<SetParams>, params: Params) -> Result<()> {

@@ -1,6 +1,7 @@
-//! An owner's per-owner account (a `Position` at `[POSITION_SEED, owner]`, a `DiemStake` at
-//! `[DIEM_STAKE_SEED, owner]`), loaded, or created on first use, by the instruction that may
-//! open it (`stake`, `stake_diem`).
+//! An owner's keyed account (a `Position` at `[POSITION_SEED, owner]`, a `DiemStake` at
+//! `[DIEM_STAKE_SEED, owner, beneficiary]`), loaded, or created on first use, by the
+//! instructions that may open it (`stake` and `cancel_unstake`; `stake_diem`,
+//! `cancel_diem_unstake` and `set_diem_beneficiary`).
 //!
 //! Anchor's `init_if_needed` runs `find_program_address` on every call, and each bump it
 //! rejects costs 1,500 CU, so every stake cost what the owner's key happened to need (an owner
@@ -18,14 +19,14 @@ use anchor_lang::{AccountDeserialize, AccountSerialize};
 use crate::constants::{DIEM_STAKE_SEED, POSITION_SEED};
 use crate::errors::DiemError;
 
-/// A per-owner account type: where it lives (`[SEED, owner]`), its size, its stored bump.
+/// A keyed account type: where it lives (`[SEED, keys...]`), its size, its stored bump.
 pub trait OwnerAccount: AccountSerialize + AccountDeserialize {
     const SEED: &'static [u8];
     /// Bytes, the discriminator included.
     const SPACE: usize;
     fn stored_bump(&self) -> u8;
-    /// The owner it was opened for (`None` while not yet opened).
-    fn opened_for(&self) -> Option<Pubkey>;
+    /// Whether it was opened for exactly these keys (false while not yet opened).
+    fn is_opened_for(&self, keys: &[Pubkey]) -> bool;
 }
 
 impl OwnerAccount for crate::state::Position {
@@ -34,8 +35,8 @@ impl OwnerAccount for crate::state::Position {
     fn stored_bump(&self) -> u8 {
         self.bump
     }
-    fn opened_for(&self) -> Option<Pubkey> {
-        self.opened.then_some(self.owner)
+    fn is_opened_for(&self, keys: &[Pubkey]) -> bool {
+        self.opened && keys == [self.owner]
     }
 }
 
@@ -45,8 +46,8 @@ impl OwnerAccount for crate::state::DiemStake {
     fn stored_bump(&self) -> u8 {
         self.bump
     }
-    fn opened_for(&self) -> Option<Pubkey> {
-        self.opened.then_some(self.owner)
+    fn is_opened_for(&self, keys: &[Pubkey]) -> bool {
+        self.opened && keys == [self.owner, self.beneficiary]
     }
 }
 
@@ -57,24 +58,29 @@ pub struct Loaded<T> {
     pub bump: u8,
 }
 
-/// `owner`'s account of type `T`: deserialized if it exists (it must have been opened for
-/// `owner`), else created there at `payer`'s expense after the canonical bump search shows
-/// `info` is the owner's address.
+/// The account of type `T` for `keys` (the owner, then for a DIEM stake the beneficiary):
+/// deserialized if it exists (it must have been opened for those keys), else created there at
+/// `payer`'s expense after the canonical bump search shows `info` is their address.
 pub fn load_or_create<'info, T: OwnerAccount>(
     info: &AccountInfo<'info>,
     payer: &AccountInfo<'info>,
-    owner: &Pubkey,
+    keys: &[Pubkey],
 ) -> Result<Loaded<T>> {
     if info.owner == &crate::ID {
         let value = T::try_deserialize(&mut &info.try_borrow_data()?[..])?;
-        require!(value.opened_for() == Some(*owner), DiemError::NotOwnerAddress);
+        require!(value.is_opened_for(keys), DiemError::NotOwnerAddress);
         let bump = value.stored_bump();
         return Ok(Loaded { value, bump });
     }
-    let (address, bump) = Pubkey::find_program_address(&[T::SEED, owner.as_ref()], &crate::ID);
+    let mut seeds: Vec<&[u8]> = Vec::with_capacity(keys.len() + 2);
+    seeds.push(T::SEED);
+    seeds.extend(keys.iter().map(|k| k.as_ref()));
+    let (address, bump) = Pubkey::find_program_address(&seeds, &crate::ID);
     require_keys_eq!(address, info.key(), DiemError::NotOwnerAddress);
     require_keys_eq!(*info.owner, system_program::ID, DiemError::OwnerAddressTaken);
-    create(info, payer, &[T::SEED, owner.as_ref(), &[bump]], T::SPACE)?;
+    let bump_seed = [bump];
+    seeds.push(&bump_seed);
+    create(info, payer, &seeds, T::SPACE)?;
     // Fresh zeroed data, as Anchor's `init` hands it over: the caller opens it.
     let value = T::try_deserialize_unchecked(&mut &info.try_borrow_data()?[..])?;
     Ok(Loaded { value, bump })
@@ -89,7 +95,7 @@ pub fn store<T: OwnerAccount>(info: &AccountInfo, value: &T) -> Result<()> {
 /// Creates a program-owned account of `space` bytes at the PDA of `signer_seeds`, as Anchor's
 /// `init` does: with `create_account`, or, when someone has sent lamports to the address first
 /// (which would make `create_account` fail), by topping up, allocating and assigning it.
-fn create<'info>(
+pub(crate) fn create<'info>(
     info: &AccountInfo<'info>,
     payer: &AccountInfo<'info>,
     signer_seeds: &[&[u8]],

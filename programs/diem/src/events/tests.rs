@@ -12,8 +12,10 @@ fn emit_builds_exactly_the_instruction_emit_cpi_builds() {
     let event = UnstakeInitiated {
         seq: 7,
         owner: Pubkey::new_unique(),
+        ticket: Pubkey::new_unique(),
+        rent_payer: Pubkey::new_unique(),
         amount: 42,
-        cooldown_end: 7,
+        unlock_at: 7,
         position: PositionBalances { active: 5, locked: 1, outstanding_diem: 3, ..Default::default() },
         pool: Pool { total_active: 9, ..Default::default() },
     };

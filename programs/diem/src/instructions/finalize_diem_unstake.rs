@@ -5,19 +5,21 @@ use crate::constants::CONFIG_ADDRESS;
 use crate::constants::DIEM_DECIMALS;
 use crate::errors::DiemError;
 use crate::events::DiemUnstakeFinalized;
-use crate::state::{Config, DiemStake};
+use crate::state::{Config, TicketKind, UnstakeTicket};
 use crate::token_ops;
 
-/// Pays the whole bucket out once its cooldown has ended, to the DIEM account the owner names.
-/// Never paused.
+/// Pays a due DIEM ticket out to the DIEM account its owner names and closes it. Never paused.
 #[event_cpi]
 #[derive(Accounts)]
 pub struct FinalizeDiemUnstake<'info> {
     pub owner: Signer<'info>,
     #[account(mut, address = CONFIG_ADDRESS, has_one = diem_vault, has_one = diem_mint)]
     pub config: Box<Account<'info, Config>>,
-    #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
-    pub diem_stake: Box<Account<'info, DiemStake>>,
+    #[account(mut, has_one = rent_payer @ DiemError::WrongRentPayer, close = rent_payer)]
+    pub ticket: Box<Account<'info, UnstakeTicket>>,
+    /// CHECK: pinned to the ticket's rent payer by `has_one`; receives the rent.
+    #[account(mut)]
+    pub rent_payer: UncheckedAccount<'info>,
     /// CHECK: any DIEM account the owner names, checked in `validate`.
     #[account(mut)]
     pub destination: UncheckedAccount<'info>,
@@ -31,7 +33,7 @@ pub struct FinalizeDiemUnstake<'info> {
 
 impl FinalizeDiemUnstake<'_> {
     pub fn validate(&self) -> Result<()> {
-        require!(self.diem_stake.has_pending_unstake(), DiemError::NoPendingUnstake);
+        self.ticket.require_owned(TicketKind::Diem, self.owner.key)?;
         require_keys_neq!(self.destination.key(), self.config.diem_vault, DiemError::DestinationIsVault);
         token_ops::check_token_account(&self.destination, &anchor_spl::token_2022::ID, &self.config.diem_mint, None)
     }
@@ -42,7 +44,9 @@ impl FinalizeDiemUnstake<'_> {
 pub fn finalize_diem_unstake_handler(mut ctx: Context<FinalizeDiemUnstake>) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let accounts = &mut ctx.accounts;
-    let amount = accounts.diem_stake.finalize_unstake(&mut accounts.config.pool, now)?;
+    accounts.ticket.require_due(now)?;
+    let amount = accounts.ticket.amount;
+    accounts.config.pool.finalize_diem_unstake(amount)?;
     let seeds = accounts.config.signer_seeds();
     token_ops::withdraw(
         &accounts.diem_token_program.to_account_info(),
@@ -57,10 +61,10 @@ pub fn finalize_diem_unstake_handler(mut ctx: Context<FinalizeDiemUnstake>) -> R
     let event = DiemUnstakeFinalized {
         seq: accounts.config.next_event_seq()?,
         owner: accounts.owner.key(),
+        ticket: accounts.ticket.key(),
         amount,
         destination: accounts.destination.key(),
         timestamp: now,
-        stake: accounts.diem_stake.balances,
         pool: accounts.config.pool,
     };
     crate::events::emit(&ctx.accounts.event_authority, &event)?;

@@ -17,8 +17,10 @@ pub mod owner_payout;
 pub mod owner_position;
 pub mod pay_treasury;
 pub mod quote_mint;
+pub mod set_diem_beneficiary;
 pub mod stake;
 pub mod stake_diem;
+pub mod transfer_ticket;
 
 pub use admin::*;
 pub use burn_diem::*;
@@ -36,5 +38,7 @@ pub use owner_payout::*;
 pub use owner_position::*;
 pub use pay_treasury::*;
 pub use quote_mint::*;
+pub use set_diem_beneficiary::*;
 pub use stake::*;
 pub use stake_diem::*;
+pub use transfer_ticket::*;

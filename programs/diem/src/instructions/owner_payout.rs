@@ -6,9 +6,8 @@ use crate::errors::DiemError;
 use crate::state::{Config, Position};
 use crate::token_ops;
 
-/// Accounts of the owner-only instructions that pay VVV out of the vault: `finalize_unstake`
-/// and `claim_rewards`. The owner signs, so the VVV may go to any VVV account they name.
-/// Neither checks a pause flag: a way out is never blocked.
+/// Accounts of `claim_rewards`, which pays VVV out of the vault. The owner signs, so the VVV may
+/// go to any VVV account they name. It checks no pause flag: a way out is never blocked.
 #[event_cpi]
 #[derive(Accounts)]
 pub struct OwnerPayout<'info> {
@@ -30,15 +29,8 @@ pub struct OwnerPayout<'info> {
 }
 
 impl<'info> OwnerPayout<'info> {
-    pub fn validate_finalize(&self) -> Result<()> {
-        require!(self.position.has_pending_unstake(), DiemError::NoPendingUnstake);
-        self.validate_destination()
-    }
-
     pub fn validate_destination(&self) -> Result<()> {
-        let c = &self.config;
-        require_keys_neq!(self.destination.key(), c.vvv_vault, DiemError::DestinationIsVault);
-        token_ops::check_token_account(&self.destination, &c.vvv_token_program, &c.vvv_mint, None)
+        check_vvv_destination(&self.destination, &self.config)
     }
 
     pub(crate) fn pay_out(&self, amount: u64) -> Result<()> {
@@ -54,4 +46,10 @@ impl<'info> OwnerPayout<'info> {
             self.config.vvv_decimals,
         )
     }
+}
+
+/// A VVV payout may go to any VVV account but the vault it comes from.
+pub fn check_vvv_destination(destination: &AccountInfo, config: &Config) -> Result<()> {
+    require_keys_neq!(destination.key(), config.vvv_vault, DiemError::DestinationIsVault);
+    token_ops::check_token_account(destination, &config.vvv_token_program, &config.vvv_mint, None)
 }

@@ -5,7 +5,7 @@ use crate::errors::DiemError;
 use crate::state::{Config, Position};
 
 /// Accounts of the owner-only instructions that change nothing but the owner's position and
-/// the pool: `initiate_unstake` and `cancel_unstake`.
+/// the pool: `claim_and_stake`.
 ///
 /// The position is not re-derived from its seeds: `Account<Position>` proves the program owns
 /// it, only `stake` creates positions (at `[POSITION_SEED, owner]`), so `has_one = owner`

@@ -54,7 +54,7 @@ pub fn stake_handler(mut ctx: Context<Stake>, amount: u64, recipient: Pubkey) ->
     config.accrue(now)?;
     let position_info = accounts.position.to_account_info();
     let loaded =
-        owner_account::load_or_create::<Position>(&position_info, &accounts.payer.to_account_info(), &recipient)?;
+        owner_account::load_or_create::<Position>(&position_info, &accounts.payer.to_account_info(), &[recipient])?;
     let mut position = loaded.value;
     let position_opened = !position.is_open();
     if position_opened {

@@ -8,7 +8,8 @@ use crate::events::DiemStaked;
 use crate::state::{Config, DiemStake};
 use crate::{owner_account, token_ops};
 
-/// Stakes DIEM from the owner's account; it counts for the owner's daily credit at once.
+/// Stakes DIEM from the owner's account for `beneficiary`'s credit; it counts at once. The
+/// owner controls the stake (alone may unstake or redirect it); a vault names each depositor.
 #[event_cpi]
 #[derive(Accounts)]
 pub struct StakeDiem<'info> {
@@ -16,7 +17,7 @@ pub struct StakeDiem<'info> {
     pub owner: Signer<'info>,
     #[account(mut, address = CONFIG_ADDRESS, has_one = diem_vault, has_one = diem_mint)]
     pub config: Box<Account<'info, Config>>,
-    /// The owner's DIEM stake at `[DIEM_STAKE_SEED, owner]`, created by the first stake.
+    /// The stake at `[DIEM_STAKE_SEED, owner, beneficiary]`, created by its first stake.
     /// CHECK: address and contents checked by `owner_account::load_or_create`.
     #[account(mut)]
     pub diem_stake: UncheckedAccount<'info>,
@@ -33,8 +34,9 @@ pub struct StakeDiem<'info> {
 }
 
 impl StakeDiem<'_> {
-    pub fn validate(&self, amount: u64) -> Result<()> {
+    pub fn validate(&self, amount: u64, beneficiary: &Pubkey) -> Result<()> {
         require!(amount > 0, DiemError::ZeroAmount);
+        require!(*beneficiary != Pubkey::default(), DiemError::InvalidBeneficiary);
         self.config.require_not_paused(pause::STAKE_DIEM)?;
         token_ops::check_token_account(
             &self.source,
@@ -47,15 +49,19 @@ impl StakeDiem<'_> {
 
 // Out of line: inlined into the entrypoint, all handlers together exceed SBPF v0's branch range.
 #[inline(never)]
-pub fn stake_diem_handler(mut ctx: Context<StakeDiem>, amount: u64) -> Result<()> {
+pub fn stake_diem_handler(mut ctx: Context<StakeDiem>, amount: u64, beneficiary: Pubkey) -> Result<()> {
     let now = Clock::get()?.unix_timestamp;
     let accounts = &mut ctx.accounts;
     let owner = accounts.owner.key();
     let stake_info = accounts.diem_stake.to_account_info();
-    let loaded = owner_account::load_or_create::<DiemStake>(&stake_info, &accounts.owner.to_account_info(), &owner)?;
+    let loaded = owner_account::load_or_create::<DiemStake>(
+        &stake_info,
+        &accounts.owner.to_account_info(),
+        &[owner, beneficiary],
+    )?;
     let mut diem_stake = loaded.value;
     if !diem_stake.is_open() {
-        diem_stake.open(owner, loaded.bump);
+        diem_stake.open(owner, beneficiary, loaded.bump);
     }
     diem_stake.stake(&mut accounts.config.pool, amount)?;
     token_ops::deposit(
@@ -71,9 +77,10 @@ pub fn stake_diem_handler(mut ctx: Context<StakeDiem>, amount: u64) -> Result<()
     let event = DiemStaked {
         seq: accounts.config.next_event_seq()?,
         owner,
+        beneficiary,
         amount,
         timestamp: now,
-        stake: diem_stake.balances,
+        staked: diem_stake.staked,
         pool: accounts.config.pool,
     };
     crate::events::emit(&ctx.accounts.event_authority, &event)?;

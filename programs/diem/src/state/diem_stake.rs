@@ -4,44 +4,39 @@ use crate::errors::DiemError;
 use crate::math::{add, sub};
 use crate::state::Pool;
 
-/// A DIEM stake's balances; events carry a copy after every change.
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
-pub struct DiemStakeBalances {
-    /// DIEM staked: what the service provider credits, $1 a day per DIEM (SPEC §7).
-    pub staked: u64,
-    /// DIEM in the single unstake bucket (no longer credited).
-    pub cooldown_amount: u64,
-    /// When the bucket may be withdrawn; every new request restarts it.
-    pub cooldown_end: i64,
-}
-
-/// Per-owner DIEM stake. PDA `[DIEM_STAKE_SEED, owner]`. Independent of the sVVV position:
-/// staking DIEM for credit does not require having minted it.
+/// DIEM staked by `owner` for `beneficiary`'s credit (SPEC §7). PDA
+/// `[DIEM_STAKE_SEED, owner, beneficiary]`: one controller may hold stakes for many
+/// beneficiaries (a vault names each depositor), and a beneficiary is credited the sum of every
+/// stake that names it. Only the owner (the controller) may unstake or redirect it.
+/// Independent of the sVVV position: staking DIEM for credit does not require having minted it.
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct DiemStake {
     pub owner: Pubkey,
+    /// Who receives this stake's credit, $1 a day per staked DIEM.
+    pub beneficiary: Pubkey,
     pub bump: u8,
-    /// Set once by [`DiemStake::open`]; marks an open stake whatever its owner's key.
+    /// Set once by [`DiemStake::open`]; marks an open stake whatever its keys.
     pub opened: bool,
-    pub balances: DiemStakeBalances,
+    /// DIEM staked: counts for the beneficiary's credit. DIEM in cooldown is in tickets.
+    pub staked: u64,
+    /// How many unstake tickets this stake has opened: the next one's address seed.
+    pub tickets_opened: u64,
     pub reserved: [u8; 31],
 }
 
 impl DiemStake {
-    pub fn open(&mut self, owner: Pubkey, bump: u8) {
+    pub fn open(&mut self, owner: Pubkey, beneficiary: Pubkey, bump: u8) {
         self.owner = owner;
+        self.beneficiary = beneficiary;
         self.bump = bump;
         self.opened = true;
-        self.balances = DiemStakeBalances::default();
+        self.staked = 0;
+        self.tickets_opened = 0;
     }
 
     pub fn is_open(&self) -> bool {
         self.opened
-    }
-
-    pub fn has_pending_unstake(&self) -> bool {
-        self.balances.cooldown_amount > 0
     }
 
     // Each method computes every new value with checked arithmetic before writing any: an
@@ -49,52 +44,54 @@ impl DiemStake {
 
     pub fn stake(&mut self, pool: &mut Pool, amount: u64) -> Result<()> {
         require!(amount > 0, DiemError::ZeroAmount);
-        let staked = add(self.balances.staked, amount)?;
+        self.credit(pool, amount)
+    }
+
+    /// Adds `amount` to the stake and to the pool's staked total.
+    fn credit(&mut self, pool: &mut Pool, amount: u64) -> Result<()> {
+        let staked = add(self.staked, amount)?;
         let total = add(pool.total_diem_staked, amount)?;
-        self.balances.staked = staked;
+        self.staked = staked;
         pool.total_diem_staked = total;
         Ok(())
     }
 
-    /// Moves `amount` staked DIEM into the bucket and restarts its timer; returns the new end.
-    pub fn initiate_unstake(&mut self, pool: &mut Pool, amount: u64, now: i64, cooldown_secs: i64) -> Result<i64> {
+    /// Moves `amount` staked DIEM into a new ticket's cooldown; returns the ticket's number.
+    pub fn initiate_unstake(&mut self, pool: &mut Pool, amount: u64) -> Result<u64> {
         require!(amount > 0, DiemError::ZeroAmount);
-        require!(amount <= self.balances.staked, DiemError::InsufficientDiemStaked);
-        let end = now.checked_add(cooldown_secs).ok_or_else(|| error!(DiemError::MathOverflow))?;
-        let staked = sub(self.balances.staked, amount)?;
-        let bucket = add(self.balances.cooldown_amount, amount)?;
+        require!(amount <= self.staked, DiemError::InsufficientDiemStaked);
+        let staked = sub(self.staked, amount)?;
         let total_staked = sub(pool.total_diem_staked, amount)?;
         let total_cooldown = add(pool.total_diem_cooldown, amount)?;
-        self.balances.staked = staked;
-        self.balances.cooldown_amount = bucket;
-        self.balances.cooldown_end = end;
+        let number = self.tickets_opened;
+        let tickets_opened = number.checked_add(1).ok_or_else(|| error!(DiemError::MathOverflow))?;
+        self.staked = staked;
+        self.tickets_opened = tickets_opened;
         pool.total_diem_staked = total_staked;
         pool.total_diem_cooldown = total_cooldown;
-        Ok(end)
+        Ok(number)
     }
 
-    /// Returns the whole bucket to the stake; returns the amount.
-    pub fn cancel_unstake(&mut self, pool: &mut Pool) -> Result<u64> {
-        require!(self.has_pending_unstake(), DiemError::NoPendingUnstake);
-        let amount = self.balances.cooldown_amount;
-        let staked = add(self.balances.staked, amount)?;
+    /// Returns a cancelled ticket's `amount` from the cooldown to this stake.
+    pub fn cancel_unstake(&mut self, pool: &mut Pool, amount: u64) -> Result<()> {
+        let total_cooldown = sub(pool.total_diem_cooldown, amount)?;
+        let staked = add(self.staked, amount)?;
         let total_staked = add(pool.total_diem_staked, amount)?;
-        let total_cooldown = sub(pool.total_diem_cooldown, amount)?;
-        self.balances = DiemStakeBalances { staked, cooldown_amount: 0, cooldown_end: 0 };
-        pool.total_diem_staked = total_staked;
         pool.total_diem_cooldown = total_cooldown;
-        Ok(amount)
+        self.staked = staked;
+        pool.total_diem_staked = total_staked;
+        Ok(())
     }
 
-    /// Empties a bucket whose cooldown has ended; returns the DIEM to pay out.
-    pub fn finalize_unstake(&mut self, pool: &mut Pool, now: i64) -> Result<u64> {
-        require!(self.has_pending_unstake(), DiemError::NoPendingUnstake);
-        require!(now >= self.balances.cooldown_end, DiemError::CooldownNotElapsed);
-        let amount = self.balances.cooldown_amount;
-        let total_cooldown = sub(pool.total_diem_cooldown, amount)?;
-        self.balances.cooldown_amount = 0;
-        self.balances.cooldown_end = 0;
-        pool.total_diem_cooldown = total_cooldown;
+    /// Moves this whole stake to `to` (the same owner's stake for another beneficiary); returns
+    /// the amount moved. Totals do not change: the DIEM stays staked.
+    pub fn move_to(&mut self, to: &mut DiemStake) -> Result<u64> {
+        require!(to.beneficiary != self.beneficiary, DiemError::SameBeneficiary);
+        require_keys_eq!(to.owner, self.owner, DiemError::PositionOwnerMismatch);
+        let amount = self.staked;
+        require!(amount > 0, DiemError::InsufficientDiemStaked);
+        to.staked = add(to.staked, amount)?;
+        self.staked = 0;
         Ok(amount)
     }
 }

@@ -45,6 +45,7 @@ fn new_position(pool: &Pool) -> Position {
         bump: 0,
         opened: false,
         balances: PositionBalances::default(),
+        tickets_opened: 0,
         reserved: [0; 63],
     };
     p.open(Pubkey::new_unique(), 255, pool);
@@ -79,13 +80,25 @@ proptest! {
         // Tokens: what each user put in and took out, the vault, the DIEM each holds, funding.
         let (mut deposited, mut withdrawn) = ([0u128; 3], [0u128; 3]);
         let (mut vault, mut funded, mut treasury_paid) = (0u128, 0u128, 0u128);
+        // Open tickets: (owner, amount, unlock_at).
+        let mut tickets: Vec<(usize, u64, i64)> = Vec::new();
         for op in ops {
             pool.accrue(now, &params).unwrap();
             match op {
                 Op::Stake(w, a) => if positions[w].stake(&mut pool, a).is_ok() { deposited[w] += a as u128; vault += a as u128; },
-                Op::Unstake(w, a) => { let _ = positions[w].initiate_unstake(&mut pool, a, now, params.svvv_cooldown_secs); }
-                Op::Cancel(w) => { let _ = positions[w].cancel_unstake(&mut pool); }
-                Op::Finalize(w) => if let Ok(a) = positions[w].finalize_unstake(&mut pool, now) { withdrawn[w] += a as u128; vault -= a as u128; },
+                Op::Unstake(w, a) => if positions[w].initiate_unstake(&mut pool, a).is_ok() {
+                    tickets.push((w, a, now + params.svvv_cooldown_secs));
+                },
+                Op::Cancel(w) => if let Some(i) = tickets.iter().position(|t| t.0 == w) {
+                    positions[w].cancel_unstake(&mut pool, tickets[i].1).unwrap();
+                    tickets.remove(i);
+                },
+                Op::Finalize(w) => if let Some(i) = tickets.iter().position(|t| t.0 == w && now >= t.2) {
+                    let a = tickets.remove(i).1;
+                    pool.finalize_unstake(a).unwrap();
+                    withdrawn[w] += a as u128;
+                    vault -= a as u128;
+                },
                 Op::Claim(w) => if let Ok(a) = positions[w].claim_rewards(&mut pool) { withdrawn[w] += a as u128; vault -= a as u128; },
                 Op::Compound(w) => { let _ = positions[w].compound_rewards(&mut pool); }
                 Op::Mint(w, a) => {
@@ -107,15 +120,16 @@ proptest! {
                 vault -= paid as u128;
             }
             // §10.3 and §10.4.
-            let (mut active, mut locked, mut cooldown, mut outstanding, mut owed) = (0u128, 0u128, 0u128, 0u128, 0u128);
+            let (mut active, mut locked, mut outstanding, mut owed) = (0u128, 0u128, 0u128, 0u128);
             for p in &positions {
                 let b = p.balances;
                 prop_assert!(b.locked <= b.active);
                 prop_assert!(b.outstanding_diem > 0 || b.locked == 0);
-                active += b.active as u128; locked += b.locked as u128; cooldown += b.cooldown_amount as u128;
+                active += b.active as u128; locked += b.locked as u128;
                 outstanding += b.outstanding_diem as u128;
                 owed += p.pending_rewards_at(&pool).unwrap() as u128;
             }
+            let cooldown: u128 = tickets.iter().map(|t| t.1 as u128).sum();
             prop_assert_eq!(active, pool.total_active as u128);
             prop_assert_eq!(locked, pool.total_locked as u128);
             prop_assert_eq!(cooldown, pool.total_cooldown as u128);
@@ -131,7 +145,8 @@ proptest! {
         prop_assert!(rewards_out + treasury_paid <= funded);
         for w in 0..3 {
             let b = positions[w].balances;
-            let still_in = b.active as u128 + b.cooldown_amount as u128;
+            let in_tickets: u128 = tickets.iter().filter(|t| t.0 == w).map(|t| t.1 as u128).sum();
+            let still_in = b.active as u128 + in_tickets;
             prop_assert!(withdrawn[w] + still_in <= deposited[w] + funded);
         }
     }

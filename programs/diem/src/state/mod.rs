@@ -5,6 +5,7 @@ pub mod diem_stake;
 pub mod governance;
 pub mod pool;
 pub mod position;
+pub mod ticket;
 
 pub use config::*;
 pub use curve::*;
@@ -12,6 +13,7 @@ pub use diem_stake::*;
 pub use governance::*;
 pub use pool::*;
 pub use position::*;
+pub use ticket::*;
 
 #[cfg(test)]
 mod ledger_tests;

@@ -79,6 +79,18 @@ impl Pool {
         Ok(())
     }
 
+    /// A due sVVV ticket of `amount` is paid out: it leaves the cooldown.
+    pub fn finalize_unstake(&mut self, amount: u64) -> Result<()> {
+        self.total_cooldown = sub(self.total_cooldown, amount)?;
+        Ok(())
+    }
+
+    /// A due DIEM ticket of `amount` is paid out: it leaves the DIEM cooldown.
+    pub fn finalize_diem_unstake(&mut self, amount: u64) -> Result<()> {
+        self.total_diem_cooldown = sub(self.total_diem_cooldown, amount)?;
+        Ok(())
+    }
+
     pub fn take_treasury(&mut self) -> Result<u64> {
         let amount = self.treasury_accrued;
         require!(amount > 0, DiemError::NothingToPay);

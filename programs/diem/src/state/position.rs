@@ -9,7 +9,8 @@ use crate::state::Pool;
 /// A position's balances. Events carry a copy of it after every change.
 ///
 /// Invariants kept by [`Position`]'s methods: `locked <= active`;
-/// `outstanding_diem == 0 => locked == 0`; at most one unstake pending.
+/// `outstanding_diem == 0 => locked == 0`. sVVV in cooldown is not here: each unstake request
+/// is an `UnstakeTicket` of its own.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
 pub struct PositionBalances {
     /// Active sVVV, unlocked plus locked; earns emissions.
@@ -18,10 +19,6 @@ pub struct PositionBalances {
     pub locked: u64,
     /// DIEM minted against this position and not yet burned.
     pub outstanding_diem: u64,
-    /// sVVV in the single unstake cooldown (0 when none is pending).
-    pub cooldown_amount: u64,
-    /// When the pending unstake may be finalized (unix seconds).
-    pub cooldown_end: i64,
     /// Rewards settled and not yet claimed.
     pub pending_rewards: u64,
     pub acc_unlocked_snapshot: u128,
@@ -38,6 +35,8 @@ pub struct Position {
     /// owner: no key (the default one included) can make an open position look fresh.
     pub opened: bool,
     pub balances: PositionBalances,
+    /// How many unstake tickets this position has opened: the next one's address seed.
+    pub tickets_opened: u64,
     /// Room for later fields without a migration.
     pub reserved: [u8; 63],
 }
@@ -62,10 +61,6 @@ impl Position {
     pub fn unlocked(&self) -> u64 {
         // locked <= active is an invariant; saturating keeps a reader total even if it were not.
         self.balances.active.saturating_sub(self.balances.locked)
-    }
-
-    pub fn has_pending_unstake(&self) -> bool {
-        self.balances.cooldown_amount > 0
     }
 
     /// Rewards this position would have pending if settled against `pool` now.
@@ -103,51 +98,34 @@ impl Position {
         Ok(())
     }
 
-    /// Moves `amount` unlocked sVVV into the single cooldown; returns its end.
-    pub fn initiate_unstake(&mut self, pool: &mut Pool, amount: u64, now: i64, cooldown_secs: i64) -> Result<i64> {
+    /// Moves `amount` unlocked sVVV out of the stake into a new ticket's cooldown (it stops
+    /// earning at once); returns the ticket's number, the next one's being counted.
+    pub fn initiate_unstake(&mut self, pool: &mut Pool, amount: u64) -> Result<u64> {
         require!(amount > 0, DiemError::ZeroAmount);
-        require!(!self.has_pending_unstake(), DiemError::UnstakeAlreadyPending);
         require!(amount <= self.unlocked(), DiemError::InsufficientUnlocked);
         self.settle(pool)?;
-        let end = now.checked_add(cooldown_secs).ok_or_else(|| error!(DiemError::MathOverflow))?;
         let active = sub(self.balances.active, amount)?;
         let total_active = sub(pool.total_active, amount)?;
         let total_cooldown = add(pool.total_cooldown, amount)?;
+        let number = self.tickets_opened;
+        let tickets_opened = number.checked_add(1).ok_or_else(|| error!(DiemError::MathOverflow))?;
         self.balances.active = active;
-        self.balances.cooldown_amount = amount;
-        self.balances.cooldown_end = end;
+        self.tickets_opened = tickets_opened;
         pool.total_active = total_active;
         pool.total_cooldown = total_cooldown;
-        Ok(end)
+        Ok(number)
     }
 
-    /// Returns the pending cooldown to the active stake; returns the amount.
-    pub fn cancel_unstake(&mut self, pool: &mut Pool) -> Result<u64> {
-        require!(self.has_pending_unstake(), DiemError::NoPendingUnstake);
+    /// Returns a cancelled ticket's `amount` from the cooldown to this position's active stake.
+    pub fn cancel_unstake(&mut self, pool: &mut Pool, amount: u64) -> Result<()> {
         self.settle(pool)?;
-        let amount = self.balances.cooldown_amount;
         let active = add(self.balances.active, amount)?;
         let total_cooldown = sub(pool.total_cooldown, amount)?;
         let total_active = add(pool.total_active, amount)?;
         self.balances.active = active;
-        self.balances.cooldown_amount = 0;
-        self.balances.cooldown_end = 0;
         pool.total_cooldown = total_cooldown;
         pool.total_active = total_active;
-        Ok(amount)
-    }
-
-    /// Ends a cooldown that has run its course; returns the VVV to pay out.
-    pub fn finalize_unstake(&mut self, pool: &mut Pool, now: i64) -> Result<u64> {
-        require!(self.has_pending_unstake(), DiemError::NoPendingUnstake);
-        require!(now >= self.balances.cooldown_end, DiemError::CooldownNotElapsed);
-        self.settle(pool)?;
-        let amount = self.balances.cooldown_amount;
-        let total_cooldown = sub(pool.total_cooldown, amount)?;
-        self.balances.cooldown_amount = 0;
-        self.balances.cooldown_end = 0;
-        pool.total_cooldown = total_cooldown;
-        Ok(amount)
+        Ok(())
     }
 
     /// Settles and removes all pending rewards; returns the VVV to pay out.
