@@ -1,7 +1,7 @@
 //! Decoders for the program's accounts, from raw account data (as RPC returns it), using the
 //! program's own types.
 use anchor_lang::AccountDeserialize;
-use diem::state::{Config, Curve, CurveEntry, DiemStake, Governance, Position};
+use diem::state::{Config, Curve, CurveEntry, DiemStake, Governance, Position, UnstakeTicket};
 use thiserror::Error;
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -32,6 +32,11 @@ pub fn governance(data: &[u8]) -> Result<Governance, DecodeError> {
 /// A `DiemStake` account (discriminator checked).
 pub fn diem_stake(data: &[u8]) -> Result<DiemStake, DecodeError> {
     anchor(data, "DIEM stake")
+}
+
+/// An `UnstakeTicket` account (discriminator checked).
+pub fn ticket(data: &[u8]) -> Result<UnstakeTicket, DecodeError> {
+    anchor(data, "unstake ticket")
 }
 
 /// The zero-copy `Curve` account (discriminator checked), copied out of the account data.

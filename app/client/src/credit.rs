@@ -1,5 +1,6 @@
-//! The daily inference credit (SPEC §7) and the UTC calendar it is counted in: an owner's credit
-//! for a day is their DIEM staked at 00:00 UTC, as dollars 1:1, if it is at least 0.1 DIEM.
+//! The daily inference credit (SPEC §7) and the UTC calendar it is counted in: a beneficiary's
+//! credit for a day is the DIEM staked for them at 00:00 UTC (summed over every stake that names
+//! them), as dollars 1:1, if it is at least 0.1 DIEM.
 use std::collections::BTreeMap;
 
 use anchor_lang::prelude::Pubkey;
@@ -74,28 +75,51 @@ pub fn day_of(unix_seconds: i64) -> i64 {
     unix_seconds.div_euclid(SECONDS_PER_DAY)
 }
 
-/// The DIEM each owner had staked at `instant` (unix seconds), from the event history: every
-/// change stamped strictly before the instant counts.
-pub fn diem_staked_at(events: &[DiemEvent], instant: i64) -> BTreeMap<Pubkey, u64> {
-    let mut staked = BTreeMap::new();
-    for event in events {
-        let (owner, balance, at) = match event {
-            DiemEvent::DiemStaked(e) => (e.owner, e.stake.staked, e.timestamp),
-            DiemEvent::DiemUnstakeInitiated(e) => (e.owner, e.stake.staked, e.timestamp),
-            DiemEvent::DiemUnstakeCancelled(e) => (e.owner, e.stake.staked, e.timestamp),
-            DiemEvent::DiemUnstakeFinalized(e) => (e.owner, e.stake.staked, e.timestamp),
-            _ => continue,
-        };
-        if at < instant {
-            staked.insert(owner, balance);
-        }
-    }
-    staked
+/// A DIEM stake's balance after an event: the stake `owner` controls for `beneficiary`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StakeBalance {
+    pub owner: Pubkey,
+    pub beneficiary: Pubkey,
+    pub staked: u64,
+    pub timestamp: i64,
 }
 
-/// One owner's inference credit for a UTC day (SPEC §7).
+/// The one place that says which DIEM stakes an event leaves at which balance (none for events
+/// that move no staked DIEM; two for a change of beneficiary, the old stake emptied).
+pub fn stake_balances(event: &DiemEvent) -> Vec<StakeBalance> {
+    let one = |owner, beneficiary, staked, timestamp| vec![StakeBalance { owner, beneficiary, staked, timestamp }];
+    match event {
+        DiemEvent::DiemStaked(e) => one(e.owner, e.beneficiary, e.staked, e.timestamp),
+        DiemEvent::DiemUnstakeInitiated(e) => one(e.owner, e.beneficiary, e.staked, e.timestamp),
+        DiemEvent::DiemUnstakeCancelled(e) => one(e.owner, e.beneficiary, e.staked, e.timestamp),
+        DiemEvent::DiemBeneficiaryChanged(e) => vec![
+            StakeBalance { owner: e.owner, beneficiary: e.from, staked: 0, timestamp: e.timestamp },
+            StakeBalance { owner: e.owner, beneficiary: e.to, staked: e.to_staked, timestamp: e.timestamp },
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// The DIEM staked for each beneficiary at `instant` (unix seconds), summed over every stake
+/// that names it, from the event history: every change stamped strictly before the instant
+/// counts.
+pub fn diem_staked_at(events: &[DiemEvent], instant: i64) -> BTreeMap<Pubkey, u64> {
+    let mut stakes: BTreeMap<(Pubkey, Pubkey), u64> = BTreeMap::new();
+    for balance in events.iter().flat_map(stake_balances).filter(|b| b.timestamp < instant) {
+        stakes.insert((balance.owner, balance.beneficiary), balance.staked);
+    }
+    let mut by_beneficiary: BTreeMap<Pubkey, u64> = BTreeMap::new();
+    for ((_, beneficiary), staked) in stakes {
+        let total = by_beneficiary.entry(beneficiary).or_default();
+        *total = total.saturating_add(staked);
+    }
+    by_beneficiary
+}
+
+/// One beneficiary's inference credit for a UTC day (SPEC §7).
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Entitlement {
+    /// The beneficiary (named `owner` in the record's API since before beneficiaries).
     pub owner: String,
     /// DIEM staked at 00:00 UTC, base units.
     pub staked_diem: u64,
@@ -108,7 +132,7 @@ pub fn credit_usd(staked: u64) -> String {
     if staked >= MIN_CREDIT_DIEM { crate::amount::format_amount(staked, DIEM_DECIMALS) } else { "0".into() }
 }
 
-/// Per-owner credit for the UTC day `day` (days since 1970-01-01), owners with a stake only.
+/// Per-beneficiary credit for the UTC day `day` (days since 1970-01-01), those with a stake only.
 pub fn entitlements(events: &[DiemEvent], day: i64) -> Option<Vec<Entitlement>> {
     let instant = day.checked_mul(SECONDS_PER_DAY)?;
     Some(

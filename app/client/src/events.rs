@@ -100,6 +100,8 @@ diem_events!(
     DiemUnstakeInitiated,
     DiemUnstakeCancelled,
     DiemUnstakeFinalized,
+    TicketTransferred,
+    DiemBeneficiaryChanged,
 );
 
 impl DiemEvent {
@@ -115,10 +117,12 @@ impl DiemEvent {
             E::DiemUnstakeInitiated(e) => e.timestamp,
             E::DiemUnstakeCancelled(e) => e.timestamp,
             E::DiemUnstakeFinalized(e) => e.timestamp,
+            E::UnstakeFinalized(e) => e.timestamp,
+            E::TicketTransferred(e) => e.timestamp,
+            E::DiemBeneficiaryChanged(e) => e.timestamp,
             E::Staked(e) => e.pool.last_accrual_ts,
             E::UnstakeInitiated(e) => e.pool.last_accrual_ts,
             E::UnstakeCancelled(e) => e.pool.last_accrual_ts,
-            E::UnstakeFinalized(e) => e.pool.last_accrual_ts,
             E::RewardsClaimed(e) => e.pool.last_accrual_ts,
             E::RewardsFunded(e) => e.pool.last_accrual_ts,
             E::TreasuryPaid(e) => e.pool.last_accrual_ts,

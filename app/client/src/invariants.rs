@@ -1,7 +1,7 @@
 //! SPEC §10, checked over a snapshot of the program's accounts. One implementation serves the
 //! `audit` command and the integration tests' after-every-step check.
 use anchor_lang::prelude::Pubkey;
-use diem::state::{DiemStake, Pool, Position};
+use diem::state::{DiemStake, Pool, Position, TicketKind, UnstakeTicket};
 use serde::Serialize;
 
 /// One check and what it found.
@@ -12,12 +12,13 @@ pub struct Check {
     pub detail: String,
 }
 
-/// The accounts §10 is about, as read from chain (positions and stakes by the owner whose PDA
-/// they were read from).
+/// The accounts §10 is about, as read from chain (positions by the owner whose PDA they were
+/// read from, DIEM stakes by their (owner, beneficiary) seeds, tickets by address).
 pub struct Snapshot<'a> {
     pub pool: Pool,
     pub positions: &'a [(Pubkey, Position)],
-    pub diem_stakes: &'a [(Pubkey, DiemStake)],
+    pub diem_stakes: &'a [((Pubkey, Pubkey), DiemStake)],
+    pub tickets: &'a [(Pubkey, UnstakeTicket)],
     pub vvv_vault: u64,
     pub diem_vault: u64,
     pub diem_supply: u64,
@@ -36,12 +37,15 @@ pub fn check(s: &Snapshot) -> Vec<Check> {
         .filter(|(owner, p)| p.owner != *owner)
         .map(|(owner, _)| format!("position {owner}"))
         .chain(
-            s.diem_stakes.iter().filter(|(owner, d)| d.owner != *owner).map(|(owner, _)| format!("DIEM stake {owner}")),
+            s.diem_stakes
+                .iter()
+                .filter(|((owner, beneficiary), d)| (d.owner, d.beneficiary) != (*owner, *beneficiary))
+                .map(|((owner, beneficiary), _)| format!("DIEM stake {owner} for {beneficiary}")),
         )
         .collect();
     check("accounts hold the owner of their address", wrong_owner.is_empty(), wrong_owner.join(", "));
 
-    let (mut active, mut locked, mut cooldown, mut outstanding, mut owed) = (0u128, 0u128, 0u128, 0u128, 0u128);
+    let (mut active, mut locked, mut outstanding, mut owed) = (0u128, 0u128, 0u128, 0u128);
     let (mut broken, mut unowed) = (Vec::new(), Vec::new());
     for (owner, p) in s.positions {
         let b = p.balances;
@@ -53,15 +57,18 @@ pub fn check(s: &Snapshot) -> Vec<Check> {
         }
         active += b.active as u128;
         locked += b.locked as u128;
-        cooldown += b.cooldown_amount as u128;
         outstanding += b.outstanding_diem as u128;
         match p.pending_rewards_at(&pool) {
             Some(pending) => owed += pending as u128,
             None => unowed.push(owner.to_string()),
         }
     }
-    let staked: u128 = s.diem_stakes.iter().map(|(_, d)| d.balances.staked as u128).sum();
-    let staked_cooldown: u128 = s.diem_stakes.iter().map(|(_, d)| d.balances.cooldown_amount as u128).sum();
+    let in_tickets = |kind: TicketKind| -> u128 {
+        s.tickets.iter().filter(|(_, t)| t.kind == kind).map(|(_, t)| t.amount as u128).sum()
+    };
+    let cooldown = in_tickets(TicketKind::Svvv);
+    let staked: u128 = s.diem_stakes.iter().map(|(_, d)| d.staked as u128).sum();
+    let staked_cooldown = in_tickets(TicketKind::Diem);
 
     check("rewards owed compute for every position", unowed.is_empty(), unowed.join(", "));
     let liabilities = pool.total_active as u128
@@ -99,7 +106,7 @@ pub fn check(s: &Snapshot) -> Vec<Check> {
     );
     check("§10.3 locked <= active, and no locked sVVV without DIEM", broken.is_empty(), broken.join("; "));
     check(
-        "§10.4 Σ positions == totals (active, locked, cooldown)",
+        "§10.4 Σ positions == totals (active, locked); Σ open sVVV tickets == sVVV in cooldown",
         active == pool.total_active as u128
             && locked == pool.total_locked as u128
             && cooldown == pool.total_cooldown as u128,
@@ -109,7 +116,7 @@ pub fn check(s: &Snapshot) -> Vec<Check> {
         ),
     );
     check(
-        "§10.4 Σ DIEM stakes == totals (staked, cooldown)",
+        "§10.4 Σ DIEM stakes == DIEM staked; Σ open DIEM tickets == DIEM in cooldown",
         staked == pool.total_diem_staked as u128 && staked_cooldown == pool.total_diem_cooldown as u128,
         format!("staked {staked}/{}, cooldown {staked_cooldown}/{}", pool.total_diem_staked, pool.total_diem_cooldown),
     );
@@ -128,7 +135,7 @@ mod tests {
 
     fn position(owner: Pubkey, active: u64, locked: u64, outstanding: u64) -> Position {
         let balances = PositionBalances { active, locked, outstanding_diem: outstanding, ..Default::default() };
-        Position { owner, bump: 0, opened: true, balances, reserved: [0; 63] }
+        Position { owner, bump: 0, opened: true, balances, tickets_opened: 0, reserved: [0; 63] }
     }
 
     #[test]
@@ -137,7 +144,15 @@ mod tests {
         let pool = Pool { total_active: 100, total_locked: 40, outstanding_diem: 7, ..Default::default() };
         let positions = [(owner, position(owner, 100, 40, 7))];
         let snapshot =
-            Snapshot { pool, positions: &positions, diem_stakes: &[], vvv_vault: 100, diem_vault: 0, diem_supply: 7 };
+            Snapshot {
+                pool,
+                positions: &positions,
+                diem_stakes: &[],
+                tickets: &[],
+                vvv_vault: 100,
+                diem_vault: 0,
+                diem_supply: 7,
+            };
         assert!(check(&snapshot).iter().all(|c| c.ok), "{:#?}", check(&snapshot));
 
         let failed = |s: &Snapshot| check(s).into_iter().filter(|c| !c.ok).map(|c| c.name).collect::<Vec<_>>();

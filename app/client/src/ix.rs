@@ -38,6 +38,8 @@ macro_rules! instruction_names {
 
 instruction_names!(
     Initialize => "initialize",
+    TransferTicket => "transfer_ticket",
+    SetDiemBeneficiary => "set_diem_beneficiary",
     Stake => "stake",
     InitiateUnstake => "initiate_unstake",
     CancelUnstake => "cancel_unstake",
@@ -127,12 +129,69 @@ fn owner_position(owner: Pubkey) -> acc::OwnerPosition {
     }
 }
 
-pub fn initiate_unstake(owner: Pubkey, amount: u64) -> Instruction {
-    build(owner_position(owner), data::InitiateUnstake { amount })
+/// An open ticket as the instructions that act on it need it: where it is, who owns it now,
+/// who gets its rent back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TicketRef {
+    pub address: Pubkey,
+    pub owner: Pubkey,
+    pub rent_payer: Pubkey,
 }
 
-pub fn cancel_unstake(owner: Pubkey) -> Instruction {
-    build(owner_position(owner), data::CancelUnstake {})
+impl TicketRef {
+    pub fn new(address: Pubkey, ticket: &diem::state::UnstakeTicket) -> Self {
+        Self { address, owner: ticket.owner, rent_payer: ticket.rent_payer }
+    }
+}
+
+/// Opens `owner`'s next sVVV ticket for `amount`; `tickets_opened` is the position's count (the
+/// new ticket's number), `rent_payer` pays its rent and gets it back.
+pub fn initiate_unstake(owner: Pubkey, rent_payer: Pubkey, tickets_opened: u64, amount: u64) -> Instruction {
+    let position = pda::position(&owner);
+    build(
+        acc::InitiateUnstake {
+            owner,
+            rent_payer,
+            config: pda::config(),
+            position,
+            ticket: pda::ticket(&position, tickets_opened),
+            system_program: system_program::ID,
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::InitiateUnstake { amount },
+    )
+}
+
+/// Returns an sVVV ticket's amount to its owner's position (opened if they have none).
+pub fn cancel_unstake(ticket: &TicketRef) -> Instruction {
+    build(
+        acc::CancelUnstake {
+            owner: ticket.owner,
+            config: pda::config(),
+            ticket: ticket.address,
+            rent_payer: ticket.rent_payer,
+            position: pda::position(&ticket.owner),
+            system_program: system_program::ID,
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::CancelUnstake {},
+    )
+}
+
+/// Hands a ticket of either kind to `new_owner`.
+pub fn transfer_ticket(ticket: &TicketRef, new_owner: Pubkey) -> Instruction {
+    build(
+        acc::TransferTicket {
+            owner: ticket.owner,
+            config: pda::config(),
+            ticket: ticket.address,
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::TransferTicket { new_owner },
+    )
 }
 
 pub fn claim_and_stake(owner: Pubkey) -> Instruction {
@@ -153,9 +212,23 @@ fn owner_payout(d: &Deployment, owner: Pubkey, destination: Pubkey) -> acc::Owne
     }
 }
 
-/// Pays the ended cooldown to `destination` (any VVV account).
-pub fn finalize_unstake(d: &Deployment, owner: Pubkey, destination: Pubkey) -> Instruction {
-    build(owner_payout(d, owner, destination), data::FinalizeUnstake {})
+/// Pays a due sVVV ticket to `destination` (any VVV account) and closes it.
+pub fn finalize_unstake(d: &Deployment, ticket: &TicketRef, destination: Pubkey) -> Instruction {
+    build(
+        acc::FinalizeUnstake {
+            owner: ticket.owner,
+            config: pda::config(),
+            ticket: ticket.address,
+            rent_payer: ticket.rent_payer,
+            destination,
+            vvv_vault: pda::vvv_vault(),
+            vvv_mint: d.vvv_mint,
+            vvv_token_program: d.vvv_token_program,
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::FinalizeUnstake {},
+    )
 }
 
 pub fn claim_rewards(d: &Deployment, owner: Pubkey, destination: Pubkey) -> Instruction {
@@ -232,13 +305,14 @@ pub fn burn_diem(owner: Pubkey, source: Pubkey, amount: u64) -> Instruction {
     )
 }
 
-/// Stakes `amount` DIEM from `source` (owned by `owner`) for the owner's daily credit.
-pub fn stake_diem(owner: Pubkey, source: Pubkey, amount: u64) -> Instruction {
+/// Stakes `amount` DIEM from `source` (owned by `owner`, who controls the stake) for
+/// `beneficiary`'s daily credit (the owner themself, or anyone they name).
+pub fn stake_diem(owner: Pubkey, beneficiary: Pubkey, source: Pubkey, amount: u64) -> Instruction {
     build(
         acc::StakeDiem {
             owner,
             config: pda::config(),
-            diem_stake: pda::diem_stake(&owner),
+            diem_stake: pda::diem_stake(&owner, &beneficiary),
             source,
             diem_vault: pda::diem_vault(),
             diem_mint: pda::diem_mint(),
@@ -247,35 +321,60 @@ pub fn stake_diem(owner: Pubkey, source: Pubkey, amount: u64) -> Instruction {
             event_authority: pda::event_authority(),
             program: diem::ID,
         },
-        data::StakeDiem { amount },
+        data::StakeDiem { amount, beneficiary },
     )
 }
 
-fn owner_diem_stake(owner: Pubkey) -> acc::OwnerDiemStake {
-    acc::OwnerDiemStake {
-        owner,
-        config: pda::config(),
-        diem_stake: pda::diem_stake(&owner),
-        event_authority: pda::event_authority(),
-        program: diem::ID,
-    }
+/// Opens a DIEM ticket for `amount` from `owner`'s stake for `beneficiary`; `tickets_opened`
+/// is that stake's count (the new ticket's number).
+pub fn initiate_diem_unstake(
+    owner: Pubkey,
+    beneficiary: Pubkey,
+    rent_payer: Pubkey,
+    tickets_opened: u64,
+    amount: u64,
+) -> Instruction {
+    let diem_stake = pda::diem_stake(&owner, &beneficiary);
+    build(
+        acc::InitiateDiemUnstake {
+            owner,
+            rent_payer,
+            config: pda::config(),
+            diem_stake,
+            ticket: pda::ticket(&diem_stake, tickets_opened),
+            system_program: system_program::ID,
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::InitiateDiemUnstake { amount },
+    )
 }
 
-pub fn initiate_diem_unstake(owner: Pubkey, amount: u64) -> Instruction {
-    build(owner_diem_stake(owner), data::InitiateDiemUnstake { amount })
+/// Returns a DIEM ticket to its owner's stake for `beneficiary` (opened if needed).
+pub fn cancel_diem_unstake(ticket: &TicketRef, beneficiary: Pubkey) -> Instruction {
+    build(
+        acc::CancelDiemUnstake {
+            owner: ticket.owner,
+            config: pda::config(),
+            ticket: ticket.address,
+            rent_payer: ticket.rent_payer,
+            diem_stake: pda::diem_stake(&ticket.owner, &beneficiary),
+            system_program: system_program::ID,
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::CancelDiemUnstake { beneficiary },
+    )
 }
 
-pub fn cancel_diem_unstake(owner: Pubkey) -> Instruction {
-    build(owner_diem_stake(owner), data::CancelDiemUnstake {})
-}
-
-/// Pays the ended DIEM bucket to `destination` (any DIEM account).
-pub fn finalize_diem_unstake(owner: Pubkey, destination: Pubkey) -> Instruction {
+/// Pays a due DIEM ticket to `destination` (any DIEM account) and closes it.
+pub fn finalize_diem_unstake(ticket: &TicketRef, destination: Pubkey) -> Instruction {
     build(
         acc::FinalizeDiemUnstake {
-            owner,
+            owner: ticket.owner,
             config: pda::config(),
-            diem_stake: pda::diem_stake(&owner),
+            ticket: ticket.address,
+            rent_payer: ticket.rent_payer,
             destination,
             diem_vault: pda::diem_vault(),
             diem_mint: pda::diem_mint(),
@@ -284,6 +383,22 @@ pub fn finalize_diem_unstake(owner: Pubkey, destination: Pubkey) -> Instruction 
             program: diem::ID,
         },
         data::FinalizeDiemUnstake {},
+    )
+}
+
+/// Moves `owner`'s whole stake for `from` to their stake for `to`.
+pub fn set_diem_beneficiary(owner: Pubkey, from: Pubkey, to: Pubkey) -> Instruction {
+    build(
+        acc::SetDiemBeneficiary {
+            owner,
+            config: pda::config(),
+            diem_stake: pda::diem_stake(&owner, &from),
+            new_stake: pda::diem_stake(&owner, &to),
+            system_program: system_program::ID,
+            event_authority: pda::event_authority(),
+            program: diem::ID,
+        },
+        data::SetDiemBeneficiary { new_beneficiary: to },
     )
 }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use anchor_lang::prelude::Pubkey;
 use diem::constants::CURVE_LEN;
 use diem::math::curve::{quote_mint, validate_curve};
-use diem::state::{CurveEntry, DiemStake, DiemStakeBalances, Params, Pool, Position, PositionBalances};
+use diem::state::{CurveEntry, DiemStake, Params, Pool, Position, PositionBalances, TicketKind, UnstakeTicket};
 use thiserror::Error;
 
 use crate::events::DiemEvent;
@@ -48,12 +48,35 @@ pub struct Ledger {
     staging: Vec<Option<CurveEntry>>,
     pub pool: Pool,
     pub positions: BTreeMap<Pubkey, Position>,
-    pub diem_stakes: BTreeMap<Pubkey, DiemStake>,
+    /// DIEM stakes by (owner, beneficiary).
+    pub diem_stakes: BTreeMap<(Pubkey, Pubkey), DiemStake>,
+    /// Open tickets by address.
+    pub tickets: BTreeMap<Pubkey, OpenTicket>,
     /// DIEM minted minus DIEM burned, from the events.
     pub diem_supply: u64,
     pub events_applied: usize,
     /// Sequence number of the last event applied; 0 before `Initialized`.
     pub last_seq: u64,
+}
+
+/// An open ticket as the events describe it (its address seeds and bump are the chain's
+/// business: replay never derives addresses).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenTicket {
+    pub kind: TicketKind,
+    pub owner: Pubkey,
+    pub rent_payer: Pubkey,
+    pub amount: u64,
+    pub opened_at: i64,
+    pub unlock_at: i64,
+}
+
+impl OpenTicket {
+    /// Whether the ticket account on chain holds what the events say.
+    pub fn matches(&self, account: &UnstakeTicket) -> bool {
+        (self.kind, self.owner, self.rent_payer, self.amount, self.opened_at, self.unlock_at)
+            == (account.kind, account.owner, account.rent_payer, account.amount, account.opened_at, account.unlock_at)
+    }
 }
 
 /// A position as `stake` opens it for `owner` (bump 0: replay never derives addresses).
@@ -63,22 +86,25 @@ pub fn new_position(owner: Pubkey, pool: &Pool) -> Position {
         bump: 0,
         opened: false,
         balances: PositionBalances::default(),
+        tickets_opened: 0,
         reserved: [0; 63],
     };
     p.open(owner, 0, pool);
     p
 }
 
-/// A DIEM stake as `stake_diem` opens it for `owner`.
-pub fn new_stake(owner: Pubkey) -> DiemStake {
+/// A DIEM stake as `stake_diem` opens it for `owner` and `beneficiary`.
+pub fn new_stake(owner: Pubkey, beneficiary: Pubkey) -> DiemStake {
     let mut s = DiemStake {
         owner: Pubkey::default(),
+        beneficiary: Pubkey::default(),
         bump: 0,
         opened: false,
-        balances: DiemStakeBalances::default(),
+        staked: 0,
+        tickets_opened: 0,
         reserved: [0; 31],
     };
-    s.open(owner, 0);
+    s.open(owner, beneficiary, 0);
     s
 }
 
@@ -145,30 +171,37 @@ impl Ledger {
             DiemEvent::UnstakeInitiated(e) => {
                 accrue(&mut self.pool, &e.pool)?;
                 let now = e.pool.last_accrual_ts;
-                let end = get(&mut self.positions, &e.owner, &diverged)?.initiate_unstake(
-                    &mut self.pool,
-                    e.amount,
-                    now,
-                    params.svvv_cooldown_secs,
-                );
-                let end = end.map_err(refused)?;
-                if end != e.cooldown_end {
-                    return Err(diverged(format!("cooldown_end {} != {}", end, e.cooldown_end)));
-                }
+                get(&mut self.positions, &e.owner, &diverged)?.initiate_unstake(&mut self.pool, e.amount).map_err(refused)?;
+                let ticket = OpenTicket {
+                    kind: TicketKind::Svvv,
+                    owner: e.owner,
+                    rent_payer: e.rent_payer,
+                    amount: e.amount,
+                    opened_at: now,
+                    unlock_at: now.checked_add(params.svvv_cooldown_secs).ok_or_else(|| diverged("unlock time overflows".into()))?,
+                };
+                self.open_ticket(e.ticket, ticket, e.unlock_at, &diverged)?;
                 self.check_position(&e.owner, &e.position, &e.pool, &diverged)?;
             }
             DiemEvent::UnstakeCancelled(e) => {
                 accrue(&mut self.pool, &e.pool)?;
-                let amount = get(&mut self.positions, &e.owner, &diverged)?.cancel_unstake(&mut self.pool);
-                expect_amount(amount.map_err(refused)?, e.amount, &diverged)?;
+                self.close_ticket(&e.ticket, TicketKind::Svvv, &e.owner, e.amount, None, &diverged)?;
+                let pool = &self.pool;
+                let position = self.positions.entry(e.owner).or_insert_with(|| new_position(e.owner, pool));
+                position.cancel_unstake(&mut self.pool, e.amount).map_err(refused)?;
                 self.check_position(&e.owner, &e.position, &e.pool, &diverged)?;
             }
             DiemEvent::UnstakeFinalized(e) => {
-                accrue(&mut self.pool, &e.pool)?;
-                let now = e.pool.last_accrual_ts;
-                let amount = get(&mut self.positions, &e.owner, &diverged)?.finalize_unstake(&mut self.pool, now);
-                expect_amount(amount.map_err(refused)?, e.amount, &diverged)?;
-                self.check_position(&e.owner, &e.position, &e.pool, &diverged)?;
+                self.close_ticket(&e.ticket, TicketKind::Svvv, &e.owner, e.amount, Some(e.timestamp), &diverged)?;
+                self.pool.finalize_unstake(e.amount).map_err(refused)?;
+                self.check_pool(&e.pool, &diverged)?;
+            }
+            DiemEvent::TicketTransferred(e) => {
+                let ticket = self.tickets.get_mut(&e.ticket).ok_or_else(|| diverged(format!("no open ticket {}", e.ticket)))?;
+                if (ticket.kind, ticket.owner, ticket.amount, ticket.unlock_at) != (e.kind, e.from, e.amount, e.unlock_at) {
+                    return Err(diverged(format!("ticket {} is not the one transferred", e.ticket)));
+                }
+                ticket.owner = e.to;
             }
             DiemEvent::RewardsClaimed(e) => {
                 accrue(&mut self.pool, &e.pool)?;
@@ -325,28 +358,45 @@ impl Ledger {
                 self.pending_authority = Pubkey::default();
             }
             DiemEvent::DiemStaked(e) => {
-                let stake = self.diem_stakes.entry(e.owner).or_insert_with(|| new_stake(e.owner));
+                let key = (e.owner, e.beneficiary);
+                let stake = self.diem_stakes.entry(key).or_insert_with(|| new_stake(e.owner, e.beneficiary));
                 stake.stake(&mut self.pool, e.amount).map_err(refused)?;
-                self.check_stake(&e.owner, &e.stake, &e.pool, &diverged)?;
+                self.check_stake(&key, e.staked, &e.pool, &diverged)?;
             }
             DiemEvent::DiemUnstakeInitiated(e) => {
-                let stake = get(&mut self.diem_stakes, &e.owner, &diverged)?;
-                let end = stake.initiate_unstake(&mut self.pool, e.amount, e.timestamp, params.diem_cooldown_secs);
-                if end.map_err(refused)? != e.cooldown_end {
-                    return Err(diverged("DIEM cooldown end differs".into()));
-                }
-                self.check_stake(&e.owner, &e.stake, &e.pool, &diverged)?;
+                let key = (e.owner, e.beneficiary);
+                get(&mut self.diem_stakes, &key, &diverged)?.initiate_unstake(&mut self.pool, e.amount).map_err(refused)?;
+                let ticket = OpenTicket {
+                    kind: TicketKind::Diem,
+                    owner: e.owner,
+                    rent_payer: e.rent_payer,
+                    amount: e.amount,
+                    opened_at: e.timestamp,
+                    unlock_at: e.timestamp.checked_add(params.diem_cooldown_secs).ok_or_else(|| diverged("unlock time overflows".into()))?,
+                };
+                self.open_ticket(e.ticket, ticket, e.unlock_at, &diverged)?;
+                self.check_stake(&key, e.staked, &e.pool, &diverged)?;
             }
             DiemEvent::DiemUnstakeCancelled(e) => {
-                let amount = get(&mut self.diem_stakes, &e.owner, &diverged)?.cancel_unstake(&mut self.pool);
-                expect_amount(amount.map_err(refused)?, e.amount, &diverged)?;
-                self.check_stake(&e.owner, &e.stake, &e.pool, &diverged)?;
+                self.close_ticket(&e.ticket, TicketKind::Diem, &e.owner, e.amount, None, &diverged)?;
+                let key = (e.owner, e.beneficiary);
+                let stake = self.diem_stakes.entry(key).or_insert_with(|| new_stake(e.owner, e.beneficiary));
+                stake.cancel_unstake(&mut self.pool, e.amount).map_err(refused)?;
+                self.check_stake(&key, e.staked, &e.pool, &diverged)?;
             }
             DiemEvent::DiemUnstakeFinalized(e) => {
-                let amount =
-                    get(&mut self.diem_stakes, &e.owner, &diverged)?.finalize_unstake(&mut self.pool, e.timestamp);
-                expect_amount(amount.map_err(refused)?, e.amount, &diverged)?;
-                self.check_stake(&e.owner, &e.stake, &e.pool, &diverged)?;
+                self.close_ticket(&e.ticket, TicketKind::Diem, &e.owner, e.amount, Some(e.timestamp), &diverged)?;
+                self.pool.finalize_diem_unstake(e.amount).map_err(refused)?;
+                self.check_pool(&e.pool, &diverged)?;
+            }
+            DiemEvent::DiemBeneficiaryChanged(e) => {
+                let mut from = get(&mut self.diem_stakes, &(e.owner, e.from), &diverged)?.clone();
+                let to_key = (e.owner, e.to);
+                let to = self.diem_stakes.entry(to_key).or_insert_with(|| new_stake(e.owner, e.to));
+                expect_amount(from.move_to(to).map_err(refused)?, e.amount, &diverged)?;
+                self.diem_stakes.insert((e.owner, e.from), from);
+                let to_staked = self.diem_stakes[&to_key].staked;
+                expect_amount(to_staked, e.to_staked, &diverged)?;
             }
         }
         self.events_applied += 1;
@@ -396,16 +446,54 @@ impl Ledger {
 
     fn check_stake(
         &self,
-        owner: &Pubkey,
-        carried: &DiemStakeBalances,
+        key: &(Pubkey, Pubkey),
+        carried: u64,
         pool: &Pool,
         diverged: &impl Fn(String) -> ReplayError,
     ) -> Result<(), ReplayError> {
-        let rebuilt = &self.diem_stakes[owner].balances;
+        let rebuilt = self.diem_stakes[key].staked;
         if carried != rebuilt {
-            return Err(diverged(format!("DIEM stake of {owner} {:?} != rebuilt {:?}", carried, rebuilt)));
+            return Err(diverged(format!("DIEM stake of {} for {}: {carried} != rebuilt {rebuilt}", key.0, key.1)));
         }
         self.check_pool(pool, diverged)
+    }
+
+    /// A ticket the events open: new, and with the unlock time the parameters give.
+    fn open_ticket(
+        &mut self,
+        address: Pubkey,
+        ticket: OpenTicket,
+        carried_unlock_at: i64,
+        diverged: &impl Fn(String) -> ReplayError,
+    ) -> Result<(), ReplayError> {
+        if ticket.unlock_at != carried_unlock_at {
+            return Err(diverged(format!("unlock_at {carried_unlock_at} != rebuilt {}", ticket.unlock_at)));
+        }
+        if self.tickets.insert(address, ticket).is_some() {
+            return Err(diverged(format!("ticket {address} opened twice")));
+        }
+        Ok(())
+    }
+
+    /// A ticket the events close: open, of `kind`, owned by `owner`, holding `amount`, and
+    /// due at `paid_at` when it is paid out.
+    fn close_ticket(
+        &mut self,
+        address: &Pubkey,
+        kind: TicketKind,
+        owner: &Pubkey,
+        amount: u64,
+        paid_at: Option<i64>,
+        diverged: &impl Fn(String) -> ReplayError,
+    ) -> Result<OpenTicket, ReplayError> {
+        let ticket = self.tickets.remove(address).ok_or_else(|| diverged(format!("no open ticket {address}")))?;
+        if (ticket.kind, ticket.owner, ticket.amount) != (kind, *owner, amount) {
+            return Err(diverged(format!("ticket {address} {ticket:?} is not the one closed")));
+        }
+        if paid_at.is_some_and(|at| at < ticket.unlock_at) {
+            return Err(diverged(format!("ticket {address} paid before its unlock time {}", ticket.unlock_at)));
+        }
+        Ok(ticket)
     }
 }
 
@@ -416,10 +504,10 @@ fn expect_amount(rebuilt: u64, carried: u64, diverged: &impl Fn(String) -> Repla
     Ok(())
 }
 
-fn get<'a, T>(
-    map: &'a mut BTreeMap<Pubkey, T>,
-    owner: &Pubkey,
+fn get<'a, K: Ord + std::fmt::Debug, T>(
+    map: &'a mut BTreeMap<K, T>,
+    key: &K,
     diverged: &impl Fn(String) -> ReplayError,
 ) -> Result<&'a mut T, ReplayError> {
-    map.get_mut(owner).ok_or_else(|| diverged(format!("no account for {owner}")))
+    map.get_mut(key).ok_or_else(|| diverged(format!("no account for {key:?}")))
 }

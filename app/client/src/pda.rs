@@ -13,8 +13,13 @@ pub fn config() -> Pubkey {
 pub fn position(owner: &Pubkey) -> Pubkey {
     find(&[POSITION_SEED, owner.as_ref()])
 }
-pub fn diem_stake(owner: &Pubkey) -> Pubkey {
-    find(&[DIEM_STAKE_SEED, owner.as_ref()])
+/// The DIEM stake `owner` controls for `beneficiary`'s credit.
+pub fn diem_stake(owner: &Pubkey, beneficiary: &Pubkey) -> Pubkey {
+    find(&[DIEM_STAKE_SEED, owner.as_ref(), beneficiary.as_ref()])
+}
+/// The ticket numbered `number` opened from `source` (a position or a DIEM stake).
+pub fn ticket(source: &Pubkey, number: u64) -> Pubkey {
+    find(&[TICKET_SEED, source.as_ref(), &number.to_le_bytes()])
 }
 pub fn governance() -> Pubkey {
     find(&[GOVERNANCE_SEED])

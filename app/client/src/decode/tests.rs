@@ -7,9 +7,10 @@ fn event_data(seq: u64) -> String {
     let event = diem::events::DiemStaked {
         seq,
         owner: Pubkey::new_unique(),
+        beneficiary: Pubkey::new_unique(),
         amount: 5,
         timestamp: 1_800_000_000,
-        stake: Default::default(),
+        staked: 5,
         pool: Default::default(),
     };
     let ix = diem::events::event_instruction(&diem::EVENT_AUTHORITY_AND_BUMP.0, &event).unwrap();

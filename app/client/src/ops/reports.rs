@@ -1,7 +1,7 @@
 //! Reads: a position as `diem position` shows it, the curve, the quote, the audit and the daily
 //! credit. None needs a wallet.
 use anchor_lang::prelude::Pubkey;
-use diem::state::{CurveEntry, DiemStake, Position};
+use diem::state::{CurveEntry, DiemStake, Position, TicketKind, UnstakeTicket};
 use serde::Serialize;
 
 use super::{OpsResult, Reader};
@@ -22,15 +22,16 @@ pub struct PositionReport {
     pub outstanding_diem: u64,
     /// Including what accrued since the position was last touched.
     pub pending_rewards: u64,
-    pub cooldown_amount: u64,
-    pub cooldown_end: Option<i64>,
-    pub cooldown_ready: bool,
     /// VVV base units locked per whole DIEM outstanding (the rate burns release at).
     pub average_lock_rate: Option<u64>,
+    /// DIEM in the stakes this owner controls, whoever they credit.
     pub diem_staked: u64,
-    pub diem_cooldown_amount: u64,
-    pub diem_cooldown_end: Option<i64>,
-    pub diem_cooldown_ready: bool,
+    /// Those stakes, by beneficiary.
+    pub diem_stakes: Vec<DiemStakeReport>,
+    /// DIEM staked for this owner's credit, by anyone (their own stakes included).
+    pub diem_credited: u64,
+    /// Open unstake tickets this owner holds, of both kinds, soonest first.
+    pub tickets: Vec<TicketReport>,
     /// What the deployment lets a third party do to the vault (`crate::trust`).
     pub trust_assumptions: Vec<String>,
     /// Changes the authority has proposed and that will apply (SPEC §8), soonest first.
@@ -38,10 +39,53 @@ pub struct PositionReport {
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct DiemStakeReport {
+    pub beneficiary: String,
+    pub staked: u64,
+}
+
+/// An open unstake ticket as `diem tickets` and `diem position` show it.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct TicketReport {
+    /// The ticket's address: its id.
+    pub ticket: String,
+    /// `sVVV` or `DIEM`.
+    pub kind: &'static str,
+    pub amount: u64,
+    pub opened_at: i64,
+    pub unlock_at: i64,
+    /// Whether it may be finalized now.
+    pub ready: bool,
+    pub rent_payer: String,
+}
+
+impl TicketReport {
+    pub fn new(address: &Pubkey, ticket: &UnstakeTicket, now: i64) -> Self {
+        Self {
+            ticket: address.to_string(),
+            kind: ticket_kind_name(ticket.kind),
+            amount: ticket.amount,
+            opened_at: ticket.opened_at,
+            unlock_at: ticket.unlock_at,
+            ready: now >= ticket.unlock_at,
+            rent_payer: ticket.rent_payer.to_string(),
+        }
+    }
+}
+
+pub fn ticket_kind_name(kind: TicketKind) -> &'static str {
+    match kind {
+        TicketKind::Svvv => "sVVV",
+        TicketKind::Diem => "DIEM",
+    }
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct AuditReport {
     pub events_replayed: usize,
     pub positions: usize,
     pub diem_stakes: usize,
+    pub tickets: usize,
     pub vvv_vault: u64,
     pub diem_vault: u64,
     pub diem_supply: u64,
@@ -66,12 +110,44 @@ impl<C: Chain> Reader<'_, C> {
         }
     }
 
-    /// The owner's DIEM stake; `None` until its first `stake_diem` (see [`Reader::position`]).
-    pub async fn diem_stake(&mut self, owner: &Pubkey) -> OpsResult<Option<DiemStake>> {
-        match self.chain.account(&pda::diem_stake(owner)).await? {
+    /// The DIEM stake `owner` controls for `beneficiary`; `None` until its first `stake_diem`
+    /// (see [`Reader::position`]).
+    pub async fn diem_stake(&mut self, owner: &Pubkey, beneficiary: &Pubkey) -> OpsResult<Option<DiemStake>> {
+        match self.chain.account(&pda::diem_stake(owner, beneficiary)).await? {
             Some(a) if a.owner == diem::ID => Ok(Some(crate::accounts::diem_stake(&a.data)?)),
             _ => Ok(None),
         }
+    }
+
+    /// An open ticket; `None` once it is closed (or if it never was one).
+    pub async fn ticket(&mut self, address: &Pubkey) -> OpsResult<Option<UnstakeTicket>> {
+        match self.chain.account(address).await? {
+            Some(a) if a.owner == diem::ID => Ok(Some(crate::accounts::ticket(&a.data)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// An open ticket, or the error that names why it cannot be acted on.
+    pub async fn open_ticket(&mut self, address: &Pubkey) -> OpsResult<crate::ix::TicketRef> {
+        let ticket = self.ticket(address).await?.ok_or_else(|| {
+            ChainError::Invalid(format!("ticket {address} is not open: it was finalized or cancelled, or never existed"))
+        })?;
+        Ok(crate::ix::TicketRef::new(address, &ticket))
+    }
+
+    /// The open tickets `owner` holds now, soonest first: every ticket the events opened and did
+    /// not close, read back from chain.
+    pub async fn tickets_of(&mut self, owner: &Pubkey) -> OpsResult<Vec<(Pubkey, UnstakeTicket)>> {
+        let events = self.chain.events().await?;
+        let ledger = Ledger::replay(&events).map_err(|e| ChainError::Invalid(e.to_string()))?;
+        let mut held = Vec::new();
+        for (address, open) in ledger.tickets.iter().filter(|(_, t)| t.owner == *owner) {
+            if let Some(ticket) = self.ticket(address).await?.filter(|t| open.matches(t)) {
+                held.push((*address, ticket));
+            }
+        }
+        held.sort_by_key(|(address, t)| (t.unlock_at, *address));
+        Ok(held)
     }
 
     /// The governance account: the change delay and the pending changes.
@@ -110,12 +186,22 @@ impl<C: Chain> Reader<'_, C> {
         Ok(self.chain.account(account).await?.and_then(|a| crate::accounts::token_amount(&a.data)).unwrap_or_default())
     }
 
-    /// Balances, rewards pending as of now, cooldowns and the average lock rate.
+    /// Balances, rewards pending as of now, tickets, DIEM stakes and the average lock rate.
     pub async fn position_report(&mut self, owner: &Pubkey) -> OpsResult<PositionReport> {
         let config = self.config().await?;
         let now = self.chain.now().await?;
         let position = self.position(owner).await?;
-        let stake = self.diem_stake(owner).await?.map(|s| s.balances).unwrap_or_default();
+        let events = self.chain.events().await?;
+        let ledger = Ledger::replay(&events).map_err(|e| ChainError::Invalid(e.to_string()))?;
+        let mut diem_stakes = Vec::new();
+        for (_, beneficiary) in ledger.diem_stakes.keys().filter(|(o, _)| o == owner) {
+            if let Some(stake) = self.diem_stake(owner, beneficiary).await? {
+                diem_stakes.push(DiemStakeReport { beneficiary: beneficiary.to_string(), staked: stake.staked });
+            }
+        }
+        let diem_credited =
+            crate::credit::diem_staked_at(&events, i64::MAX).get(owner).copied().unwrap_or_default();
+        let tickets = self.tickets_of(owner).await?.iter().map(|(a, t)| TicketReport::new(a, t, now)).collect();
         // Accrue a copy of the pool to now, with the program's own maths.
         let mut pool = config.pool;
         pool.accrue(now, &config.params)?;
@@ -134,14 +220,11 @@ impl<C: Chain> Reader<'_, C> {
             locked: b.locked,
             outstanding_diem: b.outstanding_diem,
             pending_rewards: pending,
-            cooldown_amount: b.cooldown_amount,
-            cooldown_end: (b.cooldown_amount > 0).then_some(b.cooldown_end),
-            cooldown_ready: b.cooldown_amount > 0 && now >= b.cooldown_end,
             average_lock_rate: crate::curve::average_rate(b.locked, b.outstanding_diem),
-            diem_staked: stake.staked,
-            diem_cooldown_amount: stake.cooldown_amount,
-            diem_cooldown_end: (stake.cooldown_amount > 0).then_some(stake.cooldown_end),
-            diem_cooldown_ready: stake.cooldown_amount > 0 && now >= stake.cooldown_end,
+            diem_staked: diem_stakes.iter().map(|s| s.staked).fold(0u64, u64::saturating_add),
+            diem_stakes,
+            diem_credited,
+            tickets,
             trust_assumptions: crate::trust::trust_assumptions(&config),
             pending_changes: self
                 .pending_changes()
@@ -196,25 +279,40 @@ impl<C: Chain> Reader<'_, C> {
         let vvv_vault = self.token_balance(&pda::vvv_vault()).await?;
         let diem_vault = self.token_balance(&pda::diem_vault()).await?;
         let diem_supply = self.mint_supply(&pda::diem_mint()).await?;
-        let mut owners: Vec<Pubkey> = ledger
-            .as_ref()
-            .map(|l| l.positions.keys().chain(l.diem_stakes.keys()).copied().collect())
-            .unwrap_or_default();
-        owners.sort();
-        owners.dedup();
-        let (mut positions, mut stakes, mut mismatches) = (Vec::new(), Vec::new(), Vec::new());
-        for owner in &owners {
-            if let Some(p) = self.position(owner).await? {
-                if ledger.as_ref().and_then(|l| l.positions.get(owner)).map(|r| r.balances) != Some(p.balances) {
-                    mismatches.push(format!("position {owner}"));
+        let (mut positions, mut stakes, mut tickets, mut mismatches) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        if let Some(l) = &ledger {
+            for (owner, rebuilt) in &l.positions {
+                match self.position(owner).await? {
+                    Some(p) => {
+                        if rebuilt.balances != p.balances {
+                            mismatches.push(format!("position {owner}"));
+                        }
+                        positions.push((*owner, p));
+                    }
+                    None => mismatches.push(format!("position {owner} missing")),
                 }
-                positions.push((*owner, p));
             }
-            if let Some(d) = self.diem_stake(owner).await? {
-                if ledger.as_ref().and_then(|l| l.diem_stakes.get(owner)).map(|r| r.balances) != Some(d.balances) {
-                    mismatches.push(format!("DIEM stake {owner}"));
+            for (key, rebuilt) in &l.diem_stakes {
+                match self.diem_stake(&key.0, &key.1).await? {
+                    Some(d) => {
+                        if rebuilt.staked != d.staked {
+                            mismatches.push(format!("DIEM stake {} for {}", key.0, key.1));
+                        }
+                        stakes.push((*key, d));
+                    }
+                    None => mismatches.push(format!("DIEM stake {} for {} missing", key.0, key.1)),
                 }
-                stakes.push((*owner, d));
+            }
+            for (address, open) in &l.tickets {
+                match self.ticket(address).await? {
+                    Some(t) => {
+                        if !open.matches(&t) {
+                            mismatches.push(format!("ticket {address}"));
+                        }
+                        tickets.push((*address, t));
+                    }
+                    None => mismatches.push(format!("ticket {address} missing")),
+                }
             }
         }
         if let Some(l) = &ledger {
@@ -223,18 +321,19 @@ impl<C: Chain> Reader<'_, C> {
             check("replayed totals match the config", l.pool == pool, detail);
         }
         let detail = if mismatches.is_empty() {
-            format!("{} accounts", positions.len() + stakes.len())
+            format!("{} accounts", positions.len() + stakes.len() + tickets.len())
         } else {
             mismatches.join(", ")
         };
         check("every account matches the replay", mismatches.is_empty(), detail);
         let snapshot =
-            Snapshot { pool, positions: &positions, diem_stakes: &stakes, vvv_vault, diem_vault, diem_supply };
+            Snapshot { pool, positions: &positions, diem_stakes: &stakes, tickets: &tickets, vvv_vault, diem_vault, diem_supply };
         checks.extend(crate::invariants::check(&snapshot));
         Ok(AuditReport {
             events_replayed: ledger.map(|l| l.events_applied).unwrap_or_default(),
             positions: positions.len(),
             diem_stakes: stakes.len(),
+            tickets: tickets.len(),
             vvv_vault,
             diem_vault,
             diem_supply,
