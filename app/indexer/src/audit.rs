@@ -1,12 +1,15 @@
 //! The audit from the store: replay every recorded event (a page at a time, so memory follows
 //! the number of owners, not of events) through the program's own state methods, check the
-//! store's current positions and stakes against the replay, recompute every frozen day from the
+//! store's current positions, stakes and open tickets against the replay, recompute every frozen day from the
 //! events (a billed day must never drift), then reconcile with the chain.
+use std::str::FromStr;
 use std::sync::RwLock;
 use std::time::Duration;
 
 use diem_client::invariants::Check;
+use anchor_lang::prelude::Pubkey;
 use diem_client::ledger::{Ledger, ReplayError};
+use diem_client::ops::reports::ticket_kind_name;
 use serde::Serialize;
 
 use crate::store::{Store, StoreResult};
@@ -60,9 +63,9 @@ pub async fn audit_store(store: &Store) -> StoreResult<StoreAudit> {
         checkpoint.last_seq == ledger.last_seq || failure.is_some(),
         format!("checkpoint {}, replay {}", checkpoint.last_seq, ledger.last_seq),
     );
-    // Current positions and stakes in the store against the replay.
+    // Current positions, stakes and tickets in the store against the replay.
     let mut mismatched = Vec::new();
-    let mut seen = (0usize, 0usize);
+    let mut seen = (0usize, 0usize, 0usize);
     let mut cursor = String::new();
     loop {
         let page = store.positions_page(&cursor, PAGE).await?;
@@ -72,48 +75,73 @@ pub async fn audit_store(store: &Store) -> StoreResult<StoreAudit> {
             seen.0 += 1;
             let rebuilt = ledger.positions.get(owner).map(|p| p.balances);
             let same = rebuilt.is_some_and(|b| {
-                (b.active, b.locked, b.outstanding_diem, b.cooldown_amount, b.cooldown_end, b.pending_rewards)
-                    == (
-                        stored.active,
-                        stored.locked,
-                        stored.outstanding_diem,
-                        stored.cooldown_amount,
-                        stored.cooldown_end,
-                        stored.pending_rewards,
-                    )
+                (b.active, b.locked, b.outstanding_diem, b.pending_rewards)
+                    == (stored.active, stored.locked, stored.outstanding_diem, stored.pending_rewards)
             });
             if !same {
                 mismatched.push(format!("position {owner}"));
             }
         }
     }
-    cursor.clear();
+    let mut stake_cursor = (String::new(), String::new());
     loop {
-        let page = store.stakes_page(&cursor, PAGE).await?;
+        let page = store.stakes_page(&stake_cursor, PAGE).await?;
         let Some(last) = page.last() else { break };
-        cursor = last.0.to_string();
-        for (owner, stored) in &page {
+        stake_cursor = (last.owner.clone(), last.beneficiary.clone());
+        for stored in &page {
             seen.1 += 1;
-            let rebuilt = ledger.diem_stakes.get(owner).map(|s| s.balances);
-            if rebuilt.map(|b| (b.staked, b.cooldown_amount, b.cooldown_end))
-                != Some((stored.staked, stored.cooldown_amount, stored.cooldown_end))
-            {
-                mismatched.push(format!("DIEM stake {owner}"));
+            let key = (Pubkey::from_str(&stored.owner).ok(), Pubkey::from_str(&stored.beneficiary).ok());
+            let rebuilt = match key {
+                (Some(o), Some(b)) => ledger.diem_stakes.get(&(o, b)).map(|s| s.staked),
+                _ => None,
+            };
+            if rebuilt != Some(stored.staked) {
+                mismatched.push(format!("DIEM stake {} for {}", stored.owner, stored.beneficiary));
             }
         }
     }
-    if seen != (ledger.positions.len(), ledger.diem_stakes.len()) {
+    cursor.clear();
+    loop {
+        let page = store.tickets_page(&cursor, PAGE).await?;
+        let Some(last) = page.last() else { break };
+        cursor = last.ticket.clone();
+        for stored in &page {
+            seen.2 += 1;
+            let rebuilt = Pubkey::from_str(&stored.ticket).ok().and_then(|t| ledger.tickets.get(&t));
+            let same = rebuilt.is_some_and(|t| {
+                (ticket_kind_name(t.kind), t.owner.to_string(), t.rent_payer.to_string(), t.amount, t.opened_at, t.unlock_at)
+                    == (
+                        stored.kind.as_str(),
+                        stored.owner.clone(),
+                        stored.rent_payer.clone(),
+                        stored.amount,
+                        stored.opened_at,
+                        stored.unlock_at,
+                    )
+            });
+            if !same {
+                mismatched.push(format!("ticket {}", stored.ticket));
+            }
+        }
+    }
+    if seen != (ledger.positions.len(), ledger.diem_stakes.len(), ledger.tickets.len()) {
         mismatched.push(format!(
-            "the store holds {} positions and {} stakes, the replay {} and {}",
+            "the store holds {} positions, {} stakes and {} open tickets, the replay {}, {} and {}",
             seen.0,
             seen.1,
+            seen.2,
             ledger.positions.len(),
-            ledger.diem_stakes.len()
+            ledger.diem_stakes.len(),
+            ledger.tickets.len()
         ));
     }
     mismatched.truncate(50);
     let detail =
-        if mismatched.is_empty() { format!("{} positions, {} stakes", seen.0, seen.1) } else { mismatched.join(", ") };
+        if mismatched.is_empty() {
+            format!("{} positions, {} stakes, {} open tickets", seen.0, seen.1, seen.2)
+        } else {
+            mismatched.join(", ")
+        };
     check("the store's accounts match the replay", mismatched.is_empty(), detail);
     let (days, drift) = frozen_day_drift(store).await?;
     let detail = if drift.is_empty() { format!("{days} frozen days") } else { drift.join("; ") };

@@ -2,7 +2,8 @@
 //!
 //! - `GET /v1/entitlements/{YYYY-MM-DD}`: the day's credit (JSON; CSV with `?format=csv` or
 //!   `Accept: text/csv`).
-//! - `GET /v1/owners/{owner}`: position, DIEM stake and today's credit.
+//! - `GET /v1/owners/{owner}`: position, the DIEM stakes it controls or is credited by, its
+//!   open tickets and today's credit (as a beneficiary).
 //! - `GET /v1/owners/{owner}/history?after=SEQ&limit=N`: the owner's events after event `SEQ`
 //!   (at most 1,000 a page) with running balances, and `next_after` for the next page.
 //! - `GET /v1/audit`: the follower's last audit (store, frozen days, and chain when an RPC URL is
@@ -396,17 +397,21 @@ async fn owner(State(s): State<Arc<ApiState>>, owner: Result<Path<String>, PathR
     let today = diem_client::credit::day_of(crate::status::unix_now());
     let result = async {
         let position = s.store.position(&owner).await?;
-        let stake = s.store.diem_stake(&owner).await?;
+        let stakes = s.store.diem_stakes_of(&owner).await?;
+        let tickets = s.store.tickets_of(&owner).await?;
         let staked = s.store.owner_staked_at(&owner, today * diem::constants::SECONDS_PER_DAY).await?;
         let checkpoint = s.store.checkpoint().await?;
-        Ok::<_, crate::store::StoreError>((position, stake, staked, checkpoint))
+        Ok::<_, crate::store::StoreError>((position, stakes, tickets, staked, checkpoint))
     }
     .await;
     match result {
-        Ok((position, stake, staked, checkpoint)) => Json(json!({
+        Ok((position, stakes, tickets, staked, checkpoint)) => Json(json!({
             "owner": owner,
             "position": position,
-            "diem_stake": stake,
+            // The DIEM stakes this key controls and those that credit it.
+            "diem_stakes": stakes,
+            // The open unstake tickets it holds, soonest first.
+            "tickets": tickets,
             "today": {
                 "day": diem_client::credit::format_day(today),
                 "staked_diem": staked,

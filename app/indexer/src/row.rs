@@ -1,7 +1,9 @@
-//! One event as the store keeps it: where it happened, whose it is, its main amount and the
-//! owner's balances after it (every user event carries them), plus the exact bytes.
+//! One event as the store keeps it: where it happened, whose it is (and the other key it
+//! concerns), its main amount, its ticket, the balances after it, plus the exact bytes.
 use base64::Engine;
-use diem::state::{DiemStakeBalances, PositionBalances};
+use anchor_lang::prelude::Pubkey;
+use diem::state::PositionBalances;
+use diem_client::credit::{StakeBalance, stake_balances};
 use diem_client::decode::DecodedTransaction;
 use diem_client::events::DiemEvent;
 use serde_json::Value;
@@ -17,13 +19,30 @@ pub struct EventRow {
     pub event: DiemEvent,
 }
 
-/// What an event says about one owner.
-pub struct OwnerEffect {
-    pub owner: String,
-    pub event_time: Option<i64>,
+/// What an event changes about a ticket (the `tickets` table follows these).
+#[derive(Clone, Debug, PartialEq)]
+pub enum TicketChange {
+    Open { ticket: String, kind: &'static str, owner: String, rent_payer: String, amount: u64, opened_at: i64, unlock_at: i64 },
+    NewOwner { ticket: String, owner: String },
+    Close { ticket: String },
+}
+
+/// What an event says about the keys it concerns: the one place that maps each event to the
+/// record's columns and tables.
+#[derive(Clone, Debug, Default)]
+pub struct RowEffects {
+    /// The position owner, stake controller or ticket owner the event is about.
+    pub owner: Option<String>,
+    /// The other key it concerns: the beneficiary of a DIEM stake change (the new one for a
+    /// change of beneficiary), the new owner of a transferred ticket.
+    pub counterparty: Option<String>,
+    pub ticket: Option<String>,
     pub amount: Option<u64>,
+    /// The owner's position after the event.
     pub position: Option<PositionBalances>,
-    pub stake: Option<DiemStakeBalances>,
+    /// The DIEM stakes the event leaves at a new balance.
+    pub stakes: Vec<StakeBalance>,
+    pub ticket_change: Option<TicketChange>,
 }
 
 impl EventRow {
@@ -43,38 +62,111 @@ impl EventRow {
         self.event.timestamp()
     }
 
-    /// The owner the event concerns, with its amount and resulting balances.
-    pub fn owner_effect(&self) -> Option<OwnerEffect> {
+    /// The keys, amount, balances and ticket change of the event.
+    pub fn effects(&self) -> RowEffects {
         use DiemEvent as E;
-        let event_time = self.event_time();
-        let position = |owner: &anchor_lang::prelude::Pubkey, amount: u64, b: &PositionBalances| OwnerEffect {
-            owner: owner.to_string(),
-            event_time,
+        let key = |k: &Pubkey| Some(k.to_string());
+        let stakes = stake_balances(&self.event);
+        let position = |owner: &Pubkey, amount: u64, b: &PositionBalances| RowEffects {
+            owner: key(owner),
             amount: Some(amount),
             position: Some(*b),
-            stake: None,
+            ..RowEffects::default()
         };
-        let stake = |owner: &anchor_lang::prelude::Pubkey, amount: u64, b: &DiemStakeBalances| OwnerEffect {
-            owner: owner.to_string(),
-            event_time,
-            amount: Some(amount),
-            position: None,
-            stake: Some(*b),
+        let open = |ticket: &Pubkey, kind, owner: &Pubkey, rent_payer: &Pubkey, amount, opened_at, unlock_at| {
+            Some(TicketChange::Open {
+                ticket: ticket.to_string(),
+                kind,
+                owner: owner.to_string(),
+                rent_payer: rent_payer.to_string(),
+                amount,
+                opened_at,
+                unlock_at,
+            })
         };
-        Some(match &self.event {
+        let close = |ticket: &Pubkey| Some(TicketChange::Close { ticket: ticket.to_string() });
+        match &self.event {
             E::Staked(e) => position(&e.owner, e.amount, &e.position),
-            E::UnstakeInitiated(e) => position(&e.owner, e.amount, &e.position),
-            E::UnstakeCancelled(e) => position(&e.owner, e.amount, &e.position),
-            E::UnstakeFinalized(e) => position(&e.owner, e.amount, &e.position),
             E::RewardsClaimed(e) => position(&e.owner, e.amount, &e.position),
             E::DiemMinted(e) => position(&e.owner, e.diem_out, &e.position),
             E::DiemBurned(e) => position(&e.owner, e.diem_burned, &e.position),
-            E::DiemStaked(e) => stake(&e.owner, e.amount, &e.stake),
-            E::DiemUnstakeInitiated(e) => stake(&e.owner, e.amount, &e.stake),
-            E::DiemUnstakeCancelled(e) => stake(&e.owner, e.amount, &e.stake),
-            E::DiemUnstakeFinalized(e) => stake(&e.owner, e.amount, &e.stake),
-            _ => return None,
-        })
+            E::UnstakeInitiated(e) => RowEffects {
+                ticket: key(&e.ticket),
+                ticket_change: open(&e.ticket, "sVVV", &e.owner, &e.rent_payer, e.amount, e.pool.last_accrual_ts, e.unlock_at),
+                ..position(&e.owner, e.amount, &e.position)
+            },
+            E::UnstakeCancelled(e) => RowEffects {
+                ticket: key(&e.ticket),
+                ticket_change: close(&e.ticket),
+                ..position(&e.owner, e.amount, &e.position)
+            },
+            E::UnstakeFinalized(e) => RowEffects {
+                owner: key(&e.owner),
+                ticket: key(&e.ticket),
+                amount: Some(e.amount),
+                ticket_change: close(&e.ticket),
+                ..RowEffects::default()
+            },
+            E::TicketTransferred(e) => RowEffects {
+                owner: key(&e.from),
+                counterparty: key(&e.to),
+                ticket: key(&e.ticket),
+                amount: Some(e.amount),
+                ticket_change: Some(TicketChange::NewOwner { ticket: e.ticket.to_string(), owner: e.to.to_string() }),
+                ..RowEffects::default()
+            },
+            E::DiemStaked(e) => RowEffects {
+                owner: key(&e.owner),
+                counterparty: key(&e.beneficiary),
+                amount: Some(e.amount),
+                stakes,
+                ..RowEffects::default()
+            },
+            E::DiemUnstakeInitiated(e) => RowEffects {
+                owner: key(&e.owner),
+                counterparty: key(&e.beneficiary),
+                ticket: key(&e.ticket),
+                amount: Some(e.amount),
+                stakes,
+                ticket_change: open(&e.ticket, "DIEM", &e.owner, &e.rent_payer, e.amount, e.timestamp, e.unlock_at),
+                ..RowEffects::default()
+            },
+            E::DiemUnstakeCancelled(e) => RowEffects {
+                owner: key(&e.owner),
+                counterparty: key(&e.beneficiary),
+                ticket: key(&e.ticket),
+                amount: Some(e.amount),
+                stakes,
+                ticket_change: close(&e.ticket),
+                ..RowEffects::default()
+            },
+            E::DiemUnstakeFinalized(e) => RowEffects {
+                owner: key(&e.owner),
+                ticket: key(&e.ticket),
+                amount: Some(e.amount),
+                ticket_change: close(&e.ticket),
+                ..RowEffects::default()
+            },
+            E::DiemBeneficiaryChanged(e) => RowEffects {
+                owner: key(&e.owner),
+                counterparty: key(&e.to),
+                amount: Some(e.amount),
+                stakes,
+                ..RowEffects::default()
+            },
+            _ => RowEffects::default(),
+        }
+    }
+
+    /// The staked DIEM the events row shows: the stake of (owner, counterparty) after the event.
+    pub fn diem_staked(effects: &RowEffects) -> Option<u64> {
+        let (owner, counterparty) = (effects.owner.as_deref()?, effects.counterparty.as_deref()?);
+        effects
+            .stakes
+            .iter()
+            .rev()
+            .find(|s| s.owner.to_string() == owner && s.beneficiary.to_string() == counterparty)
+            .map(|s| s.staked)
     }
 
     /// The event as the store keeps it: its discriminator and Borsh body in base64, and the

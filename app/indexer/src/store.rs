@@ -15,7 +15,7 @@ use sqlx::{AnyPool, Row};
 use thiserror::Error;
 
 use crate::body::Layouts;
-use crate::row::{EventRow, event_from_data};
+use crate::row::{EventRow, TicketChange, event_from_data};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -90,19 +90,32 @@ pub struct StoredPosition {
     pub active: u64,
     pub locked: u64,
     pub outstanding_diem: u64,
-    pub cooldown_amount: u64,
-    pub cooldown_end: i64,
     pub pending_rewards: u64,
 }
 
+/// A stored DIEM stake: what `owner` controls for `beneficiary`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct StoredStake {
+    pub owner: String,
+    pub beneficiary: String,
     pub staked: u64,
-    pub cooldown_amount: u64,
-    pub cooldown_end: i64,
 }
 
-/// One line of an owner's history: the event and the owner's balances after it.
+/// A stored open ticket.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct StoredTicket {
+    pub ticket: String,
+    /// `sVVV` or `DIEM`.
+    pub kind: String,
+    pub owner: String,
+    pub rent_payer: String,
+    pub amount: u64,
+    pub opened_at: i64,
+    pub unlock_at: i64,
+}
+
+/// One line of a key's history: an event it is either side of (owner, or beneficiary / new
+/// ticket owner), and the owner's sVVV balances after it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct HistoryEntry {
     pub seq: u64,
@@ -111,13 +124,18 @@ pub struct HistoryEntry {
     pub block_time: Option<i64>,
     pub event_time: Option<i64>,
     pub kind: String,
+    /// The event's owner (position owner, stake controller, ticket owner).
+    pub owner: Option<String>,
+    /// The beneficiary of a DIEM stake change, or the new owner of a transferred ticket.
+    pub counterparty: Option<String>,
+    pub ticket: Option<String>,
     pub amount: Option<u64>,
+    /// The queried key's own position, carried forward from its last sVVV event.
     pub svvv_active: u64,
     pub svvv_locked: u64,
-    pub svvv_cooldown: u64,
     pub diem_outstanding: u64,
-    pub diem_staked: u64,
-    pub diem_cooldown: u64,
+    /// The stake of (owner, counterparty) after the event, where it changed one.
+    pub diem_staked: Option<u64>,
 }
 
 /// A row's `owner` column as a key.
@@ -131,17 +149,23 @@ fn stored_position(r: &AnyRow) -> StoreResult<StoredPosition> {
         active: uint(r, "active")?,
         locked: uint(r, "locked")?,
         outstanding_diem: uint(r, "outstanding_diem")?,
-        cooldown_amount: uint(r, "cooldown_amount")?,
-        cooldown_end: r.try_get("cooldown_end")?,
         pending_rewards: uint(r, "pending_rewards")?,
     })
 }
 
 fn stored_stake(r: &AnyRow) -> StoreResult<StoredStake> {
-    Ok(StoredStake {
-        staked: uint(r, "staked")?,
-        cooldown_amount: uint(r, "cooldown_amount")?,
-        cooldown_end: r.try_get("cooldown_end")?,
+    Ok(StoredStake { owner: r.try_get("owner")?, beneficiary: r.try_get("beneficiary")?, staked: uint(r, "staked")? })
+}
+
+fn stored_ticket(r: &AnyRow) -> StoreResult<StoredTicket> {
+    Ok(StoredTicket {
+        ticket: r.try_get("ticket")?,
+        kind: r.try_get("kind")?,
+        owner: r.try_get("owner")?,
+        rent_payer: r.try_get("rent_payer")?,
+        amount: uint(r, "amount")?,
+        opened_at: r.try_get("opened_at")?,
+        unlock_at: r.try_get("unlock_at")?,
     })
 }
 
@@ -291,11 +315,12 @@ impl Store {
     /// as multi-row statements (a few hundred rows each), not one statement per row.
     pub async fn commit(&self, rows: &[EventRow], next: &Checkpoint, from_seq: u64) -> StoreResult<()> {
         let mut events: Vec<[Param; 16]> = Vec::with_capacity(rows.len());
-        // The last state of each owner in the batch (one upsert per owner: PostgreSQL refuses
-        // to update a row twice in one statement).
-        let mut positions: std::collections::BTreeMap<String, [Param; 8]> = Default::default();
-        let mut stakes: std::collections::BTreeMap<String, [Param; 5]> = Default::default();
-        let mut changes: Vec<[Param; 4]> = Vec::new();
+        // The last state of each position and stake in the batch (one upsert each: PostgreSQL
+        // refuses to update a row twice in one statement).
+        let mut positions: std::collections::BTreeMap<String, [Param; 6]> = Default::default();
+        let mut stakes: std::collections::BTreeMap<(String, String), [Param; 4]> = Default::default();
+        let mut changes: Vec<[Param; 5]> = Vec::new();
+        let mut tickets = TicketBatch::default();
         let mut expected = from_seq + 1;
         let mut pool_json = None;
         for row in rows {
@@ -304,65 +329,65 @@ impl Store {
             }
             expected += 1;
             let seq = int("seq", row.seq)?;
-            let effect = row.owner_effect();
+            let effects = row.effects();
             let (data, body) = row.data_and_body(&self.layouts)?;
             if let Some(pool) = body.get("pool") {
                 pool_json = Some(pool.to_string());
             }
-            let position = effect.as_ref().and_then(|e| e.position);
-            let stake = effect.as_ref().and_then(|e| e.stake);
-            let opt = |_what: &'static str, v: Option<u64>| -> StoreResult<Param> { Ok(Param::OptInt(v.map(amount))) };
+            let position = effects.position;
+            let opt = |v: Option<u64>| Param::OptInt(v.map(amount));
             events.push([
                 Param::Int(seq),
                 Param::Text(row.signature.clone()),
                 Param::Int(int("slot", row.slot)?),
                 Param::OptInt(row.block_time),
                 Param::Text(row.event.name().to_string()),
-                Param::OptText(effect.as_ref().map(|e| e.owner.clone())),
+                Param::OptText(effects.owner.clone()),
                 Param::OptInt(row.event_time()),
-                opt("amount", effect.as_ref().and_then(|e| e.amount))?,
-                opt("active", position.map(|p| p.active))?,
-                opt("locked", position.map(|p| p.locked))?,
-                opt("cooldown", position.map(|p| p.cooldown_amount))?,
-                opt("outstanding", position.map(|p| p.outstanding_diem))?,
-                opt("staked", stake.map(|s| s.staked))?,
-                opt("diem cooldown", stake.map(|s| s.cooldown_amount))?,
+                opt(effects.amount),
+                opt(position.map(|p| p.active)),
+                opt(position.map(|p| p.locked)),
+                opt(position.map(|p| p.outstanding_diem)),
+                opt(EventRow::diem_staked(&effects)),
+                Param::OptText(effects.counterparty.clone()),
+                Param::OptText(effects.ticket.clone()),
                 Param::Text(data),
                 Param::Text(body.to_string()),
             ]);
-            let Some(effect) = effect else { continue };
-            if let Some(p) = position {
+            if let (Some(owner), Some(p)) = (&effects.owner, position) {
                 positions.insert(
-                    effect.owner.clone(),
+                    owner.clone(),
                     [
-                        Param::Text(effect.owner.clone()),
+                        Param::Text(owner.clone()),
                         Param::Int(amount(p.active)),
                         Param::Int(amount(p.locked)),
                         Param::Int(amount(p.outstanding_diem)),
-                        Param::Int(amount(p.cooldown_amount)),
-                        Param::Int(p.cooldown_end),
                         Param::Int(amount(p.pending_rewards)),
                         Param::Int(seq),
                     ],
                 );
             }
-            if let Some(st) = stake {
+            for st in &effects.stakes {
+                let (owner, beneficiary) = (st.owner.to_string(), st.beneficiary.to_string());
                 stakes.insert(
-                    effect.owner.clone(),
+                    (owner.clone(), beneficiary.clone()),
                     [
-                        Param::Text(effect.owner.clone()),
+                        Param::Text(owner.clone()),
+                        Param::Text(beneficiary.clone()),
                         Param::Int(amount(st.staked)),
-                        Param::Int(amount(st.cooldown_amount)),
-                        Param::Int(st.cooldown_end),
                         Param::Int(seq),
                     ],
                 );
                 changes.push([
-                    Param::Text(effect.owner.clone()),
+                    Param::Text(owner),
+                    Param::Text(beneficiary),
                     Param::Int(seq),
-                    Param::Int(effect.event_time.unwrap_or_default()),
+                    Param::Int(st.timestamp),
                     Param::Int(amount(st.staked)),
                 ]);
+            }
+            if let Some(change) = effects.ticket_change {
+                tickets.apply(change);
             }
         }
         let numbered = self.backend != "sqlite";
@@ -371,7 +396,7 @@ impl Store {
             &mut tx,
             numbered,
             "INSERT INTO events (seq, signature, slot, block_time, kind, owner, event_time, amount, svvv_active, \
-             svvv_locked, svvv_cooldown, diem_outstanding, diem_staked, diem_cooldown, data, body) VALUES ",
+             svvv_locked, diem_outstanding, diem_staked, counterparty, ticket, data, body) VALUES ",
             "",
             events,
         )
@@ -379,24 +404,30 @@ impl Store {
         insert_rows(
             &mut tx,
             numbered,
-            "INSERT INTO positions (owner, active, locked, outstanding_diem, cooldown_amount, cooldown_end, pending_rewards, updated_seq) VALUES ",
+            "INSERT INTO positions (owner, active, locked, outstanding_diem, pending_rewards, updated_seq) VALUES ",
             " ON CONFLICT (owner) DO UPDATE SET active = excluded.active, locked = excluded.locked, \
-             outstanding_diem = excluded.outstanding_diem, cooldown_amount = excluded.cooldown_amount, \
-             cooldown_end = excluded.cooldown_end, pending_rewards = excluded.pending_rewards, updated_seq = excluded.updated_seq",
+             outstanding_diem = excluded.outstanding_diem, pending_rewards = excluded.pending_rewards, \
+             updated_seq = excluded.updated_seq",
             positions.into_values().collect(),
         )
         .await?;
         insert_rows(
             &mut tx,
             numbered,
-            "INSERT INTO diem_stakes (owner, staked, cooldown_amount, cooldown_end, updated_seq) VALUES ",
-            " ON CONFLICT (owner) DO UPDATE SET staked = excluded.staked, cooldown_amount = excluded.cooldown_amount, \
-             cooldown_end = excluded.cooldown_end, updated_seq = excluded.updated_seq",
+            "INSERT INTO diem_stakes (owner, beneficiary, staked, updated_seq) VALUES ",
+            " ON CONFLICT (owner, beneficiary) DO UPDATE SET staked = excluded.staked, updated_seq = excluded.updated_seq",
             stakes.into_values().collect(),
         )
         .await?;
-        insert_rows(&mut tx, numbered, "INSERT INTO diem_stake_changes (owner, seq, at, staked) VALUES ", "", changes)
-            .await?;
+        insert_rows(
+            &mut tx,
+            numbered,
+            "INSERT INTO diem_stake_changes (owner, beneficiary, seq, at, staked) VALUES ",
+            "",
+            changes,
+        )
+        .await?;
+        tickets.write(&mut tx, numbered).await?;
         let updated = sqlx::query(
             "UPDATE sync_checkpoint SET last_seq = $1, last_slot = $2, last_block_time = $3, last_event_time = $4, \
              resume_signature = NULL, pool = COALESCE($5, pool), synced_slot = $6, synced_time = $7 WHERE id = 1 AND last_seq = $8",
@@ -434,35 +465,44 @@ impl Store {
             .collect()
     }
 
-    /// Owners whose staked DIEM at `instant` was positive, with the amount: for each owner,
-    /// the last change stamped strictly before the instant (SPEC §7, as `credit::diem_staked_at`).
+    /// Beneficiaries whose staked DIEM at `instant` was positive, with the amount: for each
+    /// stake, its last change stamped strictly before the instant, summed over the stakes that
+    /// name the beneficiary (SPEC §7, as `credit::diem_staked_at`).
     pub async fn staked_at(&self, instant: i64) -> StoreResult<Vec<(String, u64)>> {
-        // One index seek per owner who ever staked DIEM (faster than grouping every change).
+        // One index seek per stake that ever held DIEM (faster than grouping every change).
         let rows = sqlx::query(
-            "SELECT s.owner, (SELECT c.staked FROM diem_stake_changes c WHERE c.owner = s.owner AND c.at < $1 \
-             ORDER BY c.at DESC, c.seq DESC LIMIT 1) AS staked FROM diem_stakes s",
+            "SELECT s.beneficiary, (SELECT c.staked FROM diem_stake_changes c WHERE c.owner = s.owner \
+             AND c.beneficiary = s.beneficiary AND c.at < $1 ORDER BY c.at DESC, c.seq DESC LIMIT 1) AS staked \
+             FROM diem_stakes s",
         )
         .bind(instant)
         .fetch_all(&self.pool)
         .await?;
-        let mut staked = Vec::with_capacity(rows.len());
+        let mut by_beneficiary: std::collections::BTreeMap<String, u64> = Default::default();
         for r in &rows {
             if let Some(amount) = opt_uint(r, "staked")?.filter(|a| *a > 0) {
-                staked.push((r.try_get("owner")?, amount));
+                let total = by_beneficiary.entry(r.try_get("beneficiary")?).or_default();
+                *total = total.saturating_add(amount);
             }
         }
-        sorted(Ok(staked))
+        sorted(Ok(by_beneficiary.into_iter().collect()))
     }
 
-    /// One owner's staked DIEM at `instant`.
-    pub async fn owner_staked_at(&self, owner: &str, instant: i64) -> StoreResult<u64> {
-        let row =
-            sqlx::query("SELECT staked FROM diem_stake_changes WHERE owner = $1 AND at < $2 ORDER BY seq DESC LIMIT 1")
-                .bind(owner)
-                .bind(instant)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|r| uint(&r, "staked")).transpose()?.unwrap_or_default())
+    /// One beneficiary's staked DIEM at `instant`, summed over the stakes that name it.
+    pub async fn owner_staked_at(&self, beneficiary: &str, instant: i64) -> StoreResult<u64> {
+        let rows = sqlx::query(
+            "SELECT (SELECT c.staked FROM diem_stake_changes c WHERE c.owner = s.owner AND c.beneficiary = s.beneficiary \
+             AND c.at < $2 ORDER BY c.at DESC, c.seq DESC LIMIT 1) AS staked FROM diem_stakes s WHERE s.beneficiary = $1",
+        )
+        .bind(beneficiary)
+        .bind(instant)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut total = 0u64;
+        for r in &rows {
+            total = total.saturating_add(opt_uint(r, "staked")?.unwrap_or_default());
+        }
+        Ok(total)
     }
 
     /// The clock of the first change of anyone's staked DIEM, if any.
@@ -530,21 +570,15 @@ impl Store {
         Ok(())
     }
 
-    /// `columns` of the owner's last event up to `seq` that sets `present` (one index seek).
-    async fn last_balances(&self, owner: &str, seq: i64, columns: &str, present: &str) -> StoreResult<Option<AnyRow>> {
-        let sql = format!(
-            "SELECT {columns} FROM events WHERE owner = $1 AND seq <= $2 AND {present} IS NOT NULL ORDER BY seq DESC LIMIT 1"
-        );
-        Ok(sqlx::query(&sql).bind(owner).bind(seq).fetch_optional(&self.pool).await?)
-    }
-
-    /// An owner's recorded events, oldest first, with the balances after each (carried forward
-    /// from the last event of the other kind).
+    /// A key's recorded events, oldest first: those it owns and those that name it as the
+    /// other side (a stake for its credit, a ticket handed to it), with its own sVVV balances
+    /// carried forward from its last position event.
     pub async fn history(&self, owner: &str, after_seq: u64, limit: u32) -> StoreResult<Vec<HistoryEntry>> {
         let after = int("seq", after_seq)?;
         let rows = sqlx::query(
-            "SELECT seq, signature, slot, block_time, event_time, kind, amount, svvv_active, svvv_locked, svvv_cooldown, \
-             diem_outstanding, diem_staked, diem_cooldown FROM events WHERE owner = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+            "SELECT seq, signature, slot, block_time, event_time, kind, owner, counterparty, ticket, amount, svvv_active, \
+             svvv_locked, diem_outstanding, diem_staked FROM events WHERE (owner = $1 OR counterparty = $1) AND seq > $2 \
+             ORDER BY seq LIMIT $3",
         )
         .bind(owner)
         .bind(after)
@@ -552,28 +586,27 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let mut entries = Vec::with_capacity(rows.len());
-        // The running balances as they stood after `after_seq`: one index seek each.
-        let (mut pos, mut stake) = ([0u64; 4], [0u64; 2]);
+        // The position as it stood after `after_seq`: one index seek.
+        let mut pos = [0u64; 3];
         if after_seq > 0 {
-            let columns = "svvv_active, svvv_locked, svvv_cooldown, diem_outstanding";
-            if let Some(r) = self.last_balances(owner, after, columns, "svvv_active").await? {
-                pos = [
-                    uint(&r, "svvv_active")?,
-                    uint(&r, "svvv_locked")?,
-                    uint(&r, "svvv_cooldown")?,
-                    uint(&r, "diem_outstanding")?,
-                ];
-            }
-            if let Some(r) = self.last_balances(owner, after, "diem_staked, diem_cooldown", "diem_staked").await? {
-                stake = [uint(&r, "diem_staked")?, uint(&r, "diem_cooldown")?];
+            let last = sqlx::query(
+                "SELECT svvv_active, svvv_locked, diem_outstanding FROM events WHERE owner = $1 AND seq <= $2 \
+                 AND svvv_active IS NOT NULL ORDER BY seq DESC LIMIT 1",
+            )
+            .bind(owner)
+            .bind(after)
+            .fetch_optional(&self.pool)
+            .await?;
+            if let Some(r) = last {
+                pos = [uint(&r, "svvv_active")?, uint(&r, "svvv_locked")?, uint(&r, "diem_outstanding")?];
             }
         }
         for r in &rows {
-            if let Some(active) = opt_uint(r, "svvv_active")? {
-                pos = [active, uint(r, "svvv_locked")?, uint(r, "svvv_cooldown")?, uint(r, "diem_outstanding")?];
-            }
-            if let Some(staked) = opt_uint(r, "diem_staked")? {
-                stake = [staked, uint(r, "diem_cooldown")?];
+            let row_owner: Option<String> = r.try_get("owner")?;
+            if row_owner.as_deref() == Some(owner)
+                && let Some(active) = opt_uint(r, "svvv_active")?
+            {
+                pos = [active, uint(r, "svvv_locked")?, uint(r, "diem_outstanding")?];
             }
             entries.push(HistoryEntry {
                 seq: uint(r, "seq")?,
@@ -582,40 +615,56 @@ impl Store {
                 block_time: r.try_get("block_time")?,
                 event_time: r.try_get("event_time")?,
                 kind: r.try_get("kind")?,
+                owner: row_owner,
+                counterparty: r.try_get("counterparty")?,
+                ticket: r.try_get("ticket")?,
                 amount: opt_uint(r, "amount")?,
                 svvv_active: pos[0],
                 svvv_locked: pos[1],
-                svvv_cooldown: pos[2],
-                diem_outstanding: pos[3],
-                diem_staked: stake[0],
-                diem_cooldown: stake[1],
+                diem_outstanding: pos[2],
+                diem_staked: opt_uint(r, "diem_staked")?,
             });
         }
         Ok(entries)
     }
 
     pub async fn position(&self, owner: &str) -> StoreResult<Option<StoredPosition>> {
-        let row = sqlx::query(
-            "SELECT active, locked, outstanding_diem, cooldown_amount, cooldown_end, pending_rewards FROM positions WHERE owner = $1",
-        )
-        .bind(owner)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row =
+            sqlx::query("SELECT active, locked, outstanding_diem, pending_rewards FROM positions WHERE owner = $1")
+                .bind(owner)
+                .fetch_optional(&self.pool)
+                .await?;
         row.map(|r| stored_position(&r)).transpose()
     }
 
-    pub async fn diem_stake(&self, owner: &str) -> StoreResult<Option<StoredStake>> {
-        let row = sqlx::query("SELECT staked, cooldown_amount, cooldown_end FROM diem_stakes WHERE owner = $1")
-            .bind(owner)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| stored_stake(&r)).transpose()
+    /// The DIEM stakes a key controls, and those that credit it (each once).
+    pub async fn diem_stakes_of(&self, key: &str) -> StoreResult<Vec<StoredStake>> {
+        let rows = sqlx::query(
+            "SELECT owner, beneficiary, staked FROM diem_stakes WHERE owner = $1 OR beneficiary = $1 \
+             ORDER BY owner, beneficiary",
+        )
+        .bind(key)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(stored_stake).collect()
     }
 
-    /// Every stored position and stake, owner by owner (for the audit), a page at a time.
+    /// The open tickets a key holds, soonest first.
+    pub async fn tickets_of(&self, owner: &str) -> StoreResult<Vec<StoredTicket>> {
+        let rows = sqlx::query(
+            "SELECT ticket, kind, owner, rent_payer, amount, opened_at, unlock_at FROM tickets WHERE owner = $1 \
+             ORDER BY unlock_at, ticket",
+        )
+        .bind(owner)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(stored_ticket).collect()
+    }
+
+    /// Every stored position (for the audit), owner by owner, a page at a time.
     pub async fn positions_page(&self, after: &str, limit: u32) -> StoreResult<Vec<(Pubkey, StoredPosition)>> {
         let rows = sqlx::query(
-            "SELECT owner, active, locked, outstanding_diem, cooldown_amount, cooldown_end, pending_rewards FROM positions \
+            "SELECT owner, active, locked, outstanding_diem, pending_rewards FROM positions \
              WHERE owner > $1 ORDER BY owner LIMIT $2",
         )
         .bind(after)
@@ -625,15 +674,31 @@ impl Store {
         rows.iter().map(|r| Ok((owner_key(r)?, stored_position(r)?))).collect()
     }
 
-    pub async fn stakes_page(&self, after: &str, limit: u32) -> StoreResult<Vec<(Pubkey, StoredStake)>> {
+    /// Every stored DIEM stake, by (owner, beneficiary), a page at a time after `after`.
+    pub async fn stakes_page(&self, after: &(String, String), limit: u32) -> StoreResult<Vec<StoredStake>> {
         let rows = sqlx::query(
-            "SELECT owner, staked, cooldown_amount, cooldown_end FROM diem_stakes WHERE owner > $1 ORDER BY owner LIMIT $2",
+            "SELECT owner, beneficiary, staked FROM diem_stakes WHERE owner > $1 OR (owner = $1 AND beneficiary > $2) \
+             ORDER BY owner, beneficiary LIMIT $3",
+        )
+        .bind(&after.0)
+        .bind(&after.1)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(stored_stake).collect()
+    }
+
+    /// Every stored open ticket, by address, a page at a time after `after`.
+    pub async fn tickets_page(&self, after: &str, limit: u32) -> StoreResult<Vec<StoredTicket>> {
+        let rows = sqlx::query(
+            "SELECT ticket, kind, owner, rent_payer, amount, opened_at, unlock_at FROM tickets WHERE ticket > $1 \
+             ORDER BY ticket LIMIT $2",
         )
         .bind(after)
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|r| Ok((owner_key(r)?, stored_stake(r)?))).collect()
+        rows.iter().map(stored_ticket).collect()
     }
 
     /// A digest of everything the record holds (events, positions, stakes, checkpoint marks):
@@ -643,8 +708,9 @@ impl Store {
         for (table, order) in [
             ("events", "seq"),
             ("positions", "owner"),
-            ("diem_stakes", "owner"),
-            ("diem_stake_changes", "owner, at, seq"),
+            ("diem_stakes", "owner, beneficiary"),
+            ("diem_stake_changes", "owner, beneficiary, at, seq"),
+            ("tickets", "ticket"),
             ("entitlement_days", "day"),
             ("entitlements", "day, owner"),
         ] {
@@ -664,6 +730,74 @@ impl Store {
         let c = self.checkpoint().await?;
         text.push_str(&format!("checkpoint:{}:{}:{:?}\n", c.last_seq, c.last_slot, c.last_event_time));
         Ok(format!("{:016x}-{}", fnv1a(text.as_bytes()), text.len()))
+    }
+}
+
+/// A batch's net effect on the `tickets` table: tickets opened (and still open at the batch's
+/// end, with their last owner), tickets opened before the batch that changed hands, and tickets
+/// it closed. A ticket opened and closed within the batch never touches the table.
+#[derive(Default)]
+struct TicketBatch {
+    opened: std::collections::BTreeMap<String, [Param; 7]>,
+    new_owners: std::collections::BTreeMap<String, String>,
+    closed: Vec<String>,
+}
+
+impl TicketBatch {
+    fn apply(&mut self, change: TicketChange) {
+        match change {
+            TicketChange::Open { ticket, kind, owner, rent_payer, amount: a, opened_at, unlock_at } => {
+                let row = [
+                    Param::Text(ticket.clone()),
+                    Param::Text(kind.to_string()),
+                    Param::Text(owner),
+                    Param::Text(rent_payer),
+                    Param::Int(amount(a)),
+                    Param::Int(opened_at),
+                    Param::Int(unlock_at),
+                ];
+                self.opened.insert(ticket, row);
+            }
+            TicketChange::NewOwner { ticket, owner } => match self.opened.get_mut(&ticket) {
+                Some(row) => row[2] = Param::Text(owner),
+                None => {
+                    self.new_owners.insert(ticket, owner);
+                }
+            },
+            TicketChange::Close { ticket } => {
+                if self.opened.remove(&ticket).is_none() {
+                    self.new_owners.remove(&ticket);
+                    self.closed.push(ticket);
+                }
+            }
+        }
+    }
+
+    async fn write(self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, numbered: bool) -> StoreResult<()> {
+        for chunk in self.closed.chunks(MAX_PARAMS) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!("DELETE FROM tickets WHERE ticket IN ({})", marks.join(", "));
+            let mut query = sqlx::query(&sql);
+            for ticket in chunk {
+                query = query.bind(ticket.clone());
+            }
+            query.execute(&mut **tx).await?;
+        }
+        for (ticket, owner) in self.new_owners {
+            sqlx::query("UPDATE tickets SET owner = $1 WHERE ticket = $2")
+                .bind(owner)
+                .bind(ticket)
+                .execute(&mut **tx)
+                .await?;
+        }
+        insert_rows(
+            tx,
+            numbered,
+            "INSERT INTO tickets (ticket, kind, owner, rent_payer, amount, opened_at, unlock_at) VALUES ",
+            "",
+            self.opened.into_values().collect(),
+        )
+        .await
     }
 }
 

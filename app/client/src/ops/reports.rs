@@ -132,7 +132,7 @@ impl<C: Chain> Reader<'_, C> {
         let ticket = self.ticket(address).await?.ok_or_else(|| {
             ChainError::Invalid(format!("ticket {address} is not open: it was finalized or cancelled, or never existed"))
         })?;
-        Ok(crate::ix::TicketRef::new(address, &ticket))
+        Ok(crate::ix::TicketRef::new(*address, &ticket))
     }
 
     /// The open tickets `owner` holds now, soonest first: every ticket the events opened and did
