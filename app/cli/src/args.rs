@@ -94,15 +94,34 @@ pub enum Command {
         #[arg(long)]
         recipient: Option<Pubkey>,
     },
-    /// Start the sVVV unstake cooldown (7 days at launch).
+    /// Open an sVVV unstake ticket: the amount leaves the stake now and can be finalized after
+    /// the cooldown (7 days at launch). Each request is its own ticket; none moves another.
     Unstake {
         /// Unlocked sVVV to unstake.
         amount: String,
     },
-    /// Cancel the pending sVVV unstake: the amount returns to the stake and earns again.
-    CancelUnstake,
-    /// Receive the VVV of an sVVV unstake whose cooldown has ended.
-    FinalizeUnstake,
+    /// Cancel an sVVV ticket: its amount returns to your stake and earns again.
+    CancelUnstake {
+        /// The ticket's address (see `diem tickets`).
+        ticket: Pubkey,
+    },
+    /// Receive the VVV of an sVVV ticket whose unlock time has passed.
+    FinalizeUnstake {
+        /// The ticket's address (see `diem tickets`).
+        ticket: Pubkey,
+    },
+    /// Hand a ticket (sVVV or DIEM) to another owner, who alone may then finalize or cancel it.
+    TransferTicket {
+        /// The ticket's address.
+        ticket: Pubkey,
+        /// Its new owner.
+        new_owner: Pubkey,
+    },
+    /// Your open unstake tickets (or another owner's), soonest first, with their unlock times.
+    Tickets {
+        /// Whose tickets (default: the keypair's; with an owner no keypair is needed).
+        owner: Option<Pubkey>,
+    },
     /// Claim pending VVV rewards (or compound them into sVVV).
     Claim {
         /// Stake the rewards as sVVV instead of paying them out.
@@ -125,20 +144,45 @@ pub enum Command {
         /// DIEM to burn (at most the position's outstanding DIEM).
         amount: String,
     },
-    /// Stake DIEM for inference credit; it counts from the next 00:00 UTC.
+    /// Stake DIEM for inference credit; it counts from the next 00:00 UTC. You control the
+    /// stake; the beneficiary (default: you) receives its credit.
     StakeDiem {
         /// DIEM to stake.
         amount: String,
+        /// Who receives the credit (a depositor of your vault, another wallet).
+        #[arg(long)]
+        beneficiary: Option<Pubkey>,
     },
-    /// Start the DIEM unstake cooldown (1 day at launch; a new request restarts it).
+    /// Open a DIEM unstake ticket from your stake for a beneficiary: the amount stops counting
+    /// now and can be finalized after the cooldown (1 day at launch). No other ticket moves.
     UnstakeDiem {
         /// Staked DIEM to unstake.
         amount: String,
+        /// The beneficiary of the stake to unstake from (default: you).
+        #[arg(long)]
+        beneficiary: Option<Pubkey>,
     },
-    /// Cancel the pending DIEM unstake: the bucket returns to the stake.
-    CancelDiemUnstake,
-    /// Receive the DIEM of a DIEM unstake whose cooldown has ended.
-    FinalizeDiemUnstake,
+    /// Cancel a DIEM ticket: its DIEM returns to your stake for a beneficiary.
+    CancelDiemUnstake {
+        /// The ticket's address (see `diem tickets`).
+        ticket: Pubkey,
+        /// The beneficiary of the stake it returns to (default: you).
+        #[arg(long)]
+        beneficiary: Option<Pubkey>,
+    },
+    /// Receive the DIEM of a DIEM ticket whose unlock time has passed.
+    FinalizeDiemUnstake {
+        /// The ticket's address (see `diem tickets`).
+        ticket: Pubkey,
+    },
+    /// Move your whole DIEM stake for one beneficiary to another; it counts for the new one
+    /// from the next 00:00 UTC.
+    SetBeneficiary {
+        /// The stake's current beneficiary.
+        from: Pubkey,
+        /// Its new beneficiary.
+        to: Pubkey,
+    },
     /// Add VVV to the reward reserve.
     FundRewards {
         /// VVV to add.

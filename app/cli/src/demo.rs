@@ -102,7 +102,7 @@ pub async fn run(launch_file: &Path) -> Result<Vec<String>, CliError> {
     bank.transfer_diem(&alice, &bob, 100 * ONE_DIEM).await?;
     for (user, name) in [(&alice, "Alice"), (&bob, "Bob")] {
         let held = Reader::new(&mut bank).token_balance(&user.diem).await?;
-        Client::new(&mut bank, &user.key).stake_diem(held).await?;
+        Client::new(&mut bank, &user.key).stake_diem(held, None).await?;
         say(balances(&mut bank, user, name).await?);
     }
 
@@ -124,21 +124,24 @@ pub async fn run(launch_file: &Path) -> Result<Vec<String>, CliError> {
 
     say("7. Alice exits: unstake DIEM (1 day), burn it all, unstake sVVV (7 days), claim".into());
     let staked = Reader::new(&mut bank).position_report(&alice.pubkey()).await?.diem_staked;
-    Client::new(&mut bank, &alice.key).unstake_diem(staked).await?;
-    bank.advance(SECONDS_PER_DAY).await?;
-    Client::new(&mut bank, &alice.key).finalize_diem_unstake().await?;
-    // She sold 100 DIEM; she buys them back from Bob to burn her whole outstanding.
-    Client::new(&mut bank, &bob.key).unstake_diem(100 * ONE_DIEM).await?;
-    bank.advance(SECONDS_PER_DAY).await?;
-    Client::new(&mut bank, &bob.key).finalize_diem_unstake().await?;
+    let alice_ticket = opened(Client::new(&mut bank, &alice.key).unstake_diem(staked, None).await?)?;
+    say(format!("    Alice's DIEM ticket {alice_ticket} unlocks in 1 day"));
+    // She sold 100 DIEM; she buys them back from Bob to burn her whole outstanding. Bob's
+    // request is a ticket of its own: it moves nothing of Alice's.
+    bank.advance(SECONDS_PER_DAY / 2).await?;
+    let bob_ticket = opened(Client::new(&mut bank, &bob.key).unstake_diem(100 * ONE_DIEM, None).await?)?;
+    bank.advance(SECONDS_PER_DAY / 2).await?;
+    Client::new(&mut bank, &alice.key).finalize_diem_unstake(&alice_ticket).await?;
+    bank.advance(SECONDS_PER_DAY / 2).await?;
+    Client::new(&mut bank, &bob.key).finalize_diem_unstake(&bob_ticket).await?;
     bank.transfer_diem(&bob, &alice, 100 * ONE_DIEM).await?;
     let outstanding = Reader::new(&mut bank).position_report(&alice.pubkey()).await?.outstanding_diem;
     Client::new(&mut bank, &alice.key).burn(outstanding).await?;
     say(format!("    Alice burned {} DIEM; {}", diem(outstanding), mint_rate(&mut bank).await?));
     let active = Reader::new(&mut bank).position_report(&alice.pubkey()).await?.active;
-    Client::new(&mut bank, &alice.key).unstake(active).await?;
+    let svvv_ticket = opened(Client::new(&mut bank, &alice.key).unstake(active).await?)?;
     bank.advance(7 * SECONDS_PER_DAY).await?;
-    Client::new(&mut bank, &alice.key).finalize_unstake().await?;
+    Client::new(&mut bank, &alice.key).finalize_unstake(&svvv_ticket).await?;
     Client::new(&mut bank, &alice.key).claim().await?;
     Client::new(&mut bank, &authority).pay_treasury().await?;
     say(balances(&mut bank, &alice, "Alice").await?);
@@ -157,4 +160,10 @@ pub async fn run(launch_file: &Path) -> Result<Vec<String>, CliError> {
     }
     say(format!("done: {} events replayed, every invariant holds", report.events_replayed));
     Ok(lines)
+}
+
+/// The ticket an unstake request opened.
+fn opened(outcome: diem_client::chain::Outcome) -> Result<anchor_lang::prelude::Pubkey, CliError> {
+    diem_client::ops::user::opened_ticket(&outcome)
+        .ok_or_else(|| CliError::Usage("the unstake request opened no ticket".into()))
 }

@@ -4,6 +4,7 @@ use diem::constants::DIEM_DECIMALS;
 use diem_client::amount::{AmountError, format_amount, parse_amount};
 use diem_client::chain::Outcome;
 use diem_client::ops::PositionReport;
+use diem_client::ops::reports::TicketReport;
 use serde_json::{Value, json};
 
 use crate::CliError;
@@ -72,11 +73,68 @@ pub fn done(what: String, outcome: &Outcome) -> Output {
     Output { human: what, json }
 }
 
+/// [`done`] for a request that opened a ticket: names the ticket and its unlock time.
+pub fn ticket_opened(what: String, outcome: &Outcome) -> Output {
+    let unlock_at = outcome
+        .events_of::<diem::events::UnstakeInitiated>()
+        .first()
+        .map(|e| e.unlock_at)
+        .or_else(|| outcome.events_of::<diem::events::DiemUnstakeInitiated>().first().map(|e| e.unlock_at));
+    let ticket = diem_client::ops::user::opened_ticket(outcome);
+    let mut out = done(what, outcome);
+    if let (Some(ticket), Some(unlock_at)) = (ticket, unlock_at) {
+        out.human = format!("{}: ticket {ticket}, unlocks {}", out.human, utc(unlock_at));
+        out.json["ticket"] = json!(ticket.to_string());
+        out.json["unlock_at"] = json!(unlock_at);
+    }
+    out
+}
+
 /// A unix time as `YYYY-MM-DD HH:MM:SS UTC`.
 pub fn utc(unix_seconds: i64) -> String {
     let day = diem_client::credit::day_of(unix_seconds);
     let secs = unix_seconds - day * diem::constants::SECONDS_PER_DAY;
     format!("{} {:02}:{:02}:{:02} UTC", diem_client::credit::format_day(day), secs / 3600, secs / 60 % 60, secs % 60)
+}
+
+fn ticket_amount(t: &TicketReport, vvv_decimals: u8, units: Units) -> String {
+    let decimals = if t.kind == "DIEM" { DIEM_DECIMALS } else { vvv_decimals };
+    units.show(t.amount, decimals)
+}
+
+fn tickets_json(tickets: &[TicketReport], vvv_decimals: u8, units: Units) -> serde_json::Value {
+    json!(tickets
+        .iter()
+        .map(|t| json!({
+            "ticket": t.ticket, "kind": t.kind, "amount": ticket_amount(t, vvv_decimals, units),
+            "opened_at": t.opened_at, "unlock_at": t.unlock_at, "ready": t.ready, "rent_payer": t.rent_payer,
+        }))
+        .collect::<Vec<_>>())
+}
+
+fn tickets_human(tickets: &[TicketReport], vvv_decimals: u8, units: Units) -> String {
+    let mut text = String::new();
+    for t in tickets {
+        text += &format!(
+            "\n  ticket {} {} {} unlocks {}{}",
+            t.ticket,
+            ticket_amount(t, vvv_decimals, units),
+            t.kind,
+            utc(t.unlock_at),
+            if t.ready { " (ready)" } else { "" }
+        );
+    }
+    text
+}
+
+/// `diem tickets`: an owner's open tickets, soonest first.
+pub fn tickets_output(owner: &str, tickets: &[TicketReport], vvv_decimals: u8, units: Units) -> Output {
+    let human = if tickets.is_empty() {
+        format!("{owner} holds no open unstake ticket")
+    } else {
+        format!("open unstake tickets of {owner}{}", tickets_human(tickets, vvv_decimals, units))
+    };
+    Output { human, json: json!({"owner": owner, "tickets": tickets_json(tickets, vvv_decimals, units)}) }
 }
 
 pub fn position_output(r: &PositionReport, units: Units) -> Output {
@@ -86,10 +144,11 @@ pub fn position_output(r: &PositionReport, units: Units) -> Output {
     let json = json!({
         "owner": r.owner, "active": v(r.active), "unlocked": v(r.unlocked), "locked": v(r.locked),
         "outstanding_diem": d(r.outstanding_diem), "pending_rewards": v(r.pending_rewards),
-        "cooldown": r.cooldown_end.map(|end| json!({"amount": v(r.cooldown_amount), "ends_at": end, "ready": r.cooldown_ready})),
         "average_lock_rate": rate,
         "diem_staked": d(r.diem_staked),
-        "diem_cooldown": r.diem_cooldown_end.map(|end| json!({"amount": d(r.diem_cooldown_amount), "ends_at": end, "ready": r.diem_cooldown_ready})),
+        "diem_stakes": r.diem_stakes.iter().map(|s| json!({"beneficiary": s.beneficiary, "staked": d(s.staked)})).collect::<Vec<_>>(),
+        "diem_credited": d(r.diem_credited),
+        "tickets": tickets_json(&r.tickets, r.vvv_decimals, units),
         "trust_assumptions": r.trust_assumptions,
         "pending_changes": r.pending_changes,
     });
@@ -104,22 +163,11 @@ pub fn position_output(r: &PositionReport, units: Units) -> Output {
         v(r.pending_rewards),
         d(r.diem_staked)
     );
-    if let Some(end) = r.cooldown_end {
-        human += &format!(
-            "\n  sVVV unstaking {} (ends {}{})",
-            v(r.cooldown_amount),
-            utc(end),
-            if r.cooldown_ready { ", ready" } else { "" }
-        );
+    for s in r.diem_stakes.iter().filter(|s| s.beneficiary != r.owner) {
+        human += &format!("\n    {} of it credits {}", d(s.staked), s.beneficiary);
     }
-    if let Some(end) = r.diem_cooldown_end {
-        human += &format!(
-            "\n  DIEM unstaking {} (ends {}{})",
-            d(r.diem_cooldown_amount),
-            utc(end),
-            if r.diem_cooldown_ready { ", ready" } else { "" }
-        );
-    }
+    human += &format!("\n  DIEM credited to this owner {}", d(r.diem_credited));
+    human += &tickets_human(&r.tickets, r.vvv_decimals, units);
     for t in &r.trust_assumptions {
         human += &format!("\n  trust assumption: {t}");
     }

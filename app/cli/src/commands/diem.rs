@@ -1,11 +1,11 @@
-//! DIEM: mint (quote first, with slippage), burn, stake and unstake DIEM.
+//! DIEM: mint (quote first, with slippage), burn, stake DIEM for a beneficiary, DIEM tickets.
 use diem::constants::DIEM_DECIMALS;
 use diem_client::chain::Chain;
 use diem_client::ops::Client;
 use serde_json::json;
 
 use crate::args::Command;
-use crate::output::done;
+use crate::output::{done, ticket_opened};
 use crate::{CliError, Output, Units};
 
 pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units: Units) -> Result<Output, CliError> {
@@ -41,16 +41,30 @@ pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units:
             let amount = units.parse(amount, DIEM_DECIMALS)?;
             done(format!("burned {} DIEM", show(amount)), &client.burn(amount).await?)
         }
-        Command::StakeDiem { amount } => {
+        Command::StakeDiem { amount, beneficiary } => {
             let amount = units.parse(amount, DIEM_DECIMALS)?;
-            done(format!("staked {} DIEM", show(amount)), &client.stake_diem(amount).await?)
+            let what = match beneficiary {
+                Some(b) => format!("staked {} DIEM for {b}", show(amount)),
+                None => format!("staked {} DIEM", show(amount)),
+            };
+            done(what, &client.stake_diem(amount, *beneficiary).await?)
         }
-        Command::UnstakeDiem { amount } => {
+        Command::UnstakeDiem { amount, beneficiary } => {
             let amount = units.parse(amount, DIEM_DECIMALS)?;
-            done(format!("unstaking {} DIEM", show(amount)), &client.unstake_diem(amount).await?)
+            let outcome = client.unstake_diem(amount, *beneficiary).await?;
+            ticket_opened(format!("unstaking {} DIEM", show(amount)), &outcome)
         }
-        Command::CancelDiemUnstake => done("DIEM unstake cancelled".into(), &client.cancel_diem_unstake().await?),
-        Command::FinalizeDiemUnstake => done("DIEM unstake finalized".into(), &client.finalize_diem_unstake().await?),
+        Command::CancelDiemUnstake { ticket, beneficiary } => done(
+            format!("DIEM ticket {ticket} cancelled"),
+            &client.cancel_diem_unstake(ticket, *beneficiary).await?,
+        ),
+        Command::FinalizeDiemUnstake { ticket } => {
+            done(format!("DIEM ticket {ticket} finalized"), &client.finalize_diem_unstake(ticket).await?)
+        }
+        Command::SetBeneficiary { from, to } => done(
+            format!("the DIEM staked for {from} now credits {to} (from the next 00:00 UTC)"),
+            &client.set_diem_beneficiary(*from, *to).await?,
+        ),
         other => return Err(CliError::Usage(format!("`{}` is not a DIEM command", super::name(other)))),
     })
 }

@@ -27,6 +27,7 @@ pub fn needs_signer(command: &Command) -> bool {
         command,
         Command::Quote { .. }
             | Command::Position { owner: Some(_) }
+            | Command::Tickets { owner: Some(_) }
             | Command::Curve(_)
             | Command::Audit { .. }
             | Command::Entitlements { .. }
@@ -64,8 +65,19 @@ pub fn validate(command: &Command, units: Units) -> Result<(), CliError> {
             }
         }
         Command::Burn { amount } => units.check("burn AMOUNT", amount),
-        Command::StakeDiem { amount } => units.check("stake-diem AMOUNT", amount),
-        Command::UnstakeDiem { amount } => units.check("unstake-diem AMOUNT", amount),
+        Command::StakeDiem { amount, beneficiary } => {
+            not_default("stake-diem --beneficiary", beneficiary.as_ref())?;
+            units.check("stake-diem AMOUNT", amount)
+        }
+        Command::UnstakeDiem { amount, .. } => units.check("unstake-diem AMOUNT", amount),
+        Command::TransferTicket { new_owner, .. } => not_default("transfer-ticket NEW_OWNER", Some(new_owner)),
+        Command::SetBeneficiary { from, to } => {
+            not_default("set-beneficiary TO", Some(to))?;
+            if from == to {
+                return Err(CliError::Usage(format!("set-beneficiary: the stake already credits {to}")));
+            }
+            Ok(())
+        }
         Command::FundRewards { amount } => units.check("fund-rewards AMOUNT", amount),
         Command::Quote { amount } => units.check("quote AMOUNT", amount),
         Command::Entitlements { day, .. } => {
@@ -95,6 +107,16 @@ pub fn validate(command: &Command, units: Units) -> Result<(), CliError> {
 
 fn signer_for<'k>(signer: Option<&'k Keypair>, command: &Command) -> Result<&'k Keypair, CliError> {
     signer.ok_or_else(|| CliError::Usage(format!("`{}` signs a transaction: pass --keypair FILE", name(command))))
+}
+
+/// The default (all-zero) key never receives credit or a ticket: refused before signing.
+fn not_default(what: &str, key: Option<&anchor_lang::prelude::Pubkey>) -> Result<(), CliError> {
+    match key {
+        Some(k) if *k == anchor_lang::prelude::Pubkey::default() => {
+            Err(CliError::Usage(format!("{what}: the default (all-zero) key cannot be named")))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The command's name as typed.
@@ -138,11 +160,16 @@ pub async fn execute<C: Chain>(
         | Command::Burn { .. }
         | Command::StakeDiem { .. }
         | Command::UnstakeDiem { .. }
-        | Command::CancelDiemUnstake
-        | Command::FinalizeDiemUnstake => diem::run(command, &mut client, units).await,
+        | Command::CancelDiemUnstake { .. }
+        | Command::FinalizeDiemUnstake { .. }
+        | Command::SetBeneficiary { .. } => diem::run(command, &mut client, units).await,
         Command::Position { owner: None } => {
             let me = solana_signer::Signer::pubkey(signer);
             Ok(crate::output::position_output(&client.reader().position_report(&me).await?, units))
+        }
+        Command::Tickets { owner: None } => {
+            let me = solana_signer::Signer::pubkey(signer);
+            reports::tickets(&mut client.reader(), &me, units).await
         }
         _ => svvv::run(command, &mut client, units).await,
     }
@@ -154,7 +181,8 @@ mod tests {
 
     #[test]
     fn names_are_as_typed() {
-        assert_eq!(name(&Command::FinalizeDiemUnstake), "finalize-diem-unstake");
+        let ticket = anchor_lang::prelude::Pubkey::new_unique();
+        assert_eq!(name(&Command::FinalizeDiemUnstake { ticket }), "finalize-diem-unstake");
         assert_eq!(name(&Command::Stake { amount: "1".into(), recipient: None }), "stake");
     }
 }

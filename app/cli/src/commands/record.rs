@@ -159,19 +159,29 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
             }
             let mut human = format!("history of {owner}:\n");
             human += &format!(
-                "  {:>8}  {:<22} {:>18}  {:>18} {:>18} {:>18} {:>18}  signature\n",
-                "event", "kind", "amount", "sVVV active", "sVVV locked", "DIEM owed", "DIEM staked"
+                "  {:>8}  {:<22} {:>18}  {:>18} {:>18} {:>18} {:>18}  {:<44} {:<44} signature\n",
+                "event", "kind", "amount", "sVVV active", "sVVV locked", "DIEM owed", "stake after", "with", "ticket"
             );
+            let key = owner.to_string();
             for e in &entries {
+                // The other side: the beneficiary or new ticket owner, or the owner when this
+                // key is the beneficiary.
+                let with = match (&e.owner, &e.counterparty) {
+                    (Some(o), Some(c)) if *o == key => c.clone(),
+                    (Some(o), Some(_)) => o.clone(),
+                    _ => String::new(),
+                };
                 human += &format!(
-                    "  {:>8}  {:<22} {:>18}  {:>18} {:>18} {:>18} {:>18}  {}\n",
+                    "  {:>8}  {:<22} {:>18}  {:>18} {:>18} {:>18} {:>18}  {:<44} {:<44} {}\n",
                     e.seq,
                     e.kind,
                     e.amount.map(|a| a.to_string()).unwrap_or_default(),
                     e.svvv_active,
                     e.svvv_locked,
                     e.diem_outstanding,
-                    e.diem_staked,
+                    e.diem_staked.map(|a| a.to_string()).unwrap_or_default(),
+                    with,
+                    e.ticket.as_deref().unwrap_or(""),
                     e.signature
                 );
             }

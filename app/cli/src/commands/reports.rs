@@ -1,16 +1,28 @@
 //! Reads that need no keypair: a position, a quote, the live curve, the audit, the daily credit.
 use diem::constants::DIEM_DECIMALS;
 use diem_client::chain::Chain;
+use anchor_lang::prelude::Pubkey;
 use diem_client::ops::Reader;
+use diem_client::ops::reports::TicketReport;
 use serde_json::{Value, json};
 
 use crate::args::{Command, CurveCommand};
-use crate::output::{curve_output, position_output};
+use crate::output::{curve_output, position_output, tickets_output};
 use crate::{CliError, Output, Units};
+
+/// `diem tickets`: the owner's open tickets, read back from chain, soonest first.
+pub async fn tickets<C: Chain>(reader: &mut Reader<'_, C>, owner: &Pubkey, units: Units) -> Result<Output, CliError> {
+    let d = reader.config().await?.vvv_decimals;
+    let now = reader.chain.now().await?;
+    let held = reader.tickets_of(owner).await?;
+    let reports: Vec<TicketReport> = held.iter().map(|(a, t)| TicketReport::new(a, t, now)).collect();
+    Ok(tickets_output(&owner.to_string(), &reports, d, units))
+}
 
 pub async fn run<C: Chain>(command: &Command, reader: &mut Reader<'_, C>, units: Units) -> Result<Output, CliError> {
     Ok(match command {
         Command::Position { owner: Some(owner) } => position_output(&reader.position_report(owner).await?, units),
+        Command::Tickets { owner: Some(owner) } => return tickets(reader, owner, units).await,
         Command::Quote { amount } => {
             let d = reader.config().await?.vvv_decimals;
             let svvv = units.parse(amount, d)?;

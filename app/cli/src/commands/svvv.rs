@@ -1,9 +1,10 @@
-//! sVVV: stake, unstake (cancel, finalize), claim, fund rewards, pay the treasury.
+//! sVVV: stake, unstake tickets (open, cancel, finalize, transfer), claim, fund rewards, pay
+//! the treasury.
 use diem_client::chain::Chain;
 use diem_client::ops::Client;
 
 use crate::args::Command;
-use crate::output::done;
+use crate::output::{done, ticket_opened};
 use crate::{CliError, Output, Units};
 
 pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units: Units) -> Result<Output, CliError> {
@@ -15,10 +16,19 @@ pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units:
         }
         Command::Unstake { amount } => {
             let amount = units.parse(amount, d)?;
-            done(format!("unstaking {} sVVV", units.show(amount, d)), &client.unstake(amount).await?)
+            let outcome = client.unstake(amount).await?;
+            ticket_opened(format!("unstaking {} sVVV", units.show(amount, d)), &outcome)
         }
-        Command::CancelUnstake => done("unstake cancelled".into(), &client.cancel_unstake().await?),
-        Command::FinalizeUnstake => done("unstake finalized".into(), &client.finalize_unstake().await?),
+        Command::CancelUnstake { ticket } => {
+            done(format!("ticket {ticket} cancelled"), &client.cancel_unstake(ticket).await?)
+        }
+        Command::FinalizeUnstake { ticket } => {
+            done(format!("ticket {ticket} finalized"), &client.finalize_unstake(ticket).await?)
+        }
+        Command::TransferTicket { ticket, new_owner } => done(
+            format!("ticket {ticket} handed to {new_owner}"),
+            &client.transfer_ticket(ticket, *new_owner).await?,
+        ),
         Command::Claim { compound: true } => done("rewards compounded".into(), &client.claim_and_stake().await?),
         Command::Claim { compound: false } => done("rewards claimed".into(), &client.claim().await?),
         Command::FundRewards { amount } => {
