@@ -74,18 +74,25 @@ pub struct Position {
     pub active: u64,
     pub locked: u64,
     pub outstanding: u64,
-    pub cooldown_amount: u64,
-    pub cooldown_end: i64,
     pub pending: u64,
     pub snap_unlocked: u128,
     pub snap_locked: u128,
 }
 
+/// DIEM staked by a controller for a beneficiary (SPEC §7).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DiemStake {
     pub staked: u64,
-    pub cooldown_amount: u64,
-    pub cooldown_end: i64,
+}
+
+/// SPEC §3, §7: one unstake request, its amount out of the stake until `unlock_at`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ticket {
+    /// DIEM (true) or sVVV (false).
+    pub diem: bool,
+    pub owner: Pubkey,
+    pub amount: u64,
+    pub unlock_at: i64,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -146,7 +153,12 @@ pub struct Model {
     pub curve: Vec<(u64, u128)>,
     pub totals: Totals,
     pub positions: BTreeMap<Pubkey, Position>,
-    pub stakes: BTreeMap<Pubkey, DiemStake>,
+    /// DIEM stakes by (controller, beneficiary).
+    pub stakes: BTreeMap<(Pubkey, Pubkey), DiemStake>,
+    /// Open tickets by the model's own number (in opening order from 0; closed ones leave).
+    pub tickets: BTreeMap<u64, Ticket>,
+    /// How many tickets were ever opened: the next one's number.
+    pub tickets_opened: u64,
     /// VVV and DIEM wallet balances by owner; the vaults; the mint supply; the treasury.
     pub vvv_wallet: BTreeMap<Pubkey, u64>,
     pub diem_wallet: BTreeMap<Pubkey, u64>,
@@ -298,7 +310,8 @@ impl Model {
         })
     }
 
-    pub fn initiate_unstake(&mut self, owner: Pubkey, amount: u64) -> Outcome {
+    /// Opens a ticket for `amount` unlocked sVVV; returns its number.
+    pub fn initiate_unstake(&mut self, owner: Pubkey, amount: u64) -> Outcome<u64> {
         self.atomically(|m| {
             let mut p = *m.position_mut(&owner)?;
             let mut t = m.totals;
@@ -306,65 +319,88 @@ impl Model {
             if amount == 0 {
                 return Err(Fail::Diem(DiemError::ZeroAmount));
             }
-            if p.cooldown_amount > 0 {
-                return Err(Fail::Diem(DiemError::UnstakeAlreadyPending));
-            }
             if amount > p.active - p.locked {
                 return Err(Fail::Diem(DiemError::InsufficientUnlocked));
             }
             Self::settle(&mut p, &t)?;
             p.active -= amount;
-            p.cooldown_amount = amount;
-            p.cooldown_end = m.now.checked_add(m.params.svvv_cooldown).ok_or_else(overflow)?;
             t.active = sub(t.active, amount)?;
             t.cooldown = add(t.cooldown, amount)?;
+            let unlock_at = m.now.checked_add(m.params.svvv_cooldown).ok_or_else(overflow)?;
             m.positions.insert(owner, p);
             m.totals = t;
-            Ok(())
+            Ok(m.open_ticket(Ticket { diem: false, owner, amount, unlock_at }))
         })
     }
 
-    pub fn cancel_unstake(&mut self, owner: Pubkey) -> Outcome {
+    fn open_ticket(&mut self, ticket: Ticket) -> u64 {
+        let id = self.tickets_opened;
+        self.tickets.insert(id, ticket);
+        self.tickets_opened += 1;
+        id
+    }
+
+    /// The open ticket `id`, checked as the program checks it: it exists, is of this kind and
+    /// is `signer`'s.
+    fn owned_ticket(&self, id: u64, diem: bool, signer: &Pubkey) -> Outcome<Ticket> {
+        let ticket = self.tickets.get(&id).copied().ok_or(ACCOUNT_NOT_INITIALIZED)?;
+        if ticket.diem != diem {
+            return Err(Fail::Diem(DiemError::WrongTicketKind));
+        }
+        if ticket.owner != *signer {
+            return Err(Fail::Diem(DiemError::NotTicketOwner));
+        }
+        Ok(ticket)
+    }
+
+    /// Returns ticket `id`'s sVVV to the signer's position (opened if they have none).
+    pub fn cancel_unstake(&mut self, signer: Pubkey, id: u64) -> Outcome {
         self.atomically(|m| {
-            let mut p = *m.position_mut(&owner)?;
+            let ticket = m.owned_ticket(id, false, &signer)?;
             m.not_paused(pause::STAKE)?;
             let mut t = m.totals;
             m.accrue(&mut t)?;
-            if p.cooldown_amount == 0 {
-                return Err(Fail::Diem(DiemError::NoPendingUnstake));
-            }
+            let mut p = m.positions.get(&signer).copied().unwrap_or(Position {
+                snap_unlocked: t.acc_unlocked,
+                snap_locked: t.acc_locked,
+                ..Position::default()
+            });
             Self::settle(&mut p, &t)?;
-            let amount = p.cooldown_amount;
-            p.active = add(p.active, amount)?;
-            p.cooldown_amount = 0;
-            p.cooldown_end = 0;
-            t.cooldown = sub(t.cooldown, amount)?;
-            t.active = add(t.active, amount)?;
-            m.positions.insert(owner, p);
+            p.active = add(p.active, ticket.amount)?;
+            t.cooldown = sub(t.cooldown, ticket.amount)?;
+            t.active = add(t.active, ticket.amount)?;
+            m.positions.insert(signer, p);
             m.totals = t;
+            m.tickets.remove(&id);
             Ok(())
         })
     }
 
-    pub fn finalize_unstake(&mut self, owner: Pubkey) -> Outcome {
+    /// Pays a due sVVV ticket to its owner.
+    pub fn finalize_unstake(&mut self, signer: Pubkey, id: u64) -> Outcome {
         self.atomically(|m| {
-            let mut p = *m.position_mut(&owner)?;
-            if p.cooldown_amount == 0 {
-                return Err(Fail::Diem(DiemError::NoPendingUnstake));
-            }
-            let mut t = m.totals;
-            m.accrue(&mut t)?;
-            if m.now < p.cooldown_end {
+            let ticket = m.owned_ticket(id, false, &signer)?;
+            if m.now < ticket.unlock_at {
                 return Err(Fail::Diem(DiemError::CooldownNotElapsed));
             }
-            Self::settle(&mut p, &t)?;
-            let amount = p.cooldown_amount;
-            p.cooldown_amount = 0;
-            p.cooldown_end = 0;
-            t.cooldown = sub(t.cooldown, amount)?;
-            m.pay_vvv(owner, amount)?;
-            m.positions.insert(owner, p);
-            m.totals = t;
+            m.totals.cooldown = sub(m.totals.cooldown, ticket.amount)?;
+            m.pay_vvv(signer, ticket.amount)?;
+            m.tickets.remove(&id);
+            Ok(())
+        })
+    }
+
+    /// Hands ticket `id` (either kind) to `new_owner`.
+    pub fn transfer_ticket(&mut self, signer: Pubkey, id: u64, new_owner: Pubkey) -> Outcome {
+        self.atomically(|m| {
+            let ticket = m.tickets.get_mut(&id).ok_or(ACCOUNT_NOT_INITIALIZED)?;
+            if ticket.owner != signer {
+                return Err(Fail::Diem(DiemError::NotTicketOwner));
+            }
+            if new_owner == Pubkey::default() || new_owner == ticket.owner {
+                return Err(Fail::Diem(DiemError::InvalidTicketRecipient));
+            }
+            ticket.owner = new_owner;
             Ok(())
         })
     }
@@ -566,13 +602,16 @@ impl Model {
 
     // --- SPEC §7 ---
 
-    pub fn stake_diem(&mut self, owner: Pubkey, amount: u64) -> Outcome {
+    pub fn stake_diem(&mut self, owner: Pubkey, beneficiary: Pubkey, amount: u64) -> Outcome {
         self.atomically(|m| {
             if amount == 0 {
                 return Err(Fail::Diem(DiemError::ZeroAmount));
             }
+            if beneficiary == Pubkey::default() {
+                return Err(Fail::Diem(DiemError::InvalidBeneficiary));
+            }
             m.not_paused(pause::STAKE_DIEM)?;
-            let mut s = m.stakes.get(&owner).copied().unwrap_or_default();
+            let mut s = m.stakes.get(&(owner, beneficiary)).copied().unwrap_or_default();
             s.staked = add(s.staked, amount)?;
             m.totals.diem_staked = add(m.totals.diem_staked, amount)?;
             let wallet = Self::wallet(&m.diem_wallet, &owner);
@@ -581,14 +620,15 @@ impl Model {
             }
             m.diem_wallet.insert(owner, wallet - amount);
             m.diem_vault = add(m.diem_vault, amount)?;
-            m.stakes.insert(owner, s);
+            m.stakes.insert((owner, beneficiary), s);
             Ok(())
         })
     }
 
-    pub fn initiate_diem_unstake(&mut self, owner: Pubkey, amount: u64) -> Outcome {
+    /// Opens a DIEM ticket from the owner's stake for `beneficiary`; returns its number.
+    pub fn initiate_diem_unstake(&mut self, owner: Pubkey, beneficiary: Pubkey, amount: u64) -> Outcome<u64> {
         self.atomically(|m| {
-            let mut s = m.stakes.get(&owner).copied().ok_or(ACCOUNT_NOT_INITIALIZED)?;
+            let mut s = m.stakes.get(&(owner, beneficiary)).copied().ok_or(ACCOUNT_NOT_INITIALIZED)?;
             if amount == 0 {
                 return Err(Fail::Diem(DiemError::ZeroAmount));
             }
@@ -596,52 +636,72 @@ impl Model {
                 return Err(Fail::Diem(DiemError::InsufficientDiemStaked));
             }
             s.staked -= amount;
-            s.cooldown_amount = add(s.cooldown_amount, amount)?;
-            s.cooldown_end = m.now.checked_add(m.params.diem_cooldown).ok_or_else(overflow)?;
             m.totals.diem_staked = sub(m.totals.diem_staked, amount)?;
             m.totals.diem_cooldown = add(m.totals.diem_cooldown, amount)?;
-            m.stakes.insert(owner, s);
-            Ok(())
+            let unlock_at = m.now.checked_add(m.params.diem_cooldown).ok_or_else(overflow)?;
+            m.stakes.insert((owner, beneficiary), s);
+            Ok(m.open_ticket(Ticket { diem: true, owner, amount, unlock_at }))
         })
     }
 
-    pub fn cancel_diem_unstake(&mut self, owner: Pubkey) -> Outcome {
+    /// Returns DIEM ticket `id` to the signer's stake for `beneficiary` (opened if needed).
+    pub fn cancel_diem_unstake(&mut self, signer: Pubkey, id: u64, beneficiary: Pubkey) -> Outcome {
         self.atomically(|m| {
-            let mut s = m.stakes.get(&owner).copied().ok_or(ACCOUNT_NOT_INITIALIZED)?;
+            let ticket = m.owned_ticket(id, true, &signer)?;
+            if beneficiary == Pubkey::default() {
+                return Err(Fail::Diem(DiemError::InvalidBeneficiary));
+            }
             m.not_paused(pause::STAKE_DIEM)?;
-            if s.cooldown_amount == 0 {
-                return Err(Fail::Diem(DiemError::NoPendingUnstake));
-            }
-            let amount = s.cooldown_amount;
-            s.staked = add(s.staked, amount)?;
-            s.cooldown_amount = 0;
-            s.cooldown_end = 0;
-            m.totals.diem_staked = add(m.totals.diem_staked, amount)?;
-            m.totals.diem_cooldown = sub(m.totals.diem_cooldown, amount)?;
-            m.stakes.insert(owner, s);
+            let mut s = m.stakes.get(&(signer, beneficiary)).copied().unwrap_or_default();
+            m.totals.diem_cooldown = sub(m.totals.diem_cooldown, ticket.amount)?;
+            s.staked = add(s.staked, ticket.amount)?;
+            m.totals.diem_staked = add(m.totals.diem_staked, ticket.amount)?;
+            m.stakes.insert((signer, beneficiary), s);
+            m.tickets.remove(&id);
             Ok(())
         })
     }
 
-    pub fn finalize_diem_unstake(&mut self, owner: Pubkey) -> Outcome {
+    /// Pays a due DIEM ticket to its owner.
+    pub fn finalize_diem_unstake(&mut self, signer: Pubkey, id: u64) -> Outcome {
         self.atomically(|m| {
-            let mut s = m.stakes.get(&owner).copied().ok_or(ACCOUNT_NOT_INITIALIZED)?;
-            if s.cooldown_amount == 0 {
-                return Err(Fail::Diem(DiemError::NoPendingUnstake));
-            }
-            if m.now < s.cooldown_end {
+            let ticket = m.owned_ticket(id, true, &signer)?;
+            if m.now < ticket.unlock_at {
                 return Err(Fail::Diem(DiemError::CooldownNotElapsed));
             }
-            let amount = s.cooldown_amount;
-            s.cooldown_amount = 0;
-            s.cooldown_end = 0;
-            m.totals.diem_cooldown = sub(m.totals.diem_cooldown, amount)?;
-            m.diem_vault = sub(m.diem_vault, amount)?;
-            let wallet = Self::wallet(&m.diem_wallet, &owner);
-            m.diem_wallet.insert(owner, add(wallet, amount)?);
-            m.stakes.insert(owner, s);
+            m.totals.diem_cooldown = sub(m.totals.diem_cooldown, ticket.amount)?;
+            m.diem_vault = sub(m.diem_vault, ticket.amount)?;
+            let wallet = Self::wallet(&m.diem_wallet, &signer);
+            m.diem_wallet.insert(signer, add(wallet, ticket.amount)?);
+            m.tickets.remove(&id);
             Ok(())
         })
+    }
+
+    /// Moves the owner's whole stake for `from` to their stake for `to`.
+    pub fn set_diem_beneficiary(&mut self, owner: Pubkey, from: Pubkey, to: Pubkey) -> Outcome {
+        self.atomically(|m| {
+            let old = m.stakes.get(&(owner, from)).copied().ok_or(ACCOUNT_NOT_INITIALIZED)?;
+            if to == Pubkey::default() {
+                return Err(Fail::Diem(DiemError::InvalidBeneficiary));
+            }
+            if to == from {
+                return Err(Fail::Diem(DiemError::SameBeneficiary));
+            }
+            if old.staked == 0 {
+                return Err(Fail::Diem(DiemError::InsufficientDiemStaked));
+            }
+            let mut new = m.stakes.get(&(owner, to)).copied().unwrap_or_default();
+            new.staked = add(new.staked, old.staked)?;
+            m.stakes.insert((owner, to), new);
+            m.stakes.insert((owner, from), DiemStake { staked: 0 });
+            Ok(())
+        })
+    }
+
+    /// SPEC §7: the DIEM staked for `beneficiary`, summed over every stake that names it.
+    pub fn credited(&self, beneficiary: &Pubkey) -> u64 {
+        self.stakes.iter().filter(|((_, b), _)| b == beneficiary).map(|(_, s)| s.staked).sum()
     }
 
     // --- SPEC §8 ---

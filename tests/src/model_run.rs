@@ -60,6 +60,28 @@ pub enum Recipient {
     VaultKey,
 }
 
+/// Which ticket a ticket operation names, relative to the acting user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pick {
+    /// The user's n-th open ticket of the operation's kind (soonest first), modulo how many.
+    Own(u8),
+    /// Another user's ticket of the kind: refused (not the owner).
+    Others,
+    /// The user's ticket of the other kind: refused.
+    OtherKind,
+    /// A ticket already closed: refused (its account is gone).
+    Closed,
+}
+
+/// Who a DIEM stake credits, or whom a ticket is handed to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Who {
+    Own,
+    User(u8),
+    /// The all-zero key: refused.
+    DefaultKey,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Slippage {
     /// `min_diem_out` = the quote.
@@ -95,9 +117,18 @@ pub enum Op {
     },
     CancelUnstake {
         user: u8,
+        ticket: Pick,
     },
     FinalizeUnstake {
         user: u8,
+        ticket: Pick,
+    },
+    /// Hands a ticket of either kind (`diem`) to `to`.
+    TransferTicket {
+        user: u8,
+        diem: bool,
+        ticket: Pick,
+        to: Who,
     },
     Claim {
         user: u8,
@@ -128,16 +159,27 @@ pub enum Op {
     StakeDiem {
         user: u8,
         amount: Amt,
+        beneficiary: Who,
     },
     UnstakeDiem {
         user: u8,
         amount: Amt,
+        beneficiary: Who,
     },
     CancelDiemUnstake {
         user: u8,
+        ticket: Pick,
+        beneficiary: Who,
     },
     FinalizeDiemUnstake {
         user: u8,
+        ticket: Pick,
+    },
+    /// Moves the user's whole stake for `from` to their stake for `to`.
+    SetBeneficiary {
+        user: u8,
+        from: Who,
+        to: Who,
     },
     Fund {
         user: u8,
@@ -200,6 +242,19 @@ fn user() -> impl Strategy<Value = u8> {
     0..USERS as u8
 }
 
+fn pick() -> impl Strategy<Value = Pick> {
+    prop_oneof![
+        12 => (0u8..4).prop_map(Pick::Own),
+        1 => Just(Pick::Others),
+        1 => Just(Pick::OtherKind),
+        1 => Just(Pick::Closed),
+    ]
+}
+
+fn who() -> impl Strategy<Value = Who> {
+    prop_oneof![8 => Just(Who::Own), 4 => user().prop_map(Who::User), 1 => Just(Who::DefaultKey)]
+}
+
 fn recipient() -> impl Strategy<Value = Recipient> {
     prop_oneof![
         12 => Just(Recipient::Own),
@@ -229,8 +284,10 @@ pub fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         12 => (user(), amount(), recipient()).prop_map(|(user, amount, to)| Op::Stake { user, amount, to }),
         8 => (user(), amount()).prop_map(|(user, amount)| Op::Unstake { user, amount }),
-        2 => user().prop_map(|user| Op::CancelUnstake { user }),
-        5 => user().prop_map(|user| Op::FinalizeUnstake { user }),
+        2 => (user(), pick()).prop_map(|(user, ticket)| Op::CancelUnstake { user, ticket }),
+        5 => (user(), pick()).prop_map(|(user, ticket)| Op::FinalizeUnstake { user, ticket }),
+        3 => (user(), proptest::bool::ANY, pick(), who())
+            .prop_map(|(user, diem, ticket, to)| Op::TransferTicket { user, diem, ticket, to }),
         5 => user().prop_map(|user| Op::Claim { user }),
         3 => user().prop_map(|user| Op::ClaimAndStake { user }),
         12 => (user(), mint_amount(), prop_oneof![4 => Just(Slippage::Exact), 4 => Just(Slippage::Loose), 1 => Just(Slippage::OneOver)])
@@ -240,10 +297,11 @@ pub fn op() -> impl Strategy<Value = Op> {
         1 => (user(), amount()).prop_map(|(user, amount)| Op::RawBurn { user, amount }),
         // DIEM staking needs a mint first, so it gets more weight: a finalize then finds a due
         // unstake in at least a tenth of its attempts (MODEL_RUN.md).
-        14 => (user(), amount()).prop_map(|(user, amount)| Op::StakeDiem { user, amount }),
-        14 => (user(), amount()).prop_map(|(user, amount)| Op::UnstakeDiem { user, amount }),
-        1 => user().prop_map(|user| Op::CancelDiemUnstake { user }),
-        3 => user().prop_map(|user| Op::FinalizeDiemUnstake { user }),
+        14 => (user(), amount(), who()).prop_map(|(user, amount, beneficiary)| Op::StakeDiem { user, amount, beneficiary }),
+        14 => (user(), amount(), who()).prop_map(|(user, amount, beneficiary)| Op::UnstakeDiem { user, amount, beneficiary }),
+        2 => (user(), pick(), who()).prop_map(|(user, ticket, beneficiary)| Op::CancelDiemUnstake { user, ticket, beneficiary }),
+        4 => (user(), pick()).prop_map(|(user, ticket)| Op::FinalizeDiemUnstake { user, ticket }),
+        2 => (user(), who(), who()).prop_map(|(user, from, to)| Op::SetBeneficiary { user, from, to }),
         4 => (user(), amount()).prop_map(|(user, amount)| Op::Fund { user, amount }),
         2 => Just(Op::PayTreasury),
         2 => prop_oneof![4 => Just(0u16), 1 => Just(1), 1 => Just(2), 1 => Just(4), 1 => Just(8), 1 => Just(15), 1 => Just(16)]
@@ -307,7 +365,7 @@ fn warm_up() -> Vec<Op> {
             [
                 Op::Stake { user, amount: Amt::Bps(5_000), to: Recipient::Own },
                 Op::Mint { user, amount: Amt::Bps(3_000), slippage: Slippage::Loose },
-                Op::StakeDiem { user, amount: Amt::Bps(5_000) },
+                Op::StakeDiem { user, amount: Amt::Bps(5_000), beneficiary: Who::Own },
             ]
         })
         .collect()
@@ -400,8 +458,14 @@ fn small_curve() -> Vec<(u64, u128)> {
 pub enum Edge {
     /// A burn of all the position's outstanding DIEM: every locked sVVV released.
     LastBurn,
-    /// An sVVV or DIEM unstake finalized at exactly its cooldown's end.
+    /// An sVVV or DIEM ticket finalized at exactly its unlock time.
     CooldownExactEnd,
+    /// An owner held two or more open tickets of a kind at once.
+    SeveralTickets,
+    /// A ticket finalized or cancelled by an owner it was handed to.
+    HandedTicketEnded,
+    /// A DIEM stake credits someone other than its controller.
+    StakeForAnother,
     /// Emissions drained the reward reserve to zero.
     ReserveRanDry,
     /// A mint whose supply after lands exactly on a bucket bound.
@@ -432,6 +496,12 @@ pub struct Pair {
     pub edges: std::collections::BTreeMap<Edge, usize>,
     /// The most compute units a successful operation of each kind took (its last transaction).
     pub max_compute_units: std::collections::BTreeMap<&'static str, u64>,
+    /// Chain address of each model ticket, by the model's number (open and closed).
+    pub ticket_addresses: std::collections::BTreeMap<u64, Pubkey>,
+    /// Who paid each ticket's rent (its opener), by the model's number.
+    pub rent_payers: std::collections::BTreeMap<u64, Pubkey>,
+    /// Tickets handed on at least once, by the model's number.
+    pub handed: std::collections::BTreeSet<u64>,
 }
 
 fn chain_code(e: &ChainError) -> Result<u32, String> {
@@ -456,6 +526,7 @@ fn kind(op: &Op) -> &'static str {
         Op::Unstake { .. } => "unstake",
         Op::CancelUnstake { .. } => "cancel_unstake",
         Op::FinalizeUnstake { .. } => "finalize_unstake",
+        Op::TransferTicket { .. } => "transfer_ticket",
         Op::Claim { .. } => "claim",
         Op::ClaimAndStake { .. } => "claim_and_stake",
         Op::Mint { .. } => "mint",
@@ -466,6 +537,7 @@ fn kind(op: &Op) -> &'static str {
         Op::UnstakeDiem { .. } => "unstake_diem",
         Op::CancelDiemUnstake { .. } => "cancel_diem_unstake",
         Op::FinalizeDiemUnstake { .. } => "finalize_diem_unstake",
+        Op::SetBeneficiary { .. } => "set_diem_beneficiary",
         Op::Fund { .. } => "fund_rewards",
         Op::PayTreasury => "pay_treasury",
         Op::SetParams { .. } => "set_params",
@@ -526,6 +598,9 @@ impl Pair {
             tally: Default::default(),
             edges: Default::default(),
             max_compute_units: Default::default(),
+            ticket_addresses: Default::default(),
+            rent_payers: Default::default(),
+            handed: Default::default(),
         }
     }
 
@@ -549,8 +624,68 @@ impl Pair {
         self.model.positions.get(&self.key(user)).copied().unwrap_or_default()
     }
 
-    fn stake_of(&self, user: u8) -> model::DiemStake {
-        self.model.stakes.get(&self.key(user)).copied().unwrap_or_default()
+    fn who(&self, user: u8, who: Who) -> Pubkey {
+        match who {
+            Who::Own => self.key(user),
+            Who::User(u) => self.key(u),
+            Who::DefaultKey => Pubkey::default(),
+        }
+    }
+
+    fn staked_for(&self, user: u8, beneficiary: Who) -> u64 {
+        let key = (self.key(user), self.who(user, beneficiary));
+        self.model.stakes.get(&key).map(|s| s.staked).unwrap_or_default()
+    }
+
+    /// The user's open tickets of a kind, soonest first: (model number, ticket).
+    fn tickets_of(&self, user: u8, diem: bool) -> Vec<(u64, model::Ticket)> {
+        let key = self.key(user);
+        let mut held: Vec<(u64, model::Ticket)> =
+            self.model.tickets.iter().filter(|(_, t)| t.owner == key && t.diem == diem).map(|(n, t)| (*n, *t)).collect();
+        held.sort_by_key(|(n, t)| (t.unlock_at, *n));
+        held
+    }
+
+    /// The ticket `pick` names for `user` (a model number), if there is one to name.
+    fn pick_ticket(&self, user: u8, diem: bool, pick: Pick) -> Option<u64> {
+        let key = self.key(user);
+        match pick {
+            Pick::Own(n) => {
+                let held = self.tickets_of(user, diem);
+                // A due one first when finalizing is possible: the aim keeps success reachable.
+                let due: Vec<u64> =
+                    held.iter().filter(|(_, t)| t.unlock_at <= self.model.now).map(|(i, _)| *i).collect();
+                let from = if due.is_empty() { held.iter().map(|(i, _)| *i).collect() } else { due };
+                (!from.is_empty()).then(|| from[n as usize % from.len()])
+            }
+            Pick::Others => self.model.tickets.iter().find(|(_, t)| t.owner != key && t.diem == diem).map(|(n, _)| *n),
+            Pick::OtherKind => self.tickets_of(user, !diem).first().map(|(n, _)| *n),
+            Pick::Closed => self.ticket_addresses.keys().find(|n| !self.model.tickets.contains_key(n)).copied(),
+        }
+    }
+
+    /// `ticket` as `user` names it in an instruction (the signer as its owner; the real rent
+    /// payer, which the program checks first).
+    fn ticket_ref(&self, user: u8, ticket: u64) -> Option<diem_client::ix::TicketRef> {
+        Some(diem_client::ix::TicketRef {
+            address: *self.ticket_addresses.get(&ticket)?,
+            owner: self.key(user),
+            rent_payer: *self.rent_payers.get(&ticket)?,
+        })
+    }
+
+    /// Sends `ix` signed by `user`.
+    async fn send_as(&mut self, user: u8, ix: anchor_lang::solana_program::instruction::Instruction) -> Result<(), ChainError> {
+        let key = self.users[user as usize].key.insecure_clone();
+        self.env.send(&[ix], &[&key]).await.map(drop)
+    }
+
+    /// Records the chain address of the ticket the model just numbered `number`.
+    fn remember_ticket(&mut self, number: u64, outcome: &diem_client::chain::Outcome, opener: Pubkey) -> Result<(), String> {
+        let address = diem_client::ops::user::opened_ticket(outcome).ok_or("no ticket in the outcome")?;
+        self.ticket_addresses.insert(number, address);
+        self.rent_payers.insert(number, opener);
+        Ok(())
     }
 
     /// `user`, or the next user after it (in turn) for whom `possible` holds, if any: aims the
@@ -574,10 +709,9 @@ impl Pair {
     /// The next moment after now at which something falls due: a cooldown's end or a change's eta.
     fn next_due(&self) -> Option<i64> {
         let m = &self.model;
-        let cooldowns = m.positions.values().filter(|p| p.cooldown_amount > 0).map(|p| p.cooldown_end);
-        let stakes = m.stakes.values().filter(|s| s.cooldown_amount > 0).map(|s| s.cooldown_end);
+        let unlocks = m.tickets.values().map(|t| t.unlock_at);
         let etas = m.pending.values().map(|(_, eta)| *eta);
-        cooldowns.chain(stakes).chain(etas).filter(|t| *t > m.now).min()
+        unlocks.chain(etas).filter(|t| *t > m.now).min()
     }
 
     /// The sVVV that fills the current bucket exactly, or every bucket up to the cap
@@ -623,22 +757,41 @@ impl Pair {
                 let user = self.aim(user, |p, u| p.unlocked(u) > 0);
                 let amount = resolve(amount, self.unlocked(user));
                 let key = self.key(user);
-                let chain = self.env.by(&self.users[user as usize]).unstake(amount).await.map(drop);
-                (chain, self.model.initiate_unstake(key, amount))
+                let chain = self.env.by(&self.users[user as usize]).unstake(amount).await;
+                let model = self.model.initiate_unstake(key, amount);
+                if let (Ok(outcome), Ok(number)) = (&chain, &model) {
+                    self.remember_ticket(*number, outcome, key)?;
+                }
+                (chain.map(drop), model.map(drop))
             }
-            Op::CancelUnstake { user } => {
-                let user = self.aim(user, |p, u| p.position(u).cooldown_amount > 0);
-                let key = self.key(user);
-                let chain = self.env.by(&self.users[user as usize]).cancel_unstake().await.map(drop);
-                (chain, self.model.cancel_unstake(key))
+            Op::CancelUnstake { user, ticket } => {
+                let user = self.aim(user, |p, u| !p.tickets_of(u, false).is_empty());
+                let Some(number) = self.pick_ticket(user, false, ticket) else { return Ok(()) };
+                let Some(t) = self.ticket_ref(user, number) else { return Err(format!("ticket {number} unknown")) };
+                let chain = self.send_as(user, diem_client::ix::cancel_unstake(&t)).await;
+                (chain, self.model.cancel_unstake(self.key(user), number))
             }
-            Op::FinalizeUnstake { user } => {
+            Op::FinalizeUnstake { user, ticket } => {
                 let now = self.model.now;
-                let user =
-                    self.aim(user, |p, u| p.position(u).cooldown_amount > 0 && p.position(u).cooldown_end <= now);
-                let key = self.key(user);
-                let chain = self.env.by(&self.users[user as usize]).finalize_unstake().await.map(drop);
-                (chain, self.model.finalize_unstake(key))
+                let user = self.aim(user, |p, u| p.tickets_of(u, false).iter().any(|(_, t)| t.unlock_at <= now));
+                let Some(number) = self.pick_ticket(user, false, ticket) else { return Ok(()) };
+                let Some(t) = self.ticket_ref(user, number) else { return Err(format!("ticket {number} unknown")) };
+                let d = self.env.reader().deployment().await.map_err(|e| e.to_string())?;
+                let ix = diem_client::ix::finalize_unstake(&d, &t, self.users[user as usize].vvv);
+                let chain = self.send_as(user, ix).await;
+                (chain, self.model.finalize_unstake(self.key(user), number))
+            }
+            Op::TransferTicket { user, diem, ticket, to } => {
+                let user = self.aim(user, |p, u| !p.tickets_of(u, diem).is_empty());
+                let Some(number) = self.pick_ticket(user, diem, ticket) else { return Ok(()) };
+                let Some(t) = self.ticket_ref(user, number) else { return Err(format!("ticket {number} unknown")) };
+                let new_owner = self.who(user, to);
+                let chain = self.send_as(user, diem_client::ix::transfer_ticket(&t, new_owner)).await;
+                let model = self.model.transfer_ticket(self.key(user), number, new_owner);
+                if model.is_ok() {
+                    self.handed.insert(number);
+                }
+                (chain, model)
             }
             Op::Claim { user } => {
                 let user = self.aim(user, |p, u| p.position(u).active > 0 || p.position(u).pending > 0);
@@ -715,34 +868,47 @@ impl Pair {
                 let chain = self.env.send(&[ix], &[&key]).await.map(drop);
                 (chain, self.model.raw_burn(key.pubkey(), amount))
             }
-            Op::StakeDiem { user, amount } => {
+            Op::StakeDiem { user, amount, beneficiary } => {
                 let user = self.aim(user, |p, u| p.diem(u) > 0);
                 let amount = resolve(amount, self.diem(user));
-                let key = self.key(user);
-                let chain = self.env.by(&self.users[user as usize]).stake_diem(amount).await.map(drop);
-                (chain, self.model.stake_diem(key, amount))
+                let (key, beneficiary) = (self.key(user), self.who(user, beneficiary));
+                let chain = self.env.by(&self.users[user as usize]).stake_diem(amount, Some(beneficiary)).await.map(drop);
+                (chain, self.model.stake_diem(key, beneficiary, amount))
             }
-            Op::UnstakeDiem { user, amount } => {
-                let user = self.aim(user, |p, u| p.stake_of(u).staked > 0);
-                let key = self.key(user);
-                let staked = self.model.stakes.get(&key).map(|s| s.staked).unwrap_or_default();
+            Op::UnstakeDiem { user, amount, beneficiary } => {
+                let user = self.aim(user, |p, u| p.staked_for(u, beneficiary) > 0);
+                let (key, beneficiary) = (self.key(user), self.who(user, beneficiary));
+                let staked = self.model.stakes.get(&(key, beneficiary)).map(|s| s.staked).unwrap_or_default();
                 let amount = resolve(amount, staked);
-                let chain = self.env.by(&self.users[user as usize]).unstake_diem(amount).await.map(drop);
-                (chain, self.model.initiate_diem_unstake(key, amount))
+                let chain = self.env.by(&self.users[user as usize]).unstake_diem(amount, Some(beneficiary)).await;
+                let model = self.model.initiate_diem_unstake(key, beneficiary, amount);
+                if let (Ok(outcome), Ok(number)) = (&chain, &model) {
+                    self.remember_ticket(*number, outcome, key)?;
+                }
+                (chain.map(drop), model.map(drop))
             }
-            Op::CancelDiemUnstake { user } => {
-                let user = self.aim(user, |p, u| p.stake_of(u).cooldown_amount > 0);
-                let key = self.key(user);
-                let chain = self.env.by(&self.users[user as usize]).cancel_diem_unstake().await.map(drop);
-                (chain, self.model.cancel_diem_unstake(key))
+            Op::CancelDiemUnstake { user, ticket, beneficiary } => {
+                let user = self.aim(user, |p, u| !p.tickets_of(u, true).is_empty());
+                let Some(number) = self.pick_ticket(user, true, ticket) else { return Ok(()) };
+                let Some(t) = self.ticket_ref(user, number) else { return Err(format!("ticket {number} unknown")) };
+                let beneficiary = self.who(user, beneficiary);
+                let chain = self.send_as(user, diem_client::ix::cancel_diem_unstake(&t, beneficiary)).await;
+                (chain, self.model.cancel_diem_unstake(self.key(user), number, beneficiary))
             }
-            Op::FinalizeDiemUnstake { user } => {
+            Op::FinalizeDiemUnstake { user, ticket } => {
                 let now = self.model.now;
-                let user =
-                    self.aim(user, |p, u| p.stake_of(u).cooldown_amount > 0 && p.stake_of(u).cooldown_end <= now);
-                let key = self.key(user);
-                let chain = self.env.by(&self.users[user as usize]).finalize_diem_unstake().await.map(drop);
-                (chain, self.model.finalize_diem_unstake(key))
+                let user = self.aim(user, |p, u| p.tickets_of(u, true).iter().any(|(_, t)| t.unlock_at <= now));
+                let Some(number) = self.pick_ticket(user, true, ticket) else { return Ok(()) };
+                let Some(t) = self.ticket_ref(user, number) else { return Err(format!("ticket {number} unknown")) };
+                let ix = diem_client::ix::finalize_diem_unstake(&t, self.users[user as usize].diem);
+                let chain = self.send_as(user, ix).await;
+                (chain, self.model.finalize_diem_unstake(self.key(user), number))
+            }
+            Op::SetBeneficiary { user, from, to } => {
+                let user = self.aim(user, |p, u| p.staked_for(u, from) > 0);
+                let (key, from, to) = (self.key(user), self.who(user, from), self.who(user, to));
+                let chain = self.send_as(user, diem_client::ix::set_diem_beneficiary(key, from, to)).await;
+                (chain, self.model.set_diem_beneficiary(key, from, to))
             }
             Op::Fund { user, amount } => {
                 let amount = resolve(amount, self.vvv(user));
@@ -861,6 +1027,12 @@ impl Pair {
         if chain_result != model_result {
             return Err(format!("{op:?}: chain {chain:?}, model {model_result:?}"));
         }
+        // §10.7 in the model: no open ticket's unlock time moved, whatever ran.
+        for (number, was) in &before.tickets {
+            if self.model.tickets.get(number).is_some_and(|t| t.unlock_at != was.unlock_at) {
+                return Err(format!("{op:?} moved ticket {number}'s unlock time in the model"));
+            }
+        }
         self.count_edges(&op, &before, &outcome);
         self.compare().await.map_err(|e| format!("after {op:?}: {e}"))
     }
@@ -871,7 +1043,6 @@ impl Pair {
         let m = &self.model;
         let mut reached = Vec::new();
         let was = |owner: Pubkey| before.positions.get(&owner).copied().unwrap_or_default();
-        let stake_was = |owner: Pubkey| before.stakes.get(&owner).copied().unwrap_or_default();
         let cap = m.curve.last().map(|(bound, _)| *bound);
         if before.totals.reserve > 0 && m.totals.reserve == 0 {
             reached.push(Edge::ReserveRanDry);
@@ -883,20 +1054,32 @@ impl Pair {
                     reached.push(Edge::LastBurn);
                 }
             }
-            Op::FinalizeUnstake { .. } if ok => {
-                let exact = m.positions.iter().any(|(o, p)| {
-                    p.cooldown_amount == 0 && was(*o).cooldown_amount > 0 && was(*o).cooldown_end == m.now
-                });
-                if exact {
+            Op::FinalizeUnstake { .. } | Op::FinalizeDiemUnstake { .. } if ok => {
+                let closed = before.tickets.iter().filter(|(n, _)| !m.tickets.contains_key(n));
+                if closed.clone().any(|(_, t)| t.unlock_at == m.now) {
                     reached.push(Edge::CooldownExactEnd);
                 }
+                if closed.clone().any(|(n, _)| self.handed.contains(n)) {
+                    reached.push(Edge::HandedTicketEnded);
+                }
             }
-            Op::FinalizeDiemUnstake { .. } if ok => {
-                let exact = m.stakes.iter().any(|(o, s)| {
-                    s.cooldown_amount == 0 && stake_was(*o).cooldown_amount > 0 && stake_was(*o).cooldown_end == m.now
-                });
-                if exact {
-                    reached.push(Edge::CooldownExactEnd);
+            Op::CancelUnstake { .. } | Op::CancelDiemUnstake { .. } if ok => {
+                if before.tickets.keys().any(|n| !m.tickets.contains_key(n) && self.handed.contains(n)) {
+                    reached.push(Edge::HandedTicketEnded);
+                }
+            }
+            Op::Unstake { .. } | Op::UnstakeDiem { .. } if ok => {
+                let mut held: std::collections::BTreeMap<(Pubkey, bool), usize> = Default::default();
+                for t in m.tickets.values() {
+                    *held.entry((t.owner, t.diem)).or_default() += 1;
+                }
+                if held.values().any(|n| *n >= 2) {
+                    reached.push(Edge::SeveralTickets);
+                }
+            }
+            Op::StakeDiem { .. } | Op::SetBeneficiary { .. } if ok => {
+                if m.stakes.iter().any(|((o, b), s)| o != b && s.staked > 0) {
+                    reached.push(Edge::StakeForAnother);
                 }
             }
             Op::Mint { .. } if ok => {
@@ -970,8 +1153,6 @@ impl Pair {
                     active: b.active,
                     locked: b.locked,
                     outstanding: b.outstanding_diem,
-                    cooldown_amount: b.cooldown_amount,
-                    cooldown_end: b.cooldown_end,
                     pending: b.pending_rewards,
                     snap_unlocked: b.acc_unlocked_snapshot,
                     snap_locked: b.acc_locked_snapshot,
@@ -981,14 +1162,42 @@ impl Pair {
             if chain != model {
                 return Err(format!("position of {owner}: chain {chain:?}, model {model:?}"));
             }
-            let chain = self.env.diem_stake(&owner).await.map(|s| model::DiemStake {
-                staked: s.balances.staked,
-                cooldown_amount: s.balances.cooldown_amount,
-                cooldown_end: s.balances.cooldown_end,
-            });
-            let model = self.model.stakes.get(&owner).copied();
+        }
+        // Every stake the model holds and every one a user could hold for a user, chain against
+        // model (a stake only the chain had would also break §10.4's sums).
+        let users: Vec<Pubkey> = self.users.iter().map(|u| u.pubkey()).collect();
+        let mut keys: std::collections::BTreeSet<(Pubkey, Pubkey)> = self.model.stakes.keys().copied().collect();
+        keys.extend(users.iter().flat_map(|o| users.iter().map(move |b| (*o, *b))));
+        for (owner, beneficiary) in keys {
+            let chain = self.env.diem_stake_for(&owner, &beneficiary).await.map(|s| model::DiemStake { staked: s.staked });
+            let model = self.model.stakes.get(&(owner, beneficiary)).copied();
             if chain != model {
-                return Err(format!("DIEM stake of {owner}: chain {chain:?}, model {model:?}"));
+                return Err(format!("DIEM stake of {owner} for {beneficiary}: chain {chain:?}, model {model:?}"));
+            }
+        }
+        // Every ticket ever opened: open ones equal, closed ones gone; and §10.7, no open
+        // ticket's unlock time moved (the model's never does; the chain's is checked against
+        // its opening event by `check_invariants`).
+        for (number, address) in self.ticket_addresses.clone() {
+            let chain = self.env.ticket(&address).await.map(|t| model::Ticket {
+                diem: t.kind == diem::state::TicketKind::Diem,
+                owner: t.owner,
+                amount: t.amount,
+                unlock_at: t.unlock_at,
+            });
+            let model = self.model.tickets.get(&number).copied();
+            if chain != model {
+                return Err(format!("ticket {number} at {address}: chain {chain:?}, model {model:?}"));
+            }
+        }
+        for beneficiary in self.owners.clone() {
+            let credited = self.model.credited(&beneficiary);
+            let from_events = diem_client::credit::diem_staked_at(&self.env.bank.event_log, i64::MAX)
+                .get(&beneficiary)
+                .copied()
+                .unwrap_or_default();
+            if credited != from_events {
+                return Err(format!("credit of {beneficiary}: model {credited}, the events {from_events}"));
             }
         }
         let governance = self.env.reader().governance().await.map_err(|e| e.to_string())?;

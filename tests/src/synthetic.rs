@@ -78,37 +78,52 @@ impl Generator {
 
     fn user_event(&mut self, seq: u64) -> DiemEvent {
         let owner = self.owners[self.rng.gen_range(0..self.owners.len())];
+        // Most stakes credit their controller; some credit another owner (a vault's depositor).
+        let beneficiary =
+            if self.rng.gen_range(0..10) == 0 { self.owners[self.rng.gen_range(0..self.owners.len())] } else { owner };
         let now = self.now;
         let mut pool = self.ledger.pool;
-        let stake = self.ledger.diem_stakes.get(&owner).cloned();
+        let stake = self.ledger.diem_stakes.get(&(owner, beneficiary)).cloned();
+        // One of the owner's open DIEM tickets, if any (the ledger keeps them by address).
+        let open_ticket = self
+            .ledger
+            .tickets
+            .iter()
+            .find(|(_, t)| t.owner == owner && t.kind == diem::state::TicketKind::Diem)
+            .map(|(a, t)| (*a, *t));
         let roll: u32 = self.rng.gen_range(0..100);
-        match (stake, roll) {
-            (Some(mut s), 0..=19) if s.balances.staked > 0 => {
-                let amount = self.rng.gen_range(1..=s.balances.staked);
-                let cooldown_end =
-                    s.initiate_unstake(&mut pool, amount, now, self.params.diem_cooldown_secs).expect("unstake");
+        match (stake, open_ticket, roll) {
+            (Some(mut s), _, 0..=19) if s.staked > 0 => {
+                let amount = self.rng.gen_range(1..=s.staked);
+                s.initiate_unstake(&mut pool, amount).expect("unstake");
                 DiemEvent::DiemUnstakeInitiated(DiemUnstakeInitiated {
                     seq,
                     owner,
+                    beneficiary,
+                    ticket: Pubkey::new_from_array(self.rng.r#gen()),
+                    rent_payer: owner,
                     amount,
-                    cooldown_end,
+                    unlock_at: now + self.params.diem_cooldown_secs,
                     timestamp: now,
-                    stake: s.balances,
+                    staked: s.staked,
                     pool,
                 })
             }
-            (Some(mut s), 20..=29) if s.balances.cooldown_amount > 0 => {
-                let amount = s.cancel_unstake(&mut pool).expect("cancel");
+            (_, Some((ticket, t)), 20..=29) => {
+                let mut s = self.ledger.diem_stakes.get(&(owner, owner)).cloned().unwrap_or_else(|| new_stake(owner, owner));
+                s.cancel_unstake(&mut pool, t.amount).expect("cancel");
                 DiemEvent::DiemUnstakeCancelled(DiemUnstakeCancelled {
                     seq,
                     owner,
-                    amount,
+                    beneficiary: owner,
+                    ticket,
+                    amount: t.amount,
                     timestamp: now,
-                    stake: s.balances,
+                    staked: s.staked,
                     pool,
                 })
             }
-            (_, 30..=59) => {
+            (_, _, 30..=59) => {
                 pool.accrue(now, &self.params).expect("accrue");
                 let existing = self.ledger.positions.get(&owner).cloned();
                 let mut position = existing.clone().unwrap_or_else(|| new_position(owner, &pool));
@@ -124,11 +139,19 @@ impl Generator {
                     pool,
                 })
             }
-            (s, _) => {
-                let mut s = s.unwrap_or_else(|| new_stake(owner));
+            (s, _, _) => {
+                let mut s = s.unwrap_or_else(|| new_stake(owner, beneficiary));
                 let amount = self.rng.gen_range(10_000_000..10_000_000_000);
                 s.stake(&mut pool, amount).expect("stake DIEM");
-                DiemEvent::DiemStaked(DiemStaked { seq, owner, amount, timestamp: now, stake: s.balances, pool })
+                DiemEvent::DiemStaked(DiemStaked {
+                    seq,
+                    owner,
+                    beneficiary,
+                    amount,
+                    timestamp: now,
+                    staked: s.staked,
+                    pool,
+                })
             }
         }
     }

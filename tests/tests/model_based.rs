@@ -53,7 +53,7 @@ fn chain_and_model_agree_on_random_sequences() {
     }
     assert!(summary.operations >= operations, "{} of {operations} operations ran", summary.operations);
     // The sequences reached every kind of operation.
-    assert_eq!(kinds.len(), 24, "kinds exercised: {kinds:?}");
+    assert_eq!(kinds.len(), 26, "kinds exercised: {kinds:?}");
     // Success paths, not only refusals: every kind succeeds in at least 10 % of its attempts (the
     // launch-only ones included, which the generator keeps to the launch), and over a budget
     // this size every edge of a success path is reached.
@@ -64,6 +64,9 @@ fn chain_and_model_agree_on_random_sequences() {
         for edge in [
             Edge::LastBurn,
             Edge::CooldownExactEnd,
+            Edge::SeveralTickets,
+            Edge::HandedTicketEnded,
+            Edge::StakeForAnother,
             Edge::ReserveRanDry,
             Edge::LockEndsOnBucketBound,
             Edge::SupplyCapFilled,

@@ -9,6 +9,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::{InstructionData, Space, ToAccountMetas};
 use diem::constants::*;
 use diem::state::{CurveEntry, DiemStake, Position};
+use diem_client::ops::user::opened_ticket;
 use diem_client::{ix, pda};
 use diem_tests::*;
 use solana_signer::Signer;
@@ -168,18 +169,22 @@ async fn main() {
     // (three system CPIs instead of `create_account`), the worst way to open.
     let carol = canonical_user(&mut env, 1_000 * ONE_VVV).await;
     env.prefund(pda::position(&carol.pubkey()), 1_000);
-    env.prefund(pda::diem_stake(&carol.pubkey()), 1_000);
+    env.prefund(pda::diem_stake(&carol.pubkey(), &carol.pubkey()), 1_000);
     let out = env.by(&carol).stake(100 * ONE_VVV, None).await.unwrap();
     measure(&mut rows, "stake", "opens a pre-funded address (bump 255, worst)", out, "transfer_in");
     env.advance(60).await;
     let out = env.by(&alice).unstake(10 * ONE_VVV).await.unwrap();
-    measure(&mut rows, "initiate_unstake", "", out, "noop");
-    let out = env.by(&alice).cancel_unstake().await.unwrap();
+    let ticket = opened_ticket(&out).unwrap();
+    measure(&mut rows, "initiate_unstake", "opens a ticket", out, "noop");
+    let out = env.by(&alice).cancel_unstake(&ticket).await.unwrap();
     measure(&mut rows, "cancel_unstake", "", out, "noop");
-    env.by(&alice).unstake(10 * ONE_VVV).await.unwrap();
+    let out = env.by(&alice).unstake(10 * ONE_VVV).await.unwrap();
+    let ticket = opened_ticket(&out).unwrap();
+    let out = env.by(&alice).transfer_ticket(&ticket, bob.pubkey()).await.unwrap();
+    measure(&mut rows, "transfer_ticket", "", out, "noop");
     env.advance(7 * SECONDS_PER_DAY).await;
-    let out = env.by(&alice).finalize_unstake().await.unwrap();
-    measure(&mut rows, "finalize_unstake", "", out, "transfer_out");
+    let out = env.by(&bob).finalize_unstake(&ticket).await.unwrap();
+    measure(&mut rows, "finalize_unstake", "closes the ticket", out, "transfer_out");
     let out = env.by(&alice).claim().await.unwrap();
     measure(&mut rows, "claim_rewards", "", out, "transfer_out");
     env.advance(60).await;
@@ -198,18 +203,24 @@ async fn main() {
     let out = env.by(&alice).burn(held - held / 3).await.unwrap();
     measure(&mut rows, "burn_diem", "last (releases all)", out, "burn");
     env.by(&bob).mint(9_000 * ONE_VVV, 0).await.unwrap();
-    let out = env.by(&bob).stake_diem(ONE_DIEM).await.unwrap();
-    measure(&mut rows, "stake_diem", "opens the stake (bump 255)", out, "transfer_in");
-    let out = env.by(&bob).stake_diem(ONE_DIEM).await.unwrap();
+    let out = env.by(&bob).stake_diem(ONE_DIEM, None).await.unwrap();
+    measure(&mut rows, "stake_diem", "opens the stake", out, "transfer_in");
+    let out = env.by(&bob).stake_diem(ONE_DIEM, None).await.unwrap();
     measure(&mut rows, "stake_diem", "existing stake", out, "transfer_in");
-    let out = env.by(&bob).unstake_diem(ONE_DIEM).await.unwrap();
-    measure(&mut rows, "initiate_diem_unstake", "", out, "noop");
-    let out = env.by(&bob).cancel_diem_unstake().await.unwrap();
+    let out = env.by(&bob).stake_diem(ONE_DIEM, Some(carol.pubkey())).await.unwrap();
+    measure(&mut rows, "stake_diem", "opens a stake for another beneficiary", out, "transfer_in");
+    let out = env.by(&bob).set_diem_beneficiary(carol.pubkey(), alice.pubkey()).await.unwrap();
+    measure(&mut rows, "set_diem_beneficiary", "opens the new beneficiary's stake", out, "noop");
+    let out = env.by(&bob).unstake_diem(ONE_DIEM, None).await.unwrap();
+    let ticket = opened_ticket(&out).unwrap();
+    measure(&mut rows, "initiate_diem_unstake", "opens a ticket", out, "noop");
+    let out = env.by(&bob).cancel_diem_unstake(&ticket, None).await.unwrap();
     measure(&mut rows, "cancel_diem_unstake", "", out, "noop");
-    env.by(&bob).unstake_diem(ONE_DIEM).await.unwrap();
+    let out = env.by(&bob).unstake_diem(ONE_DIEM, None).await.unwrap();
+    let ticket = opened_ticket(&out).unwrap();
     env.advance(SECONDS_PER_DAY).await;
-    let out = env.by(&bob).finalize_diem_unstake().await.unwrap();
-    measure(&mut rows, "finalize_diem_unstake", "", out, "transfer_out");
+    let out = env.by(&bob).finalize_diem_unstake(&ticket).await.unwrap();
+    measure(&mut rows, "finalize_diem_unstake", "closes the ticket", out, "transfer_out");
     let out = env.send(&[ix::set_pause(authority.pubkey(), 0)], &[&authority]).await.unwrap();
     measure(&mut rows, "set_pause", "", out, "noop");
     let longest = format!("https://diem.example/{}", "m".repeat(MAX_URI_LEN - 21));
@@ -230,9 +241,10 @@ async fn main() {
 
     // Worst case of the quote: a lock that crosses all 256 buckets (a flat, cheap curve, so the
     // whole table is affordable); the burn back to zero first so the lock starts at bucket 0.
-    env.by(&bob).unstake_diem(ONE_DIEM).await.unwrap();
+    let out = env.by(&bob).unstake_diem(ONE_DIEM, None).await.unwrap();
+    let ticket = opened_ticket(&out).unwrap();
     env.advance(SECONDS_PER_DAY).await;
-    env.by(&bob).finalize_diem_unstake().await.unwrap();
+    env.by(&bob).finalize_diem_unstake(&ticket).await.unwrap();
     for owner in [&bob] {
         let outstanding = env.position(&owner.pubkey()).await.unwrap().balances.outstanding_diem;
         let held = env.balance(owner.diem).await;
@@ -252,7 +264,7 @@ async fn main() {
     let out = env.by(&alice).mint(whole_table, 0).await.unwrap();
     measure(&mut rows, "mint_diem", "crosses all 256 buckets (worst)", out, "mint");
     env.transfer_diem(&alice, &carol, ONE_DIEM).await;
-    let out = env.by(&carol).stake_diem(ONE_DIEM).await.unwrap();
+    let out = env.by(&carol).stake_diem(ONE_DIEM, None).await.unwrap();
     measure(&mut rows, "stake_diem", "opens a pre-funded address (bump 255, worst)", out, "transfer_in");
 
     // The reference program, in the same bank: the same token CPIs, nothing else.
@@ -408,7 +420,8 @@ async fn main() {
     .unwrap();
     for (name, len) in [
         ("`Position` (per sVVV staker)", 8 + Position::INIT_SPACE),
-        ("`DiemStake` (per DIEM staker)", 8 + DiemStake::INIT_SPACE),
+        ("`DiemStake` (per controller and beneficiary)", 8 + DiemStake::INIT_SPACE),
+        ("`UnstakeTicket` (per open request; back to its payer when it closes)", diem::state::UnstakeTicket::SPACE),
     ] {
         writeln!(md, "| {name} | {len} | {} |", rent.minimum_balance(len)).unwrap();
     }
@@ -473,11 +486,12 @@ async fn main() {
 }
 
 /// The instructions a holder sends (and a DeFi program calls by CPI).
-const USER_INSTRUCTIONS: [&str; 15] = [
+const USER_INSTRUCTIONS: [&str; 17] = [
     "stake",
     "initiate_unstake",
     "cancel_unstake",
     "finalize_unstake",
+    "transfer_ticket",
     "fund_rewards",
     "claim_rewards",
     "claim_and_stake",
@@ -489,6 +503,7 @@ const USER_INSTRUCTIONS: [&str; 15] = [
     "initiate_diem_unstake",
     "cancel_diem_unstake",
     "finalize_diem_unstake",
+    "set_diem_beneficiary",
 ];
 
 /// The cluster's cap on the compute of the transactions that write one account, per block.

@@ -154,8 +154,16 @@ async fn main() -> Result<(), Failure> {
     // 1. The lookup table: diem, its event authority and every account of the two calls.
     let slot = run.rpc.get_slot_with_commitment(CommitmentConfig::finalized()).await?;
     let (create, table_address) = alt::create_lookup_table(me, me, slot);
-    let unstake = diem_client::ix::initiate_diem_unstake(me, args.amount);
-    let finalize = diem_client::ix::finalize_diem_unstake(me, my_diem);
+    // The ticket this unstake opens is the stake's next one: its address is known beforehand.
+    let stake_address = pda::diem_stake(&me, &me);
+    let stake = diem_client::accounts::diem_stake(&run.rpc.get_account_data(&stake_address).await?)?;
+    let ticket = diem_client::ix::TicketRef {
+        address: pda::ticket(&stake_address, stake.tickets_opened),
+        owner: me,
+        rent_payer: me,
+    };
+    let unstake = diem_client::ix::initiate_diem_unstake(me, me, me, stake.tickets_opened, args.amount);
+    let finalize = diem_client::ix::finalize_diem_unstake(&ticket, my_diem);
     let mut addresses = vec![diem::ID, pda::event_authority()];
     for m in unstake.accounts.iter().chain(&finalize.accounts) {
         if !m.is_signer && !addresses.contains(&m.pubkey) {
@@ -198,7 +206,7 @@ async fn main() -> Result<(), Failure> {
     // It burns a little straight through Token-2022, which diem never sees: the audit must
     // report it as burned outside the program, not as a break.
     let staked = moved - RAW_BURN;
-    run.legacy(&[diem_client::ix::stake_diem(second.pubkey(), theirs, staked)], &[&second], "direct_diem_stake_legacy")
+    run.legacy(&[diem_client::ix::stake_diem(second.pubkey(), second.pubkey(), theirs, staked)], &[&second], "direct_diem_stake_legacy")
         .await?;
     let burn = spl_token_2022_interface::instruction::burn_checked(
         &token,
