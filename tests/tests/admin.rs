@@ -100,15 +100,15 @@ async fn pausing_stops_inflows_and_never_traps_funds() {
     assert_diem_err(env.by(&alice).stake(ONE_VVV, None).await.unwrap_err(), DiemError::OperationPaused);
     assert_diem_err(env.by(&alice).mint(ONE_VVV, 0).await.unwrap_err(), DiemError::OperationPaused);
     assert_diem_err(env.by(&alice).claim_and_stake().await.unwrap_err(), DiemError::OperationPaused);
-    assert_diem_err(env.by(&alice).cancel_unstake().await.unwrap_err(), DiemError::OperationPaused);
+    assert_diem_err(env.by(&alice).cancel_oldest_unstake().await.unwrap_err(), DiemError::OperationPaused);
     // …every way out works: claim, burn everything, unstake, finalize, treasury payout.
     env.by(&alice).claim().await.unwrap();
     env.by(&alice).burn(minted).await.unwrap();
     env.advance(7 * SECONDS_PER_DAY).await;
-    env.by(&alice).finalize_unstake().await.unwrap();
+    env.by(&alice).finalize_oldest_unstake().await.unwrap();
     env.by(&alice).unstake(9_000 * ONE_VVV).await.unwrap();
     env.advance(7 * SECONDS_PER_DAY).await;
-    env.by(&alice).finalize_unstake().await.unwrap();
+    env.by(&alice).finalize_oldest_unstake().await.unwrap();
     env.by(&alice).claim().await.unwrap();
     env.anyone().pay_treasury().await.unwrap();
     assert!(env.position(&alice.pubkey()).await.unwrap().balances.active == 0);

@@ -27,33 +27,44 @@ async fn setup() -> (Env, User) {
     env.by(&alice).stake(50_000 * ONE_VVV, None).await.unwrap();
     env.by(&alice).mint(9_000 * ONE_VVV, 0).await.unwrap();
     let diem = env.balance(alice.diem).await;
-    env.by(&alice).stake_diem(diem / 2).await.unwrap();
-    env.by(&alice).unstake_diem(diem / 4).await.unwrap();
+    env.by(&alice).stake_diem(diem / 2, None).await.unwrap();
+    env.by(&alice).unstake_diem(diem / 4, None).await.unwrap();
     env.by(&alice).unstake(1_000 * ONE_VVV).await.unwrap();
     env.advance(8 * SECONDS_PER_DAY).await;
     (env, alice)
+}
+
+/// Alice's two open tickets from `setup`, both due: her sVVV ticket and her DIEM ticket.
+fn alice_tickets(alice: &User) -> (TicketRef, TicketRef) {
+    let a = alice.pubkey();
+    let svvv = TicketRef { address: pda::ticket(&pda::position(&a), 0), owner: a, rent_payer: a };
+    let diem = TicketRef { address: pda::ticket(&pda::diem_stake(&a, &a), 0), owner: a, rent_payer: a };
+    (svvv, diem)
 }
 
 /// Every instruction of the program, built as its rightful signer would send it.
 fn every_instruction(env: &Env, alice: &User) -> Vec<(&'static str, Instruction)> {
     let d = env.deployment;
     let a = alice.pubkey();
+    let (svvv, diem_ticket) = alice_tickets(alice);
     let auth = env.authority.pubkey();
     let curve = launch_curve();
     vec![
         ("stake", ix::stake(&d, a, alice.vvv, ONE_VVV, a)),
-        ("initiate_unstake", ix::initiate_unstake(a, ONE_VVV)),
-        ("cancel_unstake", ix::cancel_unstake(a)),
-        ("finalize_unstake", ix::finalize_unstake(&d, a, alice.vvv)),
+        ("initiate_unstake", ix::initiate_unstake(a, a, 1, ONE_VVV)),
+        ("cancel_unstake", ix::cancel_unstake(&svvv)),
+        ("finalize_unstake", ix::finalize_unstake(&d, &svvv, alice.vvv)),
+        ("transfer_ticket", ix::transfer_ticket(&svvv, auth)),
         ("claim_rewards", ix::claim_rewards(&d, a, alice.vvv)),
         ("claim_and_stake", ix::claim_and_stake(a)),
         ("fund_rewards", ix::fund_rewards(&d, a, alice.vvv, ONE_VVV)),
         ("mint_diem", ix::mint_diem(a, alice.diem, ONE_VVV, 0)),
         ("burn_diem", ix::burn_diem(a, alice.diem, 1)),
-        ("stake_diem", ix::stake_diem(a, alice.diem, 1)),
-        ("initiate_diem_unstake", ix::initiate_diem_unstake(a, 1)),
-        ("cancel_diem_unstake", ix::cancel_diem_unstake(a)),
-        ("finalize_diem_unstake", ix::finalize_diem_unstake(a, alice.diem)),
+        ("stake_diem", ix::stake_diem(a, a, alice.diem, 1)),
+        ("initiate_diem_unstake", ix::initiate_diem_unstake(a, a, a, 1, 1)),
+        ("cancel_diem_unstake", ix::cancel_diem_unstake(&diem_ticket, a)),
+        ("finalize_diem_unstake", ix::finalize_diem_unstake(&diem_ticket, alice.diem)),
+        ("set_diem_beneficiary", ix::set_diem_beneficiary(a, a, auth)),
         ("set_params", ix::set_params(auth, launch_params())),
         ("set_pause", ix::set_pause(auth, 0)),
         ("set_treasury", ix::set_treasury(auth, env.treasury)),
@@ -102,7 +113,7 @@ async fn every_signer_of_every_instruction_is_required() {
         vec![alice.key.insecure_clone(), env.authority.insecure_clone(), env.deployer.insecure_clone()];
     let mut cleared = 0;
     let instructions = every_instruction(&env, &alice);
-    assert_eq!(instructions.len(), 22, "every instruction but quote_mint, which signs nothing");
+    assert_eq!(instructions.len(), 24, "every instruction but quote_mint, which signs nothing");
     for (name, instruction) in instructions {
         let signers = signers_of(&instruction);
         assert!(!signers.is_empty(), "{name} has no signer");
@@ -119,7 +130,7 @@ async fn every_signer_of_every_instruction_is_required() {
             cleared += 1;
         }
     }
-    assert!(cleared >= 22, "{cleared} signatures cleared");
+    assert!(cleared >= 24, "{cleared} signatures cleared");
 }
 
 /// Wrong account data: someone else's position, a vault that is not the config's, a token
@@ -132,7 +143,7 @@ async fn accounts_that_are_not_the_right_ones_are_refused() {
     let d = env.deployment;
     // Mallory acts on Alice's position.
     let ix = swap_account(
-        ix::initiate_unstake(mallory.pubkey(), 1),
+        ix::initiate_unstake(mallory.pubkey(), mallory.pubkey(), 0, 1),
         pda::position(&mallory.pubkey()),
         pda::position(&alice.pubkey()),
     );
@@ -148,7 +159,7 @@ async fn accounts_that_are_not_the_right_ones_are_refused() {
     for ix in [
         ix::stake(&d, mallory.pubkey(), pda::vvv_vault(), 1, mallory.pubkey()),
         ix::fund_rewards(&d, mallory.pubkey(), pda::vvv_vault(), 1),
-        ix::stake_diem(mallory.pubkey(), pda::diem_vault(), 1),
+        ix::stake_diem(mallory.pubkey(), mallory.pubkey(), pda::diem_vault(), 1),
     ] {
         assert_diem_err(env.send_err(&[ix], &[&mallory.key]).await, DiemError::TokenAccountNotOwned);
     }
@@ -169,7 +180,7 @@ async fn accounts_owned_by_another_program_are_refused() {
     for owner in [anchor_spl::token::ID, anchor_lang::solana_program::system_program::ID, diem_attacker::ID] {
         let fake = Pubkey::new_unique();
         env.bank.set_account(fake, copy_of(position.clone(), owner));
-        let ix = swap_account(ix::initiate_unstake(alice.pubkey(), 1), pda::position(&alice.pubkey()), fake);
+        let ix = swap_account(ix::initiate_unstake(alice.pubkey(), alice.pubkey(), 1, 1), pda::position(&alice.pubkey()), fake);
         assert_anchor_err(env.send_err(&[ix], &[&alice.key]).await, Anchor::AccountOwnedByWrongProgram);
     }
     // And the config, likewise.
@@ -186,19 +197,19 @@ async fn accounts_owned_by_another_program_are_refused() {
 async fn an_account_of_another_type_is_refused_by_its_discriminator() {
     let (mut env, alice) = setup().await;
     let ix = swap_account(
-        ix::initiate_unstake(alice.pubkey(), 1),
+        ix::initiate_unstake(alice.pubkey(), alice.pubkey(), 1, 1),
         pda::position(&alice.pubkey()),
-        pda::diem_stake(&alice.pubkey()),
+        pda::diem_stake(&alice.pubkey(), &alice.pubkey()),
     );
     assert_anchor_err(env.send_err(&[ix], &[&alice.key]).await, Anchor::AccountDiscriminatorMismatch);
     let mut position = env.account(pda::position(&alice.pubkey())).await.unwrap();
     position.data[..8].copy_from_slice(diem::state::DiemStake::DISCRIMINATOR);
     let forged = Pubkey::new_unique();
     env.bank.set_account(forged, position);
-    let ix = swap_account(ix::initiate_unstake(alice.pubkey(), 1), pda::position(&alice.pubkey()), forged);
+    let ix = swap_account(ix::initiate_unstake(alice.pubkey(), alice.pubkey(), 1, 1), pda::position(&alice.pubkey()), forged);
     assert_anchor_err(env.send_err(&[ix], &[&alice.key]).await, Anchor::AccountDiscriminatorMismatch);
     // The config where a position is expected (both are the program's; the types differ).
-    let ix = swap_account(ix::initiate_unstake(alice.pubkey(), 1), pda::position(&alice.pubkey()), pda::config());
+    let ix = swap_account(ix::initiate_unstake(alice.pubkey(), alice.pubkey(), 1, 1), pda::position(&alice.pubkey()), pda::config());
     assert_anchor_err(env.send_err(&[ix], &[&alice.key]).await, Anchor::AccountDiscriminatorMismatch);
 }
 
@@ -221,11 +232,10 @@ async fn nothing_can_be_initialized_twice() {
         (after.active, after.locked, after.outstanding_diem),
         (before.active + 1, before.locked, before.outstanding_diem)
     );
-    assert_eq!(after.cooldown_amount, before.cooldown_amount);
-    let stake = env.diem_stake(&alice.pubkey()).await.unwrap().balances;
-    env.by(&alice).stake_diem(1).await.unwrap();
-    let again = env.diem_stake(&alice.pubkey()).await.unwrap().balances;
-    assert_eq!((again.staked, again.cooldown_amount), (stake.staked + 1, stake.cooldown_amount));
+    let stake = env.diem_stake(&alice.pubkey()).await.unwrap();
+    env.by(&alice).stake_diem(1, None).await.unwrap();
+    let again = env.diem_stake(&alice.pubkey()).await.unwrap();
+    assert_eq!((again.staked, again.tickets_opened), (stake.staked + 1, stake.tickets_opened));
 }
 
 /// Arbitrary CPI: a program that is not the token program or the system program where one is
@@ -246,8 +256,9 @@ async fn fake_token_and_system_programs_are_refused() {
     );
     assert_anchor_err(env.send_err(&[ix], &[&alice.key]).await, Anchor::InvalidProgramId);
     // The SPL Token program where the deployment's VVV uses it is right; Token-2022 is not.
+    let (svvv, _) = alice_tickets(&alice);
     let ix = swap_account(
-        ix::finalize_unstake(&d, alice.pubkey(), alice.vvv),
+        ix::finalize_unstake(&d, &svvv, alice.vvv),
         d.vvv_token_program,
         anchor_spl::token_2022::ID,
     );
@@ -260,11 +271,12 @@ async fn a_vault_cannot_be_both_ends_of_a_transfer() {
     let (mut env, alice) = setup().await;
     let d = env.deployment;
     let vault_before = env.balance(pda::vvv_vault()).await;
-    let ix = ix::finalize_unstake(&d, alice.pubkey(), pda::vvv_vault());
+    let (svvv, diem_ticket) = alice_tickets(&alice);
+    let ix = ix::finalize_unstake(&d, &svvv, pda::vvv_vault());
     assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::DestinationIsVault);
     let ix = ix::stake(&d, alice.pubkey(), pda::vvv_vault(), 1, alice.pubkey());
     assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::TokenAccountNotOwned);
-    let ix = ix::finalize_diem_unstake(alice.pubkey(), pda::diem_vault());
+    let ix = ix::finalize_diem_unstake(&diem_ticket, pda::diem_vault());
     assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::DestinationIsVault);
     assert_eq!(env.balance(pda::vvv_vault()).await, vault_before);
 }
@@ -296,17 +308,10 @@ async fn only_canonical_pdas_of_the_right_owner_are_accepted() {
     );
     assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::NotOwnerAddress);
     // DIEM stakes likewise.
-    let ix = swap_account(
-        ix::stake_diem(bob.pubkey(), bob.diem, 1),
-        pda::diem_stake(&bob.pubkey()),
-        pda::diem_stake(&alice.pubkey()),
-    );
+    let (a, b) = (alice.pubkey(), bob.pubkey());
+    let ix = swap_account(ix::stake_diem(b, b, bob.diem, 1), pda::diem_stake(&b, &b), pda::diem_stake(&a, &a));
     assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::NotOwnerAddress);
-    let ix = swap_account(
-        ix::initiate_diem_unstake(bob.pubkey(), 1),
-        pda::diem_stake(&bob.pubkey()),
-        pda::diem_stake(&alice.pubkey()),
-    );
+    let ix = swap_account(ix::initiate_diem_unstake(b, b, b, 0, 1), pda::diem_stake(&b, &b), pda::diem_stake(&a, &a));
     assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::NotPositionOwner);
     // Alice's position exists (its stored bump is checked); for an owner with none yet the
     // canonical search is what refuses the other address.
@@ -324,13 +329,13 @@ async fn a_prefunded_owner_address_still_opens() {
     let (mut env, alice) = setup().await;
     let carol = env.user(1_000 * ONE_VVV).await;
     env.prefund(pda::position(&carol.pubkey()), 1_000);
-    env.prefund(pda::diem_stake(&carol.pubkey()), 1_000);
+    env.prefund(pda::diem_stake(&carol.pubkey(), &carol.pubkey()), 1_000);
     env.send(&[ix::stake(&env.deployment, carol.pubkey(), carol.vvv, 5, carol.pubkey())], &[&carol.key]).await.unwrap();
     let position = env.position(&carol.pubkey()).await.expect("opened");
     assert_eq!((position.owner, position.balances.active), (carol.pubkey(), 5));
     env.transfer_diem(&alice, &carol, 7).await;
-    env.send(&[ix::stake_diem(carol.pubkey(), carol.diem, 7)], &[&carol.key]).await.unwrap();
-    assert_eq!(env.diem_stake(&carol.pubkey()).await.expect("opened").balances.staked, 7);
+    env.send(&[ix::stake_diem(carol.pubkey(), carol.pubkey(), carol.diem, 7)], &[&carol.key]).await.unwrap();
+    assert_eq!(env.diem_stake(&carol.pubkey()).await.expect("opened").staked, 7);
     let rent = anchor_lang::prelude::Rent::default()
         .minimum_balance(8 + <diem::state::Position as anchor_lang::Space>::INIT_SPACE);
     assert_eq!(env.account(pda::position(&carol.pubkey())).await.unwrap().lamports, rent);
@@ -439,13 +444,15 @@ async fn a_hostile_program_cannot_act_for_a_user() {
     let (mut env, alice) = setup().await;
     let before = env.position(&alice.pubkey()).await.unwrap().balances;
     // Alice's unstake, with Alice named as signer by the attacker: privilege escalation.
-    let unstake = ix::initiate_unstake(alice.pubkey(), 1);
+    let unstake = ix::initiate_unstake(alice.pubkey(), alice.pubkey(), 1, 1);
     let mut accounts: Vec<(Pubkey, u8)> =
         unstake.accounts.iter().map(|m| (m.pubkey, u8::from(m.is_signer) | (u8::from(m.is_writable) << 1))).collect();
     let ix = forward(unstake.data.clone(), accounts.clone());
     assert_eq!(instruction_error(env.send_err(&[ix], &[]).await), escalation());
-    // Alice's position with the attacker's PDA as the signing owner: not the position's owner.
+    // Alice's position with the attacker's PDA as the signing owner (and rent payer): not the
+    // position's owner.
     accounts[0] = (attacker_pda(), 1);
+    accounts[1] = (attacker_pda(), 3);
     let ix = forward(unstake.data.clone(), accounts);
     assert_diem_err(env.send_err(&[ix], &[]).await, DiemError::NotPositionOwner);
     // Burning Alice's DIEM for the attacker: the attacker has no position.
@@ -497,8 +504,9 @@ async fn donations_to_the_vaults_change_nothing_owed() {
     assert_eq!(env.config().await.pool, pool);
     assert_eq!(env.position(&alice.pubkey()).await.unwrap().balances, position);
     // Still every way out works for exactly what is owed.
-    env.by(&alice).finalize_unstake().await.unwrap();
-    env.by(&alice).finalize_diem_unstake().await.unwrap();
+    let (svvv, diem_ticket) = alice_tickets(&alice);
+    env.by(&alice).finalize_unstake(&svvv.address).await.unwrap();
+    env.by(&alice).finalize_diem_unstake(&diem_ticket.address).await.unwrap();
 }
 
 /// Economic: the first staker's rounding. One base unit staked alone soaks up a day of

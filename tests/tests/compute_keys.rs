@@ -55,8 +55,8 @@ async fn compute_units_do_not_depend_on_the_owner_key() {
         let again = cu(env.by(&user).stake(ONE_VVV, None).await.unwrap());
         stakes.push((u64::from(rejected_bumps(POSITION_SEED, &owner)), open, again));
         env.transfer_diem(&whale, &user, 2 * ONE_DIEM).await;
-        let open = cu(env.by(&user).stake_diem(ONE_DIEM).await.unwrap());
-        let again = cu(env.by(&user).stake_diem(ONE_DIEM).await.unwrap());
+        let open = cu(env.by(&user).stake_diem(ONE_DIEM, None).await.unwrap());
+        let again = cu(env.by(&user).stake_diem(ONE_DIEM, None).await.unwrap());
         diem_stakes.push((u64::from(rejected_bumps(DIEM_STAKE_SEED, &owner)), open, again));
         assert_eq!(env.account(pda::position(&owner)).await.unwrap().owner, diem::ID);
     }

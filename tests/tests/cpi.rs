@@ -180,5 +180,5 @@ async fn signer_and_ownership_checks_hold_for_program_callers() {
     let expected =
         if bpf_mode() { InstructionError::PrivilegeEscalation } else { InstructionError::ProgramFailedToComplete };
     assert_eq!(err, TransactionError::InstructionError(2, expected));
-    assert_eq!(env.position(&victim.pubkey()).await.unwrap().balances.cooldown_amount, 0);
+    assert_eq!(env.position(&victim.pubkey()).await.unwrap().tickets_opened, 0, "no ticket was opened");
 }

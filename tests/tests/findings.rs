@@ -176,32 +176,34 @@ async fn hardening_config_seeds_authority_and_vault_destinations() {
     let config = env.account(pda::config()).await.unwrap();
     let copy = anchor_lang::prelude::Pubkey::new_unique();
     env.bank.set_account(copy, config);
-    let ix = swap_account(ix::initiate_unstake(alice.pubkey(), 1), pda::config(), copy);
+    let ix = swap_account(ix::initiate_unstake(alice.pubkey(), alice.pubkey(), 0, 1), pda::config(), copy);
     assert_anchor_err(env.send_err(&[ix], &[&alice.key]).await, anchor_lang::error::ErrorCode::ConstraintAddress);
 
     // Payouts and mints into the program's own vaults.
     let d = env.deployment;
-    env.by(&alice).unstake(100).await.unwrap();
+    let ticket = opened_ticket(&env.by(&alice).unstake(100).await.unwrap()).unwrap();
+    let ticket = TicketRef { address: ticket, owner: alice.pubkey(), rent_payer: alice.pubkey() };
     env.advance(7 * SECONDS_PER_DAY).await;
     for ix in [
-        ix::finalize_unstake(&d, alice.pubkey(), pda::vvv_vault()),
+        ix::finalize_unstake(&d, &ticket, pda::vvv_vault()),
         ix::claim_rewards(&d, alice.pubkey(), pda::vvv_vault()),
         ix::mint_diem(alice.pubkey(), pda::diem_vault(), ONE_VVV, 0),
     ] {
         assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::DestinationIsVault);
     }
     let staked = env.balance(alice.diem).await;
-    env.by(&alice).stake_diem(staked).await.unwrap();
-    env.by(&alice).unstake_diem(staked).await.unwrap();
+    env.by(&alice).stake_diem(staked, None).await.unwrap();
+    let diem_ticket = opened_ticket(&env.by(&alice).unstake_diem(staked, None).await.unwrap()).unwrap();
+    let diem_ticket = TicketRef { address: diem_ticket, owner: alice.pubkey(), rent_payer: alice.pubkey() };
     env.advance(SECONDS_PER_DAY).await;
-    let ix = ix::finalize_diem_unstake(alice.pubkey(), pda::diem_vault());
+    let ix = ix::finalize_diem_unstake(&diem_ticket, pda::diem_vault());
     assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::DestinationIsVault);
     let authority = env.authority.insecure_clone();
     let ix = ix::set_treasury(authority.pubkey(), pda::vvv_vault());
     assert_diem_err(env.send_err(&[ix], &[&authority]).await, DiemError::DestinationIsVault);
     // The right destinations still work.
-    env.by(&alice).finalize_unstake().await.unwrap();
-    env.by(&alice).finalize_diem_unstake().await.unwrap();
+    env.by(&alice).finalize_oldest_unstake().await.unwrap();
+    env.by(&alice).finalize_oldest_diem_unstake().await.unwrap();
 
     // The default key as the config authority.
     let mut fresh = Env::new().await;

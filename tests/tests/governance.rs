@@ -52,7 +52,7 @@ async fn a_hostile_authority_cannot_take_the_reserve_before_users_leave() {
     env.by(&alice).claim().await.unwrap();
     env.by(&alice).unstake(40_000 * ONE_VVV).await.unwrap();
     env.advance(launch_params().svvv_cooldown_secs).await;
-    env.by(&alice).finalize_unstake().await.unwrap();
+    env.by(&alice).finalize_oldest_unstake().await.unwrap();
     assert_diem_err(env.anyone().apply_change(0).await.unwrap_err(), DiemError::ChangeNotDue);
     let alice_out = env.balance(alice.vvv).await;
     // The delay passes; anyone applies the changes; the treasury takes what emissions remain.
@@ -89,13 +89,13 @@ async fn a_hostile_authority_cannot_exit_before_everyone_else() {
     env.by(&authority).propose_change(Change::SvvvCooldown { secs: 0 }).await.unwrap();
     env.by(&authority_user).unstake(10_000 * ONE_VVV).await.unwrap();
     env.by(&alice).unstake(40_000 * ONE_VVV).await.unwrap();
-    assert_diem_err(env.by(&authority_user).finalize_unstake().await.unwrap_err(), DiemError::CooldownNotElapsed);
+    assert_diem_err(env.by(&authority_user).finalize_oldest_unstake().await.unwrap_err(), DiemError::CooldownNotElapsed);
     assert_diem_err(env.anyone().apply_change(3).await.unwrap_err(), DiemError::ChangeNotDue);
     // Both leave together, after the same 7 days; the change applies only once the delay (the
     // slowest exit plus a day) has passed.
     env.advance(launch_params().svvv_cooldown_secs).await;
-    env.by(&alice).finalize_unstake().await.unwrap();
-    env.by(&authority_user).finalize_unstake().await.unwrap();
+    env.by(&alice).finalize_oldest_unstake().await.unwrap();
+    env.by(&authority_user).finalize_oldest_unstake().await.unwrap();
     assert_diem_err(env.anyone().apply_change(3).await.unwrap_err(), DiemError::ChangeNotDue);
     let rest = delay(&mut env).await - launch_params().svvv_cooldown_secs;
     env.advance(rest).await;

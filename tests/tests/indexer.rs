@@ -76,9 +76,9 @@ async fn activity(env: &mut Env, rounds: usize) -> Vec<User> {
         for (i, u) in users.iter().enumerate() {
             env.by(u).stake((10 + i as u64) * ONE_VVV, None).await.unwrap();
             let minted = env.by(u).mint(ONE_VVV, 0).await.unwrap().return_u64();
-            env.by(u).stake_diem(minted / 2).await.unwrap();
+            env.by(u).stake_diem(minted / 2, None).await.unwrap();
             if round % 3 == 2 {
-                env.by(u).unstake_diem(minted / 4).await.unwrap();
+                env.by(u).unstake_diem(minted / 4, None).await.unwrap();
                 env.by(u).burn(minted / 4).await.unwrap();
             }
         }
@@ -125,8 +125,9 @@ async fn a_sync_records_every_event_exactly_once() {
         let owner = users[2].pubkey().to_string();
         let history = store.history(&owner, 0, 1_000).await.unwrap();
         assert!(history.windows(2).all(|w| w[0].seq < w[1].seq));
-        let last_stake = env.diem_stake(&users[2].pubkey()).await.unwrap().balances.staked;
-        assert_eq!(history.last().unwrap().diem_staked, last_stake, "running balance ends at the chain's");
+        let last_stake = env.diem_stake(&users[2].pubkey()).await.unwrap().staked;
+        let last_stake_row = history.iter().rev().find_map(|h| h.diem_staked);
+        assert_eq!(last_stake_row, Some(last_stake), "the last stake change shows the chain's balance");
     }
 }
 
@@ -298,19 +299,19 @@ async fn day_boundaries_are_exact() {
         env.by(u).stake(1_000 * ONE_VVV, None).await.unwrap();
         minted.push(env.by(u).mint(100 * ONE_VVV, 0).await.unwrap().return_u64());
     }
-    env.by(&leaver).stake_diem(minted[3]).await.unwrap();
+    env.by(&leaver).stake_diem(minted[3], None).await.unwrap();
     let now = env.now().await;
     let midnight = (now / SECONDS_PER_DAY + 1) * SECONDS_PER_DAY;
     env.advance(midnight - 1 - now).await;
     assert_eq!(env.now().await, midnight - 1);
-    env.by(&early).stake_diem(minted[0]).await.unwrap(); // 23:59:59
-    env.by(&small).stake_diem(MIN_CREDIT_DIEM - 1).await.unwrap();
-    env.by(&leaver).unstake_diem(minted[3]).await.unwrap(); // started before midnight
+    env.by(&early).stake_diem(minted[0], None).await.unwrap(); // 23:59:59
+    env.by(&small).stake_diem(MIN_CREDIT_DIEM - 1, None).await.unwrap();
+    env.by(&leaver).unstake_diem(minted[3], None).await.unwrap(); // started before midnight
     env.advance(1).await;
     assert_eq!(env.now().await, midnight);
-    env.by(&late).stake_diem(minted[1] - 1).await.unwrap(); // 00:00:00
+    env.by(&late).stake_diem(minted[1] - 1, None).await.unwrap(); // 00:00:00
     env.advance(SECONDS_PER_DAY).await;
-    env.by(&late).stake_diem(1).await.unwrap(); // moves the record past the next midnight
+    env.by(&late).stake_diem(1, None).await.unwrap(); // moves the record past the next midnight
     let events = env.bank.event_log.clone();
     let rpc = FakeRpc::start(transactions_of(&events)).await;
     let day = midnight / SECONDS_PER_DAY;
@@ -380,7 +381,8 @@ async fn the_http_api_answers_billing_and_refuses_bad_input() {
         let (status, body) = get(format!("/v1/owners/{owner}")).await;
         assert_eq!(status, 200, "{body}");
         let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-        assert_eq!(json["diem_stake"]["staked"], env.diem_stake(&users[0].pubkey()).await.unwrap().balances.staked);
+        let own = &json["diem_stakes"].as_array().unwrap().iter().find(|s| s["beneficiary"] == owner.as_str()).unwrap()["staked"];
+        assert_eq!(*own, env.diem_stake(&users[0].pubkey()).await.unwrap().staked);
         // Today's credit is final only once the record has passed today's 00:00 UTC (the bank's
         // clock runs ahead of the wall clock here, so it has).
         let checkpoint = state.store.checkpoint().await.unwrap();
@@ -464,11 +466,11 @@ async fn unstake_just_before_midnight() -> (Vec<DiemEvent>, i64, Pubkey) {
     let mut env = Env::launched().await;
     let users = activity(&mut env, 2).await;
     let leaver = &users[0];
-    let staked = env.diem_stake(&leaver.pubkey()).await.unwrap().balances.staked;
+    let staked = env.diem_stake(&leaver.pubkey()).await.unwrap().staked;
     let now = env.now().await;
     let midnight = (now / SECONDS_PER_DAY + 1) * SECONDS_PER_DAY;
     env.advance(midnight - 10 - now).await;
-    env.by(leaver).unstake_diem(staked).await.unwrap(); // 23:59:50
+    env.by(leaver).unstake_diem(staked, None).await.unwrap(); // 23:59:50
     env.advance(40).await;
     env.by(&users[1]).stake(ONE_VVV, None).await.unwrap(); // 00:00:30
     (env.bank.event_log.clone(), midnight / SECONDS_PER_DAY, leaver.pubkey())
@@ -657,15 +659,13 @@ async fn health_is_prompt_and_unhealthy_when_the_cluster_is_down() {
 #[tokio::test]
 async fn amounts_up_to_u64_max_are_stored_losslessly() {
     use diem::events::{DiemStaked, Staked};
-    use diem::state::{DiemStakeBalances, Pool, PositionBalances};
+    use diem::state::{Pool, PositionBalances};
     let owner = Pubkey::new_unique();
     let max = u64::MAX;
     let position = PositionBalances {
         active: max,
         locked: max - 1,
         outstanding_diem: max - 2,
-        cooldown_amount: max - 3,
-        cooldown_end: 1,
         pending_rewards: max - 4,
         acc_unlocked_snapshot: u128::MAX,
         acc_locked_snapshot: u128::MAX,
@@ -673,8 +673,15 @@ async fn amounts_up_to_u64_max_are_stored_losslessly() {
     let pool = Pool { last_accrual_ts: 86_400, ..Pool::default() };
     let staked_event =
         DiemEvent::Staked(Staked { seq: 1, payer: owner, owner, amount: max, position_opened: true, position, pool });
-    let stake = DiemStakeBalances { staked: max, cooldown_amount: max - 5, cooldown_end: 2 };
-    let diem_event = DiemEvent::DiemStaked(DiemStaked { seq: 2, owner, amount: max, timestamp: 86_400, stake, pool });
+    let diem_event = DiemEvent::DiemStaked(DiemStaked {
+        seq: 2,
+        owner,
+        beneficiary: owner,
+        amount: max,
+        timestamp: 86_400,
+        staked: max,
+        pool,
+    });
     let rows: Vec<diem_indexer::row::EventRow> = [staked_event, diem_event]
         .into_iter()
         .map(|event| diem_indexer::row::EventRow {
@@ -700,14 +707,14 @@ async fn amounts_up_to_u64_max_are_stored_losslessly() {
         assert_eq!(events, rows.iter().map(|r| r.event.clone()).collect::<Vec<_>>(), "{url}");
         let p = store.position(&owner.to_string()).await.unwrap().unwrap();
         assert_eq!(
-            (p.active, p.locked, p.outstanding_diem, p.cooldown_amount, p.pending_rewards),
-            (max, max - 1, max - 2, max - 3, max - 4)
+            (p.active, p.locked, p.outstanding_diem, p.pending_rewards),
+            (max, max - 1, max - 2, max - 4)
         );
-        let s = store.diem_stake(&owner.to_string()).await.unwrap().unwrap();
-        assert_eq!((s.staked, s.cooldown_amount), (max, max - 5), "{url}");
+        let stakes = store.diem_stakes_of(&owner.to_string()).await.unwrap();
+        assert_eq!(stakes.iter().map(|s| s.staked).collect::<Vec<_>>(), vec![max], "{url}");
         let history = store.history(&owner.to_string(), 0, 10).await.unwrap();
         assert_eq!(history.iter().map(|h| h.amount).collect::<Vec<_>>(), vec![Some(max), Some(max)]);
-        assert_eq!((history[1].svvv_active, history[1].diem_staked), (max, max));
+        assert_eq!((history[1].svvv_active, history[1].diem_staked), (max, Some(max)));
         let credit = diem_indexer::credit::day_credit(&store, 2).await.unwrap();
         assert_eq!(credit.entitlements.iter().map(|e| e.staked_diem).collect::<Vec<_>>(), vec![max], "{url}");
         assert_eq!(store.staked_at(2 * 86_400).await.unwrap(), vec![(owner.to_string(), max)]);

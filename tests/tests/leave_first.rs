@@ -83,7 +83,7 @@ async fn a_staked_minter_who_leaves_at_the_announcement_is_out_a_day_early() {
     let minter = env.user(50_000 * ONE_VVV).await;
     env.by(&minter).stake(50_000 * ONE_VVV, None).await.unwrap();
     let minted = env.by(&minter).mint(9_000 * ONE_VVV, 0).await.unwrap().return_u64();
-    env.by(&minter).stake_diem(minted).await.unwrap();
+    env.by(&minter).stake_diem(minted, None).await.unwrap();
     env.advance(DAY).await;
     // The announcement.
     let shares: ChangeProposed = env
@@ -96,14 +96,14 @@ async fn a_staked_minter_who_leaves_at_the_announcement_is_out_a_day_early() {
     env.by(&authority).propose_curve(&cheap).await.unwrap();
     let announced = env.now().await;
     // The slowest exit: unstake DIEM (1 day), burn, claim, unstake sVVV (7 days), finalize.
-    env.by(&minter).unstake_diem(minted).await.unwrap();
+    env.by(&minter).unstake_diem(minted, None).await.unwrap();
     env.advance(launch_params().diem_cooldown_secs).await;
-    env.by(&minter).finalize_diem_unstake().await.unwrap();
+    env.by(&minter).finalize_oldest_diem_unstake().await.unwrap();
     env.by(&minter).burn(minted).await.unwrap();
     env.by(&minter).claim().await.unwrap();
     env.by(&minter).unstake(50_000 * ONE_VVV).await.unwrap();
     env.advance(launch_params().svvv_cooldown_secs).await;
-    env.by(&minter).finalize_unstake().await.unwrap();
+    env.by(&minter).finalize_oldest_unstake().await.unwrap();
     let out_at = env.now().await;
     assert!(env.balance(minter.vvv).await >= 50_000 * ONE_VVV, "every VVV back, with rewards");
     assert_eq!(env.position(&minter.pubkey()).await.unwrap().balances.active, 0);
@@ -132,7 +132,7 @@ async fn during_the_launch_only_the_authority_acts() {
     let other = stranger.pubkey();
     let err = env.by(&stranger).stake(ONE_VVV, Some(other)).await.unwrap_err();
     assert_diem_err(err, DiemError::OperationPaused);
-    assert_diem_err(env.by(&stranger).stake_diem(ONE_DIEM).await.unwrap_err(), DiemError::OperationPaused);
+    assert_diem_err(env.by(&stranger).stake_diem(ONE_DIEM, None).await.unwrap_err(), DiemError::OperationPaused);
     // Nobody holds a position to mint against: none can be opened while staking is paused.
     let err = env.by(&stranger).mint(ONE_VVV, 0).await.unwrap_err();
     assert_anchor_err(err, anchor_lang::error::ErrorCode::AccountNotInitialized);
@@ -163,7 +163,7 @@ async fn the_launch_never_comes_back() {
     env.by(&alice).stake(ONE_VVV, None).await.unwrap();
     env.by(&alice).unstake(ONE_VVV).await.unwrap();
     env.advance(launch_params().svvv_cooldown_secs).await;
-    env.by(&alice).finalize_unstake().await.unwrap();
+    env.by(&alice).finalize_oldest_unstake().await.unwrap();
     env.by(&authority).set_pause(pause::ALL).await.unwrap();
     let pool = env.config().await.pool;
     assert_eq!((pool.total_active, pool.total_cooldown, pool.outstanding_diem), (0, 0, 0));
@@ -203,7 +203,7 @@ async fn the_first_staker_cannot_be_front_run() {
     assert_diem_err(err, DiemError::ChangeDelayOutOfBounds);
     env.by(&staker).unstake(1_000 * ONE_VVV).await.unwrap();
     env.advance(launch_params().svvv_cooldown_secs).await;
-    env.by(&staker).finalize_unstake().await.unwrap();
+    env.by(&staker).finalize_oldest_unstake().await.unwrap();
     assert_diem_err(env.anyone().apply_change(0).await.unwrap_err(), DiemError::ChangeNotDue);
     assert_eq!(env.balance(staker.vvv).await, 1_000 * ONE_VVV);
 }

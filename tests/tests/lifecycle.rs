@@ -59,8 +59,8 @@ async fn two_users_full_lifecycle_to_the_base_unit() {
     env.by(&alice).unstake(10_000 * ONE_VVV).await.unwrap();
     env.by(&bob).unstake(10_000 * ONE_VVV).await.unwrap();
     env.advance(7 * SECONDS_PER_DAY).await;
-    env.by(&alice).finalize_unstake().await.unwrap();
-    env.by(&bob).finalize_unstake().await.unwrap();
+    env.by(&alice).finalize_oldest_unstake().await.unwrap();
+    env.by(&bob).finalize_oldest_unstake().await.unwrap();
     assert_eq!(env.by(&alice).claim().await.unwrap().event::<RewardsClaimed>().amount, 910 * ONE_VVV);
     assert_eq!(env.by(&bob).claim().await.unwrap().event::<RewardsClaimed>().amount, 990 * ONE_VVV);
     assert_eq!(env.anyone().pay_treasury().await.unwrap().event::<TreasuryPaid>().amount, 100 * ONE_VVV);
@@ -80,6 +80,6 @@ async fn two_users_full_lifecycle_to_the_base_unit() {
     assert_eq!((pool.unclaimed_rewards, pool.treasury_accrued), (0, 0));
     for user in [&alice, &bob] {
         let b = env.position(&user.pubkey()).await.unwrap().balances;
-        assert_eq!((b.active, b.locked, b.outstanding_diem, b.cooldown_amount, b.pending_rewards), (0, 0, 0, 0, 0));
+        assert_eq!((b.active, b.locked, b.outstanding_diem, b.pending_rewards), (0, 0, 0, 0));
     }
 }

@@ -21,3 +21,4 @@ mod replay;
 mod rewards;
 mod security_txt;
 mod staking;
+mod tickets;

@@ -1,5 +1,5 @@
 //! Minimal sequences the model-based test found, kept as tests (paste new ones here).
-use diem_tests::model_run::{Amt::*, Op::*, Proposal, Recipient::*, Slippage::*, replay};
+use diem_tests::model_run::{Amt::*, Op::*, Pick, Proposal, Recipient::*, Slippage::*, Who, replay};
 
 /// A hand-written sequence through every kind of operation, each path once: a smoke test of
 /// the harness itself (chain and model agree step by step).
@@ -20,18 +20,32 @@ async fn every_kind_of_operation_once() {
         Transfer { from: 1, to: 0, amount: Bps(1_000) },
         Burn { user: 0, amount: Bps(2_500) },
         RawBurn { user: 1, amount: Units(7) },
-        StakeDiem { user: 0, amount: Bps(5_000) },
-        UnstakeDiem { user: 0, amount: Bps(5_000) },
-        CancelDiemUnstake { user: 0 },
-        UnstakeDiem { user: 0, amount: All },
+        StakeDiem { user: 0, amount: Bps(5_000), beneficiary: Who::Own },
+        StakeDiem { user: 0, amount: Bps(1_000), beneficiary: Who::User(1) },
+        StakeDiem { user: 0, amount: Units(1), beneficiary: Who::DefaultKey },
+        UnstakeDiem { user: 0, amount: Bps(5_000), beneficiary: Who::Own },
+        CancelDiemUnstake { user: 0, ticket: Pick::Own(0), beneficiary: Who::User(2) },
+        UnstakeDiem { user: 0, amount: All, beneficiary: Who::Own },
+        UnstakeDiem { user: 0, amount: Bps(5_000), beneficiary: Who::User(1) },
+        TransferTicket { user: 0, diem: true, ticket: Pick::Own(1), to: Who::User(1) },
+        TransferTicket { user: 0, diem: true, ticket: Pick::Own(0), to: Who::Own },
+        SetBeneficiary { user: 0, from: Who::User(2), to: Who::User(1) },
+        SetBeneficiary { user: 0, from: Who::User(1), to: Who::User(1) },
         Advance { secs: 86_400 },
-        FinalizeDiemUnstake { user: 0 },
+        FinalizeDiemUnstake { user: 0, ticket: Pick::Others },
+        FinalizeDiemUnstake { user: 0, ticket: Pick::OtherKind },
+        FinalizeDiemUnstake { user: 0, ticket: Pick::Own(0) },
+        FinalizeDiemUnstake { user: 1, ticket: Pick::Own(0) },
+        FinalizeDiemUnstake { user: 1, ticket: Pick::Closed },
         Claim { user: 0 },
         ClaimAndStake { user: 1 },
         Unstake { user: 1, amount: AllPlusOne },
         Unstake { user: 1, amount: Bps(1_000) },
-        CancelUnstake { user: 1 },
+        CancelUnstake { user: 1, ticket: Pick::Own(0) },
         Unstake { user: 1, amount: Bps(1_000) },
+        Unstake { user: 1, amount: Bps(1_000) },
+        TransferTicket { user: 1, diem: false, ticket: Pick::Own(1), to: Who::User(2) },
+        TransferTicket { user: 1, diem: false, ticket: Pick::Own(0), to: Who::DefaultKey },
         SetParams {
             emission: 3_000_000,
             share_unlocked: 1_234,
@@ -50,7 +64,8 @@ async fn every_kind_of_operation_once() {
         Propose { change: Proposal::ChangeDelay(10 * 86_400) },
         Apply { kind: 0 },
         Advance { secs: 7 * 86_400 },
-        FinalizeUnstake { user: 1 },
+        FinalizeUnstake { user: 1, ticket: Pick::Own(0) },
+        FinalizeUnstake { user: 2, ticket: Pick::Own(0) },
         Apply { kind: 0 },
         Advance { secs: 3 * 86_400 },
         Apply { kind: 0 },
@@ -76,7 +91,7 @@ async fn cancel_unstake_with_both_accumulators_accruing_fits_its_budget() {
         Fund { user: 0, amount: Bps(1) },
         Mint { user: 1, amount: All, slippage: Exact },
         Advance { secs: 59 },
-        CancelUnstake { user: 2 },
+        CancelUnstake { user: 2, ticket: Pick::Own(0) },
     ])
     .await;
 }

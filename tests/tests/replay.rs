@@ -61,7 +61,7 @@ async fn replaying_events_reproduces_every_account() {
         let other = &users[rng.below(users.len() as u64) as usize];
         let owner = u.pubkey();
         let position = env.position(&owner).await.map(|p| p.balances).unwrap_or_default();
-        let stake = env.diem_stake(&owner).await.map(|s| s.balances).unwrap_or_default();
+        let staked = env.diem_stake(&owner).await.map(|s| s.staked).unwrap_or_default();
         let (kind, result) = match rng.below(100) {
             0..=13 => {
                 let free = env.balance(u.vvv).await;
@@ -72,9 +72,13 @@ async fn replaying_events_reproduces_every_account() {
                         .await,
                 )
             }
-            14..=20 => ("initiate_unstake", env.by(u).unstake(rng.amount(position.active - position.locked)).await),
-            21..=22 => ("cancel_unstake", env.by(u).cancel_unstake().await),
-            23..=27 => ("finalize_unstake", env.by(u).finalize_unstake().await),
+            14..=19 => ("initiate_unstake", env.by(u).unstake(rng.amount(position.active - position.locked)).await),
+            20 => match env.by(u).oldest_ticket(if rng.below(2) == 0 { TicketKind::Svvv } else { TicketKind::Diem }).await {
+                Ok(ticket) => ("transfer_ticket", env.by(u).transfer_ticket(&ticket, other.pubkey()).await),
+                Err(_) => continue,
+            },
+            21..=22 => ("cancel_unstake", env.by(u).cancel_oldest_unstake().await),
+            23..=27 => ("finalize_unstake", env.by(u).finalize_oldest_unstake().await),
             28..=33 => ("claim", env.by(u).claim().await),
             34..=36 => ("claim_and_stake", env.by(u).claim_and_stake().await),
             37..=48 => ("mint", env.by(u).mint(rng.amount((position.active - position.locked) / 4), 0).await),
@@ -92,11 +96,12 @@ async fn replaying_events_reproduces_every_account() {
             }
             63..=70 => {
                 let holding = env.balance(u.diem).await;
-                ("stake_diem", env.by(u).stake_diem(rng.amount(holding)).await)
+                let beneficiary = if rng.below(4) == 0 { other.pubkey() } else { owner };
+                ("stake_diem", env.by(u).stake_diem(rng.amount(holding), Some(beneficiary)).await)
             }
-            71..=75 => ("initiate_diem_unstake", env.by(u).unstake_diem(rng.amount(stake.staked)).await),
-            76..=77 => ("cancel_diem_unstake", env.by(u).cancel_diem_unstake().await),
-            78..=81 => ("finalize_diem_unstake", env.by(u).finalize_diem_unstake().await),
+            71..=75 => ("initiate_diem_unstake", env.by(u).unstake_diem(rng.amount(staked), None).await),
+            76..=77 => ("cancel_diem_unstake", env.by(u).cancel_oldest_diem_unstake().await),
+            78..=81 => ("finalize_diem_unstake", env.by(u).finalize_oldest_diem_unstake().await),
             82..=84 => ("fund_rewards", env.by(&funder).fund_rewards(rng.amount(10_000 * ONE_VVV)).await),
             85..=86 => ("pay_treasury", env.anyone().pay_treasury().await),
             87 => {
@@ -143,16 +148,29 @@ async fn replaying_events_reproduces_every_account() {
             (None, None) => {}
             (chain, rebuilt) => panic!("position of {owner}: chain {chain:?}, ledger {rebuilt:?}"),
         }
-        match (env.diem_stake(owner).await, ledger.diem_stakes.get(owner)) {
+    }
+    for (owner, beneficiary) in owners.iter().flat_map(|o| owners.iter().map(move |b| (*o, *b))) {
+        match (env.diem_stake_for(&owner, &beneficiary).await, ledger.diem_stakes.get(&(owner, beneficiary))) {
             (Some(chain), Some(rebuilt)) => {
-                assert_eq!(chain.balances, rebuilt.balances, "DIEM stake of {owner}");
+                assert_eq!(chain.staked, rebuilt.staked, "DIEM stake of {owner} for {beneficiary}");
                 compared += 1;
             }
             (None, None) => {}
-            (chain, rebuilt) => panic!("DIEM stake of {owner}: chain {chain:?}, ledger {rebuilt:?}"),
+            (chain, rebuilt) => panic!("DIEM stake of {owner} for {beneficiary}: chain {chain:?}, ledger {rebuilt:?}"),
         }
     }
-    assert_eq!(ledger.positions.len() + ledger.diem_stakes.len(), compared);
+    // Every open ticket the events leave is on chain as they describe it, and no other is.
+    for (address, _) in env.tickets_opened() {
+        match (env.ticket(&address).await, ledger.tickets.get(&address)) {
+            (Some(chain), Some(rebuilt)) => {
+                assert!(rebuilt.matches(&chain), "ticket {address}: chain {chain:?}, ledger {rebuilt:?}");
+                compared += 1;
+            }
+            (None, None) => {}
+            (chain, rebuilt) => panic!("ticket {address}: chain {chain:?}, ledger {rebuilt:?}"),
+        }
+    }
+    assert_eq!(ledger.positions.len() + ledger.diem_stakes.len() + ledger.tickets.len(), compared);
     // The replay is a real check: one dropped event, or one altered amount, is caught.
     let first_user_event = env.event_log.iter().position(|e| matches!(e, DiemEvent::Staked(_))).unwrap();
     let mut dropped = env.event_log.clone();

@@ -1,4 +1,5 @@
-//! sVVV staking: stake (for self and for a recipient), initiate / cancel / finalize unstake.
+//! sVVV staking: stake (for self and for a recipient), unstake tickets (open, cancel, finalize,
+//! refusals).
 use diem::constants::*;
 use diem::errors::DiemError;
 use diem::events::{Staked, UnstakeCancelled, UnstakeFinalized, UnstakeInitiated};
@@ -39,7 +40,7 @@ async fn stake_for_a_recipient_creates_their_position() {
     let err = env
         .send_err(
             &[swap_account(
-                ix::initiate_unstake(payer.pubkey(), 1),
+                ix::initiate_unstake(payer.pubkey(), payer.pubkey(), 0, 1),
                 pda::position(&payer.pubkey()),
                 pda::position(&friend.pubkey()),
             )],
@@ -101,18 +102,33 @@ async fn unstake_goes_through_the_seven_day_cooldown() {
     env.by(&alice).stake(1_000 * ONE_VVV, None).await.unwrap();
     let now = env.now().await;
     let ev: UnstakeInitiated = env.by(&alice).unstake(300 * ONE_VVV).await.unwrap().event();
-    assert_eq!(ev.cooldown_end, now + 7 * SECONDS_PER_DAY);
-    assert_eq!((ev.position.active, ev.position.cooldown_amount), (700 * ONE_VVV, 300 * ONE_VVV));
+    assert_eq!(ev.unlock_at, now + 7 * SECONDS_PER_DAY);
+    assert_eq!(ev.ticket, pda::ticket(&pda::position(&alice.pubkey()), 0), "the position's first ticket");
+    assert_eq!((ev.owner, ev.rent_payer, ev.amount), (alice.pubkey(), alice.pubkey(), 300 * ONE_VVV));
+    assert_eq!(ev.position.active, 700 * ONE_VVV);
     assert_eq!((ev.pool.total_active, ev.pool.total_cooldown), (700 * ONE_VVV, 300 * ONE_VVV));
+    let ticket = env.ticket(&ev.ticket).await.expect("the ticket is open");
+    assert_eq!((ticket.kind, ticket.owner, ticket.amount, ticket.unlock_at), (TicketKind::Svvv, alice.pubkey(), 300 * ONE_VVV, ev.unlock_at));
 
     env.advance(7 * SECONDS_PER_DAY - 1).await;
-    assert_diem_err(env.by(&alice).finalize_unstake().await.unwrap_err(), DiemError::CooldownNotElapsed);
+    assert_diem_err(env.by(&alice).finalize_unstake(&ev.ticket).await.unwrap_err(), DiemError::CooldownNotElapsed);
     env.advance(1).await;
-    let ev: UnstakeFinalized = env.by(&alice).finalize_unstake().await.unwrap().event();
-    assert_eq!((ev.amount, ev.destination, ev.position.cooldown_amount), (300 * ONE_VVV, alice.vvv, 0));
+    let lamports_before = env.account(alice.pubkey()).await.unwrap().lamports;
+    let done: UnstakeFinalized = env.by(&alice).finalize_unstake(&ev.ticket).await.unwrap().event();
+    assert_eq!((done.amount, done.destination, done.ticket), (300 * ONE_VVV, alice.vvv, ev.ticket));
     assert_eq!(env.balance(alice.vvv).await, 300 * ONE_VVV);
     assert_eq!(env.balance(pda::vvv_vault()).await, 700 * ONE_VVV);
-    assert_diem_err(env.by(&alice).finalize_unstake().await.unwrap_err(), DiemError::NoPendingUnstake);
+    // The ticket is closed and its rent went back to whoever paid it (Alice; less her fee).
+    assert!(env.ticket(&ev.ticket).await.is_none());
+    let rent = anchor_lang::prelude::Rent::default().minimum_balance(diem::state::UnstakeTicket::SPACE);
+    assert!(env.account(alice.pubkey()).await.unwrap().lamports + 10_000 >= lamports_before + rent);
+    // A closed ticket cannot be finalized again: the client says so by name, and the program
+    // refuses the account (Anchor: not initialized).
+    let err = env.by(&alice).finalize_unstake(&ev.ticket).await.unwrap_err();
+    assert!(err.to_string().contains("is not open"), "{err}");
+    let closed = TicketRef { address: ev.ticket, owner: alice.pubkey(), rent_payer: alice.pubkey() };
+    let ix = ix::finalize_unstake(&env.deployment, &closed, alice.vvv);
+    assert_anchor_err(env.send_err(&[ix], &[&alice.key]).await, anchor_lang::error::ErrorCode::AccountNotInitialized);
 }
 
 #[tokio::test]
@@ -127,41 +143,60 @@ async fn unstake_misuse_is_refused_by_name() {
     // Locked sVVV cannot be unstaked: lock 900 by minting, then only 100 is free.
     env.by(&alice).mint(900 * ONE_VVV, 0).await.unwrap();
     assert_diem_err(env.by(&alice).unstake(100 * ONE_VVV + 1).await.unwrap_err(), DiemError::InsufficientUnlocked);
-    env.by(&alice).unstake(50 * ONE_VVV).await.unwrap();
-    assert_diem_err(env.by(&alice).unstake(10 * ONE_VVV).await.unwrap_err(), DiemError::UnstakeAlreadyPending);
+    let ticket = opened_ticket(&env.by(&alice).unstake(50 * ONE_VVV).await.unwrap()).unwrap();
     // Bob signing for Alice's position; Alice's position without her signature.
     let ix = swap_account(
-        ix::initiate_unstake(bob.pubkey(), 1),
+        ix::initiate_unstake(bob.pubkey(), bob.pubkey(), 0, 1),
         pda::position(&bob.pubkey()),
         pda::position(&alice.pubkey()),
     );
     assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::NotPositionOwner);
-    let ix = unsign(ix::initiate_unstake(alice.pubkey(), 1), alice.pubkey());
-    assert_anchor_err(env.send_err(&[ix], &[]).await, anchor_lang::error::ErrorCode::AccountNotSigner);
-    let ix = swap_account(
-        ix::finalize_unstake(&env.deployment, bob.pubkey(), bob.vvv),
-        pda::position(&bob.pubkey()),
-        pda::position(&alice.pubkey()),
-    );
-    assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::NotPositionOwner);
-    // Paying a finalized unstake into a non-VVV account.
+    let ix = unsign(ix::initiate_unstake(alice.pubkey(), bob.pubkey(), 1, 1), alice.pubkey());
+    assert_anchor_err(env.send_err(&[ix], &[&bob.key]).await, anchor_lang::error::ErrorCode::AccountNotSigner);
+    // A ticket address that is not the position's next one.
+    let ix = ix::initiate_unstake(alice.pubkey(), alice.pubkey(), 0, 1);
+    assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::WrongTicketAddress);
+    // Bob cannot finalize, cancel or hand on Alice's ticket.
+    let as_bob = TicketRef { address: ticket, owner: bob.pubkey(), rent_payer: alice.pubkey() };
     env.advance(7 * SECONDS_PER_DAY).await;
-    let ix = ix::finalize_unstake(&env.deployment, alice.pubkey(), alice.diem);
+    let ix = ix::finalize_unstake(&env.deployment, &as_bob, bob.vvv);
+    assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::NotTicketOwner);
+    assert_diem_err(env.send_err(&[ix::cancel_unstake(&as_bob)], &[&bob.key]).await, DiemError::NotTicketOwner);
+    let ix = ix::transfer_ticket(&as_bob, bob.pubkey());
+    assert_diem_err(env.send_err(&[ix], &[&bob.key]).await, DiemError::NotTicketOwner);
+    // Naming another rent payer (to take the rent) is refused.
+    let stolen = TicketRef { address: ticket, owner: alice.pubkey(), rent_payer: bob.pubkey() };
+    let ix = ix::finalize_unstake(&env.deployment, &stolen, alice.vvv);
+    assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::WrongRentPayer);
+    // Paying a due ticket into a non-VVV account.
+    let mine = TicketRef { address: ticket, owner: alice.pubkey(), rent_payer: alice.pubkey() };
+    let ix = ix::finalize_unstake(&env.deployment, &mine, alice.diem);
     assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::WrongMint);
-    env.by(&alice).finalize_unstake().await.unwrap();
-    assert_diem_err(env.by(&alice).cancel_unstake().await.unwrap_err(), DiemError::NoPendingUnstake);
+    // An sVVV ticket is not a DIEM ticket.
+    let ix = ix::finalize_diem_unstake(&mine, alice.diem);
+    assert_diem_err(env.send_err(&[ix], &[&alice.key]).await, DiemError::WrongTicketKind);
+    // Handing a ticket to the default key or to its own owner.
+    for to in [Pubkey::default(), alice.pubkey()] {
+        assert_diem_err(
+            env.by(&alice).transfer_ticket(&ticket, to).await.unwrap_err(),
+            DiemError::InvalidTicketRecipient,
+        );
+    }
+    env.by(&alice).finalize_unstake(&ticket).await.unwrap();
 }
 
 #[tokio::test]
-async fn cancel_returns_the_cooldown_to_the_stake() {
+async fn cancel_returns_the_ticket_to_the_stake() {
     let mut env = Env::launched().await;
     let alice = env.user(1_000 * ONE_VVV).await;
     env.by(&alice).stake(1_000 * ONE_VVV, None).await.unwrap();
-    env.by(&alice).unstake(400 * ONE_VVV).await.unwrap();
-    let ev: UnstakeCancelled = env.by(&alice).cancel_unstake().await.unwrap().event();
-    assert_eq!(ev.amount, 400 * ONE_VVV);
-    assert_eq!((ev.position.active, ev.position.cooldown_amount, ev.position.cooldown_end), (1_000 * ONE_VVV, 0, 0));
+    let ticket = opened_ticket(&env.by(&alice).unstake(400 * ONE_VVV).await.unwrap()).unwrap();
+    let ev: UnstakeCancelled = env.by(&alice).cancel_unstake(&ticket).await.unwrap().event();
+    assert_eq!((ev.amount, ev.ticket), (400 * ONE_VVV, ticket));
+    assert_eq!(ev.position.active, 1_000 * ONE_VVV);
     assert_eq!((ev.pool.total_active, ev.pool.total_cooldown), (1_000 * ONE_VVV, 0));
-    // A new unstake may start right away.
-    env.by(&alice).unstake(1_000 * ONE_VVV).await.unwrap();
+    assert!(env.ticket(&ticket).await.is_none(), "a cancelled ticket is closed");
+    // A new unstake may start right away; it is the position's second ticket.
+    let next = opened_ticket(&env.by(&alice).unstake(1_000 * ONE_VVV).await.unwrap()).unwrap();
+    assert_eq!(next, pda::ticket(&pda::position(&alice.pubkey()), 1));
 }
