@@ -55,14 +55,37 @@ async fn every_user_command_round_trips_as_json() {
     assert_eq!((p["locked"].as_str(), p["outstanding_diem"].as_str()), (Some("90"), Some(minted.as_str())));
     assert!(p["average_lock_rate"].as_str().unwrap().starts_with("90.000"));
 
-    // DIEM staking through its cooldown.
+    // DIEM staking through a ticket: unstake-diem names the ticket it opened and its unlock time;
+    // `tickets` and `position` list it with a countdown flag; finalize names it.
     assert_eq!(json(&mut env, &a, &["stake-diem", &minted]).await["events"][0], "DiemStaked");
-    assert_eq!(json(&mut env, &a, &["unstake-diem", &minted]).await["events"][0], "DiemUnstakeInitiated");
+    let opened = json(&mut env, &a, &["unstake-diem", &minted]).await;
+    assert_eq!(opened["events"][0], "DiemUnstakeInitiated");
+    let ticket = opened["ticket"].as_str().unwrap().to_string();
+    assert_eq!(opened["unlock_at"], env.now().await + SECONDS_PER_DAY);
     let p = json(&mut env, &a, &["position"]).await;
-    assert_eq!(p["diem_cooldown"]["ready"], false);
+    assert_eq!((p["tickets"][0]["ticket"].as_str(), &p["tickets"][0]["ready"]), (Some(ticket.as_str()), &serde_json::json!(false)));
     env.advance(SECONDS_PER_DAY).await;
-    assert_eq!(json(&mut env, &a, &["position"]).await["diem_cooldown"]["ready"], true);
-    assert_eq!(json(&mut env, &a, &["finalize-diem-unstake"]).await["events"][0], "DiemUnstakeFinalized");
+    let t = json(&mut env, &a, &["tickets"]).await;
+    assert_eq!((t["tickets"][0]["kind"].as_str(), &t["tickets"][0]["ready"]), (Some("DIEM"), &serde_json::json!(true)));
+    let done = json(&mut env, &a, &["finalize-diem-unstake", &ticket]).await;
+    assert_eq!(done["events"][0], "DiemUnstakeFinalized");
+    assert!(done["result"].as_str().unwrap().contains(&ticket));
+    assert_eq!(json(&mut env, &a, &["tickets"]).await["tickets"].as_array().unwrap().len(), 0);
+    // Staking for a beneficiary, and moving that stake to another.
+    let beneficiary = solana_keypair::Keypair::new().pubkey().to_string();
+    let other = solana_keypair::Keypair::new().pubkey().to_string();
+    json(&mut env, &a, &["stake-diem", "0.5", "--beneficiary", &beneficiary]).await;
+    let p = json(&mut env, &a, &["position"]).await;
+    assert_eq!((p["diem_stakes"][0]["beneficiary"].as_str(), p["diem_stakes"][0]["staked"].as_str()), (Some(beneficiary.as_str()), Some("0.5")));
+    let moved = json(&mut env, &a, &["set-beneficiary", &beneficiary, &other]).await;
+    assert_eq!(moved["events"][0], "DiemBeneficiaryChanged");
+    let opened = json(&mut env, &a, &["unstake-diem", "0.5", "--beneficiary", &other]).await;
+    let ticket = opened["ticket"].as_str().unwrap().to_string();
+    assert_eq!(json(&mut env, &a, &["cancel-diem-unstake", &ticket]).await["events"][0], "DiemUnstakeCancelled");
+    // Cancelled into Alice's own stake; out again so that all her DIEM can be burned.
+    let ticket = json(&mut env, &a, &["unstake-diem", "0.5"]).await["ticket"].as_str().unwrap().to_string();
+    env.advance(SECONDS_PER_DAY).await;
+    json(&mut env, &a, &["finalize-diem-unstake", &ticket]).await;
 
     // Burn it all, claim, unstake through the cooldown, cancel and redo, compound.
     assert_eq!(json(&mut env, &a, &["burn", &minted]).await["events"][0], "DiemBurned");
@@ -70,11 +93,17 @@ async fn every_user_command_round_trips_as_json() {
     assert_eq!(json(&mut env, &a, &["claim"]).await["events"][0], "RewardsClaimed");
     env.advance(100).await;
     assert_eq!(json(&mut env, &a, &["claim", "--compound"]).await["events"][0], "RewardsClaimed");
-    json(&mut env, &a, &["unstake", "500"]).await;
-    json(&mut env, &a, &["cancel-unstake"]).await;
-    json(&mut env, &a, &["unstake", "500"]).await;
+    let first = json(&mut env, &a, &["unstake", "500"]).await["ticket"].as_str().unwrap().to_string();
+    json(&mut env, &a, &["cancel-unstake", &first]).await;
+    let second = json(&mut env, &a, &["unstake", "500"]).await["ticket"].as_str().unwrap().to_string();
+    assert_ne!(first, second, "each request is a ticket of its own");
+    // Handed to another wallet, which finalizes it.
+    let friend = env.user(0).await;
+    let to = friend.pubkey().to_string();
+    assert_eq!(json(&mut env, &a, &["transfer-ticket", &second, &to]).await["events"][0], "TicketTransferred");
     env.advance(7 * SECONDS_PER_DAY).await;
-    assert_eq!(json(&mut env, &a, &["finalize-unstake"]).await["events"][0], "UnstakeFinalized");
+    let fk = friend.key.insecure_clone();
+    assert_eq!(json(&mut env, &fk, &["finalize-unstake", &second]).await["events"][0], "UnstakeFinalized");
     json(&mut env, &f, &["pay-treasury"]).await;
     let report = json(&mut env, &a, &["audit"]).await;
     assert!(report["checks"].as_array().unwrap().iter().all(|c| c["ok"] == true), "{report:#}");
@@ -91,8 +120,15 @@ async fn program_errors_are_shown_by_name_and_message() {
     assert!(err.contains("InsufficientUnlocked") && err.contains("Not enough unlocked sVVV"), "{err}");
     let err = run(&mut env, &a, &["mint", "90", "--min-out", "1000"]).await.unwrap_err().to_string();
     assert!(err.contains("SlippageExceeded") && err.contains("6008"), "{err}");
-    let err = run(&mut env, &a, &["finalize-unstake"]).await.unwrap_err().to_string();
-    assert!(err.contains("NoPendingUnstake"), "{err}");
+    let nowhere = solana_keypair::Keypair::new().pubkey().to_string();
+    let err = run(&mut env, &a, &["finalize-unstake", &nowhere]).await.unwrap_err().to_string();
+    assert!(err.contains("is not open"), "{err}");
+    assert!(Cli::try_parse_from(["diem", "finalize-unstake"]).is_err(), "the ticket id is required");
+    let err = run(&mut env, &a, &["transfer-ticket", &nowhere, "11111111111111111111111111111111"]).await.unwrap_err().to_string();
+    assert!(err.contains("default (all-zero) key"), "{err}");
+    let ticket = json(&mut env, &a, &["unstake", "10"]).await["ticket"].as_str().unwrap().to_string();
+    let err = run(&mut env, &a, &["finalize-unstake", &ticket]).await.unwrap_err().to_string();
+    assert!(err.contains("CooldownNotElapsed"), "{err}");
     let err = run(&mut env, &a, &["stake", "1.0000001"]).await.unwrap_err().to_string();
     assert!(err.contains("more than 6 decimal places"), "{err}");
     // Administration through the CLI: pausing mint refuses a mint by name.

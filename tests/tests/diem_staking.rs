@@ -76,6 +76,8 @@ async fn a_cooldown_change_applies_to_new_tickets_only() {
     env.by(&bob).stake_diem(10 * ONE_DIEM, None).await.unwrap();
     let before: DiemUnstakeInitiated = env.by(&bob).unstake_diem(ONE_DIEM, None).await.unwrap().event();
     let authority = env.authority.insecure_clone();
+    // A longer delay applies at once and makes room for the longer cooldown, which is queued.
+    env.by(&authority).propose_change(diem::state::Change::ChangeDelay { secs: 12 * SECONDS_PER_DAY }).await.unwrap();
     let change = diem::state::Change::DiemCooldown { secs: 3 * SECONDS_PER_DAY };
     env.by(&authority).propose_change(change).await.unwrap();
     let delay = env.reader().governance().await.unwrap().change_delay;

@@ -102,14 +102,14 @@ pub fn stake_balances(event: &DiemEvent) -> Vec<StakeBalance> {
 
 /// The DIEM staked for each beneficiary at `instant` (unix seconds), summed over every stake
 /// that names it, from the event history: every change stamped strictly before the instant
-/// counts.
+/// counts. Beneficiaries with nothing staked are left out.
 pub fn diem_staked_at(events: &[DiemEvent], instant: i64) -> BTreeMap<Pubkey, u64> {
     let mut stakes: BTreeMap<(Pubkey, Pubkey), u64> = BTreeMap::new();
     for balance in events.iter().flat_map(stake_balances).filter(|b| b.timestamp < instant) {
         stakes.insert((balance.owner, balance.beneficiary), balance.staked);
     }
     let mut by_beneficiary: BTreeMap<Pubkey, u64> = BTreeMap::new();
-    for ((_, beneficiary), staked) in stakes {
+    for ((_, beneficiary), staked) in stakes.into_iter().filter(|(_, staked)| *staked > 0) {
         let total = by_beneficiary.entry(beneficiary).or_default();
         *total = total.saturating_add(staked);
     }

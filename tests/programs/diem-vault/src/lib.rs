@@ -1,5 +1,8 @@
 //! An example integrator: a vault that takes VVV from depositors, stakes it with the diem
-//! program for itself, locks sVVV to mint DIEM into its own account, and can burn and unstake.
+//! program for itself, locks sVVV to mint DIEM into its own account, and can burn and unstake;
+//! and a DIEM pool: each depositor's DIEM is staked by the vault with the depositor as the
+//! beneficiary (so the credit is theirs), and a withdrawal opens an unstake ticket for that
+//! depositor alone and hands it to them, to finalize when it is due — no batching queue.
 //! It knows diem only through `declare_program!(diem)`, generated from the committed
 //! `idls/diem.json`: no dependency on the program crate.
 use anchor_lang::prelude::*;
@@ -12,8 +15,11 @@ declare_program!(diem);
 
 use diem::program::Diem;
 
-/// The vault's PDA: it owns the vault's token accounts, its diem position, and signs by seeds.
+/// The vault's PDA: it owns the vault's token accounts, its diem position and its DIEM stakes,
+/// and signs by seeds.
 pub const AUTHORITY_SEED: &[u8] = b"vault";
+/// diem's DIEM-stake seed (`[DIEM_STAKE_SEED, controller, beneficiary]`), as its IDL states it.
+pub const DIEM_STAKE_SEED: &[u8] = b"diem-stake";
 
 /// The u64 the last CPI returned. On chain this is the runtime's return data; a native build in
 /// solana-program-test reads it through the bank's syscall stubs instead.
@@ -139,8 +145,11 @@ pub mod diem_vault {
                 a.diem_program.key(),
                 diem::cpi::accounts::InitiateUnstake {
                     owner: a.owner.to_account_info(),
+                    rent_payer: a.rent_payer.to_account_info(),
                     config: a.config.to_account_info(),
                     position: a.position.to_account_info(),
+                    ticket: a.ticket.to_account_info(),
+                    system_program: a.system_program.to_account_info(),
                     event_authority: a.event_authority.to_account_info(),
                     program: a.diem_program.to_account_info(),
                 },
@@ -150,7 +159,7 @@ pub mod diem_vault {
         )
     }
 
-    /// Pays the vault's ended cooldown into its VVV account.
+    /// Pays the vault's due sVVV ticket into its VVV account.
     pub fn finalize(ctx: Context<Finalize>) -> Result<()> {
         let a = &ctx.accounts;
         let bump = [ctx.bumps.vault_authority];
@@ -160,7 +169,8 @@ pub mod diem_vault {
             diem::cpi::accounts::FinalizeUnstake {
                 owner: a.vault_authority.to_account_info(),
                 config: a.config.to_account_info(),
-                position: a.position.to_account_info(),
+                ticket: a.ticket.to_account_info(),
+                rent_payer: a.rent_payer.to_account_info(),
                 destination: a.vault_vvv.to_account_info(),
                 vvv_vault: a.vvv_vault.to_account_info(),
                 vvv_mint: a.vvv_mint.to_account_info(),
@@ -170,6 +180,89 @@ pub mod diem_vault {
             },
             &[seeds],
         ))
+    }
+
+    /// Pools `amount` of the depositor's DIEM: it moves into the vault's DIEM account and the
+    /// vault stakes it with diem, naming the depositor as the beneficiary, so the depositor's
+    /// API account is credited for it from the next 00:00 UTC.
+    pub fn deposit_diem(ctx: Context<DepositDiem>, amount: u64) -> Result<()> {
+        let a = &ctx.accounts;
+        token_interface::transfer_checked(
+            CpiContext::new(
+                a.diem_token_program.key(),
+                TransferChecked {
+                    from: a.depositor_diem.to_account_info(),
+                    mint: a.diem_mint.to_account_info(),
+                    to: a.vault_diem.to_account_info(),
+                    authority: a.depositor.to_account_info(),
+                },
+            ),
+            amount,
+            a.diem_mint.decimals,
+        )?;
+        let bump = [ctx.bumps.vault_authority];
+        let seeds: &[&[u8]] = &[AUTHORITY_SEED, &bump];
+        diem::cpi::stake_diem(
+            CpiContext::new_with_signer(
+                a.diem_program.key(),
+                diem::cpi::accounts::StakeDiem {
+                    owner: a.vault_authority.to_account_info(),
+                    config: a.config.to_account_info(),
+                    diem_stake: a.diem_stake.to_account_info(),
+                    source: a.vault_diem.to_account_info(),
+                    diem_vault: a.diem_vault.to_account_info(),
+                    diem_mint: a.diem_mint.to_account_info(),
+                    diem_token_program: a.diem_token_program.to_account_info(),
+                    system_program: a.system_program.to_account_info(),
+                    event_authority: a.event_authority.to_account_info(),
+                    program: a.diem_program.to_account_info(),
+                },
+                &[seeds],
+            ),
+            amount,
+            a.depositor.key(),
+        )
+    }
+
+    /// Takes `amount` of the depositor's pooled DIEM out: the vault opens a DIEM unstake ticket
+    /// from the depositor's stake (the depositor pays its rent and gets it back) and hands it
+    /// to the depositor, who finalizes it with diem when it is due. Nobody else's part and no
+    /// other ticket is touched.
+    pub fn withdraw_diem(ctx: Context<WithdrawDiem>, amount: u64) -> Result<()> {
+        let a = &ctx.accounts;
+        let bump = [ctx.bumps.vault_authority];
+        let seeds: &[&[u8]] = &[AUTHORITY_SEED, &bump];
+        diem::cpi::initiate_diem_unstake(
+            CpiContext::new_with_signer(
+                a.diem_program.key(),
+                diem::cpi::accounts::InitiateDiemUnstake {
+                    owner: a.vault_authority.to_account_info(),
+                    rent_payer: a.depositor.to_account_info(),
+                    config: a.config.to_account_info(),
+                    diem_stake: a.diem_stake.to_account_info(),
+                    ticket: a.ticket.to_account_info(),
+                    system_program: a.system_program.to_account_info(),
+                    event_authority: a.event_authority.to_account_info(),
+                    program: a.diem_program.to_account_info(),
+                },
+                &[seeds],
+            ),
+            amount,
+        )?;
+        diem::cpi::transfer_ticket(
+            CpiContext::new_with_signer(
+                a.diem_program.key(),
+                diem::cpi::accounts::TransferTicket {
+                    owner: a.vault_authority.to_account_info(),
+                    config: a.config.to_account_info(),
+                    ticket: a.ticket.to_account_info(),
+                    event_authority: a.event_authority.to_account_info(),
+                    program: a.diem_program.to_account_info(),
+                },
+                &[seeds],
+            ),
+            a.depositor.key(),
+        )
     }
 }
 
@@ -252,16 +345,23 @@ pub struct Burn<'info> {
 
 #[derive(Accounts)]
 pub struct Unstake<'info> {
-    #[account(seeds = [AUTHORITY_SEED], bump)]
+    #[account(mut, seeds = [AUTHORITY_SEED], bump)]
     pub vault_authority: SystemAccount<'info>,
     /// CHECK: the position's owner as the vault claims it; diem requires its signature.
     pub owner: UncheckedAccount<'info>,
+    /// CHECK: pays the ticket's rent (the vault itself); diem requires its signature.
+    #[account(mut)]
+    pub rent_payer: UncheckedAccount<'info>,
     /// CHECK: diem checks it.
     #[account(mut)]
     pub config: UncheckedAccount<'info>,
     /// CHECK: diem checks it.
     #[account(mut)]
     pub position: UncheckedAccount<'info>,
+    /// CHECK: the ticket diem opens; diem checks its address.
+    #[account(mut)]
+    pub ticket: UncheckedAccount<'info>,
+    pub system_program: Program<'info, System>,
     /// CHECK: diem checks it.
     pub event_authority: UncheckedAccount<'info>,
     pub diem_program: Program<'info, Diem>,
@@ -274,9 +374,12 @@ pub struct Finalize<'info> {
     /// CHECK: diem checks it.
     #[account(mut)]
     pub config: UncheckedAccount<'info>,
-    /// CHECK: diem checks it.
+    /// CHECK: the vault's ticket; diem checks it.
     #[account(mut)]
-    pub position: UncheckedAccount<'info>,
+    pub ticket: UncheckedAccount<'info>,
+    /// CHECK: the ticket's rent payer; diem checks it.
+    #[account(mut)]
+    pub rent_payer: UncheckedAccount<'info>,
     #[account(mut, token::authority = vault_authority)]
     pub vault_vvv: InterfaceAccount<'info, TokenAccount>,
     /// CHECK: diem checks it.
@@ -285,6 +388,57 @@ pub struct Finalize<'info> {
     /// CHECK: diem checks it.
     pub vvv_mint: UncheckedAccount<'info>,
     pub vvv_token_program: Interface<'info, TokenInterface>,
+    /// CHECK: diem checks it.
+    pub event_authority: UncheckedAccount<'info>,
+    pub diem_program: Program<'info, Diem>,
+}
+
+#[derive(Accounts)]
+pub struct DepositDiem<'info> {
+    pub depositor: Signer<'info>,
+    #[account(mut)]
+    pub depositor_diem: InterfaceAccount<'info, TokenAccount>,
+    /// Pays for the depositor's stake account the first time (fund it with SOL).
+    #[account(mut, seeds = [AUTHORITY_SEED], bump)]
+    pub vault_authority: SystemAccount<'info>,
+    #[account(mut, token::authority = vault_authority)]
+    pub vault_diem: InterfaceAccount<'info, TokenAccount>,
+    pub diem_mint: InterfaceAccount<'info, Mint>,
+    /// CHECK: diem checks it.
+    #[account(mut)]
+    pub config: UncheckedAccount<'info>,
+    /// CHECK: the vault's stake for this depositor; diem checks its seeds (controller, beneficiary).
+    #[account(mut)]
+    pub diem_stake: UncheckedAccount<'info>,
+    /// CHECK: diem's DIEM vault; diem checks it.
+    #[account(mut)]
+    pub diem_vault: UncheckedAccount<'info>,
+    pub diem_token_program: Interface<'info, TokenInterface>,
+    pub system_program: Program<'info, System>,
+    /// CHECK: diem checks it.
+    pub event_authority: UncheckedAccount<'info>,
+    pub diem_program: Program<'info, Diem>,
+}
+
+#[derive(Accounts)]
+pub struct WithdrawDiem<'info> {
+    /// Only the depositor can take their part out, and pays the ticket's rent.
+    #[account(mut)]
+    pub depositor: Signer<'info>,
+    #[account(seeds = [AUTHORITY_SEED], bump)]
+    pub vault_authority: SystemAccount<'info>,
+    /// CHECK: diem checks it.
+    #[account(mut)]
+    pub config: UncheckedAccount<'info>,
+    /// CHECK: the vault's stake for this depositor and no one else's: its address is derived
+    /// here from the depositor's key (diem checks the vault controls it).
+    #[account(mut, seeds = [DIEM_STAKE_SEED, vault_authority.key().as_ref(), depositor.key().as_ref()],
+        bump, seeds::program = diem_program.key())]
+    pub diem_stake: UncheckedAccount<'info>,
+    /// CHECK: the ticket diem opens; diem checks its address.
+    #[account(mut)]
+    pub ticket: UncheckedAccount<'info>,
+    pub system_program: Program<'info, System>,
     /// CHECK: diem checks it.
     pub event_authority: UncheckedAccount<'info>,
     pub diem_program: Program<'info, Diem>,
