@@ -155,16 +155,17 @@ mod tests {
         let event = diem::events::DiemStaked {
             seq: 9,
             owner,
+            beneficiary: owner,
             amount: 1_500_000_000,
             timestamp: -5,
-            stake: diem::state::DiemStakeBalances { staked: 7, cooldown_amount: 0, cooldown_end: 0 },
+            staked: 7,
             pool: diem::state::Pool { acc_locked: u128::MAX, ..Default::default() },
         };
         let json = Layouts::committed().event_json("DiemStaked", &bytes(&event)).unwrap();
         assert_eq!(json["seq"], 9);
         assert_eq!(json["owner"], owner.to_string());
         assert_eq!(json["timestamp"], -5);
-        assert_eq!(json["stake"]["staked"], 7);
+        assert_eq!((json["staked"].as_u64(), json["beneficiary"].as_str()), (Some(7), Some(owner.to_string().as_str())));
         assert_eq!(json["pool"]["acc_locked"], u128::MAX.to_string());
         let layouts = Layouts::committed();
         assert_eq!(layouts.event_json("DiemStaked", &[1, 2]), Err(BodyError::Truncated("DiemStaked".into())));
