@@ -9,9 +9,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 SUITE="local validator suite"
 source scripts/validator-common.sh
-cargo build --locked -q -p diem-tests --bin proxy_lookup_table
+cargo build --locked -q -p diem-tests --bin proxy_lookup_table --bin vault_pool
 PROXY_TOOL="$TARGET/debug/proxy_lookup_table"
+VAULT_TOOL="$TARGET/debug/vault_pool"
 ATTACKER_ID=$(program_id tests/programs/diem-attacker/src/lib.rs)
+VAULT_ID=$(program_id tests/programs/diem-vault/src/lib.rs)
 
 WORK=$(mktemp -d)
 RPC_PORT=${DIEM_E2E_RPC_PORT:-18899}
@@ -22,7 +24,8 @@ ALICE=$("$DIEM" keygen "$WORK/alice.json")
 solana-test-validator --ledger "$WORK/ledger" --reset --quiet --bind-address 127.0.0.1 \
   --rpc-port "$RPC_PORT" --faucet-port $((RPC_PORT + 1001)) --dynamic-port-range $((RPC_PORT + 1100))-$((RPC_PORT + 1200)) \
   --mint "$DEPLOYER" --upgradeable-program "$PROGRAM_ID" target/deploy/diem.so "$DEPLOYER" \
-  --bpf-program "$ATTACKER_ID" target/deploy/diem_attacker.so > "$WORK/validator.log" 2>&1 &
+  --bpf-program "$ATTACKER_ID" target/deploy/diem_attacker.so \
+  --bpf-program "$VAULT_ID" target/deploy/diem_vault.so > "$WORK/validator.log" 2>&1 &
 VALIDATOR=$!
 cleanup() { kill "$VALIDATOR" 2>/dev/null || true; wait "$VALIDATOR" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
@@ -75,23 +78,39 @@ a quote 900
 MINTED=$(a --json mint 900 --slippage-bps 50 | field '["minted"]')
 [ "$(a --json position | field '["outstanding_diem"]')" = "$MINTED" ] || { echo "position does not show the minted DIEM"; exit 1; }
 a stake-diem "$MINTED"
-a unstake-diem "$MINTED"
+TICKET=$(a --json unstake-diem "$MINTED" | field '["ticket"]')
+a tickets
 sleep 4
-a finalize-diem-unstake
+a finalize-diem-unstake "$TICKET"
+# The DIEM pool of the example vault: two depositors, each credited their own part, leaving at
+# different times with tickets of their own, the second's handed to a third wallet.
+MINTED_RAW=$(a --raw --json position | field '["outstanding_diem"]')
+GIVEN=$((MINTED_RAW / 5))
+POOLED=$("$VAULT_TOOL" --url "$URL" --keypair "$WORK/alice.json" --amount "$GIVEN")
+echo "vault pool: $POOLED"
+FIRST=$(echo "$POOLED" | field '["first"]')
+SECOND_DEPOSITOR=$(echo "$POOLED" | field '["second"]')
+FIRST_CREDIT=$(echo "$POOLED" | field '["first_credit"]')
+SECOND_CREDIT=$(echo "$POOLED" | field '["second_credit"]')
 # The same DIEM unstaked again through another program, diem's id in a lookup table (v0), then
 # half of it moved to a second wallet that stakes it: the record must credit it once, to them.
-a stake-diem "$MINTED"
+a --raw stake-diem "$((MINTED_RAW - GIVEN))"
 PROXIED=$("$PROXY_TOOL" --url "$URL" --keypair "$WORK/alice.json" --amount "$(a --raw --json position | field '["diem_staked"]')" \
   --cooldown-secs 2 ${DIEM_CAPTURE_FIXTURES:+--capture "$DIEM_CAPTURE_FIXTURES"})
 SECOND=$(echo "$PROXIED" | field '["second"]')
 MOVED=$(echo "$PROXIED" | field '["moved"]')
 STAKED=$(echo "$PROXIED" | field '["staked"]')
 BURNED_OUTSIDE=$(echo "$PROXIED" | field '["burned_outside"]')
-LEFT=$(a --raw --json position | python3 -c "import json,sys; print(int(json.load(sys.stdin)['outstanding_diem']) - $MOVED)")
+LEFT=$(a --raw --json position | python3 -c "import json,sys; print(int(json.load(sys.stdin)['outstanding_diem']) - $MOVED - $GIVEN)")
 a --raw burn "$LEFT"
-a unstake 3000
-sleep 4
-a finalize-unstake
+# Two sVVV tickets, each finalized at its own time.
+T1=$(a --json unstake 1000 | field '["ticket"]')
+sleep 2
+T2=$(a --json unstake 1000 | field '["ticket"]')
+sleep 3
+a finalize-unstake "$T1"
+sleep 2
+a finalize-unstake "$T2"
 a claim
 d pay-treasury
 # The entitlement record, kept for this validator only, read at finalized.
@@ -110,7 +129,10 @@ d --raw --json entitlements --day "$TOMORROW" | python3 -c "
 import json,sys
 rows={e['owner']: e['staked_diem'] for e in json.load(sys.stdin)['entitlements']}
 print('credit for $TOMORROW:', rows)
-sys.exit(0 if rows == {'$SECOND': $STAKED} else 1)" || { echo "the proxied DIEM unstake was not credited exactly once"; exit 1; }
+expected={'$SECOND': $STAKED, '$FIRST': $FIRST_CREDIT, '$SECOND_DEPOSITOR': $SECOND_CREDIT}
+sys.exit(0 if rows == expected else 1)" || { echo "credit is not each beneficiary's own (proxied DIEM once, each vault depositor their part)"; exit 1; }
+# A depositor's history shows the vault's stakes for them (the other side of each event).
+d --json history "$FIRST" | python3 -c 'import json,sys; h=json.load(sys.stdin)["entries"]; kinds=[e["kind"] for e in h]; print("depositor history:", kinds); sys.exit(0 if {"DiemStaked","DiemUnstakeInitiated","TicketTransferred","DiemUnstakeFinalized"} <= set(kinds) else 1)' || { echo "the depositor's history misses the vault's side"; exit 1; }
 d history "$ALICE" | tail -5
 HISTORY=$(d --json history "$ALICE")
 echo "$HISTORY" | python3 -c 'import json,sys; h=json.load(sys.stdin)["entries"]; kinds=[e["kind"] for e in h]; print("history:", kinds); sys.exit(0 if {"Staked","DiemMinted","DiemStaked","DiemUnstakeFinalized","DiemBurned"} <= set(kinds) else 1)'

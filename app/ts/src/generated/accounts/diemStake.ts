@@ -23,6 +23,8 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU64Decoder,
+  getU64Encoder,
   getU8Decoder,
   getU8Encoder,
   transformEncoder,
@@ -38,12 +40,6 @@ import {
   type MaybeEncodedAccount,
   type ReadonlyUint8Array,
 } from "@solana/kit";
-import {
-  getDiemStakeBalancesDecoder,
-  getDiemStakeBalancesEncoder,
-  type DiemStakeBalances,
-  type DiemStakeBalancesArgs,
-} from "../types";
 
 export const DIEM_STAKE_DISCRIMINATOR = new Uint8Array([
   223, 21, 188, 254, 227, 81, 91, 11,
@@ -56,19 +52,29 @@ export function getDiemStakeDiscriminatorBytes() {
 export type DiemStake = {
   discriminator: ReadonlyUint8Array;
   owner: Address;
+  /** Who receives this stake's credit, $1 a day per staked DIEM. */
+  beneficiary: Address;
   bump: number;
-  /** Set once by [`DiemStake::open`]; marks an open stake whatever its owner's key. */
+  /** Set once by [`DiemStake::open`]; marks an open stake whatever its keys. */
   opened: boolean;
-  balances: DiemStakeBalances;
+  /** DIEM staked: counts for the beneficiary's credit. DIEM in cooldown is in tickets. */
+  staked: bigint;
+  /** How many unstake tickets this stake has opened: the next one's address seed. */
+  ticketsOpened: bigint;
   reserved: ReadonlyUint8Array;
 };
 
 export type DiemStakeArgs = {
   owner: Address;
+  /** Who receives this stake's credit, $1 a day per staked DIEM. */
+  beneficiary: Address;
   bump: number;
-  /** Set once by [`DiemStake::open`]; marks an open stake whatever its owner's key. */
+  /** Set once by [`DiemStake::open`]; marks an open stake whatever its keys. */
   opened: boolean;
-  balances: DiemStakeBalancesArgs;
+  /** DIEM staked: counts for the beneficiary's credit. DIEM in cooldown is in tickets. */
+  staked: number | bigint;
+  /** How many unstake tickets this stake has opened: the next one's address seed. */
+  ticketsOpened: number | bigint;
   reserved: ReadonlyUint8Array;
 };
 
@@ -78,9 +84,11 @@ export function getDiemStakeEncoder(): FixedSizeEncoder<DiemStakeArgs> {
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["owner", getAddressEncoder()],
+      ["beneficiary", getAddressEncoder()],
       ["bump", getU8Encoder()],
       ["opened", getBooleanEncoder()],
-      ["balances", getDiemStakeBalancesEncoder()],
+      ["staked", getU64Encoder()],
+      ["ticketsOpened", getU64Encoder()],
       ["reserved", fixEncoderSize(getBytesEncoder(), 31)],
     ]),
     (value) => ({ ...value, discriminator: DIEM_STAKE_DISCRIMINATOR }),
@@ -92,9 +100,11 @@ export function getDiemStakeDecoder(): FixedSizeDecoder<DiemStake> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["owner", getAddressDecoder()],
+    ["beneficiary", getAddressDecoder()],
     ["bump", getU8Decoder()],
     ["opened", getBooleanDecoder()],
-    ["balances", getDiemStakeBalancesDecoder()],
+    ["staked", getU64Decoder()],
+    ["ticketsOpened", getU64Decoder()],
     ["reserved", fixDecoderSize(getBytesDecoder(), 31)],
   ]);
 }
@@ -158,5 +168,5 @@ export async function fetchAllMaybeDiemStake(
 }
 
 export function getDiemStakeSize(): number {
-  return 97;
+  return 121;
 }

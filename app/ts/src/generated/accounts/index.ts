@@ -12,3 +12,4 @@ export * from "./curveStaging";
 export * from "./diemStake";
 export * from "./governance";
 export * from "./position";
+export * from "./unstakeTicket";

@@ -23,6 +23,8 @@ import {
   getBytesEncoder,
   getStructDecoder,
   getStructEncoder,
+  getU64Decoder,
+  getU64Encoder,
   getU8Decoder,
   getU8Encoder,
   transformEncoder,
@@ -63,6 +65,8 @@ export type Position = {
    */
   opened: boolean;
   balances: PositionBalances;
+  /** How many unstake tickets this position has opened: the next one's address seed. */
+  ticketsOpened: bigint;
   /** Room for later fields without a migration. */
   reserved: ReadonlyUint8Array;
 };
@@ -76,6 +80,8 @@ export type PositionArgs = {
    */
   opened: boolean;
   balances: PositionBalancesArgs;
+  /** How many unstake tickets this position has opened: the next one's address seed. */
+  ticketsOpened: number | bigint;
   /** Room for later fields without a migration. */
   reserved: ReadonlyUint8Array;
 };
@@ -89,6 +95,7 @@ export function getPositionEncoder(): FixedSizeEncoder<PositionArgs> {
       ["bump", getU8Encoder()],
       ["opened", getBooleanEncoder()],
       ["balances", getPositionBalancesEncoder()],
+      ["ticketsOpened", getU64Encoder()],
       ["reserved", fixEncoderSize(getBytesEncoder(), 63)],
     ]),
     (value) => ({ ...value, discriminator: POSITION_DISCRIMINATOR }),
@@ -103,6 +110,7 @@ export function getPositionDecoder(): FixedSizeDecoder<Position> {
     ["bump", getU8Decoder()],
     ["opened", getBooleanDecoder()],
     ["balances", getPositionBalancesDecoder()],
+    ["ticketsOpened", getU64Decoder()],
     ["reserved", fixDecoderSize(getBytesDecoder(), 63)],
   ]);
 }
@@ -166,5 +174,5 @@ export async function fetchAllMaybePosition(
 }
 
 export function getPositionSize(): number {
-  return 185;
+  return 177;
 }

@@ -20,10 +20,10 @@ export const DIEM_ERROR__ZERO_AMOUNT = 0x1770; // 6000
 export const DIEM_ERROR__MATH_OVERFLOW = 0x1771; // 6001
 /** InsufficientUnlocked: Not enough unlocked sVVV in the position (locked sVVV can only be released by burning DIEM) */
 export const DIEM_ERROR__INSUFFICIENT_UNLOCKED = 0x1772; // 6002
-/** UnstakeAlreadyPending: An unstake is already pending for this position; finalize or cancel it first */
-export const DIEM_ERROR__UNSTAKE_ALREADY_PENDING = 0x1773; // 6003
-/** NoPendingUnstake: No unstake is pending for this position */
-export const DIEM_ERROR__NO_PENDING_UNSTAKE = 0x1774; // 6004
+/** NotTicketOwner: Signer does not own this unstake ticket */
+export const DIEM_ERROR__NOT_TICKET_OWNER = 0x1773; // 6003
+/** WrongTicketKind: This unstake ticket is of the other kind (sVVV or DIEM) */
+export const DIEM_ERROR__WRONG_TICKET_KIND = 0x1774; // 6004
 /** CooldownNotElapsed: The cooldown has not ended yet */
 export const DIEM_ERROR__COOLDOWN_NOT_ELAPSED = 0x1775; // 6005
 /** NothingToClaim: No rewards to claim */
@@ -124,6 +124,16 @@ export const DIEM_ERROR__LAUNCH_MUST_START_PAUSED = 0x17a4; // 6052
 export const DIEM_ERROR__LAUNCH_IN_PROGRESS = 0x17a5; // 6053
 /** CurveChangePending: A curve change is pending: cancel it before staging another table */
 export const DIEM_ERROR__CURVE_CHANGE_PENDING = 0x17a6; // 6054
+/** InvalidBeneficiary: The default (all-zero) key cannot be a DIEM stake's beneficiary */
+export const DIEM_ERROR__INVALID_BENEFICIARY = 0x17a7; // 6055
+/** InvalidTicketRecipient: A ticket cannot be handed to the default (all-zero) key or to its own owner */
+export const DIEM_ERROR__INVALID_TICKET_RECIPIENT = 0x17a8; // 6056
+/** SameBeneficiary: The stake already credits this beneficiary */
+export const DIEM_ERROR__SAME_BENEFICIARY = 0x17a9; // 6057
+/** WrongRentPayer: The rent payer named is not the one who paid this ticket's rent */
+export const DIEM_ERROR__WRONG_RENT_PAYER = 0x17aa; // 6058
+/** WrongTicketAddress: This account is not the ticket address the request opens ([ticket seed, source, tickets opened]) */
+export const DIEM_ERROR__WRONG_TICKET_ADDRESS = 0x17ab; // 6059
 
 export type DiemError =
   | typeof DIEM_ERROR__BURN_EXCEEDS_OUTSTANDING
@@ -147,7 +157,9 @@ export type DiemError =
   | typeof DIEM_ERROR__INSUFFICIENT_DIEM_STAKED
   | typeof DIEM_ERROR__INSUFFICIENT_UNLOCKED
   | typeof DIEM_ERROR__INVALID_AUTHORITY
+  | typeof DIEM_ERROR__INVALID_BENEFICIARY
   | typeof DIEM_ERROR__INVALID_RECIPIENT
+  | typeof DIEM_ERROR__INVALID_TICKET_RECIPIENT
   | typeof DIEM_ERROR__INVALID_TOKEN_ACCOUNT
   | typeof DIEM_ERROR__INVALID_VVV_MINT
   | typeof DIEM_ERROR__LAUNCH_IN_PROGRESS
@@ -156,15 +168,16 @@ export type DiemError =
   | typeof DIEM_ERROR__MINT_OUTPUT_ZERO
   | typeof DIEM_ERROR__NO_PENDING_AUTHORITY
   | typeof DIEM_ERROR__NO_PENDING_CHANGE
-  | typeof DIEM_ERROR__NO_PENDING_UNSTAKE
   | typeof DIEM_ERROR__NOTHING_TO_CLAIM
   | typeof DIEM_ERROR__NOTHING_TO_PAY
   | typeof DIEM_ERROR__NOT_OWNER_ADDRESS
   | typeof DIEM_ERROR__NOT_POSITION_OWNER
+  | typeof DIEM_ERROR__NOT_TICKET_OWNER
   | typeof DIEM_ERROR__NOT_UPGRADE_AUTHORITY
   | typeof DIEM_ERROR__OPERATION_PAUSED
   | typeof DIEM_ERROR__OWNER_ADDRESS_TAKEN
   | typeof DIEM_ERROR__POSITION_OWNER_MISMATCH
+  | typeof DIEM_ERROR__SAME_BENEFICIARY
   | typeof DIEM_ERROR__SHARE_OUT_OF_BOUNDS
   | typeof DIEM_ERROR__SLIPPAGE_EXCEEDED
   | typeof DIEM_ERROR__SUPPLY_CAP_REACHED
@@ -172,12 +185,14 @@ export type DiemError =
   | typeof DIEM_ERROR__UNAUTHORIZED
   | typeof DIEM_ERROR__UNKNOWN_CHANGE_KIND
   | typeof DIEM_ERROR__UNKNOWN_PAUSE_FLAG
-  | typeof DIEM_ERROR__UNSTAKE_ALREADY_PENDING
   | typeof DIEM_ERROR__UNSUPPORTED_MINT_EXTENSION
   | typeof DIEM_ERROR__URI_TOO_LONG
   | typeof DIEM_ERROR__VVV_MINT_CLOSE_AUTHORITY
   | typeof DIEM_ERROR__VVV_MINT_FREEZE_AUTHORITY
   | typeof DIEM_ERROR__WRONG_MINT
+  | typeof DIEM_ERROR__WRONG_RENT_PAYER
+  | typeof DIEM_ERROR__WRONG_TICKET_ADDRESS
+  | typeof DIEM_ERROR__WRONG_TICKET_KIND
   | typeof DIEM_ERROR__WRONG_TOKEN_PROGRAM
   | typeof DIEM_ERROR__WRONG_TREASURY
   | typeof DIEM_ERROR__ZERO_AMOUNT;
@@ -206,7 +221,9 @@ if (process.env.NODE_ENV !== "production") {
     [DIEM_ERROR__INSUFFICIENT_DIEM_STAKED]: `Not enough staked DIEM`,
     [DIEM_ERROR__INSUFFICIENT_UNLOCKED]: `Not enough unlocked sVVV in the position (locked sVVV can only be released by burning DIEM)`,
     [DIEM_ERROR__INVALID_AUTHORITY]: `The config authority cannot be the default (all-zero) key`,
+    [DIEM_ERROR__INVALID_BENEFICIARY]: `The default (all-zero) key cannot be a DIEM stake's beneficiary`,
     [DIEM_ERROR__INVALID_RECIPIENT]: `The default (all-zero) key is not a valid recipient`,
+    [DIEM_ERROR__INVALID_TICKET_RECIPIENT]: `A ticket cannot be handed to the default (all-zero) key or to its own owner`,
     [DIEM_ERROR__INVALID_TOKEN_ACCOUNT]: `Not an initialized token account`,
     [DIEM_ERROR__INVALID_VVV_MINT]: `The VVV mint is not a valid SPL Token or Token-2022 mint`,
     [DIEM_ERROR__LAUNCH_IN_PROGRESS]: `During the launch only the config authority may act`,
@@ -215,15 +232,16 @@ if (process.env.NODE_ENV !== "production") {
     [DIEM_ERROR__MINT_OUTPUT_ZERO]: `The lock is too small to buy any DIEM at the current rate`,
     [DIEM_ERROR__NO_PENDING_AUTHORITY]: `No authority transfer is pending`,
     [DIEM_ERROR__NO_PENDING_CHANGE]: `No change of this kind is pending`,
-    [DIEM_ERROR__NO_PENDING_UNSTAKE]: `No unstake is pending for this position`,
     [DIEM_ERROR__NOTHING_TO_CLAIM]: `No rewards to claim`,
     [DIEM_ERROR__NOTHING_TO_PAY]: `The treasury has nothing accrued`,
     [DIEM_ERROR__NOT_OWNER_ADDRESS]: `This account is not at the owner's address (its canonical PDA)`,
     [DIEM_ERROR__NOT_POSITION_OWNER]: `Signer does not own this position`,
+    [DIEM_ERROR__NOT_TICKET_OWNER]: `Signer does not own this unstake ticket`,
     [DIEM_ERROR__NOT_UPGRADE_AUTHORITY]: `Only the program's upgrade authority may initialize it`,
     [DIEM_ERROR__OPERATION_PAUSED]: `This operation is paused`,
     [DIEM_ERROR__OWNER_ADDRESS_TAKEN]: `An account at the owner's address exists but is not this program's`,
     [DIEM_ERROR__POSITION_OWNER_MISMATCH]: `The position belongs to a different owner`,
+    [DIEM_ERROR__SAME_BENEFICIARY]: `The stake already credits this beneficiary`,
     [DIEM_ERROR__SHARE_OUT_OF_BOUNDS]: `Treasury share must be at most 10,000 basis points`,
     [DIEM_ERROR__SLIPPAGE_EXCEEDED]: `The lock buys less DIEM than min_diem_out`,
     [DIEM_ERROR__SUPPLY_CAP_REACHED]: `The curve's supply cap would be exceeded`,
@@ -231,12 +249,14 @@ if (process.env.NODE_ENV !== "production") {
     [DIEM_ERROR__UNAUTHORIZED]: `Signer is not the config authority`,
     [DIEM_ERROR__UNKNOWN_CHANGE_KIND]: `Unknown change kind`,
     [DIEM_ERROR__UNKNOWN_PAUSE_FLAG]: `Unknown pause flag`,
-    [DIEM_ERROR__UNSTAKE_ALREADY_PENDING]: `An unstake is already pending for this position; finalize or cancel it first`,
     [DIEM_ERROR__UNSUPPORTED_MINT_EXTENSION]: `The VVV mint uses a Token-2022 extension that breaks vault accounting or lets a third party move vault funds`,
     [DIEM_ERROR__URI_TOO_LONG]: `Metadata URI is too long`,
     [DIEM_ERROR__VVV_MINT_CLOSE_AUTHORITY]: `The VVV mint has a close authority (a closed mint could be re-created with other extensions); initialize refuses it unless accept_freeze_authority is set`,
     [DIEM_ERROR__VVV_MINT_FREEZE_AUTHORITY]: `The VVV mint has a freeze authority, which could freeze the vault; initialize refuses it unless accept_freeze_authority is set`,
     [DIEM_ERROR__WRONG_MINT]: `Token account holds the wrong mint`,
+    [DIEM_ERROR__WRONG_RENT_PAYER]: `The rent payer named is not the one who paid this ticket's rent`,
+    [DIEM_ERROR__WRONG_TICKET_ADDRESS]: `This account is not the ticket address the request opens ([ticket seed, source, tickets opened])`,
+    [DIEM_ERROR__WRONG_TICKET_KIND]: `This unstake ticket is of the other kind (sVVV or DIEM)`,
     [DIEM_ERROR__WRONG_TOKEN_PROGRAM]: `Token program does not match the mint`,
     [DIEM_ERROR__WRONG_TREASURY]: `Treasury account does not match the config`,
     [DIEM_ERROR__ZERO_AMOUNT]: `Amount must be greater than zero`,

@@ -10,6 +10,8 @@ import {
   combineCodec,
   fixDecoderSize,
   fixEncoderSize,
+  getAddressDecoder,
+  getAddressEncoder,
   getBytesDecoder,
   getBytesEncoder,
   getStructDecoder,
@@ -25,10 +27,10 @@ import {
   type InstructionWithAccounts,
   type InstructionWithData,
   type ReadonlyAccount,
-  type ReadonlySignerAccount,
   type ReadonlyUint8Array,
   type TransactionSigner,
   type WritableAccount,
+  type WritableSignerAccount,
 } from "@solana/kit";
 import {
   findConfigPda,
@@ -56,7 +58,11 @@ export type CancelDiemUnstakeInstruction<
   TProgram extends string = typeof DIEM_PROGRAM_ADDRESS,
   TAccountOwner extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> = string,
+  TAccountTicket extends string | AccountMeta<string> = string,
+  TAccountRentPayer extends string | AccountMeta<string> = string,
   TAccountDiemStake extends string | AccountMeta<string> = string,
+  TAccountSystemProgram extends string | AccountMeta<string> =
+    "11111111111111111111111111111111",
   TAccountEventAuthority extends string | AccountMeta<string> = string,
   TAccountProgram extends string | AccountMeta<string> =
     "GJ6oqC3x3kimEPvN9twaon5yhD6ihiNkWAWULgQGhqHr",
@@ -66,15 +72,24 @@ export type CancelDiemUnstakeInstruction<
   InstructionWithAccounts<
     [
       TAccountOwner extends string
-        ? ReadonlySignerAccount<TAccountOwner> &
+        ? WritableSignerAccount<TAccountOwner> &
             AccountSignerMeta<TAccountOwner>
         : TAccountOwner,
       TAccountConfig extends string
         ? WritableAccount<TAccountConfig>
         : TAccountConfig,
+      TAccountTicket extends string
+        ? WritableAccount<TAccountTicket>
+        : TAccountTicket,
+      TAccountRentPayer extends string
+        ? WritableAccount<TAccountRentPayer>
+        : TAccountRentPayer,
       TAccountDiemStake extends string
         ? WritableAccount<TAccountDiemStake>
         : TAccountDiemStake,
+      TAccountSystemProgram extends string
+        ? ReadonlyAccount<TAccountSystemProgram>
+        : TAccountSystemProgram,
       TAccountEventAuthority extends string
         ? ReadonlyAccount<TAccountEventAuthority>
         : TAccountEventAuthority,
@@ -87,13 +102,17 @@ export type CancelDiemUnstakeInstruction<
 
 export type CancelDiemUnstakeInstructionData = {
   discriminator: ReadonlyUint8Array;
+  beneficiary: Address;
 };
 
-export type CancelDiemUnstakeInstructionDataArgs = {};
+export type CancelDiemUnstakeInstructionDataArgs = { beneficiary: Address };
 
 export function getCancelDiemUnstakeInstructionDataEncoder(): FixedSizeEncoder<CancelDiemUnstakeInstructionDataArgs> {
   return transformEncoder(
-    getStructEncoder([["discriminator", fixEncoderSize(getBytesEncoder(), 8)]]),
+    getStructEncoder([
+      ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
+      ["beneficiary", getAddressEncoder()],
+    ]),
     (value) => ({ ...value, discriminator: CANCEL_DIEM_UNSTAKE_DISCRIMINATOR }),
   );
 }
@@ -101,6 +120,7 @@ export function getCancelDiemUnstakeInstructionDataEncoder(): FixedSizeEncoder<C
 export function getCancelDiemUnstakeInstructionDataDecoder(): FixedSizeDecoder<CancelDiemUnstakeInstructionData> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
+    ["beneficiary", getAddressDecoder()],
   ]);
 }
 
@@ -117,21 +137,33 @@ export function getCancelDiemUnstakeInstructionDataCodec(): FixedSizeCodec<
 export type CancelDiemUnstakeAsyncInput<
   TAccountOwner extends string = string,
   TAccountConfig extends string = string,
+  TAccountTicket extends string = string,
+  TAccountRentPayer extends string = string,
   TAccountDiemStake extends string = string,
+  TAccountSystemProgram extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
+  /** The ticket's owner; pays for the stake if it has to be opened. */
   owner: TransactionSigner<TAccountOwner>;
   config?: Address<TAccountConfig>;
+  ticket: Address<TAccountTicket>;
+  rentPayer: Address<TAccountRentPayer>;
+  /** The stake at `[DIEM_STAKE_SEED, owner, beneficiary]`. */
   diemStake?: Address<TAccountDiemStake>;
+  systemProgram?: Address<TAccountSystemProgram>;
   eventAuthority?: Address<TAccountEventAuthority>;
   program?: Address<TAccountProgram>;
+  beneficiary: CancelDiemUnstakeInstructionDataArgs["beneficiary"];
 };
 
 export async function getCancelDiemUnstakeInstructionAsync<
   TAccountOwner extends string,
   TAccountConfig extends string,
+  TAccountTicket extends string,
+  TAccountRentPayer extends string,
   TAccountDiemStake extends string,
+  TAccountSystemProgram extends string,
   TAccountEventAuthority extends string,
   TAccountProgram extends string,
   TProgramAddress extends Address = typeof DIEM_PROGRAM_ADDRESS,
@@ -139,7 +171,10 @@ export async function getCancelDiemUnstakeInstructionAsync<
   input: CancelDiemUnstakeAsyncInput<
     TAccountOwner,
     TAccountConfig,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountDiemStake,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >,
@@ -149,7 +184,10 @@ export async function getCancelDiemUnstakeInstructionAsync<
     TProgramAddress,
     TAccountOwner,
     TAccountConfig,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountDiemStake,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >
@@ -159,9 +197,12 @@ export async function getCancelDiemUnstakeInstructionAsync<
 
   // Original accounts.
   const originalAccounts = {
-    owner: { value: input.owner ?? null, isWritable: false },
+    owner: { value: input.owner ?? null, isWritable: true },
     config: { value: input.config ?? null, isWritable: true },
+    ticket: { value: input.ticket ?? null, isWritable: true },
+    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
     diemStake: { value: input.diemStake ?? null, isWritable: true },
+    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
     eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
     program: { value: input.program ?? null, isWritable: false },
   };
@@ -169,6 +210,9 @@ export async function getCancelDiemUnstakeInstructionAsync<
     keyof typeof originalAccounts,
     ResolvedAccount
   >;
+
+  // Original args.
+  const args = { ...input };
 
   // Resolve default values.
   if (!accounts.config.value) {
@@ -178,6 +222,10 @@ export async function getCancelDiemUnstakeInstructionAsync<
     accounts.diemStake.value = await findDiemStakePda({
       owner: expectAddress(accounts.owner.value),
     });
+  }
+  if (!accounts.systemProgram.value) {
+    accounts.systemProgram.value =
+      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
   }
   if (!accounts.eventAuthority.value) {
     accounts.eventAuthority.value = await findEventAuthorityPda();
@@ -192,17 +240,25 @@ export async function getCancelDiemUnstakeInstructionAsync<
     accounts: [
       getAccountMeta(accounts.owner),
       getAccountMeta(accounts.config),
+      getAccountMeta(accounts.ticket),
+      getAccountMeta(accounts.rentPayer),
       getAccountMeta(accounts.diemStake),
+      getAccountMeta(accounts.systemProgram),
       getAccountMeta(accounts.eventAuthority),
       getAccountMeta(accounts.program),
     ],
-    data: getCancelDiemUnstakeInstructionDataEncoder().encode({}),
+    data: getCancelDiemUnstakeInstructionDataEncoder().encode(
+      args as CancelDiemUnstakeInstructionDataArgs,
+    ),
     programAddress,
   } as CancelDiemUnstakeInstruction<
     TProgramAddress,
     TAccountOwner,
     TAccountConfig,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountDiemStake,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >);
@@ -211,21 +267,33 @@ export async function getCancelDiemUnstakeInstructionAsync<
 export type CancelDiemUnstakeInput<
   TAccountOwner extends string = string,
   TAccountConfig extends string = string,
+  TAccountTicket extends string = string,
+  TAccountRentPayer extends string = string,
   TAccountDiemStake extends string = string,
+  TAccountSystemProgram extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
+  /** The ticket's owner; pays for the stake if it has to be opened. */
   owner: TransactionSigner<TAccountOwner>;
   config: Address<TAccountConfig>;
+  ticket: Address<TAccountTicket>;
+  rentPayer: Address<TAccountRentPayer>;
+  /** The stake at `[DIEM_STAKE_SEED, owner, beneficiary]`. */
   diemStake: Address<TAccountDiemStake>;
+  systemProgram?: Address<TAccountSystemProgram>;
   eventAuthority: Address<TAccountEventAuthority>;
   program?: Address<TAccountProgram>;
+  beneficiary: CancelDiemUnstakeInstructionDataArgs["beneficiary"];
 };
 
 export function getCancelDiemUnstakeInstruction<
   TAccountOwner extends string,
   TAccountConfig extends string,
+  TAccountTicket extends string,
+  TAccountRentPayer extends string,
   TAccountDiemStake extends string,
+  TAccountSystemProgram extends string,
   TAccountEventAuthority extends string,
   TAccountProgram extends string,
   TProgramAddress extends Address = typeof DIEM_PROGRAM_ADDRESS,
@@ -233,7 +301,10 @@ export function getCancelDiemUnstakeInstruction<
   input: CancelDiemUnstakeInput<
     TAccountOwner,
     TAccountConfig,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountDiemStake,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >,
@@ -242,7 +313,10 @@ export function getCancelDiemUnstakeInstruction<
   TProgramAddress,
   TAccountOwner,
   TAccountConfig,
+  TAccountTicket,
+  TAccountRentPayer,
   TAccountDiemStake,
+  TAccountSystemProgram,
   TAccountEventAuthority,
   TAccountProgram
 > {
@@ -251,9 +325,12 @@ export function getCancelDiemUnstakeInstruction<
 
   // Original accounts.
   const originalAccounts = {
-    owner: { value: input.owner ?? null, isWritable: false },
+    owner: { value: input.owner ?? null, isWritable: true },
     config: { value: input.config ?? null, isWritable: true },
+    ticket: { value: input.ticket ?? null, isWritable: true },
+    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
     diemStake: { value: input.diemStake ?? null, isWritable: true },
+    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
     eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
     program: { value: input.program ?? null, isWritable: false },
   };
@@ -262,7 +339,14 @@ export function getCancelDiemUnstakeInstruction<
     ResolvedAccount
   >;
 
+  // Original args.
+  const args = { ...input };
+
   // Resolve default values.
+  if (!accounts.systemProgram.value) {
+    accounts.systemProgram.value =
+      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
+  }
   if (!accounts.program.value) {
     accounts.program.value = programAddress;
     accounts.program.isWritable = false;
@@ -273,17 +357,25 @@ export function getCancelDiemUnstakeInstruction<
     accounts: [
       getAccountMeta(accounts.owner),
       getAccountMeta(accounts.config),
+      getAccountMeta(accounts.ticket),
+      getAccountMeta(accounts.rentPayer),
       getAccountMeta(accounts.diemStake),
+      getAccountMeta(accounts.systemProgram),
       getAccountMeta(accounts.eventAuthority),
       getAccountMeta(accounts.program),
     ],
-    data: getCancelDiemUnstakeInstructionDataEncoder().encode({}),
+    data: getCancelDiemUnstakeInstructionDataEncoder().encode(
+      args as CancelDiemUnstakeInstructionDataArgs,
+    ),
     programAddress,
   } as CancelDiemUnstakeInstruction<
     TProgramAddress,
     TAccountOwner,
     TAccountConfig,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountDiemStake,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >);
@@ -295,11 +387,16 @@ export type ParsedCancelDiemUnstakeInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
+    /** The ticket's owner; pays for the stake if it has to be opened. */
     owner: TAccountMetas[0];
     config: TAccountMetas[1];
-    diemStake: TAccountMetas[2];
-    eventAuthority: TAccountMetas[3];
-    program: TAccountMetas[4];
+    ticket: TAccountMetas[2];
+    rentPayer: TAccountMetas[3];
+    /** The stake at `[DIEM_STAKE_SEED, owner, beneficiary]`. */
+    diemStake: TAccountMetas[4];
+    systemProgram: TAccountMetas[5];
+    eventAuthority: TAccountMetas[6];
+    program: TAccountMetas[7];
   };
   data: CancelDiemUnstakeInstructionData;
 };
@@ -312,7 +409,7 @@ export function parseCancelDiemUnstakeInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedCancelDiemUnstakeInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 5) {
+  if (instruction.accounts.length < 8) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -327,7 +424,10 @@ export function parseCancelDiemUnstakeInstruction<
     accounts: {
       owner: getNextAccount(),
       config: getNextAccount(),
+      ticket: getNextAccount(),
+      rentPayer: getNextAccount(),
       diemStake: getNextAccount(),
+      systemProgram: getNextAccount(),
       eventAuthority: getNextAccount(),
       program: getNextAccount(),
     },

@@ -25,10 +25,10 @@ import {
   type InstructionWithAccounts,
   type InstructionWithData,
   type ReadonlyAccount,
-  type ReadonlySignerAccount,
   type ReadonlyUint8Array,
   type TransactionSigner,
   type WritableAccount,
+  type WritableSignerAccount,
 } from "@solana/kit";
 import { findConfigPda, findEventAuthorityPda, findPositionPda } from "../pdas";
 import { DIEM_PROGRAM_ADDRESS } from "../programs";
@@ -52,7 +52,11 @@ export type CancelUnstakeInstruction<
   TProgram extends string = typeof DIEM_PROGRAM_ADDRESS,
   TAccountOwner extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> = string,
+  TAccountTicket extends string | AccountMeta<string> = string,
+  TAccountRentPayer extends string | AccountMeta<string> = string,
   TAccountPosition extends string | AccountMeta<string> = string,
+  TAccountSystemProgram extends string | AccountMeta<string> =
+    "11111111111111111111111111111111",
   TAccountEventAuthority extends string | AccountMeta<string> = string,
   TAccountProgram extends string | AccountMeta<string> =
     "GJ6oqC3x3kimEPvN9twaon5yhD6ihiNkWAWULgQGhqHr",
@@ -62,15 +66,24 @@ export type CancelUnstakeInstruction<
   InstructionWithAccounts<
     [
       TAccountOwner extends string
-        ? ReadonlySignerAccount<TAccountOwner> &
+        ? WritableSignerAccount<TAccountOwner> &
             AccountSignerMeta<TAccountOwner>
         : TAccountOwner,
       TAccountConfig extends string
         ? WritableAccount<TAccountConfig>
         : TAccountConfig,
+      TAccountTicket extends string
+        ? WritableAccount<TAccountTicket>
+        : TAccountTicket,
+      TAccountRentPayer extends string
+        ? WritableAccount<TAccountRentPayer>
+        : TAccountRentPayer,
       TAccountPosition extends string
         ? WritableAccount<TAccountPosition>
         : TAccountPosition,
+      TAccountSystemProgram extends string
+        ? ReadonlyAccount<TAccountSystemProgram>
+        : TAccountSystemProgram,
       TAccountEventAuthority extends string
         ? ReadonlyAccount<TAccountEventAuthority>
         : TAccountEventAuthority,
@@ -113,13 +126,21 @@ export function getCancelUnstakeInstructionDataCodec(): FixedSizeCodec<
 export type CancelUnstakeAsyncInput<
   TAccountOwner extends string = string,
   TAccountConfig extends string = string,
+  TAccountTicket extends string = string,
+  TAccountRentPayer extends string = string,
   TAccountPosition extends string = string,
+  TAccountSystemProgram extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
+  /** The ticket's owner; pays for their position if it has to be opened. */
   owner: TransactionSigner<TAccountOwner>;
   config?: Address<TAccountConfig>;
+  ticket: Address<TAccountTicket>;
+  rentPayer: Address<TAccountRentPayer>;
+  /** The owner's position at `[POSITION_SEED, owner]`. */
   position?: Address<TAccountPosition>;
+  systemProgram?: Address<TAccountSystemProgram>;
   eventAuthority?: Address<TAccountEventAuthority>;
   program?: Address<TAccountProgram>;
 };
@@ -127,7 +148,10 @@ export type CancelUnstakeAsyncInput<
 export async function getCancelUnstakeInstructionAsync<
   TAccountOwner extends string,
   TAccountConfig extends string,
+  TAccountTicket extends string,
+  TAccountRentPayer extends string,
   TAccountPosition extends string,
+  TAccountSystemProgram extends string,
   TAccountEventAuthority extends string,
   TAccountProgram extends string,
   TProgramAddress extends Address = typeof DIEM_PROGRAM_ADDRESS,
@@ -135,7 +159,10 @@ export async function getCancelUnstakeInstructionAsync<
   input: CancelUnstakeAsyncInput<
     TAccountOwner,
     TAccountConfig,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountPosition,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >,
@@ -145,7 +172,10 @@ export async function getCancelUnstakeInstructionAsync<
     TProgramAddress,
     TAccountOwner,
     TAccountConfig,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountPosition,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >
@@ -155,9 +185,12 @@ export async function getCancelUnstakeInstructionAsync<
 
   // Original accounts.
   const originalAccounts = {
-    owner: { value: input.owner ?? null, isWritable: false },
+    owner: { value: input.owner ?? null, isWritable: true },
     config: { value: input.config ?? null, isWritable: true },
+    ticket: { value: input.ticket ?? null, isWritable: true },
+    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
     position: { value: input.position ?? null, isWritable: true },
+    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
     eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
     program: { value: input.program ?? null, isWritable: false },
   };
@@ -175,6 +208,10 @@ export async function getCancelUnstakeInstructionAsync<
       owner: expectAddress(accounts.owner.value),
     });
   }
+  if (!accounts.systemProgram.value) {
+    accounts.systemProgram.value =
+      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
+  }
   if (!accounts.eventAuthority.value) {
     accounts.eventAuthority.value = await findEventAuthorityPda();
   }
@@ -188,7 +225,10 @@ export async function getCancelUnstakeInstructionAsync<
     accounts: [
       getAccountMeta(accounts.owner),
       getAccountMeta(accounts.config),
+      getAccountMeta(accounts.ticket),
+      getAccountMeta(accounts.rentPayer),
       getAccountMeta(accounts.position),
+      getAccountMeta(accounts.systemProgram),
       getAccountMeta(accounts.eventAuthority),
       getAccountMeta(accounts.program),
     ],
@@ -198,7 +238,10 @@ export async function getCancelUnstakeInstructionAsync<
     TProgramAddress,
     TAccountOwner,
     TAccountConfig,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountPosition,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >);
@@ -207,13 +250,21 @@ export async function getCancelUnstakeInstructionAsync<
 export type CancelUnstakeInput<
   TAccountOwner extends string = string,
   TAccountConfig extends string = string,
+  TAccountTicket extends string = string,
+  TAccountRentPayer extends string = string,
   TAccountPosition extends string = string,
+  TAccountSystemProgram extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
+  /** The ticket's owner; pays for their position if it has to be opened. */
   owner: TransactionSigner<TAccountOwner>;
   config: Address<TAccountConfig>;
+  ticket: Address<TAccountTicket>;
+  rentPayer: Address<TAccountRentPayer>;
+  /** The owner's position at `[POSITION_SEED, owner]`. */
   position: Address<TAccountPosition>;
+  systemProgram?: Address<TAccountSystemProgram>;
   eventAuthority: Address<TAccountEventAuthority>;
   program?: Address<TAccountProgram>;
 };
@@ -221,7 +272,10 @@ export type CancelUnstakeInput<
 export function getCancelUnstakeInstruction<
   TAccountOwner extends string,
   TAccountConfig extends string,
+  TAccountTicket extends string,
+  TAccountRentPayer extends string,
   TAccountPosition extends string,
+  TAccountSystemProgram extends string,
   TAccountEventAuthority extends string,
   TAccountProgram extends string,
   TProgramAddress extends Address = typeof DIEM_PROGRAM_ADDRESS,
@@ -229,7 +283,10 @@ export function getCancelUnstakeInstruction<
   input: CancelUnstakeInput<
     TAccountOwner,
     TAccountConfig,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountPosition,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >,
@@ -238,7 +295,10 @@ export function getCancelUnstakeInstruction<
   TProgramAddress,
   TAccountOwner,
   TAccountConfig,
+  TAccountTicket,
+  TAccountRentPayer,
   TAccountPosition,
+  TAccountSystemProgram,
   TAccountEventAuthority,
   TAccountProgram
 > {
@@ -247,9 +307,12 @@ export function getCancelUnstakeInstruction<
 
   // Original accounts.
   const originalAccounts = {
-    owner: { value: input.owner ?? null, isWritable: false },
+    owner: { value: input.owner ?? null, isWritable: true },
     config: { value: input.config ?? null, isWritable: true },
+    ticket: { value: input.ticket ?? null, isWritable: true },
+    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
     position: { value: input.position ?? null, isWritable: true },
+    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
     eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
     program: { value: input.program ?? null, isWritable: false },
   };
@@ -259,6 +322,10 @@ export function getCancelUnstakeInstruction<
   >;
 
   // Resolve default values.
+  if (!accounts.systemProgram.value) {
+    accounts.systemProgram.value =
+      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
+  }
   if (!accounts.program.value) {
     accounts.program.value = programAddress;
     accounts.program.isWritable = false;
@@ -269,7 +336,10 @@ export function getCancelUnstakeInstruction<
     accounts: [
       getAccountMeta(accounts.owner),
       getAccountMeta(accounts.config),
+      getAccountMeta(accounts.ticket),
+      getAccountMeta(accounts.rentPayer),
       getAccountMeta(accounts.position),
+      getAccountMeta(accounts.systemProgram),
       getAccountMeta(accounts.eventAuthority),
       getAccountMeta(accounts.program),
     ],
@@ -279,7 +349,10 @@ export function getCancelUnstakeInstruction<
     TProgramAddress,
     TAccountOwner,
     TAccountConfig,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountPosition,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >);
@@ -291,11 +364,16 @@ export type ParsedCancelUnstakeInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
+    /** The ticket's owner; pays for their position if it has to be opened. */
     owner: TAccountMetas[0];
     config: TAccountMetas[1];
-    position: TAccountMetas[2];
-    eventAuthority: TAccountMetas[3];
-    program: TAccountMetas[4];
+    ticket: TAccountMetas[2];
+    rentPayer: TAccountMetas[3];
+    /** The owner's position at `[POSITION_SEED, owner]`. */
+    position: TAccountMetas[4];
+    systemProgram: TAccountMetas[5];
+    eventAuthority: TAccountMetas[6];
+    program: TAccountMetas[7];
   };
   data: CancelUnstakeInstructionData;
 };
@@ -308,7 +386,7 @@ export function parseCancelUnstakeInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedCancelUnstakeInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 5) {
+  if (instruction.accounts.length < 8) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -323,7 +401,10 @@ export function parseCancelUnstakeInstruction<
     accounts: {
       owner: getNextAccount(),
       config: getNextAccount(),
+      ticket: getNextAccount(),
+      rentPayer: getNextAccount(),
       position: getNextAccount(),
+      systemProgram: getNextAccount(),
       eventAuthority: getNextAccount(),
       program: getNextAccount(),
     },

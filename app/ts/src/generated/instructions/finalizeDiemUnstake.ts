@@ -33,16 +33,11 @@ import {
 import {
   findConfigPda,
   findDiemMintPda,
-  findDiemStakePda,
   findDiemVaultPda,
   findEventAuthorityPda,
 } from "../pdas";
 import { DIEM_PROGRAM_ADDRESS } from "../programs";
-import {
-  expectAddress,
-  getAccountMetaFactory,
-  type ResolvedAccount,
-} from "../shared";
+import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
 
 export const FINALIZE_DIEM_UNSTAKE_DISCRIMINATOR = new Uint8Array([
   71, 13, 194, 53, 131, 192, 184, 141,
@@ -58,7 +53,8 @@ export type FinalizeDiemUnstakeInstruction<
   TProgram extends string = typeof DIEM_PROGRAM_ADDRESS,
   TAccountOwner extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> = string,
-  TAccountDiemStake extends string | AccountMeta<string> = string,
+  TAccountTicket extends string | AccountMeta<string> = string,
+  TAccountRentPayer extends string | AccountMeta<string> = string,
   TAccountDestination extends string | AccountMeta<string> = string,
   TAccountDiemVault extends string | AccountMeta<string> = string,
   TAccountDiemMint extends string | AccountMeta<string> = string,
@@ -79,9 +75,12 @@ export type FinalizeDiemUnstakeInstruction<
       TAccountConfig extends string
         ? WritableAccount<TAccountConfig>
         : TAccountConfig,
-      TAccountDiemStake extends string
-        ? WritableAccount<TAccountDiemStake>
-        : TAccountDiemStake,
+      TAccountTicket extends string
+        ? WritableAccount<TAccountTicket>
+        : TAccountTicket,
+      TAccountRentPayer extends string
+        ? WritableAccount<TAccountRentPayer>
+        : TAccountRentPayer,
       TAccountDestination extends string
         ? WritableAccount<TAccountDestination>
         : TAccountDestination,
@@ -139,7 +138,8 @@ export function getFinalizeDiemUnstakeInstructionDataCodec(): FixedSizeCodec<
 export type FinalizeDiemUnstakeAsyncInput<
   TAccountOwner extends string = string,
   TAccountConfig extends string = string,
-  TAccountDiemStake extends string = string,
+  TAccountTicket extends string = string,
+  TAccountRentPayer extends string = string,
   TAccountDestination extends string = string,
   TAccountDiemVault extends string = string,
   TAccountDiemMint extends string = string,
@@ -149,7 +149,8 @@ export type FinalizeDiemUnstakeAsyncInput<
 > = {
   owner: TransactionSigner<TAccountOwner>;
   config?: Address<TAccountConfig>;
-  diemStake?: Address<TAccountDiemStake>;
+  ticket: Address<TAccountTicket>;
+  rentPayer: Address<TAccountRentPayer>;
   destination: Address<TAccountDestination>;
   diemVault?: Address<TAccountDiemVault>;
   diemMint?: Address<TAccountDiemMint>;
@@ -161,7 +162,8 @@ export type FinalizeDiemUnstakeAsyncInput<
 export async function getFinalizeDiemUnstakeInstructionAsync<
   TAccountOwner extends string,
   TAccountConfig extends string,
-  TAccountDiemStake extends string,
+  TAccountTicket extends string,
+  TAccountRentPayer extends string,
   TAccountDestination extends string,
   TAccountDiemVault extends string,
   TAccountDiemMint extends string,
@@ -173,7 +175,8 @@ export async function getFinalizeDiemUnstakeInstructionAsync<
   input: FinalizeDiemUnstakeAsyncInput<
     TAccountOwner,
     TAccountConfig,
-    TAccountDiemStake,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountDestination,
     TAccountDiemVault,
     TAccountDiemMint,
@@ -187,7 +190,8 @@ export async function getFinalizeDiemUnstakeInstructionAsync<
     TProgramAddress,
     TAccountOwner,
     TAccountConfig,
-    TAccountDiemStake,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountDestination,
     TAccountDiemVault,
     TAccountDiemMint,
@@ -203,7 +207,8 @@ export async function getFinalizeDiemUnstakeInstructionAsync<
   const originalAccounts = {
     owner: { value: input.owner ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: true },
-    diemStake: { value: input.diemStake ?? null, isWritable: true },
+    ticket: { value: input.ticket ?? null, isWritable: true },
+    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
     destination: { value: input.destination ?? null, isWritable: true },
     diemVault: { value: input.diemVault ?? null, isWritable: true },
     diemMint: { value: input.diemMint ?? null, isWritable: false },
@@ -222,11 +227,6 @@ export async function getFinalizeDiemUnstakeInstructionAsync<
   // Resolve default values.
   if (!accounts.config.value) {
     accounts.config.value = await findConfigPda();
-  }
-  if (!accounts.diemStake.value) {
-    accounts.diemStake.value = await findDiemStakePda({
-      owner: expectAddress(accounts.owner.value),
-    });
   }
   if (!accounts.diemVault.value) {
     accounts.diemVault.value = await findDiemVaultPda();
@@ -251,7 +251,8 @@ export async function getFinalizeDiemUnstakeInstructionAsync<
     accounts: [
       getAccountMeta(accounts.owner),
       getAccountMeta(accounts.config),
-      getAccountMeta(accounts.diemStake),
+      getAccountMeta(accounts.ticket),
+      getAccountMeta(accounts.rentPayer),
       getAccountMeta(accounts.destination),
       getAccountMeta(accounts.diemVault),
       getAccountMeta(accounts.diemMint),
@@ -265,7 +266,8 @@ export async function getFinalizeDiemUnstakeInstructionAsync<
     TProgramAddress,
     TAccountOwner,
     TAccountConfig,
-    TAccountDiemStake,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountDestination,
     TAccountDiemVault,
     TAccountDiemMint,
@@ -278,7 +280,8 @@ export async function getFinalizeDiemUnstakeInstructionAsync<
 export type FinalizeDiemUnstakeInput<
   TAccountOwner extends string = string,
   TAccountConfig extends string = string,
-  TAccountDiemStake extends string = string,
+  TAccountTicket extends string = string,
+  TAccountRentPayer extends string = string,
   TAccountDestination extends string = string,
   TAccountDiemVault extends string = string,
   TAccountDiemMint extends string = string,
@@ -288,7 +291,8 @@ export type FinalizeDiemUnstakeInput<
 > = {
   owner: TransactionSigner<TAccountOwner>;
   config: Address<TAccountConfig>;
-  diemStake: Address<TAccountDiemStake>;
+  ticket: Address<TAccountTicket>;
+  rentPayer: Address<TAccountRentPayer>;
   destination: Address<TAccountDestination>;
   diemVault: Address<TAccountDiemVault>;
   diemMint: Address<TAccountDiemMint>;
@@ -300,7 +304,8 @@ export type FinalizeDiemUnstakeInput<
 export function getFinalizeDiemUnstakeInstruction<
   TAccountOwner extends string,
   TAccountConfig extends string,
-  TAccountDiemStake extends string,
+  TAccountTicket extends string,
+  TAccountRentPayer extends string,
   TAccountDestination extends string,
   TAccountDiemVault extends string,
   TAccountDiemMint extends string,
@@ -312,7 +317,8 @@ export function getFinalizeDiemUnstakeInstruction<
   input: FinalizeDiemUnstakeInput<
     TAccountOwner,
     TAccountConfig,
-    TAccountDiemStake,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountDestination,
     TAccountDiemVault,
     TAccountDiemMint,
@@ -325,7 +331,8 @@ export function getFinalizeDiemUnstakeInstruction<
   TProgramAddress,
   TAccountOwner,
   TAccountConfig,
-  TAccountDiemStake,
+  TAccountTicket,
+  TAccountRentPayer,
   TAccountDestination,
   TAccountDiemVault,
   TAccountDiemMint,
@@ -340,7 +347,8 @@ export function getFinalizeDiemUnstakeInstruction<
   const originalAccounts = {
     owner: { value: input.owner ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: true },
-    diemStake: { value: input.diemStake ?? null, isWritable: true },
+    ticket: { value: input.ticket ?? null, isWritable: true },
+    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
     destination: { value: input.destination ?? null, isWritable: true },
     diemVault: { value: input.diemVault ?? null, isWritable: true },
     diemMint: { value: input.diemMint ?? null, isWritable: false },
@@ -371,7 +379,8 @@ export function getFinalizeDiemUnstakeInstruction<
     accounts: [
       getAccountMeta(accounts.owner),
       getAccountMeta(accounts.config),
-      getAccountMeta(accounts.diemStake),
+      getAccountMeta(accounts.ticket),
+      getAccountMeta(accounts.rentPayer),
       getAccountMeta(accounts.destination),
       getAccountMeta(accounts.diemVault),
       getAccountMeta(accounts.diemMint),
@@ -385,7 +394,8 @@ export function getFinalizeDiemUnstakeInstruction<
     TProgramAddress,
     TAccountOwner,
     TAccountConfig,
-    TAccountDiemStake,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountDestination,
     TAccountDiemVault,
     TAccountDiemMint,
@@ -403,13 +413,14 @@ export type ParsedFinalizeDiemUnstakeInstruction<
   accounts: {
     owner: TAccountMetas[0];
     config: TAccountMetas[1];
-    diemStake: TAccountMetas[2];
-    destination: TAccountMetas[3];
-    diemVault: TAccountMetas[4];
-    diemMint: TAccountMetas[5];
-    diemTokenProgram: TAccountMetas[6];
-    eventAuthority: TAccountMetas[7];
-    program: TAccountMetas[8];
+    ticket: TAccountMetas[2];
+    rentPayer: TAccountMetas[3];
+    destination: TAccountMetas[4];
+    diemVault: TAccountMetas[5];
+    diemMint: TAccountMetas[6];
+    diemTokenProgram: TAccountMetas[7];
+    eventAuthority: TAccountMetas[8];
+    program: TAccountMetas[9];
   };
   data: FinalizeDiemUnstakeInstructionData;
 };
@@ -422,7 +433,7 @@ export function parseFinalizeDiemUnstakeInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedFinalizeDiemUnstakeInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 9) {
+  if (instruction.accounts.length < 10) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -437,7 +448,8 @@ export function parseFinalizeDiemUnstakeInstruction<
     accounts: {
       owner: getNextAccount(),
       config: getNextAccount(),
-      diemStake: getNextAccount(),
+      ticket: getNextAccount(),
+      rentPayer: getNextAccount(),
       destination: getNextAccount(),
       diemVault: getNextAccount(),
       diemMint: getNextAccount(),

@@ -30,18 +30,9 @@ import {
   type TransactionSigner,
   type WritableAccount,
 } from "@solana/kit";
-import {
-  findConfigPda,
-  findEventAuthorityPda,
-  findPositionPda,
-  findVvvVaultPda,
-} from "../pdas";
+import { findConfigPda, findEventAuthorityPda, findVvvVaultPda } from "../pdas";
 import { DIEM_PROGRAM_ADDRESS } from "../programs";
-import {
-  expectAddress,
-  getAccountMetaFactory,
-  type ResolvedAccount,
-} from "../shared";
+import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
 
 export const FINALIZE_UNSTAKE_DISCRIMINATOR = new Uint8Array([
   11, 165, 26, 80, 219, 175, 236, 227,
@@ -57,7 +48,8 @@ export type FinalizeUnstakeInstruction<
   TProgram extends string = typeof DIEM_PROGRAM_ADDRESS,
   TAccountOwner extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> = string,
-  TAccountPosition extends string | AccountMeta<string> = string,
+  TAccountTicket extends string | AccountMeta<string> = string,
+  TAccountRentPayer extends string | AccountMeta<string> = string,
   TAccountDestination extends string | AccountMeta<string> = string,
   TAccountVvvVault extends string | AccountMeta<string> = string,
   TAccountVvvMint extends string | AccountMeta<string> = string,
@@ -77,9 +69,12 @@ export type FinalizeUnstakeInstruction<
       TAccountConfig extends string
         ? WritableAccount<TAccountConfig>
         : TAccountConfig,
-      TAccountPosition extends string
-        ? WritableAccount<TAccountPosition>
-        : TAccountPosition,
+      TAccountTicket extends string
+        ? WritableAccount<TAccountTicket>
+        : TAccountTicket,
+      TAccountRentPayer extends string
+        ? WritableAccount<TAccountRentPayer>
+        : TAccountRentPayer,
       TAccountDestination extends string
         ? WritableAccount<TAccountDestination>
         : TAccountDestination,
@@ -134,7 +129,8 @@ export function getFinalizeUnstakeInstructionDataCodec(): FixedSizeCodec<
 export type FinalizeUnstakeAsyncInput<
   TAccountOwner extends string = string,
   TAccountConfig extends string = string,
-  TAccountPosition extends string = string,
+  TAccountTicket extends string = string,
+  TAccountRentPayer extends string = string,
   TAccountDestination extends string = string,
   TAccountVvvVault extends string = string,
   TAccountVvvMint extends string = string,
@@ -144,7 +140,8 @@ export type FinalizeUnstakeAsyncInput<
 > = {
   owner: TransactionSigner<TAccountOwner>;
   config?: Address<TAccountConfig>;
-  position?: Address<TAccountPosition>;
+  ticket: Address<TAccountTicket>;
+  rentPayer: Address<TAccountRentPayer>;
   destination: Address<TAccountDestination>;
   vvvVault?: Address<TAccountVvvVault>;
   vvvMint: Address<TAccountVvvMint>;
@@ -156,7 +153,8 @@ export type FinalizeUnstakeAsyncInput<
 export async function getFinalizeUnstakeInstructionAsync<
   TAccountOwner extends string,
   TAccountConfig extends string,
-  TAccountPosition extends string,
+  TAccountTicket extends string,
+  TAccountRentPayer extends string,
   TAccountDestination extends string,
   TAccountVvvVault extends string,
   TAccountVvvMint extends string,
@@ -168,7 +166,8 @@ export async function getFinalizeUnstakeInstructionAsync<
   input: FinalizeUnstakeAsyncInput<
     TAccountOwner,
     TAccountConfig,
-    TAccountPosition,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountDestination,
     TAccountVvvVault,
     TAccountVvvMint,
@@ -182,7 +181,8 @@ export async function getFinalizeUnstakeInstructionAsync<
     TProgramAddress,
     TAccountOwner,
     TAccountConfig,
-    TAccountPosition,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountDestination,
     TAccountVvvVault,
     TAccountVvvMint,
@@ -198,7 +198,8 @@ export async function getFinalizeUnstakeInstructionAsync<
   const originalAccounts = {
     owner: { value: input.owner ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: true },
-    position: { value: input.position ?? null, isWritable: true },
+    ticket: { value: input.ticket ?? null, isWritable: true },
+    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
     destination: { value: input.destination ?? null, isWritable: true },
     vvvVault: { value: input.vvvVault ?? null, isWritable: true },
     vvvMint: { value: input.vvvMint ?? null, isWritable: false },
@@ -218,11 +219,6 @@ export async function getFinalizeUnstakeInstructionAsync<
   if (!accounts.config.value) {
     accounts.config.value = await findConfigPda();
   }
-  if (!accounts.position.value) {
-    accounts.position.value = await findPositionPda({
-      owner: expectAddress(accounts.owner.value),
-    });
-  }
   if (!accounts.vvvVault.value) {
     accounts.vvvVault.value = await findVvvVaultPda();
   }
@@ -239,7 +235,8 @@ export async function getFinalizeUnstakeInstructionAsync<
     accounts: [
       getAccountMeta(accounts.owner),
       getAccountMeta(accounts.config),
-      getAccountMeta(accounts.position),
+      getAccountMeta(accounts.ticket),
+      getAccountMeta(accounts.rentPayer),
       getAccountMeta(accounts.destination),
       getAccountMeta(accounts.vvvVault),
       getAccountMeta(accounts.vvvMint),
@@ -253,7 +250,8 @@ export async function getFinalizeUnstakeInstructionAsync<
     TProgramAddress,
     TAccountOwner,
     TAccountConfig,
-    TAccountPosition,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountDestination,
     TAccountVvvVault,
     TAccountVvvMint,
@@ -266,7 +264,8 @@ export async function getFinalizeUnstakeInstructionAsync<
 export type FinalizeUnstakeInput<
   TAccountOwner extends string = string,
   TAccountConfig extends string = string,
-  TAccountPosition extends string = string,
+  TAccountTicket extends string = string,
+  TAccountRentPayer extends string = string,
   TAccountDestination extends string = string,
   TAccountVvvVault extends string = string,
   TAccountVvvMint extends string = string,
@@ -276,7 +275,8 @@ export type FinalizeUnstakeInput<
 > = {
   owner: TransactionSigner<TAccountOwner>;
   config: Address<TAccountConfig>;
-  position: Address<TAccountPosition>;
+  ticket: Address<TAccountTicket>;
+  rentPayer: Address<TAccountRentPayer>;
   destination: Address<TAccountDestination>;
   vvvVault: Address<TAccountVvvVault>;
   vvvMint: Address<TAccountVvvMint>;
@@ -288,7 +288,8 @@ export type FinalizeUnstakeInput<
 export function getFinalizeUnstakeInstruction<
   TAccountOwner extends string,
   TAccountConfig extends string,
-  TAccountPosition extends string,
+  TAccountTicket extends string,
+  TAccountRentPayer extends string,
   TAccountDestination extends string,
   TAccountVvvVault extends string,
   TAccountVvvMint extends string,
@@ -300,7 +301,8 @@ export function getFinalizeUnstakeInstruction<
   input: FinalizeUnstakeInput<
     TAccountOwner,
     TAccountConfig,
-    TAccountPosition,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountDestination,
     TAccountVvvVault,
     TAccountVvvMint,
@@ -313,7 +315,8 @@ export function getFinalizeUnstakeInstruction<
   TProgramAddress,
   TAccountOwner,
   TAccountConfig,
-  TAccountPosition,
+  TAccountTicket,
+  TAccountRentPayer,
   TAccountDestination,
   TAccountVvvVault,
   TAccountVvvMint,
@@ -328,7 +331,8 @@ export function getFinalizeUnstakeInstruction<
   const originalAccounts = {
     owner: { value: input.owner ?? null, isWritable: false },
     config: { value: input.config ?? null, isWritable: true },
-    position: { value: input.position ?? null, isWritable: true },
+    ticket: { value: input.ticket ?? null, isWritable: true },
+    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
     destination: { value: input.destination ?? null, isWritable: true },
     vvvVault: { value: input.vvvVault ?? null, isWritable: true },
     vvvMint: { value: input.vvvMint ?? null, isWritable: false },
@@ -355,7 +359,8 @@ export function getFinalizeUnstakeInstruction<
     accounts: [
       getAccountMeta(accounts.owner),
       getAccountMeta(accounts.config),
-      getAccountMeta(accounts.position),
+      getAccountMeta(accounts.ticket),
+      getAccountMeta(accounts.rentPayer),
       getAccountMeta(accounts.destination),
       getAccountMeta(accounts.vvvVault),
       getAccountMeta(accounts.vvvMint),
@@ -369,7 +374,8 @@ export function getFinalizeUnstakeInstruction<
     TProgramAddress,
     TAccountOwner,
     TAccountConfig,
-    TAccountPosition,
+    TAccountTicket,
+    TAccountRentPayer,
     TAccountDestination,
     TAccountVvvVault,
     TAccountVvvMint,
@@ -387,13 +393,14 @@ export type ParsedFinalizeUnstakeInstruction<
   accounts: {
     owner: TAccountMetas[0];
     config: TAccountMetas[1];
-    position: TAccountMetas[2];
-    destination: TAccountMetas[3];
-    vvvVault: TAccountMetas[4];
-    vvvMint: TAccountMetas[5];
-    vvvTokenProgram: TAccountMetas[6];
-    eventAuthority: TAccountMetas[7];
-    program: TAccountMetas[8];
+    ticket: TAccountMetas[2];
+    rentPayer: TAccountMetas[3];
+    destination: TAccountMetas[4];
+    vvvVault: TAccountMetas[5];
+    vvvMint: TAccountMetas[6];
+    vvvTokenProgram: TAccountMetas[7];
+    eventAuthority: TAccountMetas[8];
+    program: TAccountMetas[9];
   };
   data: FinalizeUnstakeInstructionData;
 };
@@ -406,7 +413,7 @@ export function parseFinalizeUnstakeInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedFinalizeUnstakeInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 9) {
+  if (instruction.accounts.length < 10) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -421,7 +428,8 @@ export function parseFinalizeUnstakeInstruction<
     accounts: {
       owner: getNextAccount(),
       config: getNextAccount(),
-      position: getNextAccount(),
+      ticket: getNextAccount(),
+      rentPayer: getNextAccount(),
       destination: getNextAccount(),
       vvvVault: getNextAccount(),
       vvvMint: getNextAccount(),

@@ -31,6 +31,7 @@ import {
   type ReadonlyUint8Array,
   type TransactionSigner,
   type WritableAccount,
+  type WritableSignerAccount,
 } from "@solana/kit";
 import {
   findConfigPda,
@@ -57,8 +58,12 @@ export function getInitiateDiemUnstakeDiscriminatorBytes() {
 export type InitiateDiemUnstakeInstruction<
   TProgram extends string = typeof DIEM_PROGRAM_ADDRESS,
   TAccountOwner extends string | AccountMeta<string> = string,
+  TAccountRentPayer extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> = string,
   TAccountDiemStake extends string | AccountMeta<string> = string,
+  TAccountTicket extends string | AccountMeta<string> = string,
+  TAccountSystemProgram extends string | AccountMeta<string> =
+    "11111111111111111111111111111111",
   TAccountEventAuthority extends string | AccountMeta<string> = string,
   TAccountProgram extends string | AccountMeta<string> =
     "GJ6oqC3x3kimEPvN9twaon5yhD6ihiNkWAWULgQGhqHr",
@@ -71,12 +76,22 @@ export type InitiateDiemUnstakeInstruction<
         ? ReadonlySignerAccount<TAccountOwner> &
             AccountSignerMeta<TAccountOwner>
         : TAccountOwner,
+      TAccountRentPayer extends string
+        ? WritableSignerAccount<TAccountRentPayer> &
+            AccountSignerMeta<TAccountRentPayer>
+        : TAccountRentPayer,
       TAccountConfig extends string
         ? WritableAccount<TAccountConfig>
         : TAccountConfig,
       TAccountDiemStake extends string
         ? WritableAccount<TAccountDiemStake>
         : TAccountDiemStake,
+      TAccountTicket extends string
+        ? WritableAccount<TAccountTicket>
+        : TAccountTicket,
+      TAccountSystemProgram extends string
+        ? ReadonlyAccount<TAccountSystemProgram>
+        : TAccountSystemProgram,
       TAccountEventAuthority extends string
         ? ReadonlyAccount<TAccountEventAuthority>
         : TAccountEventAuthority,
@@ -128,14 +143,24 @@ export function getInitiateDiemUnstakeInstructionDataCodec(): FixedSizeCodec<
 
 export type InitiateDiemUnstakeAsyncInput<
   TAccountOwner extends string = string,
+  TAccountRentPayer extends string = string,
   TAccountConfig extends string = string,
   TAccountDiemStake extends string = string,
+  TAccountTicket extends string = string,
+  TAccountSystemProgram extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
+  /** The stake's controller. */
   owner: TransactionSigner<TAccountOwner>;
+  /** Pays the ticket's rent and gets it back when the ticket closes. */
+  rentPayer: TransactionSigner<TAccountRentPayer>;
   config?: Address<TAccountConfig>;
+  /** `has_one = owner`: only `stake_diem` creates stakes, so this is one the signer controls. */
   diemStake?: Address<TAccountDiemStake>;
+  /** The new ticket, `[TICKET_SEED, diem_stake, diem_stake.tickets_opened]`. */
+  ticket: Address<TAccountTicket>;
+  systemProgram?: Address<TAccountSystemProgram>;
   eventAuthority?: Address<TAccountEventAuthority>;
   program?: Address<TAccountProgram>;
   amount: InitiateDiemUnstakeInstructionDataArgs["amount"];
@@ -143,16 +168,22 @@ export type InitiateDiemUnstakeAsyncInput<
 
 export async function getInitiateDiemUnstakeInstructionAsync<
   TAccountOwner extends string,
+  TAccountRentPayer extends string,
   TAccountConfig extends string,
   TAccountDiemStake extends string,
+  TAccountTicket extends string,
+  TAccountSystemProgram extends string,
   TAccountEventAuthority extends string,
   TAccountProgram extends string,
   TProgramAddress extends Address = typeof DIEM_PROGRAM_ADDRESS,
 >(
   input: InitiateDiemUnstakeAsyncInput<
     TAccountOwner,
+    TAccountRentPayer,
     TAccountConfig,
     TAccountDiemStake,
+    TAccountTicket,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >,
@@ -161,8 +192,11 @@ export async function getInitiateDiemUnstakeInstructionAsync<
   InitiateDiemUnstakeInstruction<
     TProgramAddress,
     TAccountOwner,
+    TAccountRentPayer,
     TAccountConfig,
     TAccountDiemStake,
+    TAccountTicket,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >
@@ -173,8 +207,11 @@ export async function getInitiateDiemUnstakeInstructionAsync<
   // Original accounts.
   const originalAccounts = {
     owner: { value: input.owner ?? null, isWritable: false },
+    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
     config: { value: input.config ?? null, isWritable: true },
     diemStake: { value: input.diemStake ?? null, isWritable: true },
+    ticket: { value: input.ticket ?? null, isWritable: true },
+    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
     eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
     program: { value: input.program ?? null, isWritable: false },
   };
@@ -195,6 +232,10 @@ export async function getInitiateDiemUnstakeInstructionAsync<
       owner: expectAddress(accounts.owner.value),
     });
   }
+  if (!accounts.systemProgram.value) {
+    accounts.systemProgram.value =
+      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
+  }
   if (!accounts.eventAuthority.value) {
     accounts.eventAuthority.value = await findEventAuthorityPda();
   }
@@ -207,8 +248,11 @@ export async function getInitiateDiemUnstakeInstructionAsync<
   return Object.freeze({
     accounts: [
       getAccountMeta(accounts.owner),
+      getAccountMeta(accounts.rentPayer),
       getAccountMeta(accounts.config),
       getAccountMeta(accounts.diemStake),
+      getAccountMeta(accounts.ticket),
+      getAccountMeta(accounts.systemProgram),
       getAccountMeta(accounts.eventAuthority),
       getAccountMeta(accounts.program),
     ],
@@ -219,8 +263,11 @@ export async function getInitiateDiemUnstakeInstructionAsync<
   } as InitiateDiemUnstakeInstruction<
     TProgramAddress,
     TAccountOwner,
+    TAccountRentPayer,
     TAccountConfig,
     TAccountDiemStake,
+    TAccountTicket,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >);
@@ -228,14 +275,24 @@ export async function getInitiateDiemUnstakeInstructionAsync<
 
 export type InitiateDiemUnstakeInput<
   TAccountOwner extends string = string,
+  TAccountRentPayer extends string = string,
   TAccountConfig extends string = string,
   TAccountDiemStake extends string = string,
+  TAccountTicket extends string = string,
+  TAccountSystemProgram extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
+  /** The stake's controller. */
   owner: TransactionSigner<TAccountOwner>;
+  /** Pays the ticket's rent and gets it back when the ticket closes. */
+  rentPayer: TransactionSigner<TAccountRentPayer>;
   config: Address<TAccountConfig>;
+  /** `has_one = owner`: only `stake_diem` creates stakes, so this is one the signer controls. */
   diemStake: Address<TAccountDiemStake>;
+  /** The new ticket, `[TICKET_SEED, diem_stake, diem_stake.tickets_opened]`. */
+  ticket: Address<TAccountTicket>;
+  systemProgram?: Address<TAccountSystemProgram>;
   eventAuthority: Address<TAccountEventAuthority>;
   program?: Address<TAccountProgram>;
   amount: InitiateDiemUnstakeInstructionDataArgs["amount"];
@@ -243,16 +300,22 @@ export type InitiateDiemUnstakeInput<
 
 export function getInitiateDiemUnstakeInstruction<
   TAccountOwner extends string,
+  TAccountRentPayer extends string,
   TAccountConfig extends string,
   TAccountDiemStake extends string,
+  TAccountTicket extends string,
+  TAccountSystemProgram extends string,
   TAccountEventAuthority extends string,
   TAccountProgram extends string,
   TProgramAddress extends Address = typeof DIEM_PROGRAM_ADDRESS,
 >(
   input: InitiateDiemUnstakeInput<
     TAccountOwner,
+    TAccountRentPayer,
     TAccountConfig,
     TAccountDiemStake,
+    TAccountTicket,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >,
@@ -260,8 +323,11 @@ export function getInitiateDiemUnstakeInstruction<
 ): InitiateDiemUnstakeInstruction<
   TProgramAddress,
   TAccountOwner,
+  TAccountRentPayer,
   TAccountConfig,
   TAccountDiemStake,
+  TAccountTicket,
+  TAccountSystemProgram,
   TAccountEventAuthority,
   TAccountProgram
 > {
@@ -271,8 +337,11 @@ export function getInitiateDiemUnstakeInstruction<
   // Original accounts.
   const originalAccounts = {
     owner: { value: input.owner ?? null, isWritable: false },
+    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
     config: { value: input.config ?? null, isWritable: true },
     diemStake: { value: input.diemStake ?? null, isWritable: true },
+    ticket: { value: input.ticket ?? null, isWritable: true },
+    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
     eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
     program: { value: input.program ?? null, isWritable: false },
   };
@@ -285,6 +354,10 @@ export function getInitiateDiemUnstakeInstruction<
   const args = { ...input };
 
   // Resolve default values.
+  if (!accounts.systemProgram.value) {
+    accounts.systemProgram.value =
+      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
+  }
   if (!accounts.program.value) {
     accounts.program.value = programAddress;
     accounts.program.isWritable = false;
@@ -294,8 +367,11 @@ export function getInitiateDiemUnstakeInstruction<
   return Object.freeze({
     accounts: [
       getAccountMeta(accounts.owner),
+      getAccountMeta(accounts.rentPayer),
       getAccountMeta(accounts.config),
       getAccountMeta(accounts.diemStake),
+      getAccountMeta(accounts.ticket),
+      getAccountMeta(accounts.systemProgram),
       getAccountMeta(accounts.eventAuthority),
       getAccountMeta(accounts.program),
     ],
@@ -306,8 +382,11 @@ export function getInitiateDiemUnstakeInstruction<
   } as InitiateDiemUnstakeInstruction<
     TProgramAddress,
     TAccountOwner,
+    TAccountRentPayer,
     TAccountConfig,
     TAccountDiemStake,
+    TAccountTicket,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >);
@@ -319,11 +398,18 @@ export type ParsedInitiateDiemUnstakeInstruction<
 > = {
   programAddress: Address<TProgram>;
   accounts: {
+    /** The stake's controller. */
     owner: TAccountMetas[0];
-    config: TAccountMetas[1];
-    diemStake: TAccountMetas[2];
-    eventAuthority: TAccountMetas[3];
-    program: TAccountMetas[4];
+    /** Pays the ticket's rent and gets it back when the ticket closes. */
+    rentPayer: TAccountMetas[1];
+    config: TAccountMetas[2];
+    /** `has_one = owner`: only `stake_diem` creates stakes, so this is one the signer controls. */
+    diemStake: TAccountMetas[3];
+    /** The new ticket, `[TICKET_SEED, diem_stake, diem_stake.tickets_opened]`. */
+    ticket: TAccountMetas[4];
+    systemProgram: TAccountMetas[5];
+    eventAuthority: TAccountMetas[6];
+    program: TAccountMetas[7];
   };
   data: InitiateDiemUnstakeInstructionData;
 };
@@ -336,7 +422,7 @@ export function parseInitiateDiemUnstakeInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedInitiateDiemUnstakeInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 5) {
+  if (instruction.accounts.length < 8) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -350,8 +436,11 @@ export function parseInitiateDiemUnstakeInstruction<
     programAddress: instruction.programAddress,
     accounts: {
       owner: getNextAccount(),
+      rentPayer: getNextAccount(),
       config: getNextAccount(),
       diemStake: getNextAccount(),
+      ticket: getNextAccount(),
+      systemProgram: getNextAccount(),
       eventAuthority: getNextAccount(),
       program: getNextAccount(),
     },

@@ -31,6 +31,7 @@ import {
   type ReadonlyUint8Array,
   type TransactionSigner,
   type WritableAccount,
+  type WritableSignerAccount,
 } from "@solana/kit";
 import { findConfigPda, findEventAuthorityPda, findPositionPda } from "../pdas";
 import { DIEM_PROGRAM_ADDRESS } from "../programs";
@@ -53,8 +54,12 @@ export function getInitiateUnstakeDiscriminatorBytes() {
 export type InitiateUnstakeInstruction<
   TProgram extends string = typeof DIEM_PROGRAM_ADDRESS,
   TAccountOwner extends string | AccountMeta<string> = string,
+  TAccountRentPayer extends string | AccountMeta<string> = string,
   TAccountConfig extends string | AccountMeta<string> = string,
   TAccountPosition extends string | AccountMeta<string> = string,
+  TAccountTicket extends string | AccountMeta<string> = string,
+  TAccountSystemProgram extends string | AccountMeta<string> =
+    "11111111111111111111111111111111",
   TAccountEventAuthority extends string | AccountMeta<string> = string,
   TAccountProgram extends string | AccountMeta<string> =
     "GJ6oqC3x3kimEPvN9twaon5yhD6ihiNkWAWULgQGhqHr",
@@ -67,12 +72,22 @@ export type InitiateUnstakeInstruction<
         ? ReadonlySignerAccount<TAccountOwner> &
             AccountSignerMeta<TAccountOwner>
         : TAccountOwner,
+      TAccountRentPayer extends string
+        ? WritableSignerAccount<TAccountRentPayer> &
+            AccountSignerMeta<TAccountRentPayer>
+        : TAccountRentPayer,
       TAccountConfig extends string
         ? WritableAccount<TAccountConfig>
         : TAccountConfig,
       TAccountPosition extends string
         ? WritableAccount<TAccountPosition>
         : TAccountPosition,
+      TAccountTicket extends string
+        ? WritableAccount<TAccountTicket>
+        : TAccountTicket,
+      TAccountSystemProgram extends string
+        ? ReadonlyAccount<TAccountSystemProgram>
+        : TAccountSystemProgram,
       TAccountEventAuthority extends string
         ? ReadonlyAccount<TAccountEventAuthority>
         : TAccountEventAuthority,
@@ -119,14 +134,25 @@ export function getInitiateUnstakeInstructionDataCodec(): FixedSizeCodec<
 
 export type InitiateUnstakeAsyncInput<
   TAccountOwner extends string = string,
+  TAccountRentPayer extends string = string,
   TAccountConfig extends string = string,
   TAccountPosition extends string = string,
+  TAccountTicket extends string = string,
+  TAccountSystemProgram extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
   owner: TransactionSigner<TAccountOwner>;
+  /**
+   * Pays the ticket's rent and gets it back when the ticket closes (often the owner; a
+   * program owner names a system account).
+   */
+  rentPayer: TransactionSigner<TAccountRentPayer>;
   config?: Address<TAccountConfig>;
   position?: Address<TAccountPosition>;
+  /** The new ticket, `[TICKET_SEED, position, position.tickets_opened]`. */
+  ticket: Address<TAccountTicket>;
+  systemProgram?: Address<TAccountSystemProgram>;
   eventAuthority?: Address<TAccountEventAuthority>;
   program?: Address<TAccountProgram>;
   amount: InitiateUnstakeInstructionDataArgs["amount"];
@@ -134,16 +160,22 @@ export type InitiateUnstakeAsyncInput<
 
 export async function getInitiateUnstakeInstructionAsync<
   TAccountOwner extends string,
+  TAccountRentPayer extends string,
   TAccountConfig extends string,
   TAccountPosition extends string,
+  TAccountTicket extends string,
+  TAccountSystemProgram extends string,
   TAccountEventAuthority extends string,
   TAccountProgram extends string,
   TProgramAddress extends Address = typeof DIEM_PROGRAM_ADDRESS,
 >(
   input: InitiateUnstakeAsyncInput<
     TAccountOwner,
+    TAccountRentPayer,
     TAccountConfig,
     TAccountPosition,
+    TAccountTicket,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >,
@@ -152,8 +184,11 @@ export async function getInitiateUnstakeInstructionAsync<
   InitiateUnstakeInstruction<
     TProgramAddress,
     TAccountOwner,
+    TAccountRentPayer,
     TAccountConfig,
     TAccountPosition,
+    TAccountTicket,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >
@@ -164,8 +199,11 @@ export async function getInitiateUnstakeInstructionAsync<
   // Original accounts.
   const originalAccounts = {
     owner: { value: input.owner ?? null, isWritable: false },
+    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
     config: { value: input.config ?? null, isWritable: true },
     position: { value: input.position ?? null, isWritable: true },
+    ticket: { value: input.ticket ?? null, isWritable: true },
+    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
     eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
     program: { value: input.program ?? null, isWritable: false },
   };
@@ -186,6 +224,10 @@ export async function getInitiateUnstakeInstructionAsync<
       owner: expectAddress(accounts.owner.value),
     });
   }
+  if (!accounts.systemProgram.value) {
+    accounts.systemProgram.value =
+      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
+  }
   if (!accounts.eventAuthority.value) {
     accounts.eventAuthority.value = await findEventAuthorityPda();
   }
@@ -198,8 +240,11 @@ export async function getInitiateUnstakeInstructionAsync<
   return Object.freeze({
     accounts: [
       getAccountMeta(accounts.owner),
+      getAccountMeta(accounts.rentPayer),
       getAccountMeta(accounts.config),
       getAccountMeta(accounts.position),
+      getAccountMeta(accounts.ticket),
+      getAccountMeta(accounts.systemProgram),
       getAccountMeta(accounts.eventAuthority),
       getAccountMeta(accounts.program),
     ],
@@ -210,8 +255,11 @@ export async function getInitiateUnstakeInstructionAsync<
   } as InitiateUnstakeInstruction<
     TProgramAddress,
     TAccountOwner,
+    TAccountRentPayer,
     TAccountConfig,
     TAccountPosition,
+    TAccountTicket,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >);
@@ -219,14 +267,25 @@ export async function getInitiateUnstakeInstructionAsync<
 
 export type InitiateUnstakeInput<
   TAccountOwner extends string = string,
+  TAccountRentPayer extends string = string,
   TAccountConfig extends string = string,
   TAccountPosition extends string = string,
+  TAccountTicket extends string = string,
+  TAccountSystemProgram extends string = string,
   TAccountEventAuthority extends string = string,
   TAccountProgram extends string = string,
 > = {
   owner: TransactionSigner<TAccountOwner>;
+  /**
+   * Pays the ticket's rent and gets it back when the ticket closes (often the owner; a
+   * program owner names a system account).
+   */
+  rentPayer: TransactionSigner<TAccountRentPayer>;
   config: Address<TAccountConfig>;
   position: Address<TAccountPosition>;
+  /** The new ticket, `[TICKET_SEED, position, position.tickets_opened]`. */
+  ticket: Address<TAccountTicket>;
+  systemProgram?: Address<TAccountSystemProgram>;
   eventAuthority: Address<TAccountEventAuthority>;
   program?: Address<TAccountProgram>;
   amount: InitiateUnstakeInstructionDataArgs["amount"];
@@ -234,16 +293,22 @@ export type InitiateUnstakeInput<
 
 export function getInitiateUnstakeInstruction<
   TAccountOwner extends string,
+  TAccountRentPayer extends string,
   TAccountConfig extends string,
   TAccountPosition extends string,
+  TAccountTicket extends string,
+  TAccountSystemProgram extends string,
   TAccountEventAuthority extends string,
   TAccountProgram extends string,
   TProgramAddress extends Address = typeof DIEM_PROGRAM_ADDRESS,
 >(
   input: InitiateUnstakeInput<
     TAccountOwner,
+    TAccountRentPayer,
     TAccountConfig,
     TAccountPosition,
+    TAccountTicket,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >,
@@ -251,8 +316,11 @@ export function getInitiateUnstakeInstruction<
 ): InitiateUnstakeInstruction<
   TProgramAddress,
   TAccountOwner,
+  TAccountRentPayer,
   TAccountConfig,
   TAccountPosition,
+  TAccountTicket,
+  TAccountSystemProgram,
   TAccountEventAuthority,
   TAccountProgram
 > {
@@ -262,8 +330,11 @@ export function getInitiateUnstakeInstruction<
   // Original accounts.
   const originalAccounts = {
     owner: { value: input.owner ?? null, isWritable: false },
+    rentPayer: { value: input.rentPayer ?? null, isWritable: true },
     config: { value: input.config ?? null, isWritable: true },
     position: { value: input.position ?? null, isWritable: true },
+    ticket: { value: input.ticket ?? null, isWritable: true },
+    systemProgram: { value: input.systemProgram ?? null, isWritable: false },
     eventAuthority: { value: input.eventAuthority ?? null, isWritable: false },
     program: { value: input.program ?? null, isWritable: false },
   };
@@ -276,6 +347,10 @@ export function getInitiateUnstakeInstruction<
   const args = { ...input };
 
   // Resolve default values.
+  if (!accounts.systemProgram.value) {
+    accounts.systemProgram.value =
+      "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;
+  }
   if (!accounts.program.value) {
     accounts.program.value = programAddress;
     accounts.program.isWritable = false;
@@ -285,8 +360,11 @@ export function getInitiateUnstakeInstruction<
   return Object.freeze({
     accounts: [
       getAccountMeta(accounts.owner),
+      getAccountMeta(accounts.rentPayer),
       getAccountMeta(accounts.config),
       getAccountMeta(accounts.position),
+      getAccountMeta(accounts.ticket),
+      getAccountMeta(accounts.systemProgram),
       getAccountMeta(accounts.eventAuthority),
       getAccountMeta(accounts.program),
     ],
@@ -297,8 +375,11 @@ export function getInitiateUnstakeInstruction<
   } as InitiateUnstakeInstruction<
     TProgramAddress,
     TAccountOwner,
+    TAccountRentPayer,
     TAccountConfig,
     TAccountPosition,
+    TAccountTicket,
+    TAccountSystemProgram,
     TAccountEventAuthority,
     TAccountProgram
   >);
@@ -311,10 +392,18 @@ export type ParsedInitiateUnstakeInstruction<
   programAddress: Address<TProgram>;
   accounts: {
     owner: TAccountMetas[0];
-    config: TAccountMetas[1];
-    position: TAccountMetas[2];
-    eventAuthority: TAccountMetas[3];
-    program: TAccountMetas[4];
+    /**
+     * Pays the ticket's rent and gets it back when the ticket closes (often the owner; a
+     * program owner names a system account).
+     */
+    rentPayer: TAccountMetas[1];
+    config: TAccountMetas[2];
+    position: TAccountMetas[3];
+    /** The new ticket, `[TICKET_SEED, position, position.tickets_opened]`. */
+    ticket: TAccountMetas[4];
+    systemProgram: TAccountMetas[5];
+    eventAuthority: TAccountMetas[6];
+    program: TAccountMetas[7];
   };
   data: InitiateUnstakeInstructionData;
 };
@@ -327,7 +416,7 @@ export function parseInitiateUnstakeInstruction<
     InstructionWithAccounts<TAccountMetas> &
     InstructionWithData<ReadonlyUint8Array>,
 ): ParsedInitiateUnstakeInstruction<TProgram, TAccountMetas> {
-  if (instruction.accounts.length < 5) {
+  if (instruction.accounts.length < 8) {
     // TODO: Coded error.
     throw new Error("Not enough accounts");
   }
@@ -341,8 +430,11 @@ export function parseInitiateUnstakeInstruction<
     programAddress: instruction.programAddress,
     accounts: {
       owner: getNextAccount(),
+      rentPayer: getNextAccount(),
       config: getNextAccount(),
       position: getNextAccount(),
+      ticket: getNextAccount(),
+      systemProgram: getNextAccount(),
       eventAuthority: getNextAccount(),
       program: getNextAccount(),
     },

@@ -10,6 +10,8 @@ import {
   combineCodec,
   fixDecoderSize,
   fixEncoderSize,
+  getAddressDecoder,
+  getAddressEncoder,
   getBytesDecoder,
   getBytesEncoder,
   getStructDecoder,
@@ -112,15 +114,20 @@ export type StakeDiemInstruction<
 export type StakeDiemInstructionData = {
   discriminator: ReadonlyUint8Array;
   amount: bigint;
+  beneficiary: Address;
 };
 
-export type StakeDiemInstructionDataArgs = { amount: number | bigint };
+export type StakeDiemInstructionDataArgs = {
+  amount: number | bigint;
+  beneficiary: Address;
+};
 
 export function getStakeDiemInstructionDataEncoder(): FixedSizeEncoder<StakeDiemInstructionDataArgs> {
   return transformEncoder(
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["amount", getU64Encoder()],
+      ["beneficiary", getAddressEncoder()],
     ]),
     (value) => ({ ...value, discriminator: STAKE_DIEM_DISCRIMINATOR }),
   );
@@ -130,6 +137,7 @@ export function getStakeDiemInstructionDataDecoder(): FixedSizeDecoder<StakeDiem
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["amount", getU64Decoder()],
+    ["beneficiary", getAddressDecoder()],
   ]);
 }
 
@@ -157,7 +165,7 @@ export type StakeDiemAsyncInput<
 > = {
   owner: TransactionSigner<TAccountOwner>;
   config?: Address<TAccountConfig>;
-  /** The owner's DIEM stake at `[DIEM_STAKE_SEED, owner]`, created by the first stake. */
+  /** The stake at `[DIEM_STAKE_SEED, owner, beneficiary]`, created by its first stake. */
   diemStake?: Address<TAccountDiemStake>;
   source: Address<TAccountSource>;
   diemVault?: Address<TAccountDiemVault>;
@@ -167,6 +175,7 @@ export type StakeDiemAsyncInput<
   eventAuthority?: Address<TAccountEventAuthority>;
   program?: Address<TAccountProgram>;
   amount: StakeDiemInstructionDataArgs["amount"];
+  beneficiary: StakeDiemInstructionDataArgs["beneficiary"];
 };
 
 export async function getStakeDiemInstructionAsync<
@@ -315,7 +324,7 @@ export type StakeDiemInput<
 > = {
   owner: TransactionSigner<TAccountOwner>;
   config: Address<TAccountConfig>;
-  /** The owner's DIEM stake at `[DIEM_STAKE_SEED, owner]`, created by the first stake. */
+  /** The stake at `[DIEM_STAKE_SEED, owner, beneficiary]`, created by its first stake. */
   diemStake: Address<TAccountDiemStake>;
   source: Address<TAccountSource>;
   diemVault: Address<TAccountDiemVault>;
@@ -325,6 +334,7 @@ export type StakeDiemInput<
   eventAuthority: Address<TAccountEventAuthority>;
   program?: Address<TAccountProgram>;
   amount: StakeDiemInstructionDataArgs["amount"];
+  beneficiary: StakeDiemInstructionDataArgs["beneficiary"];
 };
 
 export function getStakeDiemInstruction<
@@ -448,7 +458,7 @@ export type ParsedStakeDiemInstruction<
   accounts: {
     owner: TAccountMetas[0];
     config: TAccountMetas[1];
-    /** The owner's DIEM stake at `[DIEM_STAKE_SEED, owner]`, created by the first stake. */
+    /** The stake at `[DIEM_STAKE_SEED, owner, beneficiary]`, created by its first stake. */
     diemStake: TAccountMetas[2];
     source: TAccountMetas[3];
     diemVault: TAccountMetas[4];

@@ -38,6 +38,7 @@ import {
   parseProposeAuthorityInstruction,
   parseProposeChangeInstruction,
   parseQuoteMintInstruction,
+  parseSetDiemBeneficiaryInstruction,
   parseSetMetadataUriInstruction,
   parseSetParamsInstruction,
   parseSetPauseInstruction,
@@ -45,6 +46,7 @@ import {
   parseStageCurveInstruction,
   parseStakeDiemInstruction,
   parseStakeInstruction,
+  parseTransferTicketInstruction,
   type ParsedAcceptAuthorityInstruction,
   type ParsedApplyChangeInstruction,
   type ParsedBurnDiemInstruction,
@@ -66,6 +68,7 @@ import {
   type ParsedProposeAuthorityInstruction,
   type ParsedProposeChangeInstruction,
   type ParsedQuoteMintInstruction,
+  type ParsedSetDiemBeneficiaryInstruction,
   type ParsedSetMetadataUriInstruction,
   type ParsedSetParamsInstruction,
   type ParsedSetPauseInstruction,
@@ -73,6 +76,7 @@ import {
   type ParsedStageCurveInstruction,
   type ParsedStakeDiemInstruction,
   type ParsedStakeInstruction,
+  type ParsedTransferTicketInstruction,
 } from "../instructions";
 
 export const DIEM_PROGRAM_ADDRESS =
@@ -85,6 +89,7 @@ export enum DiemAccount {
   DiemStake,
   Governance,
   Position,
+  UnstakeTicket,
 }
 
 export function identifyDiemAccount(
@@ -157,6 +162,17 @@ export function identifyDiemAccount(
   ) {
     return DiemAccount.Position;
   }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([131, 84, 209, 38, 145, 157, 181, 127]),
+      ),
+      0,
+    )
+  ) {
+    return DiemAccount.UnstakeTicket;
+  }
   throw new Error(
     "The provided account could not be identified as a diem account.",
   );
@@ -184,6 +200,7 @@ export enum DiemInstruction {
   ProposeAuthority,
   ProposeChange,
   QuoteMint,
+  SetDiemBeneficiary,
   SetMetadataUri,
   SetParams,
   SetPause,
@@ -191,6 +208,7 @@ export enum DiemInstruction {
   StageCurve,
   Stake,
   StakeDiem,
+  TransferTicket,
 }
 
 export function identifyDiemInstruction(
@@ -432,6 +450,17 @@ export function identifyDiemInstruction(
     containsBytes(
       data,
       fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([87, 78, 89, 205, 16, 62, 34, 99]),
+      ),
+      0,
+    )
+  ) {
+    return DiemInstruction.SetDiemBeneficiary;
+  }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
         new Uint8Array([30, 134, 3, 67, 40, 90, 245, 34]),
       ),
       0,
@@ -505,6 +534,17 @@ export function identifyDiemInstruction(
   ) {
     return DiemInstruction.StakeDiem;
   }
+  if (
+    containsBytes(
+      data,
+      fixEncoderSize(getBytesEncoder(), 8).encode(
+        new Uint8Array([191, 184, 74, 239, 164, 172, 188, 32]),
+      ),
+      0,
+    )
+  ) {
+    return DiemInstruction.TransferTicket;
+  }
   throw new Error(
     "The provided instruction could not be identified as a diem instruction.",
   );
@@ -577,6 +617,9 @@ export type ParsedDiemInstruction<
       instructionType: DiemInstruction.QuoteMint;
     } & ParsedQuoteMintInstruction<TProgram>)
   | ({
+      instructionType: DiemInstruction.SetDiemBeneficiary;
+    } & ParsedSetDiemBeneficiaryInstruction<TProgram>)
+  | ({
       instructionType: DiemInstruction.SetMetadataUri;
     } & ParsedSetMetadataUriInstruction<TProgram>)
   | ({
@@ -596,7 +639,10 @@ export type ParsedDiemInstruction<
     } & ParsedStakeInstruction<TProgram>)
   | ({
       instructionType: DiemInstruction.StakeDiem;
-    } & ParsedStakeDiemInstruction<TProgram>);
+    } & ParsedStakeDiemInstruction<TProgram>)
+  | ({
+      instructionType: DiemInstruction.TransferTicket;
+    } & ParsedTransferTicketInstruction<TProgram>);
 
 export function parseDiemInstruction<TProgram extends string>(
   instruction: Instruction<TProgram> & InstructionWithData<ReadonlyUint8Array>,
@@ -750,6 +796,13 @@ export function parseDiemInstruction<TProgram extends string>(
         ...parseQuoteMintInstruction(instruction),
       };
     }
+    case DiemInstruction.SetDiemBeneficiary: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DiemInstruction.SetDiemBeneficiary,
+        ...parseSetDiemBeneficiaryInstruction(instruction),
+      };
+    }
     case DiemInstruction.SetMetadataUri: {
       assertIsInstructionWithAccounts(instruction);
       return {
@@ -797,6 +850,13 @@ export function parseDiemInstruction<TProgram extends string>(
       return {
         instructionType: DiemInstruction.StakeDiem,
         ...parseStakeDiemInstruction(instruction),
+      };
+    }
+    case DiemInstruction.TransferTicket: {
+      assertIsInstructionWithAccounts(instruction);
+      return {
+        instructionType: DiemInstruction.TransferTicket,
+        ...parseTransferTicketInstruction(instruction),
       };
     }
     default:

@@ -21,36 +21,35 @@ import {
   type FixedSizeDecoder,
   type FixedSizeEncoder,
 } from "@solana/kit";
-import {
-  getDiemStakeBalancesDecoder,
-  getDiemStakeBalancesEncoder,
-  getPoolDecoder,
-  getPoolEncoder,
-  type DiemStakeBalances,
-  type DiemStakeBalancesArgs,
-  type Pool,
-  type PoolArgs,
-} from ".";
+import { getPoolDecoder, getPoolEncoder, type Pool, type PoolArgs } from ".";
 
 export type DiemStaked = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */
   seq: bigint;
+  /** The controller: alone may unstake or redirect the stake. */
   owner: Address;
+  /** Who the stake credits. */
+  beneficiary: Address;
   amount: bigint;
-  /** Unix time of the change: the service provider reads each owner's stake at 00:00 UTC. */
+  /** Unix time of the change: the service provider reads each stake at 00:00 UTC. */
   timestamp: bigint;
-  stake: DiemStakeBalances;
+  /** The stake's DIEM after the change. */
+  staked: bigint;
   pool: Pool;
 };
 
 export type DiemStakedArgs = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */
   seq: number | bigint;
+  /** The controller: alone may unstake or redirect the stake. */
   owner: Address;
+  /** Who the stake credits. */
+  beneficiary: Address;
   amount: number | bigint;
-  /** Unix time of the change: the service provider reads each owner's stake at 00:00 UTC. */
+  /** Unix time of the change: the service provider reads each stake at 00:00 UTC. */
   timestamp: number | bigint;
-  stake: DiemStakeBalancesArgs;
+  /** The stake's DIEM after the change. */
+  staked: number | bigint;
   pool: PoolArgs;
 };
 
@@ -58,9 +57,10 @@ export function getDiemStakedEncoder(): FixedSizeEncoder<DiemStakedArgs> {
   return getStructEncoder([
     ["seq", getU64Encoder()],
     ["owner", getAddressEncoder()],
+    ["beneficiary", getAddressEncoder()],
     ["amount", getU64Encoder()],
     ["timestamp", getI64Encoder()],
-    ["stake", getDiemStakeBalancesEncoder()],
+    ["staked", getU64Encoder()],
     ["pool", getPoolEncoder()],
   ]);
 }
@@ -69,9 +69,10 @@ export function getDiemStakedDecoder(): FixedSizeDecoder<DiemStaked> {
   return getStructDecoder([
     ["seq", getU64Decoder()],
     ["owner", getAddressDecoder()],
+    ["beneficiary", getAddressDecoder()],
     ["amount", getU64Decoder()],
     ["timestamp", getI64Decoder()],
-    ["stake", getDiemStakeBalancesDecoder()],
+    ["staked", getU64Decoder()],
     ["pool", getPoolDecoder()],
   ]);
 }

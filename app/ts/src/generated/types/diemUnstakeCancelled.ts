@@ -21,34 +21,33 @@ import {
   type FixedSizeDecoder,
   type FixedSizeEncoder,
 } from "@solana/kit";
-import {
-  getDiemStakeBalancesDecoder,
-  getDiemStakeBalancesEncoder,
-  getPoolDecoder,
-  getPoolEncoder,
-  type DiemStakeBalances,
-  type DiemStakeBalancesArgs,
-  type Pool,
-  type PoolArgs,
-} from ".";
+import { getPoolDecoder, getPoolEncoder, type Pool, type PoolArgs } from ".";
 
 export type DiemUnstakeCancelled = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */
   seq: bigint;
+  /** The ticket's owner, controller of the stake the DIEM returns to. */
   owner: Address;
+  /** The beneficiary of that stake. */
+  beneficiary: Address;
+  ticket: Address;
   amount: bigint;
   timestamp: bigint;
-  stake: DiemStakeBalances;
+  staked: bigint;
   pool: Pool;
 };
 
 export type DiemUnstakeCancelledArgs = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */
   seq: number | bigint;
+  /** The ticket's owner, controller of the stake the DIEM returns to. */
   owner: Address;
+  /** The beneficiary of that stake. */
+  beneficiary: Address;
+  ticket: Address;
   amount: number | bigint;
   timestamp: number | bigint;
-  stake: DiemStakeBalancesArgs;
+  staked: number | bigint;
   pool: PoolArgs;
 };
 
@@ -56,9 +55,11 @@ export function getDiemUnstakeCancelledEncoder(): FixedSizeEncoder<DiemUnstakeCa
   return getStructEncoder([
     ["seq", getU64Encoder()],
     ["owner", getAddressEncoder()],
+    ["beneficiary", getAddressEncoder()],
+    ["ticket", getAddressEncoder()],
     ["amount", getU64Encoder()],
     ["timestamp", getI64Encoder()],
-    ["stake", getDiemStakeBalancesEncoder()],
+    ["staked", getU64Encoder()],
     ["pool", getPoolEncoder()],
   ]);
 }
@@ -67,9 +68,11 @@ export function getDiemUnstakeCancelledDecoder(): FixedSizeDecoder<DiemUnstakeCa
   return getStructDecoder([
     ["seq", getU64Decoder()],
     ["owner", getAddressDecoder()],
+    ["beneficiary", getAddressDecoder()],
+    ["ticket", getAddressDecoder()],
     ["amount", getU64Decoder()],
     ["timestamp", getI64Decoder()],
-    ["stake", getDiemStakeBalancesDecoder()],
+    ["staked", getU64Decoder()],
     ["pool", getPoolDecoder()],
   ]);
 }

@@ -21,25 +21,16 @@ import {
   type FixedSizeDecoder,
   type FixedSizeEncoder,
 } from "@solana/kit";
-import {
-  getDiemStakeBalancesDecoder,
-  getDiemStakeBalancesEncoder,
-  getPoolDecoder,
-  getPoolEncoder,
-  type DiemStakeBalances,
-  type DiemStakeBalancesArgs,
-  type Pool,
-  type PoolArgs,
-} from ".";
+import { getPoolDecoder, getPoolEncoder, type Pool, type PoolArgs } from ".";
 
 export type DiemUnstakeFinalized = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */
   seq: bigint;
   owner: Address;
+  ticket: Address;
   amount: bigint;
   destination: Address;
   timestamp: bigint;
-  stake: DiemStakeBalances;
   pool: Pool;
 };
 
@@ -47,10 +38,10 @@ export type DiemUnstakeFinalizedArgs = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */
   seq: number | bigint;
   owner: Address;
+  ticket: Address;
   amount: number | bigint;
   destination: Address;
   timestamp: number | bigint;
-  stake: DiemStakeBalancesArgs;
   pool: PoolArgs;
 };
 
@@ -58,10 +49,10 @@ export function getDiemUnstakeFinalizedEncoder(): FixedSizeEncoder<DiemUnstakeFi
   return getStructEncoder([
     ["seq", getU64Encoder()],
     ["owner", getAddressEncoder()],
+    ["ticket", getAddressEncoder()],
     ["amount", getU64Encoder()],
     ["destination", getAddressEncoder()],
     ["timestamp", getI64Encoder()],
-    ["stake", getDiemStakeBalancesEncoder()],
     ["pool", getPoolEncoder()],
   ]);
 }
@@ -70,10 +61,10 @@ export function getDiemUnstakeFinalizedDecoder(): FixedSizeDecoder<DiemUnstakeFi
   return getStructDecoder([
     ["seq", getU64Decoder()],
     ["owner", getAddressDecoder()],
+    ["ticket", getAddressDecoder()],
     ["amount", getU64Decoder()],
     ["destination", getAddressDecoder()],
     ["timestamp", getI64Decoder()],
-    ["stake", getDiemStakeBalancesDecoder()],
     ["pool", getPoolDecoder()],
   ]);
 }

@@ -21,25 +21,21 @@ import {
   type FixedSizeDecoder,
   type FixedSizeEncoder,
 } from "@solana/kit";
-import {
-  getDiemStakeBalancesDecoder,
-  getDiemStakeBalancesEncoder,
-  getPoolDecoder,
-  getPoolEncoder,
-  type DiemStakeBalances,
-  type DiemStakeBalancesArgs,
-  type Pool,
-  type PoolArgs,
-} from ".";
+import { getPoolDecoder, getPoolEncoder, type Pool, type PoolArgs } from ".";
 
 export type DiemUnstakeInitiated = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */
   seq: bigint;
   owner: Address;
+  /** The stake's beneficiary, whose credit falls by `amount`. */
+  beneficiary: Address;
+  ticket: Address;
+  rentPayer: Address;
   amount: bigint;
-  cooldownEnd: bigint;
+  /** Fixed for the ticket's life. */
+  unlockAt: bigint;
   timestamp: bigint;
-  stake: DiemStakeBalances;
+  staked: bigint;
   pool: Pool;
 };
 
@@ -47,10 +43,15 @@ export type DiemUnstakeInitiatedArgs = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */
   seq: number | bigint;
   owner: Address;
+  /** The stake's beneficiary, whose credit falls by `amount`. */
+  beneficiary: Address;
+  ticket: Address;
+  rentPayer: Address;
   amount: number | bigint;
-  cooldownEnd: number | bigint;
+  /** Fixed for the ticket's life. */
+  unlockAt: number | bigint;
   timestamp: number | bigint;
-  stake: DiemStakeBalancesArgs;
+  staked: number | bigint;
   pool: PoolArgs;
 };
 
@@ -58,10 +59,13 @@ export function getDiemUnstakeInitiatedEncoder(): FixedSizeEncoder<DiemUnstakeIn
   return getStructEncoder([
     ["seq", getU64Encoder()],
     ["owner", getAddressEncoder()],
+    ["beneficiary", getAddressEncoder()],
+    ["ticket", getAddressEncoder()],
+    ["rentPayer", getAddressEncoder()],
     ["amount", getU64Encoder()],
-    ["cooldownEnd", getI64Encoder()],
+    ["unlockAt", getI64Encoder()],
     ["timestamp", getI64Encoder()],
-    ["stake", getDiemStakeBalancesEncoder()],
+    ["staked", getU64Encoder()],
     ["pool", getPoolEncoder()],
   ]);
 }
@@ -70,10 +74,13 @@ export function getDiemUnstakeInitiatedDecoder(): FixedSizeDecoder<DiemUnstakeIn
   return getStructDecoder([
     ["seq", getU64Decoder()],
     ["owner", getAddressDecoder()],
+    ["beneficiary", getAddressDecoder()],
+    ["ticket", getAddressDecoder()],
+    ["rentPayer", getAddressDecoder()],
     ["amount", getU64Decoder()],
-    ["cooldownEnd", getI64Decoder()],
+    ["unlockAt", getI64Decoder()],
     ["timestamp", getI64Decoder()],
-    ["stake", getDiemStakeBalancesDecoder()],
+    ["staked", getU64Decoder()],
     ["pool", getPoolDecoder()],
   ]);
 }

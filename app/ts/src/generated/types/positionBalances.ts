@@ -8,8 +8,6 @@
 
 import {
   combineCodec,
-  getI64Decoder,
-  getI64Encoder,
   getStructDecoder,
   getStructEncoder,
   getU128Decoder,
@@ -25,7 +23,8 @@ import {
  * A position's balances. Events carry a copy of it after every change.
  *
  * Invariants kept by [`Position`]'s methods: `locked <= active`;
- * `outstanding_diem == 0 => locked == 0`; at most one unstake pending.
+ * `outstanding_diem == 0 => locked == 0`. sVVV in cooldown is not here: each unstake request
+ * is an `UnstakeTicket` of its own.
  */
 export type PositionBalances = {
   /** Active sVVV, unlocked plus locked; earns emissions. */
@@ -34,10 +33,6 @@ export type PositionBalances = {
   locked: bigint;
   /** DIEM minted against this position and not yet burned. */
   outstandingDiem: bigint;
-  /** sVVV in the single unstake cooldown (0 when none is pending). */
-  cooldownAmount: bigint;
-  /** When the pending unstake may be finalized (unix seconds). */
-  cooldownEnd: bigint;
   /** Rewards settled and not yet claimed. */
   pendingRewards: bigint;
   accUnlockedSnapshot: bigint;
@@ -51,10 +46,6 @@ export type PositionBalancesArgs = {
   locked: number | bigint;
   /** DIEM minted against this position and not yet burned. */
   outstandingDiem: number | bigint;
-  /** sVVV in the single unstake cooldown (0 when none is pending). */
-  cooldownAmount: number | bigint;
-  /** When the pending unstake may be finalized (unix seconds). */
-  cooldownEnd: number | bigint;
   /** Rewards settled and not yet claimed. */
   pendingRewards: number | bigint;
   accUnlockedSnapshot: number | bigint;
@@ -66,8 +57,6 @@ export function getPositionBalancesEncoder(): FixedSizeEncoder<PositionBalancesA
     ["active", getU64Encoder()],
     ["locked", getU64Encoder()],
     ["outstandingDiem", getU64Encoder()],
-    ["cooldownAmount", getU64Encoder()],
-    ["cooldownEnd", getI64Encoder()],
     ["pendingRewards", getU64Encoder()],
     ["accUnlockedSnapshot", getU128Encoder()],
     ["accLockedSnapshot", getU128Encoder()],
@@ -79,8 +68,6 @@ export function getPositionBalancesDecoder(): FixedSizeDecoder<PositionBalances>
     ["active", getU64Decoder()],
     ["locked", getU64Decoder()],
     ["outstandingDiem", getU64Decoder()],
-    ["cooldownAmount", getU64Decoder()],
-    ["cooldownEnd", getI64Decoder()],
     ["pendingRewards", getU64Decoder()],
     ["accUnlockedSnapshot", getU128Decoder()],
     ["accLockedSnapshot", getU128Decoder()],

@@ -33,7 +33,9 @@ import {
 export type UnstakeCancelled = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */
   seq: bigint;
+  /** The ticket's owner, whose position the amount returns to. */
   owner: Address;
+  ticket: Address;
   amount: bigint;
   position: PositionBalances;
   pool: Pool;
@@ -42,7 +44,9 @@ export type UnstakeCancelled = {
 export type UnstakeCancelledArgs = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */
   seq: number | bigint;
+  /** The ticket's owner, whose position the amount returns to. */
   owner: Address;
+  ticket: Address;
   amount: number | bigint;
   position: PositionBalancesArgs;
   pool: PoolArgs;
@@ -52,6 +56,7 @@ export function getUnstakeCancelledEncoder(): FixedSizeEncoder<UnstakeCancelledA
   return getStructEncoder([
     ["seq", getU64Encoder()],
     ["owner", getAddressEncoder()],
+    ["ticket", getAddressEncoder()],
     ["amount", getU64Encoder()],
     ["position", getPositionBalancesEncoder()],
     ["pool", getPoolEncoder()],
@@ -62,6 +67,7 @@ export function getUnstakeCancelledDecoder(): FixedSizeDecoder<UnstakeCancelled>
   return getStructDecoder([
     ["seq", getU64Decoder()],
     ["owner", getAddressDecoder()],
+    ["ticket", getAddressDecoder()],
     ["amount", getU64Decoder()],
     ["position", getPositionBalancesDecoder()],
     ["pool", getPoolDecoder()],

@@ -10,6 +10,8 @@ import {
   combineCodec,
   getAddressDecoder,
   getAddressEncoder,
+  getI64Decoder,
+  getI64Encoder,
   getStructDecoder,
   getStructEncoder,
   getU64Decoder,
@@ -19,24 +21,16 @@ import {
   type FixedSizeDecoder,
   type FixedSizeEncoder,
 } from "@solana/kit";
-import {
-  getPoolDecoder,
-  getPoolEncoder,
-  getPositionBalancesDecoder,
-  getPositionBalancesEncoder,
-  type Pool,
-  type PoolArgs,
-  type PositionBalances,
-  type PositionBalancesArgs,
-} from ".";
+import { getPoolDecoder, getPoolEncoder, type Pool, type PoolArgs } from ".";
 
 export type UnstakeFinalized = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */
   seq: bigint;
   owner: Address;
+  ticket: Address;
   amount: bigint;
   destination: Address;
-  position: PositionBalances;
+  timestamp: bigint;
   pool: Pool;
 };
 
@@ -44,9 +38,10 @@ export type UnstakeFinalizedArgs = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */
   seq: number | bigint;
   owner: Address;
+  ticket: Address;
   amount: number | bigint;
   destination: Address;
-  position: PositionBalancesArgs;
+  timestamp: number | bigint;
   pool: PoolArgs;
 };
 
@@ -54,9 +49,10 @@ export function getUnstakeFinalizedEncoder(): FixedSizeEncoder<UnstakeFinalizedA
   return getStructEncoder([
     ["seq", getU64Encoder()],
     ["owner", getAddressEncoder()],
+    ["ticket", getAddressEncoder()],
     ["amount", getU64Encoder()],
     ["destination", getAddressEncoder()],
-    ["position", getPositionBalancesEncoder()],
+    ["timestamp", getI64Encoder()],
     ["pool", getPoolEncoder()],
   ]);
 }
@@ -65,9 +61,10 @@ export function getUnstakeFinalizedDecoder(): FixedSizeDecoder<UnstakeFinalized>
   return getStructDecoder([
     ["seq", getU64Decoder()],
     ["owner", getAddressDecoder()],
+    ["ticket", getAddressDecoder()],
     ["amount", getU64Decoder()],
     ["destination", getAddressDecoder()],
-    ["position", getPositionBalancesDecoder()],
+    ["timestamp", getI64Decoder()],
     ["pool", getPoolDecoder()],
   ]);
 }

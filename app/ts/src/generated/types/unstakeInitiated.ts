@@ -36,8 +36,12 @@ export type UnstakeInitiated = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */
   seq: bigint;
   owner: Address;
+  /** The new ticket's address: its id. */
+  ticket: Address;
+  rentPayer: Address;
   amount: bigint;
-  cooldownEnd: bigint;
+  /** Fixed for the ticket's life. */
+  unlockAt: bigint;
   position: PositionBalances;
   pool: Pool;
 };
@@ -46,8 +50,12 @@ export type UnstakeInitiatedArgs = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */
   seq: number | bigint;
   owner: Address;
+  /** The new ticket's address: its id. */
+  ticket: Address;
+  rentPayer: Address;
   amount: number | bigint;
-  cooldownEnd: number | bigint;
+  /** Fixed for the ticket's life. */
+  unlockAt: number | bigint;
   position: PositionBalancesArgs;
   pool: PoolArgs;
 };
@@ -56,8 +64,10 @@ export function getUnstakeInitiatedEncoder(): FixedSizeEncoder<UnstakeInitiatedA
   return getStructEncoder([
     ["seq", getU64Encoder()],
     ["owner", getAddressEncoder()],
+    ["ticket", getAddressEncoder()],
+    ["rentPayer", getAddressEncoder()],
     ["amount", getU64Encoder()],
-    ["cooldownEnd", getI64Encoder()],
+    ["unlockAt", getI64Encoder()],
     ["position", getPositionBalancesEncoder()],
     ["pool", getPoolEncoder()],
   ]);
@@ -67,8 +77,10 @@ export function getUnstakeInitiatedDecoder(): FixedSizeDecoder<UnstakeInitiated>
   return getStructDecoder([
     ["seq", getU64Decoder()],
     ["owner", getAddressDecoder()],
+    ["ticket", getAddressDecoder()],
+    ["rentPayer", getAddressDecoder()],
     ["amount", getU64Decoder()],
-    ["cooldownEnd", getI64Decoder()],
+    ["unlockAt", getI64Decoder()],
     ["position", getPositionBalancesDecoder()],
     ["pool", getPoolDecoder()],
   ]);
