@@ -3,9 +3,12 @@
 // differ, the way `cargo run -p diem-idl -- --check` guards the IDL itself.
 //
 // What the IDL cannot say is added here, not by hand in the client:
-// - the per-owner accounts (`position`, `diem_stake`) are found on chain by `has_one = owner`
-//   (re-deriving them would cost a `create_program_address`, 1,500 CU, in every instruction;
-//   COMPUTE_UNITS.md), so their PDAs and the defaults that derive them are declared here;
+// - the per-owner accounts (`position`, `diem_stake` per owner and beneficiary) and the unstake
+//   tickets (per source account and number) are found on chain by `has_one` or created by the
+//   handler (re-deriving them would cost a `create_program_address`, 1,500 CU, in every
+//   instruction; COMPUTE_UNITS.md), so their PDAs and the defaults that derive them are
+//   declared here (a DIEM stake defaults to the owner's own, beneficiary = owner; a ticket's rent
+//   payer to its opener);
 // - the event authority and the program account of Anchor's `#[event_cpi]`;
 // - the singleton PDAs (vaults, mint, curve) that instructions pin with `has_one` relations;
 // - event bodies as types (renderers-js renders no events), with a table of discriminators.
@@ -20,6 +23,7 @@ import {
   constantPdaSeedNodeFromString,
   createFromRoot,
   definedTypeNode,
+  numberTypeNode,
   pdaSeedValueNode,
   pdaValueNode,
   programIdValueNode,
@@ -50,19 +54,28 @@ codama.update(
   addPdasVisitor({
     diem: [
       { name: 'position', docs: ['An owner\'s sVVV position.'], seeds: [constantPdaSeedNodeFromString('utf8', 'position'), variablePdaSeedNode('owner', publicKeyTypeNode())] },
-      { name: 'diemStake', docs: ['An owner\'s DIEM stake.'], seeds: [constantPdaSeedNodeFromString('utf8', 'diem-stake'), variablePdaSeedNode('owner', publicKeyTypeNode())] },
+      { name: 'diemStake', docs: ['The DIEM stake `owner` controls for `beneficiary`\'s credit.'], seeds: [constantPdaSeedNodeFromString('utf8', 'diem-stake'), variablePdaSeedNode('owner', publicKeyTypeNode()), variablePdaSeedNode('beneficiary', publicKeyTypeNode())] },
+      { name: 'ticket', docs: ['The unstake ticket numbered `number` opened from `source` (a position or a DIEM stake).'], seeds: [constantPdaSeedNodeFromString('utf8', 'ticket'), variablePdaSeedNode('source', publicKeyTypeNode()), variablePdaSeedNode('number', numberTypeNode('u64'))] },
       { name: 'eventAuthority', docs: ['Signs the program\'s event self-CPIs (Anchor `#[event_cpi]`).'], seeds: [constantPdaSeedNodeFromString('utf8', '__event_authority')] },
     ],
   }),
 );
 
 const ownerSeed = (value) => [pdaSeedValueNode('owner', value)];
+const stakeSeeds = (beneficiary) => [pdaSeedValueNode('owner', accountValueNode('owner')), pdaSeedValueNode('beneficiary', beneficiary)];
 codama.update(
   setInstructionAccountDefaultValuesVisitor([
     // `stake` opens the position of its `recipient` argument; everywhere else the owner signs.
     { account: 'position', instruction: 'stake', defaultValue: pdaValueNode('position', ownerSeed(argumentValueNode('recipient'))) },
     { account: 'position', defaultValue: pdaValueNode('position', ownerSeed(accountValueNode('owner'))) },
-    { account: 'diemStake', defaultValue: pdaValueNode('diemStake', ownerSeed(accountValueNode('owner'))) },
+    // A DIEM stake is the one for the beneficiary argument where there is one, else the owner's own.
+    { account: 'diemStake', instruction: 'stakeDiem', defaultValue: pdaValueNode('diemStake', stakeSeeds(argumentValueNode('beneficiary'))) },
+    { account: 'diemStake', instruction: 'cancelDiemUnstake', defaultValue: pdaValueNode('diemStake', stakeSeeds(argumentValueNode('beneficiary'))) },
+    { account: 'newStake', instruction: 'setDiemBeneficiary', defaultValue: pdaValueNode('diemStake', stakeSeeds(argumentValueNode('newBeneficiary'))) },
+    { account: 'diemStake', defaultValue: pdaValueNode('diemStake', stakeSeeds(accountValueNode('owner'))) },
+    // The opener pays a new ticket's rent unless another payer is named.
+    { account: 'rentPayer', instruction: 'initiateUnstake', defaultValue: accountValueNode('owner') },
+    { account: 'rentPayer', instruction: 'initiateDiemUnstake', defaultValue: accountValueNode('owner') },
     { account: 'config', defaultValue: pdaValueNode('config') },
     { account: 'governance', defaultValue: pdaValueNode('governance') },
     { account: 'curve', defaultValue: pdaValueNode('curve') },

@@ -8,4 +8,5 @@ export * from './position.js';
 export * from './quote.js';
 export * from './returnData.js';
 export * from './rewards.js';
+export * from './tickets.js';
 export * from './tokens.js';

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { TOKEN_PROGRAM_ADDRESS } from '@solana-program/token';
-import { generateKeyPairSigner, lamports } from '@solana/kit';
+import { address, generateKeyPairSigner, lamports } from '@solana/kit';
 import {
   diemError,
   diemErrorFromLogs,
@@ -17,7 +17,9 @@ import {
   getSetMetadataUriInstructionAsync,
   getSetPauseInstructionAsync,
   getStakeInstructionAsync,
+  getTransferTicketInstructionAsync,
   METADATA_URI_MAX_LEN,
+  nextTicketAddress,
   type RpcTransaction,
 } from '../src/index.js';
 import { ONE_VVV, Svm } from './svm.js';
@@ -48,10 +50,18 @@ test('refusals on chain come back by name', async () => {
     getStakeInstructionAsync({ payer: who.signer, source: who.vvv, ...vvv, amount, recipient: who.signer.address });
   await env.refused([await stake(alice, 0n)], 'ZeroAmount');
   await env.ok([await stake(alice, 100n * ONE_VVV), await stake(bob, 100n * ONE_VVV)]);
-  await env.refused([await getInitiateUnstakeInstructionAsync({ owner: alice.signer, amount: 101n * ONE_VVV })], 'InsufficientUnlocked');
+  const aliceTicket = await env.nextSvvvTicket(alice.signer.address);
+  await env.refused([await getInitiateUnstakeInstructionAsync({ owner: alice.signer, ticket: aliceTicket, amount: 101n * ONE_VVV })], 'InsufficientUnlocked');
   // Bob's signature on Alice's position.
   const alicePosition = (await findPositionPda({ owner: alice.signer.address }))[0];
-  await env.refused([await getInitiateUnstakeInstructionAsync({ owner: bob.signer, position: alicePosition, amount: 1n })], 'NotPositionOwner');
+  await env.refused([await getInitiateUnstakeInstructionAsync({ owner: bob.signer, position: alicePosition, ticket: aliceTicket, amount: 1n })], 'NotPositionOwner');
+  // A ticket address that is not the position's next one.
+  const notNext = await nextTicketAddress(alicePosition, 5n);
+  await env.refused([await getInitiateUnstakeInstructionAsync({ owner: alice.signer, ticket: notNext, amount: 1n })], 'WrongTicketAddress');
+  // Bob cannot take Alice's ticket; nor can it go to the default key.
+  await env.ok([await getInitiateUnstakeInstructionAsync({ owner: alice.signer, ticket: aliceTicket, amount: ONE_VVV })]);
+  await env.refused([await getTransferTicketInstructionAsync({ owner: bob.signer, ticket: aliceTicket, newOwner: bob.signer.address })], 'NotTicketOwner');
+  await env.refused([await getTransferTicketInstructionAsync({ owner: alice.signer, ticket: aliceTicket, newOwner: address('11111111111111111111111111111111') })], 'InvalidTicketRecipient');
   // Bob's stake into Alice's position address: not the owner's address.
   const wrong = await getStakeInstructionAsync({ payer: bob.signer, source: bob.vvv, ...vvv, amount: 1n, recipient: bob.signer.address, position: alicePosition });
   await env.refused([wrong], 'NotOwnerAddress');

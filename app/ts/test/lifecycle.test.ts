@@ -1,6 +1,7 @@
 // The whole lifecycle through the generated client alone, on the program's .so in LiteSVM:
-// no PDA is passed by hand (the generated instructions derive config, position, DIEM stake,
-// vaults, mint, curve and event authority), and every event type comes back decoded.
+// the generated instructions derive config, position, DIEM stakes (from owner and beneficiary),
+// vaults, mint, curve and event authority; a new ticket's address comes from its source's count
+// (nextTicketAddress); every event type comes back decoded.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TOKEN_PROGRAM_ADDRESS } from '@solana-program/token';
@@ -32,6 +33,11 @@ import {
   getSetTreasuryInstructionAsync,
   getStakeDiemInstructionAsync,
   getStakeInstructionAsync,
+  getSetDiemBeneficiaryInstructionAsync,
+  getTransferTicketInstructionAsync,
+  findDiemStakePda,
+  countdown,
+  ticketView,
   minDiemOut,
   PAUSE_MINT,
   positionView,
@@ -78,24 +84,49 @@ test('stake, mint, burn and every other instruction, each event decoded', async 
 
   const diem = quote.diemOut;
   record((await env.ok([await getBurnDiemInstructionAsync({ owner, source: alice.diem, amount: diem / 10n })])).events);
-  record((await env.ok([await getStakeDiemInstructionAsync({ owner, source: alice.diem, amount: diem / 2n })])).events);
-  record((await env.ok([await getInitiateDiemUnstakeInstructionAsync({ owner, amount: ONE_DIEM })])).events);
-  record((await env.ok([await getCancelDiemUnstakeInstructionAsync({ owner })])).events);
-  record((await env.ok([await getInitiateDiemUnstakeInstructionAsync({ owner, amount: ONE_DIEM })])).events);
-  record((await env.ok([await getInitiateUnstakeInstructionAsync({ owner, amount: 1_000n * ONE_VVV })])).events);
-  record((await env.ok([await getCancelUnstakeInstructionAsync({ owner })])).events);
-  record((await env.ok([await getInitiateUnstakeInstructionAsync({ owner, amount: 1_000n * ONE_VVV })])).events);
+  const me = owner.address;
+  record((await env.ok([await getStakeDiemInstructionAsync({ owner, source: alice.diem, amount: diem / 2n, beneficiary: me })])).events);
+  // A stake for someone else's credit, moved to a third key: the stake PDAs come from the
+  // arguments (owner and beneficiary), the ticket PDAs from the source's count.
+  const friendUser = await env.user(0n);
+  const friend = friendUser.signer.address;
+  const other = (await env.user(0n)).signer.address;
+  record((await env.ok([await getStakeDiemInstructionAsync({ owner, source: alice.diem, amount: ONE_DIEM, beneficiary: friend })])).events);
+  record((await env.ok([await getSetDiemBeneficiaryInstructionAsync({ owner, diemStake: (await findDiemStakePda({ owner: me, beneficiary: friend }))[0], newBeneficiary: other })])).events);
+  assert.equal((await env.diemStake(me, other))?.staked, ONE_DIEM);
+  let ticket = await env.nextDiemTicket(me);
+  record((await env.ok([await getInitiateDiemUnstakeInstructionAsync({ owner, ticket, amount: ONE_DIEM })])).events);
+  record((await env.ok([await getCancelDiemUnstakeInstructionAsync({ owner, ticket, rentPayer: me, beneficiary: me })])).events);
+  const diemTicket = await env.nextDiemTicket(me);
+  record((await env.ok([await getInitiateDiemUnstakeInstructionAsync({ owner, ticket: diemTicket, amount: ONE_DIEM })])).events);
+  ticket = await env.nextSvvvTicket(me);
+  record((await env.ok([await getInitiateUnstakeInstructionAsync({ owner, ticket, amount: 1_000n * ONE_VVV })])).events);
+  record((await env.ok([await getCancelUnstakeInstructionAsync({ owner, ticket, rentPayer: me })])).events);
+  const svvvTicket = await env.nextSvvvTicket(me);
+  record((await env.ok([await getInitiateUnstakeInstructionAsync({ owner, ticket: svvvTicket, amount: 1_000n * ONE_VVV })])).events);
+  // Two requests, two tickets; each shows its own countdown.
+  const opened = ticketView(svvvTicket, env.ticket(svvvTicket)!, env.now());
+  assert.equal(opened.kind, 'sVVV');
+  assert.equal(opened.secondsLeft, 7n * DAY);
+  assert.equal(countdown(opened.secondsLeft), '7d 0h');
   env.advance(9n * DAY);
 
   // What the page shows, as of now, equals what the program then pays.
-  const before = positionView(await env.config(), await env.position(owner.address), await env.diemStake(owner.address), env.now());
-  assert.ok(before.pendingRewards > 0n && before.svvvCooldown?.ready && before.diemCooldown?.ready);
+  const before = positionView(await env.config(), await env.position(me), await env.diemStake(me), env.now());
+  assert.ok(before.pendingRewards > 0n);
+  assert.ok(ticketView(svvvTicket, env.ticket(svvvTicket)!, env.now()).ready && ticketView(diemTicket, env.ticket(diemTicket)!, env.now()).ready);
   const claimed = await env.ok([await getClaimRewardsInstructionAsync({ owner, destination: alice.vvv, ...vvv })]);
   record(claimed.events);
   const rewards = claimed.events.find((e) => e.name === 'RewardsClaimed');
   assert.equal(rewards?.name === 'RewardsClaimed' && rewards.data.amount, before.pendingRewards, 'pending rewards are what claim pays');
-  record((await env.ok([await getFinalizeUnstakeInstructionAsync({ owner, destination: alice.vvv, ...vvv })])).events);
-  record((await env.ok([await getFinalizeDiemUnstakeInstructionAsync({ owner, destination: alice.diem })])).events);
+  // A ticket handed to a friend is theirs to finalize; the rent goes back to whoever paid it.
+  record((await env.ok([await getTransferTicketInstructionAsync({ owner, ticket: diemTicket, newOwner: friend })])).events);
+  assert.equal(env.ticket(diemTicket)?.owner, friend);
+  record((await env.ok([await getFinalizeUnstakeInstructionAsync({ owner, ticket: svvvTicket, rentPayer: me, destination: alice.vvv, ...vvv })])).events);
+  assert.equal(env.ticket(svvvTicket), null, 'a finalized ticket is closed');
+  await env.refused([await getFinalizeDiemUnstakeInstructionAsync({ owner, ticket: diemTicket, rentPayer: me, destination: alice.diem })], 'NotTicketOwner');
+  record((await env.ok([await getTransferTicketInstructionAsync({ owner: friendUser.signer, ticket: diemTicket, newOwner: me })])).events);
+  record((await env.ok([await getFinalizeDiemUnstakeInstructionAsync({ owner, ticket: diemTicket, rentPayer: me, destination: alice.diem })])).events);
   env.advance(DAY);
   record((await env.ok([await getClaimAndStakeInstructionAsync({ owner })])).events);
   record((await env.ok([await getPayTreasuryInstructionAsync({ treasury: env.treasury, ...vvv })])).events);

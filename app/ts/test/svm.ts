@@ -37,6 +37,8 @@ import {
   decodeConfig,
   decodeCurve,
   decodeDiemStake,
+  decodeUnstakeTicket,
+  nextTicketAddress,
   decodePosition,
   DIEM_PROGRAM_ADDRESS,
   diemErrorFromLogs,
@@ -238,9 +240,28 @@ export class Svm {
     return a.exists && a.programAddress === DIEM_PROGRAM_ADDRESS ? decodePosition(a).data : null;
   }
 
-  async diemStake(owner: Address) {
-    const a = this.svm.getAccount((await findDiemStakePda({ owner }))[0]);
+  /** The DIEM stake `owner` controls for `beneficiary` (default: their own). */
+  async diemStake(owner: Address, beneficiary: Address = owner) {
+    const a = this.svm.getAccount((await findDiemStakePda({ owner, beneficiary }))[0]);
     return a.exists && a.programAddress === DIEM_PROGRAM_ADDRESS ? decodeDiemStake(a).data : null;
+  }
+
+  /** An open ticket, or null once closed. */
+  ticket(address: Address) {
+    const a = this.svm.getAccount(address);
+    return a.exists && a.programAddress === DIEM_PROGRAM_ADDRESS ? decodeUnstakeTicket(a).data : null;
+  }
+
+  /** The ticket an `initiate_unstake` of `owner` opens next. */
+  async nextSvvvTicket(owner: Address) {
+    const position = (await findPositionPda({ owner }))[0];
+    return nextTicketAddress(position, (await this.position(owner))?.ticketsOpened ?? 0n);
+  }
+
+  /** The ticket an `initiate_diem_unstake` of `owner`'s stake for `beneficiary` opens next. */
+  async nextDiemTicket(owner: Address, beneficiary: Address = owner) {
+    const stake = (await findDiemStakePda({ owner, beneficiary }))[0];
+    return nextTicketAddress(stake, (await this.diemStake(owner, beneficiary))?.ticketsOpened ?? 0n);
   }
 
   tokenBalance(account: Address): bigint {

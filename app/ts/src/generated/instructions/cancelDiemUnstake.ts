@@ -40,6 +40,7 @@ import {
 import { DIEM_PROGRAM_ADDRESS } from "../programs";
 import {
   expectAddress,
+  expectSome,
   getAccountMetaFactory,
   type ResolvedAccount,
 } from "../shared";
@@ -221,6 +222,7 @@ export async function getCancelDiemUnstakeInstructionAsync<
   if (!accounts.diemStake.value) {
     accounts.diemStake.value = await findDiemStakePda({
       owner: expectAddress(accounts.owner.value),
+      beneficiary: expectSome(args.beneficiary),
     });
   }
   if (!accounts.systemProgram.value) {

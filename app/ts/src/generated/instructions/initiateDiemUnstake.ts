@@ -41,6 +41,7 @@ import {
 import { DIEM_PROGRAM_ADDRESS } from "../programs";
 import {
   expectAddress,
+  expectSome,
   getAccountMetaFactory,
   type ResolvedAccount,
 } from "../shared";
@@ -154,7 +155,7 @@ export type InitiateDiemUnstakeAsyncInput<
   /** The stake's controller. */
   owner: TransactionSigner<TAccountOwner>;
   /** Pays the ticket's rent and gets it back when the ticket closes. */
-  rentPayer: TransactionSigner<TAccountRentPayer>;
+  rentPayer?: TransactionSigner<TAccountRentPayer>;
   config?: Address<TAccountConfig>;
   /** `has_one = owner`: only `stake_diem` creates stakes, so this is one the signer controls. */
   diemStake?: Address<TAccountDiemStake>;
@@ -224,12 +225,16 @@ export async function getInitiateDiemUnstakeInstructionAsync<
   const args = { ...input };
 
   // Resolve default values.
+  if (!accounts.rentPayer.value) {
+    accounts.rentPayer.value = expectSome(accounts.owner.value);
+  }
   if (!accounts.config.value) {
     accounts.config.value = await findConfigPda();
   }
   if (!accounts.diemStake.value) {
     accounts.diemStake.value = await findDiemStakePda({
       owner: expectAddress(accounts.owner.value),
+      beneficiary: expectAddress(accounts.owner.value),
     });
   }
   if (!accounts.systemProgram.value) {
@@ -286,7 +291,7 @@ export type InitiateDiemUnstakeInput<
   /** The stake's controller. */
   owner: TransactionSigner<TAccountOwner>;
   /** Pays the ticket's rent and gets it back when the ticket closes. */
-  rentPayer: TransactionSigner<TAccountRentPayer>;
+  rentPayer?: TransactionSigner<TAccountRentPayer>;
   config: Address<TAccountConfig>;
   /** `has_one = owner`: only `stake_diem` creates stakes, so this is one the signer controls. */
   diemStake: Address<TAccountDiemStake>;
@@ -354,6 +359,9 @@ export function getInitiateDiemUnstakeInstruction<
   const args = { ...input };
 
   // Resolve default values.
+  if (!accounts.rentPayer.value) {
+    accounts.rentPayer.value = expectSome(accounts.owner.value);
+  }
   if (!accounts.systemProgram.value) {
     accounts.systemProgram.value =
       "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;

@@ -37,6 +37,7 @@ import { findConfigPda, findEventAuthorityPda, findPositionPda } from "../pdas";
 import { DIEM_PROGRAM_ADDRESS } from "../programs";
 import {
   expectAddress,
+  expectSome,
   getAccountMetaFactory,
   type ResolvedAccount,
 } from "../shared";
@@ -147,7 +148,7 @@ export type InitiateUnstakeAsyncInput<
    * Pays the ticket's rent and gets it back when the ticket closes (often the owner; a
    * program owner names a system account).
    */
-  rentPayer: TransactionSigner<TAccountRentPayer>;
+  rentPayer?: TransactionSigner<TAccountRentPayer>;
   config?: Address<TAccountConfig>;
   position?: Address<TAccountPosition>;
   /** The new ticket, `[TICKET_SEED, position, position.tickets_opened]`. */
@@ -216,6 +217,9 @@ export async function getInitiateUnstakeInstructionAsync<
   const args = { ...input };
 
   // Resolve default values.
+  if (!accounts.rentPayer.value) {
+    accounts.rentPayer.value = expectSome(accounts.owner.value);
+  }
   if (!accounts.config.value) {
     accounts.config.value = await findConfigPda();
   }
@@ -280,7 +284,7 @@ export type InitiateUnstakeInput<
    * Pays the ticket's rent and gets it back when the ticket closes (often the owner; a
    * program owner names a system account).
    */
-  rentPayer: TransactionSigner<TAccountRentPayer>;
+  rentPayer?: TransactionSigner<TAccountRentPayer>;
   config: Address<TAccountConfig>;
   position: Address<TAccountPosition>;
   /** The new ticket, `[TICKET_SEED, position, position.tickets_opened]`. */
@@ -347,6 +351,9 @@ export function getInitiateUnstakeInstruction<
   const args = { ...input };
 
   // Resolve default values.
+  if (!accounts.rentPayer.value) {
+    accounts.rentPayer.value = expectSome(accounts.owner.value);
+  }
   if (!accounts.systemProgram.value) {
     accounts.systemProgram.value =
       "11111111111111111111111111111111" as Address<"11111111111111111111111111111111">;

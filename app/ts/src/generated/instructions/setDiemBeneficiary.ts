@@ -40,6 +40,7 @@ import {
 import { DIEM_PROGRAM_ADDRESS } from "../programs";
 import {
   expectAddress,
+  expectSome,
   getAccountMetaFactory,
   type ResolvedAccount,
 } from "../shared";
@@ -148,7 +149,7 @@ export type SetDiemBeneficiaryAsyncInput<
   config?: Address<TAccountConfig>;
   diemStake?: Address<TAccountDiemStake>;
   /** The stake at `[DIEM_STAKE_SEED, owner, new_beneficiary]`. */
-  newStake: Address<TAccountNewStake>;
+  newStake?: Address<TAccountNewStake>;
   systemProgram?: Address<TAccountSystemProgram>;
   eventAuthority?: Address<TAccountEventAuthority>;
   program?: Address<TAccountProgram>;
@@ -215,6 +216,13 @@ export async function getSetDiemBeneficiaryInstructionAsync<
   if (!accounts.diemStake.value) {
     accounts.diemStake.value = await findDiemStakePda({
       owner: expectAddress(accounts.owner.value),
+      beneficiary: expectAddress(accounts.owner.value),
+    });
+  }
+  if (!accounts.newStake.value) {
+    accounts.newStake.value = await findDiemStakePda({
+      owner: expectAddress(accounts.owner.value),
+      beneficiary: expectSome(args.newBeneficiary),
     });
   }
   if (!accounts.systemProgram.value) {

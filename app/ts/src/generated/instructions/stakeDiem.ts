@@ -44,6 +44,7 @@ import {
 import { DIEM_PROGRAM_ADDRESS } from "../programs";
 import {
   expectAddress,
+  expectSome,
   getAccountMetaFactory,
   type ResolvedAccount,
 } from "../shared";
@@ -253,6 +254,7 @@ export async function getStakeDiemInstructionAsync<
   if (!accounts.diemStake.value) {
     accounts.diemStake.value = await findDiemStakePda({
       owner: expectAddress(accounts.owner.value),
+      beneficiary: expectSome(args.beneficiary),
     });
   }
   if (!accounts.diemVault.value) {

@@ -16,9 +16,10 @@ import {
 
 export type DiemStakeSeeds = {
   owner: Address;
+  beneficiary: Address;
 };
 
-/** An owner's DIEM stake. */
+/** The DIEM stake `owner` controls for `beneficiary`'s credit. */
 export async function findDiemStakePda(
   seeds: DiemStakeSeeds,
   config: { programAddress?: Address | undefined } = {},
@@ -31,6 +32,7 @@ export async function findDiemStakePda(
     seeds: [
       getUtf8Encoder().encode("diem-stake"),
       getAddressEncoder().encode(seeds.owner),
+      getAddressEncoder().encode(seeds.beneficiary),
     ],
   });
 }

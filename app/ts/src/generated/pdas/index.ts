@@ -15,4 +15,5 @@ export * from "./diemVault";
 export * from "./eventAuthority";
 export * from "./governance";
 export * from "./position";
+export * from "./ticket";
 export * from "./vvvVault";
