@@ -2,6 +2,7 @@
 // errors (src/generated), and a thin layer of what generation cannot give.
 export * from './generated/index.js';
 export * from './idl.generated.js';
+export * from './diemStakes.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './position.js';

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TOKEN_PROGRAM_ADDRESS } from '@solana-program/token';
+import { getBase58Decoder } from '@solana/kit';
 import {
   EVENTS,
   findConfigPda,
@@ -37,6 +38,10 @@ import {
   getTransferTicketInstructionAsync,
   findDiemStakePda,
   countdown,
+  stakesFromAccounts,
+  TICKET_OWNER_OFFSET,
+  ticketsFromAccounts,
+  ticketsOfFilters,
   ticketView,
   minDiemOut,
   PAUSE_MINT,
@@ -109,6 +114,20 @@ test('stake, mint, burn and every other instruction, each event decoded', async 
   assert.equal(opened.kind, 'sVVV');
   assert.equal(opened.secondsLeft, 7n * DAY);
   assert.equal(countdown(opened.secondsLeft), '7d 0h');
+  // What the page lists from getProgramAccounts: the owner filter sits where the owner is stored.
+  const dataOf = (a: typeof svvvTicket) => {
+    const account = env.svm.getAccount(a);
+    assert.ok(account.exists, `${a} exists`);
+    return account.data;
+  };
+  const asRpc = (a: typeof svvvTicket) => ({ pubkey: a, account: { data: [Buffer.from(dataOf(a)).toString('base64'), 'base64'] as const } });
+  const listed = ticketsFromAccounts([asRpc(svvvTicket), asRpc(diemTicket)], env.now());
+  assert.deepEqual(listed.map((t) => [t.address, t.kind]), [[diemTicket, 'DIEM'], [svvvTicket, 'sVVV']], 'soonest first');
+  const [, ownerFilter] = ticketsOfFilters(me);
+  const stored = dataOf(svvvTicket).subarray(Number(TICKET_OWNER_OFFSET), Number(TICKET_OWNER_OFFSET) + 32);
+  assert.equal(ownerFilter.memcmp.bytes, getBase58Decoder().decode(stored));
+  const stakes = stakesFromAccounts([asRpc((await findDiemStakePda({ owner: me, beneficiary: other }))[0])]);
+  assert.deepEqual(stakes.map((x) => [x.beneficiary, x.staked]), [[other, ONE_DIEM]]);
   env.advance(9n * DAY);
 
   // What the page shows, as of now, equals what the program then pays.

@@ -16,7 +16,11 @@ import {
 import type { Wallet } from '@wallet-standard/base';
 import {
   associatedTokenAddress,
+  countdown,
   createAssociatedTokenIdempotent,
+  DIEM_PROGRAM_ADDRESS,
+  diemStakesOfFilters,
+  stakesFromAccounts,
   DIEM_DECIMALS,
   diemErrorOf,
   fetchConfig,
@@ -39,8 +43,12 @@ import {
   getStakeDiemInstructionAsync,
   getStakeInstructionAsync,
   minDiemOut,
+  nextTicketAddress,
   ONE_DIEM,
   positionView,
+  ticketsFromAccounts,
+  ticketsOfFilters,
+  type TicketView,
   QuoteError,
   quoteMint,
   TOKEN_2022_PROGRAM_ADDRESS,
@@ -65,9 +73,13 @@ type State = {
   signer: TransactionPartialSigner | null;
   vvvAccount: Address | null;
   diemAccount: Address | null;
+  /** The wallet's open unstake tickets, soonest first. */
+  tickets: TicketView[];
+  /** Cluster time minus this machine's, so countdowns tick between refreshes. */
+  clockOffset: bigint;
   busy: boolean;
 };
-const state: State = { config: null, curve: [], signer: null, vvvAccount: null, diemAccount: null, busy: false };
+const state: State = { config: null, curve: [], signer: null, vvvAccount: null, diemAccount: null, tickets: [], clockOffset: 0n, busy: false };
 
 function status(text: string, kind: 'ok' | 'error' | '' = '') {
   const el = $('status');
@@ -106,28 +118,33 @@ async function refresh() {
   const rows: [string, string, string][] = [];
   if (signer) {
     const owner = signer.address;
-    const [position, diemStake, now, vvv, diem] = await Promise.all([
+    const [position, diemStake, now, vvv, diem, tickets] = await Promise.all([
       fetchMaybePosition(rpc, (await findPositionPda({ owner }))[0], { commitment: 'confirmed' }),
-      fetchMaybeDiemStake(rpc, (await findDiemStakePda({ owner }))[0], { commitment: 'confirmed' }),
+      fetchMaybeDiemStake(rpc, (await findDiemStakePda({ owner, beneficiary: owner }))[0], { commitment: 'confirmed' }),
       clusterTime(),
       balance(state.vvvAccount),
       balance(state.diemAccount),
+      rpc.getProgramAccounts(DIEM_PROGRAM_ADDRESS, { encoding: 'base64', commitment: 'confirmed', filters: ticketsOfFilters(owner) }).send(),
     ]);
+    const controlled = stakesFromAccounts(
+      (await rpc.getProgramAccounts(DIEM_PROGRAM_ADDRESS, { encoding: 'base64', commitment: 'confirmed', filters: diemStakesOfFilters(owner) }).send()) as never,
+    );
+    state.clockOffset = now - BigInt(Math.floor(Date.now() / 1000));
+    state.tickets = ticketsFromAccounts(tickets as never, now);
     const v = positionView(config, position.exists ? position.data : null, diemStake.exists ? diemStake.data : null, now);
     const d = config.vvvDecimals;
-    const cooldown = (c: typeof v.svvvCooldown, decimals: number) =>
-      c ? `${formatAmount(c.amount, decimals)} · ${c.ready ? 'ready' : `until ${formatTime(c.endsAt)}`}` : '—';
     rows.push(
       ['vvv-wallet', 'VVV in wallet', formatAmount(vvv, d)],
       ['svvv-active', 'sVVV active', formatAmount(v.svvvActive, d)],
       ['svvv-locked', 'sVVV locked (backs DIEM)', formatAmount(v.svvvLocked, d)],
       ['svvv-unlocked', 'sVVV unlocked', formatAmount(v.svvvUnlocked, d)],
-      ['svvv-cooldown', 'sVVV unstake', cooldown(v.svvvCooldown, d)],
       ['rewards', 'Rewards pending, VVV', formatAmount(v.pendingRewards, d)],
       ['diem-outstanding', 'DIEM minted (outstanding)', formatAmount(v.diemOutstanding, DIEM_DECIMALS)],
       ['diem-wallet', 'DIEM in wallet', formatAmount(diem, DIEM_DECIMALS)],
-      ['diem-staked', 'DIEM staked ($1 of inference a day each)', formatAmount(v.diemStaked, DIEM_DECIMALS)],
-      ['diem-cooldown', 'DIEM unstake', cooldown(v.diemCooldown, DIEM_DECIMALS)],
+      ['diem-staked', 'DIEM staked for your credit ($1 of inference a day each)', formatAmount(v.diemStaked, DIEM_DECIMALS)],
+      ...controlled
+        .filter((s) => s.beneficiary !== owner)
+        .map((s): [string, string, string] => [`diem-for-${s.beneficiary}`, `DIEM you staked for ${s.beneficiary.slice(0, 4)}…${s.beneficiary.slice(-4)}`, formatAmount(s.staked, DIEM_DECIMALS)]),
       ['lock-rate', 'Average lock rate, VVV per DIEM', v.averageLockRate === null ? '—' : formatAmount(v.averageLockRate, d)],
     );
     $('owner').textContent = `Owner ${owner}`;
@@ -135,6 +152,43 @@ async function refresh() {
   $('position').querySelector('tbody')!.innerHTML = rows
     .map(([id, label, value]) => `<tr><td>${label}</td><td data-field="${id}">${value}</td></tr>`)
     .join('');
+  renderTickets();
+}
+
+/** The wallet's tickets: each with its amount, unlock time and a live countdown, finalize when due. */
+function renderTickets() {
+  const d = state.config?.vvvDecimals ?? 0;
+  const body = $('tickets').querySelector('tbody')!;
+  $('no-tickets').hidden = state.tickets.length > 0;
+  body.innerHTML = state.tickets
+    .map((t) => {
+      const amount = formatAmount(t.amount, t.kind === 'DIEM' ? DIEM_DECIMALS : d);
+      return `<tr data-ticket="${t.address}" data-kind="${t.kind}">
+        <td>${amount} ${t.kind}</td>
+        <td>${formatTime(t.unlockAt)}</td>
+        <td data-countdown="${t.unlockAt}">${countdown(t.secondsLeft)}</td>
+        <td><button class="finalize" data-ticket-action="finalize" ${t.ready ? '' : 'disabled'}>Finalize</button>
+            <button class="cancel" data-ticket-action="cancel">Cancel</button></td>
+      </tr>`;
+    })
+    .join('');
+  body.querySelectorAll<HTMLButtonElement>('button[data-ticket-action]').forEach((b) =>
+    b.addEventListener('click', () => {
+      const row = b.closest('tr')!;
+      void run(`${b.dataset.ticketAction}-ticket`, null, row.dataset.ticket as Address);
+    }),
+  );
+}
+
+/** Ticks every countdown once a second; a ticket that comes due enables its Finalize. */
+function tick() {
+  const now = BigInt(Math.floor(Date.now() / 1000)) + state.clockOffset;
+  document.querySelectorAll<HTMLElement>('[data-countdown]').forEach((el) => {
+    const left = BigInt(el.dataset.countdown!) - now;
+    el.textContent = countdown(left);
+    const finalize = el.closest('tr')?.querySelector<HTMLButtonElement>('button.finalize');
+    if (finalize && left <= 0n && !state.busy) finalize.disabled = false;
+  });
 }
 
 /** The mint form as typed: the lock, its quote now, and the least DIEM the slippage accepts. */
@@ -194,9 +248,11 @@ function amountOf(form: HTMLFormElement, decimals: number, what: string): bigint
   return parseAmount((form.elements.namedItem('amount') as HTMLInputElement).value, decimals, what);
 }
 
-async function instructionsFor(action: string, form: HTMLFormElement | null): Promise<[string, Instruction[]]> {
+async function instructionsFor(action: string, form: HTMLFormElement | null, ticketAddress?: Address): Promise<[string, Instruction[]]> {
   const config = state.config!;
   const owner = state.signer!;
+  const me = owner.address;
+  const ticket = state.tickets.find((t) => t.address === ticketAddress);
   const vvv = { vvvMint: config.vvvMint, vvvTokenProgram: config.vvvTokenProgram };
   const d = config.vvvDecimals;
   switch (action) {
@@ -206,12 +262,28 @@ async function instructionsFor(action: string, form: HTMLFormElement | null): Pr
     }
     case 'unstake': {
       const amount = amountOf(form!, d, 'sVVV to unstake');
-      return [`Unstake of ${formatAmount(amount, d)} sVVV started`, [await getInitiateUnstakeInstructionAsync({ owner, amount })]];
+      const [positionAddress] = await findPositionPda({ owner: me });
+      const position = await fetchMaybePosition(rpc, positionAddress, { commitment: 'confirmed' });
+      const next = await nextTicketAddress(positionAddress, position.exists ? position.data.ticketsOpened : 0n);
+      return [`Unstake ticket for ${formatAmount(amount, d)} sVVV opened`, [await getInitiateUnstakeInstructionAsync({ owner, ticket: next, amount })]];
     }
-    case 'cancel-unstake':
-      return ['Unstake cancelled', [await getCancelUnstakeInstructionAsync({ owner })]];
-    case 'finalize-unstake':
-      return ['Unstake finalized', [await getFinalizeUnstakeInstructionAsync({ owner, destination: state.vvvAccount!, ...vvv })]];
+    case 'finalize-ticket':
+    case 'cancel-ticket': {
+      if (!ticket) throw new Error('That ticket is no longer open');
+      const accounts = { owner, ticket: ticket.address, rentPayer: ticket.rentPayer };
+      if (action === 'cancel-ticket') {
+        const ix =
+          ticket.kind === 'DIEM'
+            ? await getCancelDiemUnstakeInstructionAsync({ ...accounts, beneficiary: me })
+            : await getCancelUnstakeInstructionAsync(accounts);
+        return [`Ticket cancelled: ${ticket.kind} back in your stake`, [ix]];
+      }
+      const ix =
+        ticket.kind === 'DIEM'
+          ? await getFinalizeDiemUnstakeInstructionAsync({ ...accounts, destination: state.diemAccount! })
+          : await getFinalizeUnstakeInstructionAsync({ ...accounts, destination: state.vvvAccount!, ...vvv });
+      return [`Ticket finalized: ${ticket.kind} paid out`, [ix]];
+    }
     case 'claim':
       return ['Rewards claimed', [await getClaimRewardsInstructionAsync({ owner, destination: state.vvvAccount!, ...vvv })]];
     case 'mint': {
@@ -230,28 +302,30 @@ async function instructionsFor(action: string, form: HTMLFormElement | null): Pr
     }
     case 'stake-diem': {
       const amount = amountOf(form!, DIEM_DECIMALS, 'DIEM to stake');
-      return [`Staked ${formatAmount(amount, DIEM_DECIMALS)} DIEM`, [await getStakeDiemInstructionAsync({ owner, source: state.diemAccount!, amount })]];
+      const typed = (form!.elements.namedItem('beneficiary') as HTMLInputElement | null)?.value.trim();
+      const beneficiary = (typed ? typed : me) as Address;
+      const whose = beneficiary === me ? '' : ` for ${beneficiary.slice(0, 4)}…${beneficiary.slice(-4)}`;
+      return [`Staked ${formatAmount(amount, DIEM_DECIMALS)} DIEM${whose}`, [await getStakeDiemInstructionAsync({ owner, source: state.diemAccount!, amount, beneficiary })]];
     }
     case 'unstake-diem': {
       const amount = amountOf(form!, DIEM_DECIMALS, 'DIEM to unstake');
-      return [`DIEM unstake of ${formatAmount(amount, DIEM_DECIMALS)} started`, [await getInitiateDiemUnstakeInstructionAsync({ owner, amount })]];
+      const [stakeAddress] = await findDiemStakePda({ owner: me, beneficiary: me });
+      const stake = await fetchMaybeDiemStake(rpc, stakeAddress, { commitment: 'confirmed' });
+      const next = await nextTicketAddress(stakeAddress, stake.exists ? stake.data.ticketsOpened : 0n);
+      return [`DIEM unstake ticket for ${formatAmount(amount, DIEM_DECIMALS)} opened`, [await getInitiateDiemUnstakeInstructionAsync({ owner, ticket: next, amount })]];
     }
-    case 'cancel-diem-unstake':
-      return ['DIEM unstake cancelled', [await getCancelDiemUnstakeInstructionAsync({ owner })]];
-    case 'finalize-diem-unstake':
-      return ['DIEM unstake finalized', [await getFinalizeDiemUnstakeInstructionAsync({ owner, destination: state.diemAccount! })]];
     default:
       throw new Error(`unknown action ${action}`);
   }
 }
 
-async function run(action: string, form: HTMLFormElement | null) {
+async function run(action: string, form: HTMLFormElement | null, ticket?: Address) {
   if (state.busy) return;
   state.busy = true;
   document.querySelectorAll('button').forEach((b) => (b.disabled = true));
   status('Preparing…');
   try {
-    const [label, instructions] = await instructionsFor(action, form);
+    const [label, instructions] = await instructionsFor(action, form, ticket);
     const signature = await send(label, instructions);
     await refresh();
     status(`${label} — confirmed (${signature.slice(0, 12)}…)`, 'ok');
@@ -261,6 +335,7 @@ async function run(action: string, form: HTMLFormElement | null) {
   } finally {
     state.busy = false;
     document.querySelectorAll('button').forEach((b) => (b.disabled = false));
+    tick();
   }
 }
 
@@ -312,6 +387,7 @@ $('mint-slippage').addEventListener('input', renderQuote);
 refresh()
   .then(() => {
     watchWallets(renderWallets);
+    setInterval(tick, 1_000);
     document.body.dataset.ready = 'true';
   })
   .catch((e) => status(`Cannot read the DIEM program at ${rpcUrl}: ${(e as Error).message}`, 'error'));

@@ -123,13 +123,33 @@ test('stake, mint with slippage and burn from the page, signed by a Wallet Stand
     assert.match(await status(), /Refused by the program: InsufficientUnlocked/);
     await page.screenshot({ path: join(shots, '07-refused-by-name.png'), fullPage: true });
 
+    // An unstake request is a ticket of its own, listed with its unlock time and a countdown;
+    // the validator's cooldown is seconds long here, and Finalize enables itself when it is due.
+    await act('unstake', { 'form[data-action="unstake"] input': '100' }, '#unstake');
+    await page.waitForSelector('#tickets tr[data-kind="sVVV"] [data-countdown]');
+    await page.screenshot({ path: join(shots, '08-ticket-with-countdown.png'), fullPage: true });
+    await page.waitForSelector('#tickets tr[data-kind="sVVV"] button.finalize:not([disabled])', { timeout: 30_000 });
+    const vvvBeforeFinalize = await number('vvv-wallet');
+    await act('finalize the ticket', {}, '#tickets tr[data-kind="sVVV"] button.finalize');
+    assert.equal(await page.$$eval('#tickets tr[data-ticket]', (rows) => rows.length), 0, 'the finalized ticket is gone');
+    assert.equal(await number('vvv-wallet'), vvvBeforeFinalize + 100);
+    // DIEM staked for another wallet's credit: shown with its beneficiary.
+    const friend = 'GJ6oqC3x3kimEPvN9twaon5yhD6ihiNkWAWULgQGhqHr';
+    await act(
+      'stake DIEM for another wallet',
+      { 'form[data-action="stake-diem"] input[name="amount"]': '1', 'form[data-action="stake-diem"] input[name="beneficiary"]': friend },
+      '#stake-diem',
+    );
+    assert.equal(await number(`diem-for-${friend}`), 1);
+    await page.screenshot({ path: join(shots, '09-diem-staked-for-another.png'), fullPage: true });
+
     // The chain agrees with the page.
     const { getPositionDecoder, findPositionPda } = createRequire(import.meta.url)('../../ts/dist/src/index.js');
     const [positionAddress] = await findPositionPda({ owner: address });
     const info = await createSolanaRpc(rpcUrl).getAccountInfo(positionAddress, { encoding: 'base64', commitment: 'confirmed' }).send();
     const position = getPositionDecoder().decode(Buffer.from(info.value.data[0], 'base64'));
     assert.equal(position.owner, address);
-    assert.equal(Number(position.balances.active) / 1e6, 1_000);
+    assert.equal(Number(position.balances.active) / 1e6, 900);
     assert.ok(Math.abs(Number(position.balances.outstandingDiem) / 1e9 - (minted - 1)) < 0.0001);
     assert.deepEqual(consoleErrors, []);
     console.log(`screenshots in ${shots}`);
