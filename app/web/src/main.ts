@@ -180,15 +180,23 @@ function renderTickets() {
   );
 }
 
-/** Ticks every countdown once a second; a ticket that comes due enables its Finalize. */
+let rereading = false;
+
+/** Ticks every countdown once a second. When one reaches zero the page reads the cluster again:
+ * Finalize is enabled by the cluster's clock (what the program checks), not this machine's. */
 function tick() {
   const now = BigInt(Math.floor(Date.now() / 1000)) + state.clockOffset;
+  let due = false;
   document.querySelectorAll<HTMLElement>('[data-countdown]').forEach((el) => {
     const left = BigInt(el.dataset.countdown!) - now;
     el.textContent = countdown(left);
     const finalize = el.closest('tr')?.querySelector<HTMLButtonElement>('button.finalize');
-    if (finalize && left <= 0n && !state.busy) finalize.disabled = false;
+    due ||= left <= 0n && finalize?.disabled === true;
   });
+  if (due && !state.busy && !rereading) {
+    rereading = true;
+    refresh().finally(() => (rereading = false));
+  }
 }
 
 /** The mint form as typed: the lock, its quote now, and the least DIEM the slippage accepts. */
@@ -335,7 +343,8 @@ async function run(action: string, form: HTMLFormElement | null, ticket?: Addres
   } finally {
     state.busy = false;
     document.querySelectorAll('button').forEach((b) => (b.disabled = false));
-    tick();
+    // A ticket's Finalize stays disabled until the cluster says it is due.
+    renderTickets();
   }
 }
 
