@@ -10,7 +10,13 @@ LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT
 eval "$(bash scripts/postgres.sh)"
 trap 'rm -f "$LOG"; bash scripts/postgres.sh stop "$DIEM_TEST_POSTGRES_DIR"' EXIT
-SBF_OUT_DIR="$ROOT/target/deploy" DIEM_IGNORE_CU_BUDGETS=1 DIEM_CU_LOG="$LOG" cargo test --locked -q -p diem-tests > /dev/null
+OUT=$(mktemp)
+if ! SBF_OUT_DIR="$ROOT/target/deploy" DIEM_IGNORE_CU_BUDGETS=1 DIEM_CU_LOG="$LOG" cargo test --locked -q -p diem-tests > "$OUT" 2>&1; then
+  grep -v '^\[20' "$OUT" | grep -A40 '^---- ' | grep -v '^ *[0-9]*: \|^ *at ' >&2 || tail -40 "$OUT" >&2
+  echo "the suite failed on the .so: no budgets written" >&2
+  exit 1
+fi
+rm -f "$OUT"
 python3 - "$LOG" <<'PY'
 import math, re, sys
 worst = {}

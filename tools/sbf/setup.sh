@@ -47,7 +47,7 @@ done
 LINKER="$PREFIX/tools/sbpf-linker/target/release/sbpf-linker"
 if [ ! -x "$LINKER" ]; then
   rm -f "$PREFIX/tools/sbpf-linker/rust-toolchain.toml"   # pins a nightly we cannot download
-  (cd "$PREFIX/tools/sbpf-linker" && RUSTC=/usr/bin/rustc LLVM_PREFIX=/usr/lib/llvm-22 LLVM_SYS_221_PREFIX=/usr/lib/llvm-22 \
+  (cd "$PREFIX/tools/sbpf-linker" && CARGO_TARGET_DIR=target RUSTC=/usr/bin/rustc LLVM_PREFIX=/usr/lib/llvm-22 LLVM_SYS_221_PREFIX=/usr/lib/llvm-22 \
     /usr/bin/cargo build --release --no-default-features --features system-llvm-22)
 fi
 "$LINKER" --version
