@@ -17,8 +17,9 @@ export SBPF_LINKER="$SBF_TOOLS/keep-object-linker.sh"
 # Debian's cargo/rustc and rustup's must not share a target directory.
 export CARGO_TARGET_DIR=${SBF_TARGET_DIR:-$HOME/.cache/diem-sbf-target}
 # Optimise for size: at opt-level 3, fat LTO inlines so much into the entrypoint that a branch
-# spans more than SBPF v0's 16-bit jump offsets ("Branch target out of insn range").
-export CARGO_PROFILE_RELEASE_OPT_LEVEL=s
+# spans more than SBPF v0's 16-bit jump offsets ("Branch target out of insn range"). "s" against
+# "z" is weighed in LEAN.md (DIEM_SBF_OPT_LEVEL=z builds the other).
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=${DIEM_SBF_OPT_LEVEL:-s}
 # sbpf-linker writes <workspace>/target/deploy/<crate>.so (cargo runs it from the workspace root).
 # DIEM_SBF_CRATES limits the build to some crates; DIEM_SBF_FEATURES adds cargo features to
 # programs/diem (scripts/bench-cu.sh builds a `cu-trace` diem.so that way).
