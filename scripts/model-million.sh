@@ -35,7 +35,7 @@ elapsed=$(( $(date +%s) - started ))
   echo
   echo "- operations requested: $TOTAL, over seeds ${seeds[*]} in parallel"
   echo "- wall time: ${elapsed} s"
-  echo "- result: $([ $status = 0 ] && echo 'chain and model agreed at every step; every SPEC §10 invariant held after every transaction' || echo 'a DISAGREEMENT was found (its minimal sequence is below)')"
+  echo "- result: $([ $status = 0 ] && echo 'chain and model agreed at every step; every SPEC §10 invariant held after every transaction (the sums over open tickets of §10.4; §10.7: no open ticket's unlock time ever moved from the one it was opened with)' || echo 'a DISAGREEMENT was found (its minimal sequence is below)')"
   for seed in "${seeds[@]}"; do
     echo
     echo "## seed $seed"
