@@ -85,6 +85,21 @@ impl EventRow {
             })
         };
         let close = |ticket: &Pubkey| Some(TicketChange::Close { ticket: ticket.to_string() });
+        // A DIEM stake's side: its controller, the beneficiary as counterparty, the new balances.
+        let diem_stake = |owner: &Pubkey, beneficiary: &Pubkey, amount: u64| RowEffects {
+            owner: key(owner),
+            counterparty: key(beneficiary),
+            amount: Some(amount),
+            stakes: stakes.clone(),
+            ..RowEffects::default()
+        };
+        let ticket_ended = |owner: &Pubkey, ticket: &Pubkey, amount: u64| RowEffects {
+            owner: key(owner),
+            ticket: key(ticket),
+            amount: Some(amount),
+            ticket_change: close(ticket),
+            ..RowEffects::default()
+        };
         match &self.event {
             E::Staked(e) => position(&e.owner, e.amount, &e.position),
             E::RewardsClaimed(e) => position(&e.owner, e.amount, &e.position),
@@ -100,13 +115,7 @@ impl EventRow {
                 ticket_change: close(&e.ticket),
                 ..position(&e.owner, e.amount, &e.position)
             },
-            E::UnstakeFinalized(e) => RowEffects {
-                owner: key(&e.owner),
-                ticket: key(&e.ticket),
-                amount: Some(e.amount),
-                ticket_change: close(&e.ticket),
-                ..RowEffects::default()
-            },
+            E::UnstakeFinalized(e) => ticket_ended(&e.owner, &e.ticket, e.amount),
             E::TicketTransferred(e) => RowEffects {
                 owner: key(&e.from),
                 counterparty: key(&e.to),
@@ -115,45 +124,19 @@ impl EventRow {
                 ticket_change: Some(TicketChange::NewOwner { ticket: e.ticket.to_string(), owner: e.to.to_string() }),
                 ..RowEffects::default()
             },
-            E::DiemStaked(e) => RowEffects {
-                owner: key(&e.owner),
-                counterparty: key(&e.beneficiary),
-                amount: Some(e.amount),
-                stakes,
-                ..RowEffects::default()
-            },
+            E::DiemStaked(e) => diem_stake(&e.owner, &e.beneficiary, e.amount),
             E::DiemUnstakeInitiated(e) => RowEffects {
-                owner: key(&e.owner),
-                counterparty: key(&e.beneficiary),
                 ticket: key(&e.ticket),
-                amount: Some(e.amount),
-                stakes,
                 ticket_change: open(&e.ticket, "DIEM", &e.owner, &e.rent_payer, e.amount, e.timestamp, e.unlock_at),
-                ..RowEffects::default()
+                ..diem_stake(&e.owner, &e.beneficiary, e.amount)
             },
             E::DiemUnstakeCancelled(e) => RowEffects {
-                owner: key(&e.owner),
-                counterparty: key(&e.beneficiary),
                 ticket: key(&e.ticket),
-                amount: Some(e.amount),
-                stakes,
                 ticket_change: close(&e.ticket),
-                ..RowEffects::default()
+                ..diem_stake(&e.owner, &e.beneficiary, e.amount)
             },
-            E::DiemUnstakeFinalized(e) => RowEffects {
-                owner: key(&e.owner),
-                ticket: key(&e.ticket),
-                amount: Some(e.amount),
-                ticket_change: close(&e.ticket),
-                ..RowEffects::default()
-            },
-            E::DiemBeneficiaryChanged(e) => RowEffects {
-                owner: key(&e.owner),
-                counterparty: key(&e.to),
-                amount: Some(e.amount),
-                stakes,
-                ..RowEffects::default()
-            },
+            E::DiemUnstakeFinalized(e) => ticket_ended(&e.owner, &e.ticket, e.amount),
+            E::DiemBeneficiaryChanged(e) => diem_stake(&e.owner, &e.to, e.amount),
             _ => RowEffects::default(),
         }
     }
