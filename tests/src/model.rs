@@ -63,8 +63,8 @@ fn overflow() -> Fail {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Params {
     pub emission_rate: u64,
-    pub share_unlocked_bps: u16,
-    pub share_locked_bps: u16,
+    pub share_unlocked_bps: u32,
+    pub share_locked_bps: u32,
     pub svvv_cooldown: i64,
     pub diem_cooldown: i64,
 }
@@ -116,7 +116,7 @@ pub struct Totals {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ModelChange {
     EmissionRate(u64),
-    TreasuryShares(u16, u16),
+    TreasuryShares(u32, u32),
     SvvvCooldown(i64),
     DiemCooldown(i64),
     Curve(Vec<(u64, u128)>),

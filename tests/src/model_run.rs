@@ -96,7 +96,7 @@ pub enum Slippage {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Proposal {
     EmissionRate(u64),
-    TreasuryShares(u16, u16),
+    TreasuryShares(u32, u32),
     SvvvCooldown(i64),
     DiemCooldown(i64),
     ChangeDelay(i64),
@@ -188,8 +188,8 @@ pub enum Op {
     PayTreasury,
     SetParams {
         emission: u64,
-        share_unlocked: u16,
-        share_locked: u16,
+        share_unlocked: u32,
+        share_locked: u32,
         svvv_cooldown: i64,
         diem_cooldown: i64,
     },
@@ -276,8 +276,8 @@ fn cooldown() -> impl Strategy<Value = i64> {
     ]
 }
 
-fn share() -> impl Strategy<Value = u16> {
-    prop_oneof![4 => 0u16..=10_000, 1 => Just(2_000), 1 => Just(10_001)]
+fn share() -> impl Strategy<Value = u32> {
+    prop_oneof![4 => 0u32..=10_000, 1 => Just(2_000), 1 => Just(10_001)]
 }
 
 pub fn op() -> impl Strategy<Value = Op> {

@@ -32,7 +32,7 @@ async fn set_params_checks_authority_and_bounds_and_reports_old_and_new() {
     assert_eq!(env.config().await.params, new);
     for (bad, expected) in [
         (diem::state::Params { treasury_share_unlocked_bps: 10_001, ..new }, DiemError::ShareOutOfBounds),
-        (diem::state::Params { treasury_share_locked_bps: u16::MAX, ..new }, DiemError::ShareOutOfBounds),
+        (diem::state::Params { treasury_share_locked_bps: u32::MAX, ..new }, DiemError::ShareOutOfBounds),
         (diem::state::Params { svvv_cooldown_secs: MAX_COOLDOWN_SECS + 1, ..new }, DiemError::CooldownOutOfBounds),
         (diem::state::Params { diem_cooldown_secs: -5, ..new }, DiemError::CooldownOutOfBounds),
         (diem::state::Params { emission_rate: MAX_EMISSION_RATE + 1, ..new }, DiemError::EmissionRateTooHigh),

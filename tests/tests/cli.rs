@@ -346,12 +346,12 @@ async fn init_from_the_launch_file_with_dev_helpers() {
     json(&mut env, &deployer, &["init", "--vvv-mint", &mint, "--treasury", &treasury, "--params", launch]).await;
     let config = env.config().await;
     assert_eq!(
-        (config.authority, config.curve_version, config.paused, config.launched),
-        (deployer.pubkey(), 1, pause::LAUNCH_INFLOWS, false)
+        (config.authority, config.curve_version, config.paused, config.in_launch()),
+        (deployer.pubkey(), 1, pause::LAUNCH_INFLOWS, true)
     );
     assert_eq!(config.params.emission_rate, 79_274, "2,500,000 VVV a year from the launch file");
     json(&mut env, &deployer, &["admin", "pause", "--clear", "all"]).await;
-    assert!(env.config().await.launched);
+    assert!(!env.config().await.in_launch());
     json(&mut env, &deployer, &["dev", "fund", &mint, &alice.pubkey().to_string(), "2500"]).await;
     json(&mut env, &deployer, &["fund-rewards", "100000"]).await;
     json(&mut env, &alice, &["stake", "2000"]).await;

@@ -28,7 +28,7 @@ async fn initialize_creates_config_vaults_and_a_named_diem_mint() {
         (ev.authority, ev.vvv_mint, ev.treasury, ev.params, ev.paused),
         (env.authority.pubkey(), env.deployment.vvv_mint, env.treasury, launch_params(), pause::ALL)
     );
-    assert!(!env.config().await.launched, "the launch is on until an inflow opens");
+    assert!(env.config().await.in_launch(), "the launch is on until an inflow opens");
     let config = env.config().await;
     assert_eq!(config.authority, env.authority.pubkey());
     assert_eq!(

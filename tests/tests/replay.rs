@@ -107,8 +107,8 @@ async fn replaying_events_reproduces_every_account() {
             87 => {
                 let mut params = launch_params();
                 params.emission_rate = rng.amount(5 * ONE_VVV);
-                params.treasury_share_unlocked_bps = rng.below(3_000) as u16;
-                params.treasury_share_locked_bps = rng.below(10_001) as u16;
+                params.treasury_share_unlocked_bps = rng.below(3_000) as u32;
+                params.treasury_share_locked_bps = rng.below(10_001) as u32;
                 ("set_params", env.send(&[ix::set_params(authority.pubkey(), params)], &[&authority]).await)
             }
             _ => {

@@ -342,10 +342,10 @@ pub enum AdminCommand {
         emission_rate: Option<String>,
         /// Treasury's cut of what unlocked sVVV earns, basis points.
         #[arg(long, value_parser = clap::value_parser!(u16).range(0..=10_000))]
-        treasury_share_unlocked_bps: Option<u16>,
+        treasury_share_unlocked_bps: Option<u32>,
         /// Treasury's cut of what locked sVVV earns, basis points.
         #[arg(long, value_parser = clap::value_parser!(u16).range(0..=10_000))]
-        treasury_share_locked_bps: Option<u16>,
+        treasury_share_locked_bps: Option<u32>,
         /// sVVV unstake cooldown, seconds.
         #[arg(long, value_parser = clap::value_parser!(i64).range(0..=diem::constants::MAX_COOLDOWN_SECS))]
         svvv_cooldown_secs: Option<i64>,
@@ -420,10 +420,10 @@ pub enum ProposeCommand {
     TreasuryShares {
         /// Treasury's cut of what unlocked sVVV earns.
         #[arg(long, value_parser = clap::value_parser!(u16).range(0..=10_000))]
-        unlocked_bps: u16,
+        unlocked_bps: u32,
         /// Treasury's cut of what locked sVVV earns.
         #[arg(long, value_parser = clap::value_parser!(u16).range(0..=10_000))]
-        locked_bps: u16,
+        locked_bps: u32,
     },
     /// The VVV account the treasury's share is paid to.
     Treasury {

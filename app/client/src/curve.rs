@@ -83,7 +83,7 @@ pub fn average_rate(svvv: u64, diem: u64) -> Option<u64> {
 /// The least DIEM to accept for `quote` with `bps` basis points of slippage (rounded down);
 /// `None` above 10,000 bps (100 %).
 pub fn min_out_for_slippage(quote: u64, bps: u16) -> Option<u64> {
-    let keep = u128::from(diem::constants::BPS_DENOMINATOR.checked_sub(bps)?);
+    let keep = u128::from(diem::constants::BPS_DENOMINATOR.checked_sub(u32::from(bps))?);
     u64::try_from(u128::from(quote) * keep / u128::from(diem::constants::BPS_DENOMINATOR)).ok()
 }
 

@@ -53,8 +53,8 @@ pub struct CurveSection {
 pub struct ParamsSection {
     /// Emissions in whole VVV per year (365 days); the live system's figure is 2,500,000.
     pub emission_vvv_per_year: String,
-    pub treasury_share_unlocked_bps: u16,
-    pub treasury_share_locked_bps: u16,
+    pub treasury_share_unlocked_bps: u32,
+    pub treasury_share_locked_bps: u32,
     pub svvv_cooldown_days: u32,
     pub diem_cooldown_days: u32,
     /// How long a proposed change waits (at least the sVVV cooldown plus a day).

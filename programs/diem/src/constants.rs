@@ -89,10 +89,10 @@ pub const REWARD_SCALE: u64 = 1_000_000_000_000_000_000_u64;
 
 /// Treasury shares are in basis points.
 #[constant]
-pub const BPS_DENOMINATOR: u16 = 10_000;
+pub const BPS_DENOMINATOR: u32 = 10_000;
 /// Launch default: locked sVVV earns 80 % of what unlocked sVVV earns.
 #[constant]
-pub const DEFAULT_TREASURY_SHARE_LOCKED_BPS: u16 = 2_000;
+pub const DEFAULT_TREASURY_SHARE_LOCKED_BPS: u32 = 2_000;
 
 /// Upper bound on `emission_rate` (VVV base units per second): 1e15/s is a million VVV a
 /// second at 9 decimals, far beyond any schedule, yet keeps `elapsed * rate` tiny in `u128`.

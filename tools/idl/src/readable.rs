@@ -1,7 +1,8 @@
 //! What the IDL says of a type whose Rust layout hides its meaning.
 
 use anchor_lang_idl::types::{
-    Idl, IdlArrayLen, IdlDefinedFields, IdlField, IdlRepr, IdlReprModifier, IdlType, IdlTypeDefTy,
+    Idl, IdlArrayLen, IdlDefinedFields, IdlField, IdlRepr, IdlReprModifier, IdlSerialization, IdlType,
+    IdlTypeDefTy,
 };
 
 /// A curve bucket's rate is a `u128` kept as 16 little-endian bytes (`CurveEntry::rate_le`), so
@@ -28,6 +29,23 @@ pub fn rates_as_numbers(idl: &mut Idl) -> Result<(), String> {
         ],
         ty: IdlType::U128,
     };
+    Ok(())
+}
+
+/// The config is plain old data on chain (`#[account(zero_copy)]`, read and written with one copy)
+/// but its bytes are exactly its Borsh encoding: `repr(C)` with no padding on any target (bytemuck's
+/// `Pod` derive refuses padding at compile time), fields in declaration order, a byte where a
+/// `bool` would be, and nested types (`Pool`, `Params`) that are themselves padding-free and
+/// Borsh-serialized in events (`diem::state::config` tests hold `bytes_of` equal to the Borsh
+/// encoding). So the IDL calls it Borsh: every client decodes it field by field, with no
+/// alignment to honour, and `declare_program!` can nest the Borsh `Pool` and `Params` in it.
+pub fn config_as_borsh(idl: &mut Idl) -> Result<(), String> {
+    let config = idl.types.iter_mut().find(|t| t.name == "Config").ok_or("no Config type")?;
+    if config.serialization != IdlSerialization::Bytemuck || !matches!(config.repr, Some(IdlRepr::C(_))) {
+        return Err(format!("Config is {:?} {:?}, not bytemuck repr(C)", config.serialization, config.repr));
+    }
+    config.serialization = IdlSerialization::Borsh;
+    config.repr = None;
     Ok(())
 }
 

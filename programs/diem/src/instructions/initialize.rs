@@ -37,7 +37,7 @@ pub struct InitializeArgs {
 pub struct Initialize<'info> {
     #[account(mut)]
     pub deployer: Signer<'info>,
-    #[account(init, payer = deployer, space = 8 + Config::INIT_SPACE, seeds = [CONFIG_SEED], bump)]
+    #[account(init, payer = deployer, space = Config::SPACE, seeds = [CONFIG_SEED], bump)]
     pub config: Box<Account<'info, Config>>,
     #[account(init, payer = deployer, space = 8 + Governance::INIT_SPACE, seeds = [GOVERNANCE_SEED], bump)]
     pub governance: Box<Account<'info, Governance>>,
@@ -128,8 +128,8 @@ pub fn initialize_handler(mut ctx: Context<Initialize>, args: InitializeArgs) ->
         diem_mint_bump: ctx.bumps.diem_mint,
         vvv_trust,
         event_seq: 0,
-        launched: false,
-        reserved: [0; 118],
+        launched: 0,
+        reserved: [0; 123],
     });
     accounts.governance.set_inner(Governance {
         change_delay: args.change_delay_secs,

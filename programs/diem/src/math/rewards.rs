@@ -11,8 +11,8 @@ pub struct AccrualInput {
     pub reward_reserve: u64,
     pub total_active: u64,
     pub total_locked: u64,
-    pub treasury_share_unlocked_bps: u16,
-    pub treasury_share_locked_bps: u16,
+    pub treasury_share_unlocked_bps: u32,
+    pub treasury_share_locked_bps: u32,
 }
 
 /// What one accrual hands out. `emitted == to_treasury + to_holders`, and the accumulator

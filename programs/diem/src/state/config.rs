@@ -6,14 +6,16 @@ use crate::math::curve::MintQuote;
 use crate::state::{Curve, Pool};
 
 /// Parameters the authority may change, each within documented bounds (see [`Params::validate`]).
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace)]
+/// Plain old data (no padding on any target) so the config can hold it in place.
+#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, PartialEq, Eq, InitSpace, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
 pub struct Params {
     /// VVV base units emitted per second, shared by all active sVVV.
     pub emission_rate: u64,
     /// Treasury's cut of what unlocked sVVV earns, in basis points (launch: 0).
-    pub treasury_share_unlocked_bps: u16,
+    pub treasury_share_unlocked_bps: u32,
     /// Treasury's cut of what locked sVVV earns, in basis points (launch: 2,000 = 20 %).
-    pub treasury_share_locked_bps: u16,
+    pub treasury_share_locked_bps: u32,
     /// sVVV unstake cooldown in seconds (launch: 7 days).
     pub svvv_cooldown_secs: i64,
     /// DIEM unstake cooldown in seconds (launch: 1 day).
@@ -36,15 +38,19 @@ impl Params {
 
 /// The singleton configuration and global ledger. PDA `[CONFIG_SEED]`; it signs for both vaults
 /// and is the DIEM mint authority.
-#[account]
-#[derive(InitSpace, Debug)]
+///
+/// Every instruction reads and writes it, so its layout is plain old data (`repr(C)`, no padding
+/// on SBF or natively: the `u128`s of the pool sit at multiples of 16), read with one copy and
+/// written back with one (see the `AccountSerialize` impl below) instead of Borsh field by field:
+/// about 2,300 compute units less on every instruction (LEAN.md). Fields are ordered for that.
+#[account(zero_copy)]
+#[derive(Debug)]
 pub struct Config {
     pub authority: Pubkey,
     /// Proposed next authority (`Pubkey::default()` when none); it must accept to take over.
     pub pending_authority: Pubkey,
     pub vvv_mint: Pubkey,
     pub vvv_token_program: Pubkey,
-    pub vvv_decimals: u8,
     pub diem_mint: Pubkey,
     pub vvv_vault: Pubkey,
     pub diem_vault: Pubkey,
@@ -52,28 +58,44 @@ pub struct Config {
     pub curve_staging: Pubkey,
     /// VVV token account the treasury's accrued share is paid to.
     pub treasury: Pubkey,
+    pub pool: Pool,
     pub params: Params,
-    /// `constants::pause` bits.
-    pub paused: u16,
+    /// Sequence number of the last event emitted (SPEC §9); 0 before `initialize`'s.
+    pub event_seq: u64,
     /// Bumped on every curve commit; 0 until the first one (minting refused until then).
     pub curve_version: u32,
-    pub pool: Pool,
+    /// `constants::pause` bits.
+    pub paused: u16,
+    pub vvv_decimals: u8,
     pub bump: u8,
     pub vvv_vault_bump: u8,
     pub diem_vault_bump: u8,
     pub diem_mint_bump: u8,
     /// `constants::trust` bits: the VVV mint authorities the deployer accepted at `initialize`.
     pub vvv_trust: u8,
-    /// Sequence number of the last event emitted (SPEC §9); 0 before `initialize`'s.
-    pub event_seq: u64,
-    /// Set, once and for good, the first time `set_pause` opens an inflow: the launch is over
-    /// (SPEC §8). Until then only the authority acts and its changes apply at once.
-    pub launched: bool,
-    /// Room for later fields without a migration.
-    pub reserved: [u8; 118],
+    /// 1 once, and for good, the first time `set_pause` opens an inflow: the launch is over
+    /// (SPEC §8). Until then only the authority acts and its changes apply at once. (A byte,
+    /// not a `bool`, so every bit pattern of the account is a valid `Config`.)
+    pub launched: u8,
+    /// Room for later fields without a migration (and the size a multiple of 16).
+    pub reserved: [u8; 123],
+}
+
+/// Written back with one copy of the plain-old-data layout (Anchor's `zero_copy` accounts have no
+/// serializer; `Account<Config>` needs one).
+impl anchor_lang::AccountSerialize for Config {
+    fn try_serialize<W: std::io::Write>(&self, writer: &mut W) -> Result<()> {
+        writer
+            .write_all(Self::DISCRIMINATOR)
+            .and_then(|()| writer.write_all(bytemuck::bytes_of(self)))
+            .map_err(|_| error!(anchor_lang::error::ErrorCode::AccountDidNotSerialize))
+    }
 }
 
 impl Config {
+    /// The account's size: discriminator and the plain-old-data layout.
+    pub const SPACE: usize = 8 + std::mem::size_of::<Config>();
+
     pub fn signer_seeds(&self) -> [&[u8]; 2] {
         [CONFIG_SEED, std::slice::from_ref(&self.bump)]
     }
@@ -94,7 +116,7 @@ impl Config {
     /// Until then every change applies at once; afterwards the ones that can hurt a user are
     /// queued.
     pub fn in_launch(&self) -> bool {
-        !self.launched
+        self.launched == 0
     }
 
     /// Sets the pause flags; the first time an inflow opens, the launch ends. Returns whether
@@ -103,14 +125,14 @@ impl Config {
         require!(paused & !pause::ALL == 0, DiemError::UnknownPauseFlag);
         self.paused = paused;
         let opens_inflow = !pause::inflows_closed(paused);
-        let ends_launch = !self.launched && opens_inflow;
-        self.launched |= opens_inflow;
+        let ends_launch = self.in_launch() && opens_inflow;
+        self.launched |= u8::from(opens_inflow);
         Ok(ends_launch)
     }
 
     /// During the launch only the authority acts (a donation to the reserve included).
     pub fn require_launched_or_authority(&self, signer: &Pubkey) -> Result<()> {
-        require!(self.launched || *signer == self.authority, DiemError::LaunchInProgress);
+        require!(!self.in_launch() || *signer == self.authority, DiemError::LaunchInProgress);
         Ok(())
     }
 
@@ -138,5 +160,53 @@ impl Config {
     /// any balance or parameter that feeds the accrual changes.
     pub fn accrue(&mut self, now: i64) -> Result<()> {
         self.pool.accrue(now, &self.params)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Distinct, non-zero bytes everywhere, so a field read at the wrong offset shows.
+    fn numbered<T: bytemuck::Pod>(start: u8) -> T {
+        let mut value = T::zeroed();
+        for (i, byte) in bytemuck::bytes_of_mut(&mut value).iter_mut().enumerate() {
+            *byte = start.wrapping_add(i as u8) | 1;
+        }
+        value
+    }
+
+    /// The IDL describes the config as Borsh (`tools/idl`): its plain-old-data bytes must be its
+    /// Borsh encoding, field by field in declaration order, nested types included.
+    #[test]
+    fn the_plain_layout_is_the_borsh_encoding() {
+        let pool: Pool = numbered(3);
+        assert_eq!(bytemuck::bytes_of(&pool), borsh::to_vec(&pool).unwrap().as_slice());
+        let params: Params = numbered(5);
+        assert_eq!(bytemuck::bytes_of(&params), borsh::to_vec(&params).unwrap().as_slice());
+        let c: Config = numbered(7);
+        let keys = [
+            c.authority, c.pending_authority, c.vvv_mint, c.vvv_token_program, c.diem_mint, c.vvv_vault, c.diem_vault,
+            c.curve, c.curve_staging, c.treasury,
+        ];
+        let mut borsh = borsh::to_vec(&keys).unwrap();
+        borsh.extend(borsh::to_vec(&(c.pool, c.params, c.event_seq, c.curve_version, c.paused)).unwrap());
+        let bytes = [c.vvv_decimals, c.bump, c.vvv_vault_bump, c.diem_vault_bump, c.diem_mint_bump, c.vvv_trust, c.launched];
+        borsh.extend(borsh::to_vec(&(bytes, c.reserved)).unwrap());
+        assert_eq!(bytemuck::bytes_of(&c), borsh.as_slice());
+        assert_eq!(Config::SPACE, 8 + borsh.len());
+    }
+
+    /// The config is written back with one copy and read with one: a round trip through the
+    /// account's bytes keeps every field.
+    #[test]
+    fn the_config_round_trips_through_its_account_bytes() {
+        let c: Config = numbered(11);
+        let mut data = Vec::new();
+        c.try_serialize(&mut data).unwrap();
+        assert_eq!(data.len(), Config::SPACE);
+        assert_eq!(&data[..8], Config::DISCRIMINATOR);
+        let back = Config::try_deserialize(&mut data.as_slice()).unwrap();
+        assert_eq!(bytemuck::bytes_of(&back), bytemuck::bytes_of(&c));
     }
 }

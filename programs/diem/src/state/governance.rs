@@ -12,7 +12,7 @@ pub enum Change {
     /// VVV base units emitted per second.
     EmissionRate { rate: u64 },
     /// The treasury's cut of what unlocked and locked sVVV earn, basis points.
-    TreasuryShares { unlocked_bps: u16, locked_bps: u16 },
+    TreasuryShares { unlocked_bps: u32, locked_bps: u32 },
     /// The VVV token account the treasury's share is paid to.
     Treasury { account: Pubkey },
     /// The sVVV unstake cooldown, seconds.

@@ -70,7 +70,7 @@ proptest! {
 
     #[test]
     fn random_sequences_keep_the_books(ops in prop::collection::vec(op(), 1..60), emission in 0u64..10_000_000_000,
-                                       share_u in 0u16..=10_000, share_l in 0u16..=10_000) {
+                                       share_u in 0u32..=10_000, share_l in 0u32..=10_000) {
         let params = Params { emission_rate: emission, treasury_share_unlocked_bps: share_u, treasury_share_locked_bps: share_l,
                               svvv_cooldown_secs: DEFAULT_SVVV_COOLDOWN_SECS, diem_cooldown_secs: DEFAULT_DIEM_COOLDOWN_SECS };
         let curve = linear_curve(1_000 * ONE_DIEM, 90_000_000, 1_000_000);

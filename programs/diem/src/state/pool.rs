@@ -10,7 +10,13 @@ use crate::state::Params;
 ///
 /// Conservation (SPEC §10.1): the VVV vault holds at least
 /// `total_active + total_cooldown + reward_reserve + unclaimed_rewards + treasury_accrued`.
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
+///
+/// Plain old data: the config holds it in place (`last_accrual_ts` comes before the `u128`s so
+/// they sit at multiples of 16 and no target pads the struct).
+#[derive(
+    AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace, bytemuck::Pod, bytemuck::Zeroable,
+)]
+#[repr(C)]
 pub struct Pool {
     /// Active sVVV (unlocked + locked) in all positions; this is `T` in the accrual.
     pub total_active: u64,
@@ -30,11 +36,11 @@ pub struct Pool {
     pub unclaimed_rewards: u64,
     /// Treasury's share emitted and not yet paid out.
     pub treasury_accrued: u64,
+    pub last_accrual_ts: i64,
     /// Reward per unlocked sVVV, scaled by `REWARD_SCALE`.
     pub acc_unlocked: u128,
     /// Reward per locked sVVV, scaled by `REWARD_SCALE`.
     pub acc_locked: u128,
-    pub last_accrual_ts: i64,
 }
 
 impl Pool {

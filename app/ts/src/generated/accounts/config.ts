@@ -17,8 +17,6 @@ import {
   fixEncoderSize,
   getAddressDecoder,
   getAddressEncoder,
-  getBooleanDecoder,
-  getBooleanEncoder,
   getBytesDecoder,
   getBytesEncoder,
   getStructDecoder,
@@ -70,7 +68,6 @@ export type Config = {
   pendingAuthority: Address;
   vvvMint: Address;
   vvvTokenProgram: Address;
-  vvvDecimals: number;
   diemMint: Address;
   vvvVault: Address;
   diemVault: Address;
@@ -78,26 +75,28 @@ export type Config = {
   curveStaging: Address;
   /** VVV token account the treasury's accrued share is paid to. */
   treasury: Address;
+  pool: Pool;
   params: Params;
-  /** `constants::pause` bits. */
-  paused: number;
+  /** Sequence number of the last event emitted (SPEC §9); 0 before `initialize`'s. */
+  eventSeq: bigint;
   /** Bumped on every curve commit; 0 until the first one (minting refused until then). */
   curveVersion: number;
-  pool: Pool;
+  /** `constants::pause` bits. */
+  paused: number;
+  vvvDecimals: number;
   bump: number;
   vvvVaultBump: number;
   diemVaultBump: number;
   diemMintBump: number;
   /** `constants::trust` bits: the VVV mint authorities the deployer accepted at `initialize`. */
   vvvTrust: number;
-  /** Sequence number of the last event emitted (SPEC §9); 0 before `initialize`'s. */
-  eventSeq: bigint;
   /**
-   * Set, once and for good, the first time `set_pause` opens an inflow: the launch is over
-   * (SPEC §8). Until then only the authority acts and its changes apply at once.
+   * 1 once, and for good, the first time `set_pause` opens an inflow: the launch is over
+   * (SPEC §8). Until then only the authority acts and its changes apply at once. (A byte,
+   * not a `bool`, so every bit pattern of the account is a valid `Config`.)
    */
-  launched: boolean;
-  /** Room for later fields without a migration. */
+  launched: number;
+  /** Room for later fields without a migration (and the size a multiple of 16). */
   reserved: ReadonlyUint8Array;
 };
 
@@ -107,7 +106,6 @@ export type ConfigArgs = {
   pendingAuthority: Address;
   vvvMint: Address;
   vvvTokenProgram: Address;
-  vvvDecimals: number;
   diemMint: Address;
   vvvVault: Address;
   diemVault: Address;
@@ -115,26 +113,28 @@ export type ConfigArgs = {
   curveStaging: Address;
   /** VVV token account the treasury's accrued share is paid to. */
   treasury: Address;
+  pool: PoolArgs;
   params: ParamsArgs;
-  /** `constants::pause` bits. */
-  paused: number;
+  /** Sequence number of the last event emitted (SPEC §9); 0 before `initialize`'s. */
+  eventSeq: number | bigint;
   /** Bumped on every curve commit; 0 until the first one (minting refused until then). */
   curveVersion: number;
-  pool: PoolArgs;
+  /** `constants::pause` bits. */
+  paused: number;
+  vvvDecimals: number;
   bump: number;
   vvvVaultBump: number;
   diemVaultBump: number;
   diemMintBump: number;
   /** `constants::trust` bits: the VVV mint authorities the deployer accepted at `initialize`. */
   vvvTrust: number;
-  /** Sequence number of the last event emitted (SPEC §9); 0 before `initialize`'s. */
-  eventSeq: number | bigint;
   /**
-   * Set, once and for good, the first time `set_pause` opens an inflow: the launch is over
-   * (SPEC §8). Until then only the authority acts and its changes apply at once.
+   * 1 once, and for good, the first time `set_pause` opens an inflow: the launch is over
+   * (SPEC §8). Until then only the authority acts and its changes apply at once. (A byte,
+   * not a `bool`, so every bit pattern of the account is a valid `Config`.)
    */
-  launched: boolean;
-  /** Room for later fields without a migration. */
+  launched: number;
+  /** Room for later fields without a migration (and the size a multiple of 16). */
   reserved: ReadonlyUint8Array;
 };
 
@@ -147,25 +147,25 @@ export function getConfigEncoder(): FixedSizeEncoder<ConfigArgs> {
       ["pendingAuthority", getAddressEncoder()],
       ["vvvMint", getAddressEncoder()],
       ["vvvTokenProgram", getAddressEncoder()],
-      ["vvvDecimals", getU8Encoder()],
       ["diemMint", getAddressEncoder()],
       ["vvvVault", getAddressEncoder()],
       ["diemVault", getAddressEncoder()],
       ["curve", getAddressEncoder()],
       ["curveStaging", getAddressEncoder()],
       ["treasury", getAddressEncoder()],
-      ["params", getParamsEncoder()],
-      ["paused", getU16Encoder()],
-      ["curveVersion", getU32Encoder()],
       ["pool", getPoolEncoder()],
+      ["params", getParamsEncoder()],
+      ["eventSeq", getU64Encoder()],
+      ["curveVersion", getU32Encoder()],
+      ["paused", getU16Encoder()],
+      ["vvvDecimals", getU8Encoder()],
       ["bump", getU8Encoder()],
       ["vvvVaultBump", getU8Encoder()],
       ["diemVaultBump", getU8Encoder()],
       ["diemMintBump", getU8Encoder()],
       ["vvvTrust", getU8Encoder()],
-      ["eventSeq", getU64Encoder()],
-      ["launched", getBooleanEncoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 118)],
+      ["launched", getU8Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 123)],
     ]),
     (value) => ({ ...value, discriminator: CONFIG_DISCRIMINATOR }),
   );
@@ -179,25 +179,25 @@ export function getConfigDecoder(): FixedSizeDecoder<Config> {
     ["pendingAuthority", getAddressDecoder()],
     ["vvvMint", getAddressDecoder()],
     ["vvvTokenProgram", getAddressDecoder()],
-    ["vvvDecimals", getU8Decoder()],
     ["diemMint", getAddressDecoder()],
     ["vvvVault", getAddressDecoder()],
     ["diemVault", getAddressDecoder()],
     ["curve", getAddressDecoder()],
     ["curveStaging", getAddressDecoder()],
     ["treasury", getAddressDecoder()],
-    ["params", getParamsDecoder()],
-    ["paused", getU16Decoder()],
-    ["curveVersion", getU32Decoder()],
     ["pool", getPoolDecoder()],
+    ["params", getParamsDecoder()],
+    ["eventSeq", getU64Decoder()],
+    ["curveVersion", getU32Decoder()],
+    ["paused", getU16Decoder()],
+    ["vvvDecimals", getU8Decoder()],
     ["bump", getU8Decoder()],
     ["vvvVaultBump", getU8Decoder()],
     ["diemVaultBump", getU8Decoder()],
     ["diemMintBump", getU8Decoder()],
     ["vvvTrust", getU8Decoder()],
-    ["eventSeq", getU64Decoder()],
-    ["launched", getBooleanDecoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 118)],
+    ["launched", getU8Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 123)],
   ]);
 }
 
@@ -260,5 +260,5 @@ export async function fetchAllMaybeConfig(
 }
 
 export function getConfigSize(): number {
-  return 607;
+  return 616;
 }

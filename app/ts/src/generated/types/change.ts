@@ -20,8 +20,8 @@ import {
   getI64Encoder,
   getStructDecoder,
   getStructEncoder,
-  getU16Decoder,
-  getU16Encoder,
+  getU32Decoder,
+  getU32Encoder,
   getU64Decoder,
   getU64Encoder,
   type Address,
@@ -62,8 +62,8 @@ export function getChangeEncoder(): Encoder<ChangeArgs> {
     [
       "TreasuryShares",
       getStructEncoder([
-        ["unlockedBps", getU16Encoder()],
-        ["lockedBps", getU16Encoder()],
+        ["unlockedBps", getU32Encoder()],
+        ["lockedBps", getU32Encoder()],
       ]),
     ],
     ["Treasury", getStructEncoder([["account", getAddressEncoder()]])],
@@ -83,8 +83,8 @@ export function getChangeDecoder(): Decoder<Change> {
     [
       "TreasuryShares",
       getStructDecoder([
-        ["unlockedBps", getU16Decoder()],
-        ["lockedBps", getU16Decoder()],
+        ["unlockedBps", getU32Decoder()],
+        ["lockedBps", getU32Decoder()],
       ]),
     ],
     ["Treasury", getStructDecoder([["account", getAddressDecoder()]])],

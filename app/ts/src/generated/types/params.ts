@@ -12,8 +12,8 @@ import {
   getI64Encoder,
   getStructDecoder,
   getStructEncoder,
-  getU16Decoder,
-  getU16Encoder,
+  getU32Decoder,
+  getU32Encoder,
   getU64Decoder,
   getU64Encoder,
   type FixedSizeCodec,
@@ -21,7 +21,10 @@ import {
   type FixedSizeEncoder,
 } from "@solana/kit";
 
-/** Parameters the authority may change, each within documented bounds (see [`Params::validate`]). */
+/**
+ * Parameters the authority may change, each within documented bounds (see [`Params::validate`]).
+ * Plain old data (no padding on any target) so the config can hold it in place.
+ */
 export type Params = {
   /** VVV base units emitted per second, shared by all active sVVV. */
   emissionRate: bigint;
@@ -51,8 +54,8 @@ export type ParamsArgs = {
 export function getParamsEncoder(): FixedSizeEncoder<ParamsArgs> {
   return getStructEncoder([
     ["emissionRate", getU64Encoder()],
-    ["treasuryShareUnlockedBps", getU16Encoder()],
-    ["treasuryShareLockedBps", getU16Encoder()],
+    ["treasuryShareUnlockedBps", getU32Encoder()],
+    ["treasuryShareLockedBps", getU32Encoder()],
     ["svvvCooldownSecs", getI64Encoder()],
     ["diemCooldownSecs", getI64Encoder()],
   ]);
@@ -61,8 +64,8 @@ export function getParamsEncoder(): FixedSizeEncoder<ParamsArgs> {
 export function getParamsDecoder(): FixedSizeDecoder<Params> {
   return getStructDecoder([
     ["emissionRate", getU64Decoder()],
-    ["treasuryShareUnlockedBps", getU16Decoder()],
-    ["treasuryShareLockedBps", getU16Decoder()],
+    ["treasuryShareUnlockedBps", getU32Decoder()],
+    ["treasuryShareLockedBps", getU32Decoder()],
     ["svvvCooldownSecs", getI64Decoder()],
     ["diemCooldownSecs", getI64Decoder()],
   ]);

@@ -27,6 +27,9 @@ import {
  *
  * Conservation (SPEC §10.1): the VVV vault holds at least
  * `total_active + total_cooldown + reward_reserve + unclaimed_rewards + treasury_accrued`.
+ *
+ * Plain old data: the config holds it in place (`last_accrual_ts` comes before the `u128`s so
+ * they sit at multiples of 16 and no target pads the struct).
  */
 export type Pool = {
   /** Active sVVV (unlocked + locked) in all positions; this is `T` in the accrual. */
@@ -47,11 +50,11 @@ export type Pool = {
   unclaimedRewards: bigint;
   /** Treasury's share emitted and not yet paid out. */
   treasuryAccrued: bigint;
+  lastAccrualTs: bigint;
   /** Reward per unlocked sVVV, scaled by `REWARD_SCALE`. */
   accUnlocked: bigint;
   /** Reward per locked sVVV, scaled by `REWARD_SCALE`. */
   accLocked: bigint;
-  lastAccrualTs: bigint;
 };
 
 export type PoolArgs = {
@@ -73,11 +76,11 @@ export type PoolArgs = {
   unclaimedRewards: number | bigint;
   /** Treasury's share emitted and not yet paid out. */
   treasuryAccrued: number | bigint;
+  lastAccrualTs: number | bigint;
   /** Reward per unlocked sVVV, scaled by `REWARD_SCALE`. */
   accUnlocked: number | bigint;
   /** Reward per locked sVVV, scaled by `REWARD_SCALE`. */
   accLocked: number | bigint;
-  lastAccrualTs: number | bigint;
 };
 
 export function getPoolEncoder(): FixedSizeEncoder<PoolArgs> {
@@ -91,9 +94,9 @@ export function getPoolEncoder(): FixedSizeEncoder<PoolArgs> {
     ["rewardReserve", getU64Encoder()],
     ["unclaimedRewards", getU64Encoder()],
     ["treasuryAccrued", getU64Encoder()],
+    ["lastAccrualTs", getI64Encoder()],
     ["accUnlocked", getU128Encoder()],
     ["accLocked", getU128Encoder()],
-    ["lastAccrualTs", getI64Encoder()],
   ]);
 }
 
@@ -108,9 +111,9 @@ export function getPoolDecoder(): FixedSizeDecoder<Pool> {
     ["rewardReserve", getU64Decoder()],
     ["unclaimedRewards", getU64Decoder()],
     ["treasuryAccrued", getU64Decoder()],
+    ["lastAccrualTs", getI64Decoder()],
     ["accUnlocked", getU128Decoder()],
     ["accLocked", getU128Decoder()],
-    ["lastAccrualTs", getI64Decoder()],
   ]);
 }
 

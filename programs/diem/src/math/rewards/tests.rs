@@ -76,7 +76,7 @@ proptest! {
     #[test]
     fn handed_out_never_exceeds_funded(elapsed in any::<u64>(), rate in any::<u64>(), reserve in any::<u64>(),
                                        active in 1u64..=u64::MAX, locked_frac in 0u64..=1_000,
-                                       su in 0u16..=10_000, sl in 0u16..=10_000) {
+                                       su in 0u32..=10_000, sl in 0u32..=10_000) {
         let locked = (active as u128 * locked_frac as u128 / 1_000) as u64;
         let a = accrue(&AccrualInput { elapsed_seconds: elapsed, emission_rate: rate, reward_reserve: reserve,
             total_active: active, total_locked: locked, treasury_share_unlocked_bps: su, treasury_share_locked_bps: sl }).unwrap();
@@ -103,7 +103,7 @@ proptest! {
 
     #[test]
     fn never_panics(elapsed in any::<u64>(), rate in any::<u64>(), reserve in any::<u64>(), active in any::<u64>(),
-                    locked in any::<u64>(), su in any::<u16>(), sl in any::<u16>(), units in any::<u64>(),
+                    locked in any::<u64>(), su in any::<u32>(), sl in any::<u32>(), units in any::<u64>(),
                     acc in any::<u128>(), snap in any::<u128>()) {
         let _ = accrue(&AccrualInput { elapsed_seconds: elapsed, emission_rate: rate, reward_reserve: reserve,
             total_active: active, total_locked: locked, treasury_share_unlocked_bps: su, treasury_share_locked_bps: sl });
