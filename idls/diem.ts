@@ -3353,7 +3353,7 @@ export type Diem = {
         "",
         "Every instruction reads and writes it, so its layout is plain old data (`repr(C)`, no padding",
         "on SBF or natively: the `u128`s of the pool sit at multiples of 16), read with one copy and",
-        "written back with one (see the `AccountSerialize` impl below) instead of Borsh field by field:",
+        "written back with one (`plain_account_serialize!`) instead of Borsh field by field:",
         "about 2,300 compute units less on every instruction (LEAN.md). Fields are ordered for that."
       ],
       "name": "config",
@@ -3907,7 +3907,10 @@ export type Diem = {
         "`[DIEM_STAKE_SEED, owner, beneficiary]`: one controller may hold stakes for many",
         "beneficiaries (a vault names each depositor), and a beneficiary is credited the sum of every",
         "stake that names it. Only the owner (the controller) may unstake or redirect it.",
-        "Independent of the sVVV position: staking DIEM for credit does not require having minted it."
+        "Independent of the sVVV position: staking DIEM for credit does not require having minted it.",
+        "",
+        "Plain old data like the config (`repr(C)`, no padding, one copy in and one out;",
+        "`plain_account_serialize!`), its bytes its Borsh encoding."
       ],
       "name": "diemStake",
       "type": {
@@ -3924,17 +3927,6 @@ export type Diem = {
             "type": "pubkey"
           },
           {
-            "name": "bump",
-            "type": "u8"
-          },
-          {
-            "docs": [
-              "Set once by [`DiemStake::open`]; marks an open stake whatever its keys."
-            ],
-            "name": "opened",
-            "type": "bool"
-          },
-          {
             "docs": [
               "DIEM staked: counts for the beneficiary's credit. DIEM in cooldown is in tickets."
             ],
@@ -3949,11 +3941,22 @@ export type Diem = {
             "type": "u64"
           },
           {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
+            "docs": [
+              "1 once [`DiemStake::open`] ran; marks an open stake whatever its keys."
+            ],
+            "name": "opened",
+            "type": "u8"
+          },
+          {
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                31
+                30
               ]
             }
           }
@@ -4632,7 +4635,10 @@ export type Diem = {
     },
     {
       "docs": [
-        "Per-owner sVVV position. PDA `[POSITION_SEED, owner]`."
+        "Per-owner sVVV position. PDA `[POSITION_SEED, owner]`.",
+        "",
+        "Plain old data like the config (`repr(C)`, no padding on any target, one copy in and one",
+        "out; `plain_account_serialize!`), its bytes its Borsh encoding."
       ],
       "name": "position",
       "type": {
@@ -4640,18 +4646,6 @@ export type Diem = {
           {
             "name": "owner",
             "type": "pubkey"
-          },
-          {
-            "name": "bump",
-            "type": "u8"
-          },
-          {
-            "docs": [
-              "Set once by [`Position::open`]. An open position is marked by this flag, not by its",
-              "owner: no key (the default one included) can make an open position look fresh."
-            ],
-            "name": "opened",
-            "type": "bool"
           },
           {
             "name": "balances",
@@ -4669,14 +4663,26 @@ export type Diem = {
             "type": "u64"
           },
           {
+            "name": "bump",
+            "type": "u8"
+          },
+          {
             "docs": [
-              "Room for later fields without a migration."
+              "1 once [`Position::open`] ran. An open position is marked by this byte, not by its",
+              "owner: no key (the default one included) can make an open position look fresh."
+            ],
+            "name": "opened",
+            "type": "u8"
+          },
+          {
+            "docs": [
+              "Room for later fields without a migration (and the size a multiple of 16)."
             ],
             "name": "reserved",
             "type": {
               "array": [
                 "u8",
-                63
+                70
               ]
             }
           }
@@ -4690,9 +4696,14 @@ export type Diem = {
         "",
         "Invariants kept by [`Position`]'s methods: `locked <= active`;",
         "`outstanding_diem == 0 => locked == 0`. sVVV in cooldown is not here: each unstake request",
-        "is an `UnstakeTicket` of its own."
+        "is an `UnstakeTicket` of its own.",
+        "",
+        "Plain old data (the `u128`s last, at multiples of 16): positions hold it in place."
       ],
       "name": "positionBalances",
+      "repr": {
+        "kind": "c"
+      },
       "type": {
         "fields": [
           {

@@ -337,7 +337,7 @@ async fn a_prefunded_owner_address_still_opens() {
     env.send(&[ix::stake_diem(carol.pubkey(), carol.pubkey(), carol.diem, 7)], &[&carol.key]).await.unwrap();
     assert_eq!(env.diem_stake(&carol.pubkey()).await.expect("opened").staked, 7);
     let rent = anchor_lang::prelude::Rent::default()
-        .minimum_balance(8 + <diem::state::Position as anchor_lang::Space>::INIT_SPACE);
+        .minimum_balance(8 + std::mem::size_of::<diem::state::Position>());
     assert_eq!(env.account(pda::position(&carol.pubkey())).await.unwrap().lamports, rent);
 }
 

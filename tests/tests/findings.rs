@@ -25,7 +25,7 @@ async fn a_stake_to_the_default_key_is_refused_and_resets_nothing() {
     env.by(&alice).stake(100, None).await.unwrap();
     env.by(&alice).stake(100, None).await.unwrap();
     let p = env.position(&alice.pubkey()).await.unwrap();
-    assert!(p.opened);
+    assert!(p.is_open());
     assert_eq!((p.balances.active, env.config().await.pool.total_active), (200, 200));
 }
 

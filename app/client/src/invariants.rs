@@ -135,7 +135,7 @@ mod tests {
 
     fn position(owner: Pubkey, active: u64, locked: u64, outstanding: u64) -> Position {
         let balances = PositionBalances { active, locked, outstanding_diem: outstanding, ..Default::default() };
-        Position { owner, bump: 0, opened: true, balances, tickets_opened: 0, reserved: [0; 63] }
+        Position { balances, ..Position::new(owner, 0, &Default::default()) }
     }
 
     #[test]

@@ -81,31 +81,12 @@ impl OpenTicket {
 
 /// A position as `stake` opens it for `owner` (bump 0: replay never derives addresses).
 pub fn new_position(owner: Pubkey, pool: &Pool) -> Position {
-    let mut p = Position {
-        owner: Pubkey::default(),
-        bump: 0,
-        opened: false,
-        balances: PositionBalances::default(),
-        tickets_opened: 0,
-        reserved: [0; 63],
-    };
-    p.open(owner, 0, pool);
-    p
+    Position::new(owner, 0, pool)
 }
 
 /// A DIEM stake as `stake_diem` opens it for `owner` and `beneficiary`.
 pub fn new_stake(owner: Pubkey, beneficiary: Pubkey) -> DiemStake {
-    let mut s = DiemStake {
-        owner: Pubkey::default(),
-        beneficiary: Pubkey::default(),
-        bump: 0,
-        opened: false,
-        staked: 0,
-        tickets_opened: 0,
-        reserved: [0; 31],
-    };
-    s.open(owner, beneficiary, 0);
-    s
+    DiemStake::new(owner, beneficiary, 0)
 }
 
 impl Ledger {

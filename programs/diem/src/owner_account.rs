@@ -31,23 +31,23 @@ pub trait OwnerAccount: AccountSerialize + AccountDeserialize {
 
 impl OwnerAccount for crate::state::Position {
     const SEED: &'static [u8] = POSITION_SEED;
-    const SPACE: usize = 8 + <crate::state::Position as anchor_lang::Space>::INIT_SPACE;
+    const SPACE: usize = 8 + std::mem::size_of::<crate::state::Position>();
     fn stored_bump(&self) -> u8 {
         self.bump
     }
     fn is_opened_for(&self, keys: &[Pubkey]) -> bool {
-        self.opened && keys == [self.owner]
+        self.is_open() && keys == [self.owner]
     }
 }
 
 impl OwnerAccount for crate::state::DiemStake {
     const SEED: &'static [u8] = DIEM_STAKE_SEED;
-    const SPACE: usize = 8 + <crate::state::DiemStake as anchor_lang::Space>::INIT_SPACE;
+    const SPACE: usize = 8 + std::mem::size_of::<crate::state::DiemStake>();
     fn stored_bump(&self) -> u8 {
         self.bump
     }
     fn is_opened_for(&self, keys: &[Pubkey]) -> bool {
-        self.opened && keys == [self.owner, self.beneficiary]
+        self.is_open() && keys == [self.owner, self.beneficiary]
     }
 }
 

@@ -31,7 +31,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if let Err(e) = readable::rates_as_numbers(&mut idl).and_then(|()| readable::config_as_borsh(&mut idl)) {
+    if let Err(e) = readable::rates_as_numbers(&mut idl).and_then(|()| readable::plain_accounts_as_borsh(&mut idl)) {
         eprintln!("IDL: {e}");
         return ExitCode::FAILURE;
     }

@@ -32,20 +32,25 @@ pub fn rates_as_numbers(idl: &mut Idl) -> Result<(), String> {
     Ok(())
 }
 
-/// The config is plain old data on chain (`#[account(zero_copy)]`, read and written with one copy)
-/// but its bytes are exactly its Borsh encoding: `repr(C)` with no padding on any target (bytemuck's
-/// `Pod` derive refuses padding at compile time), fields in declaration order, a byte where a
-/// `bool` would be, and nested types (`Pool`, `Params`) that are themselves padding-free and
-/// Borsh-serialized in events (`diem::state::config` tests hold `bytes_of` equal to the Borsh
-/// encoding). So the IDL calls it Borsh: every client decodes it field by field, with no
-/// alignment to honour, and `declare_program!` can nest the Borsh `Pool` and `Params` in it.
-pub fn config_as_borsh(idl: &mut Idl) -> Result<(), String> {
-    let config = idl.types.iter_mut().find(|t| t.name == "Config").ok_or("no Config type")?;
-    if config.serialization != IdlSerialization::Bytemuck || !matches!(config.repr, Some(IdlRepr::C(_))) {
-        return Err(format!("Config is {:?} {:?}, not bytemuck repr(C)", config.serialization, config.repr));
+/// The hot accounts (config, positions, DIEM stakes) are plain old data on chain
+/// (`#[account(zero_copy)]`, read and written with one copy) but their bytes are exactly their
+/// Borsh encoding: `repr(C)` with no padding on any target (bytemuck's `Pod` derive refuses
+/// padding at compile time), fields in declaration order, a byte where a `bool` would be, and
+/// nested types (`Pool`, `Params`, `PositionBalances`) that are themselves padding-free and
+/// Borsh-serialized in events (each type's tests hold `bytes_of` equal to the Borsh encoding).
+/// So the IDL calls them Borsh: every client decodes them field by field, with no alignment to
+/// honour, and `declare_program!` can nest the Borsh types in them.
+pub const PLAIN_AS_BORSH: [&str; 3] = ["Config", "Position", "DiemStake"];
+
+pub fn plain_accounts_as_borsh(idl: &mut Idl) -> Result<(), String> {
+    for name in PLAIN_AS_BORSH {
+        let ty = idl.types.iter_mut().find(|t| t.name == name).ok_or(format!("no {name} type"))?;
+        if ty.serialization != IdlSerialization::Bytemuck || !matches!(ty.repr, Some(IdlRepr::C(_))) {
+            return Err(format!("{name} is {:?} {:?}, not bytemuck repr(C)", ty.serialization, ty.repr));
+        }
+        ty.serialization = IdlSerialization::Borsh;
+        ty.repr = None;
     }
-    config.serialization = IdlSerialization::Borsh;
-    config.repr = None;
     Ok(())
 }
 

@@ -9,34 +9,44 @@ use crate::state::Pool;
 /// beneficiaries (a vault names each depositor), and a beneficiary is credited the sum of every
 /// stake that names it. Only the owner (the controller) may unstake or redirect it.
 /// Independent of the sVVV position: staking DIEM for credit does not require having minted it.
-#[account]
-#[derive(InitSpace, Debug)]
+///
+/// Plain old data like the config (`repr(C)`, no padding, one copy in and one out;
+/// `plain_account_serialize!`), its bytes its Borsh encoding.
+#[account(zero_copy)]
+#[derive(Debug)]
 pub struct DiemStake {
     pub owner: Pubkey,
     /// Who receives this stake's credit, $1 a day per staked DIEM.
     pub beneficiary: Pubkey,
-    pub bump: u8,
-    /// Set once by [`DiemStake::open`]; marks an open stake whatever its keys.
-    pub opened: bool,
     /// DIEM staked: counts for the beneficiary's credit. DIEM in cooldown is in tickets.
     pub staked: u64,
     /// How many unstake tickets this stake has opened: the next one's address seed.
     pub tickets_opened: u64,
-    pub reserved: [u8; 31],
+    pub bump: u8,
+    /// 1 once [`DiemStake::open`] ran; marks an open stake whatever its keys.
+    pub opened: u8,
+    pub reserved: [u8; 30],
 }
 
 impl DiemStake {
+    /// A stake as `stake_diem` opens it (the state `open` leaves an all-zero account in).
+    pub fn new(owner: Pubkey, beneficiary: Pubkey, bump: u8) -> Self {
+        let mut stake: Self = bytemuck::Zeroable::zeroed();
+        stake.open(owner, beneficiary, bump);
+        stake
+    }
+
     pub fn open(&mut self, owner: Pubkey, beneficiary: Pubkey, bump: u8) {
         self.owner = owner;
         self.beneficiary = beneficiary;
         self.bump = bump;
-        self.opened = true;
+        self.opened = 1;
         self.staked = 0;
         self.tickets_opened = 0;
     }
 
     pub fn is_open(&self) -> bool {
-        self.opened
+        self.opened != 0
     }
 
     // Each method computes every new value with checked arithmetic before writing any: an
@@ -93,5 +103,20 @@ impl DiemStake {
         to.staked = add(to.staked, amount)?;
         self.staked = 0;
         Ok(amount)
+    }
+}
+
+#[cfg(test)]
+mod plain_tests {
+    use super::*;
+    use crate::state::plain_tests::{numbered, round_trips};
+
+    /// The IDL describes a DIEM stake as Borsh (`tools/idl`): its bytes must be its Borsh encoding.
+    #[test]
+    fn the_plain_layout_is_the_borsh_encoding() {
+        let s: DiemStake = numbered(7);
+        let borsh = borsh::to_vec(&(s.owner, s.beneficiary, s.staked, s.tickets_opened, s.bump, s.opened, s.reserved)).unwrap();
+        assert_eq!(bytemuck::bytes_of(&s), borsh.as_slice());
+        round_trips::<DiemStake>(11);
     }
 }

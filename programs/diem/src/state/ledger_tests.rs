@@ -6,7 +6,7 @@ use proptest::prelude::*;
 
 use crate::constants::*;
 use crate::math::curve::{quote_mint, tests::linear_curve};
-use crate::state::{Params, Pool, Position, PositionBalances};
+use crate::state::{Params, Pool, Position};
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -40,16 +40,7 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn new_position(pool: &Pool) -> Position {
-    let mut p = Position {
-        owner: Pubkey::default(),
-        bump: 0,
-        opened: false,
-        balances: PositionBalances::default(),
-        tickets_opened: 0,
-        reserved: [0; 63],
-    };
-    p.open(Pubkey::new_unique(), 255, pool);
-    p
+    Position::new(Pubkey::new_unique(), 255, pool)
 }
 
 /// Found by `random_sequences_keep_the_books`: a stake that overflows the pool's total must

@@ -11,7 +11,12 @@ use crate::state::Pool;
 /// Invariants kept by [`Position`]'s methods: `locked <= active`;
 /// `outstanding_diem == 0 => locked == 0`. sVVV in cooldown is not here: each unstake request
 /// is an `UnstakeTicket` of its own.
-#[derive(AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace)]
+///
+/// Plain old data (the `u128`s last, at multiples of 16): positions hold it in place.
+#[derive(
+    AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace, bytemuck::Pod, bytemuck::Zeroable,
+)]
+#[repr(C)]
 pub struct PositionBalances {
     /// Active sVVV, unlocked plus locked; earns emissions.
     pub active: u64,
@@ -26,27 +31,37 @@ pub struct PositionBalances {
 }
 
 /// Per-owner sVVV position. PDA `[POSITION_SEED, owner]`.
-#[account]
-#[derive(InitSpace, Debug)]
+///
+/// Plain old data like the config (`repr(C)`, no padding on any target, one copy in and one
+/// out; `plain_account_serialize!`), its bytes its Borsh encoding.
+#[account(zero_copy)]
+#[derive(Debug)]
 pub struct Position {
     pub owner: Pubkey,
-    pub bump: u8,
-    /// Set once by [`Position::open`]. An open position is marked by this flag, not by its
-    /// owner: no key (the default one included) can make an open position look fresh.
-    pub opened: bool,
     pub balances: PositionBalances,
     /// How many unstake tickets this position has opened: the next one's address seed.
     pub tickets_opened: u64,
-    /// Room for later fields without a migration.
-    pub reserved: [u8; 63],
+    pub bump: u8,
+    /// 1 once [`Position::open`] ran. An open position is marked by this byte, not by its
+    /// owner: no key (the default one included) can make an open position look fresh.
+    pub opened: u8,
+    /// Room for later fields without a migration (and the size a multiple of 16).
+    pub reserved: [u8; 70],
 }
 
 impl Position {
+    /// A position as `stake` opens it for `owner` (the state `open` leaves an all-zero account in).
+    pub fn new(owner: Pubkey, bump: u8, pool: &Pool) -> Self {
+        let mut position: Self = bytemuck::Zeroable::zeroed();
+        position.open(owner, bump, pool);
+        position
+    }
+
     /// Sets up a fresh position; it starts earning from the current accumulators.
     pub fn open(&mut self, owner: Pubkey, bump: u8, pool: &Pool) {
         self.owner = owner;
         self.bump = bump;
-        self.opened = true;
+        self.opened = 1;
         self.balances = PositionBalances {
             acc_unlocked_snapshot: pool.acc_unlocked,
             acc_locked_snapshot: pool.acc_locked,
@@ -55,7 +70,7 @@ impl Position {
     }
 
     pub fn is_open(&self) -> bool {
-        self.opened
+        self.opened != 0
     }
 
     pub fn unlocked(&self) -> u64 {
@@ -184,5 +199,22 @@ impl Position {
         pool.total_locked = total_locked;
         pool.outstanding_diem = total_outstanding;
         Ok(outcome)
+    }
+}
+
+#[cfg(test)]
+mod plain_tests {
+    use super::*;
+    use crate::state::plain_tests::{numbered, round_trips};
+
+    /// The IDL describes a position as Borsh (`tools/idl`): its bytes must be its Borsh encoding.
+    #[test]
+    fn the_plain_layout_is_the_borsh_encoding() {
+        let b: PositionBalances = numbered(3);
+        assert_eq!(bytemuck::bytes_of(&b), borsh::to_vec(&b).unwrap().as_slice());
+        let p: Position = numbered(7);
+        let borsh = borsh::to_vec(&(p.owner, p.balances, p.tickets_opened, p.bump, p.opened, p.reserved)).unwrap();
+        assert_eq!(bytemuck::bytes_of(&p), borsh.as_slice());
+        round_trips::<Position>(11);
     }
 }

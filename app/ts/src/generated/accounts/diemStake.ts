@@ -17,8 +17,6 @@ import {
   fixEncoderSize,
   getAddressDecoder,
   getAddressEncoder,
-  getBooleanDecoder,
-  getBooleanEncoder,
   getBytesDecoder,
   getBytesEncoder,
   getStructDecoder,
@@ -54,13 +52,13 @@ export type DiemStake = {
   owner: Address;
   /** Who receives this stake's credit, $1 a day per staked DIEM. */
   beneficiary: Address;
-  bump: number;
-  /** Set once by [`DiemStake::open`]; marks an open stake whatever its keys. */
-  opened: boolean;
   /** DIEM staked: counts for the beneficiary's credit. DIEM in cooldown is in tickets. */
   staked: bigint;
   /** How many unstake tickets this stake has opened: the next one's address seed. */
   ticketsOpened: bigint;
+  bump: number;
+  /** 1 once [`DiemStake::open`] ran; marks an open stake whatever its keys. */
+  opened: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -68,13 +66,13 @@ export type DiemStakeArgs = {
   owner: Address;
   /** Who receives this stake's credit, $1 a day per staked DIEM. */
   beneficiary: Address;
-  bump: number;
-  /** Set once by [`DiemStake::open`]; marks an open stake whatever its keys. */
-  opened: boolean;
   /** DIEM staked: counts for the beneficiary's credit. DIEM in cooldown is in tickets. */
   staked: number | bigint;
   /** How many unstake tickets this stake has opened: the next one's address seed. */
   ticketsOpened: number | bigint;
+  bump: number;
+  /** 1 once [`DiemStake::open`] ran; marks an open stake whatever its keys. */
+  opened: number;
   reserved: ReadonlyUint8Array;
 };
 
@@ -85,11 +83,11 @@ export function getDiemStakeEncoder(): FixedSizeEncoder<DiemStakeArgs> {
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["owner", getAddressEncoder()],
       ["beneficiary", getAddressEncoder()],
-      ["bump", getU8Encoder()],
-      ["opened", getBooleanEncoder()],
       ["staked", getU64Encoder()],
       ["ticketsOpened", getU64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 31)],
+      ["bump", getU8Encoder()],
+      ["opened", getU8Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 30)],
     ]),
     (value) => ({ ...value, discriminator: DIEM_STAKE_DISCRIMINATOR }),
   );
@@ -101,11 +99,11 @@ export function getDiemStakeDecoder(): FixedSizeDecoder<DiemStake> {
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["owner", getAddressDecoder()],
     ["beneficiary", getAddressDecoder()],
-    ["bump", getU8Decoder()],
-    ["opened", getBooleanDecoder()],
     ["staked", getU64Decoder()],
     ["ticketsOpened", getU64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 31)],
+    ["bump", getU8Decoder()],
+    ["opened", getU8Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 30)],
   ]);
 }
 
@@ -168,5 +166,5 @@ export async function fetchAllMaybeDiemStake(
 }
 
 export function getDiemStakeSize(): number {
-  return 121;
+  return 120;
 }

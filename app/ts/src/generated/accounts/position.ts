@@ -17,8 +17,6 @@ import {
   fixEncoderSize,
   getAddressDecoder,
   getAddressEncoder,
-  getBooleanDecoder,
-  getBooleanEncoder,
   getBytesDecoder,
   getBytesEncoder,
   getStructDecoder,
@@ -58,31 +56,31 @@ export function getPositionDiscriminatorBytes() {
 export type Position = {
   discriminator: ReadonlyUint8Array;
   owner: Address;
-  bump: number;
-  /**
-   * Set once by [`Position::open`]. An open position is marked by this flag, not by its
-   * owner: no key (the default one included) can make an open position look fresh.
-   */
-  opened: boolean;
   balances: PositionBalances;
   /** How many unstake tickets this position has opened: the next one's address seed. */
   ticketsOpened: bigint;
-  /** Room for later fields without a migration. */
+  bump: number;
+  /**
+   * 1 once [`Position::open`] ran. An open position is marked by this byte, not by its
+   * owner: no key (the default one included) can make an open position look fresh.
+   */
+  opened: number;
+  /** Room for later fields without a migration (and the size a multiple of 16). */
   reserved: ReadonlyUint8Array;
 };
 
 export type PositionArgs = {
   owner: Address;
-  bump: number;
-  /**
-   * Set once by [`Position::open`]. An open position is marked by this flag, not by its
-   * owner: no key (the default one included) can make an open position look fresh.
-   */
-  opened: boolean;
   balances: PositionBalancesArgs;
   /** How many unstake tickets this position has opened: the next one's address seed. */
   ticketsOpened: number | bigint;
-  /** Room for later fields without a migration. */
+  bump: number;
+  /**
+   * 1 once [`Position::open`] ran. An open position is marked by this byte, not by its
+   * owner: no key (the default one included) can make an open position look fresh.
+   */
+  opened: number;
+  /** Room for later fields without a migration (and the size a multiple of 16). */
   reserved: ReadonlyUint8Array;
 };
 
@@ -92,11 +90,11 @@ export function getPositionEncoder(): FixedSizeEncoder<PositionArgs> {
     getStructEncoder([
       ["discriminator", fixEncoderSize(getBytesEncoder(), 8)],
       ["owner", getAddressEncoder()],
-      ["bump", getU8Encoder()],
-      ["opened", getBooleanEncoder()],
       ["balances", getPositionBalancesEncoder()],
       ["ticketsOpened", getU64Encoder()],
-      ["reserved", fixEncoderSize(getBytesEncoder(), 63)],
+      ["bump", getU8Encoder()],
+      ["opened", getU8Encoder()],
+      ["reserved", fixEncoderSize(getBytesEncoder(), 70)],
     ]),
     (value) => ({ ...value, discriminator: POSITION_DISCRIMINATOR }),
   );
@@ -107,11 +105,11 @@ export function getPositionDecoder(): FixedSizeDecoder<Position> {
   return getStructDecoder([
     ["discriminator", fixDecoderSize(getBytesDecoder(), 8)],
     ["owner", getAddressDecoder()],
-    ["bump", getU8Decoder()],
-    ["opened", getBooleanDecoder()],
     ["balances", getPositionBalancesDecoder()],
     ["ticketsOpened", getU64Decoder()],
-    ["reserved", fixDecoderSize(getBytesDecoder(), 63)],
+    ["bump", getU8Decoder()],
+    ["opened", getU8Decoder()],
+    ["reserved", fixDecoderSize(getBytesDecoder(), 70)],
   ]);
 }
 
@@ -174,5 +172,5 @@ export async function fetchAllMaybePosition(
 }
 
 export function getPositionSize(): number {
-  return 177;
+  return 184;
 }

@@ -25,6 +25,8 @@ import {
  * Invariants kept by [`Position`]'s methods: `locked <= active`;
  * `outstanding_diem == 0 => locked == 0`. sVVV in cooldown is not here: each unstake request
  * is an `UnstakeTicket` of its own.
+ *
+ * Plain old data (the `u128`s last, at multiples of 16): positions hold it in place.
  */
 export type PositionBalances = {
   /** Active sVVV, unlocked plus locked; earns emissions. */
