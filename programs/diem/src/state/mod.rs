@@ -18,6 +18,21 @@ macro_rules! plain_account_serialize {
     )*};
 }
 
+/// Serializes a plain-old-data type that events carry (`Pool`, `PositionBalances`) with one
+/// copy instead of Borsh field by field: every user event carries one or both, and this is
+/// their encoding's hot path. Its bytes are the Borsh encoding (repr(C), no padding); the IDL
+/// build and the tests derive Borsh instead, and the tests hold the two equal.
+macro_rules! plain_borsh_serialize {
+    ($($ty:ty),*) => {$(
+        #[cfg(not(any(test, feature = "idl-build")))]
+        impl anchor_lang::AnchorSerialize for $ty {
+            fn serialize<W: std::io::Write>(&self, writer: &mut W) -> std::io::Result<()> {
+                writer.write_all(bytemuck::bytes_of(self))
+            }
+        }
+    )*};
+}
+
 pub mod config;
 pub mod curve;
 pub mod diem_stake;
@@ -35,6 +50,7 @@ pub use position::*;
 pub use ticket::*;
 
 plain_account_serialize!(Config, Position, DiemStake);
+plain_borsh_serialize!(Pool, PositionBalances);
 
 #[cfg(test)]
 mod ledger_tests;

@@ -13,9 +13,8 @@ use crate::state::Params;
 ///
 /// Plain old data: the config holds it in place (`last_accrual_ts` comes before the `u128`s so
 /// they sit at multiples of 16 and no target pads the struct).
-#[derive(
-    AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace, bytemuck::Pod, bytemuck::Zeroable,
-)]
+#[derive(AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace, bytemuck::Pod, bytemuck::Zeroable)]
+#[cfg_attr(any(test, feature = "idl-build"), derive(AnchorSerialize))]
 #[repr(C)]
 pub struct Pool {
     /// Active sVVV (unlocked + locked) in all positions; this is `T` in the accrual.

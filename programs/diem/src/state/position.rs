@@ -13,9 +13,8 @@ use crate::state::Pool;
 /// is an `UnstakeTicket` of its own.
 ///
 /// Plain old data (the `u128`s last, at multiples of 16): positions hold it in place.
-#[derive(
-    AnchorSerialize, AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace, bytemuck::Pod, bytemuck::Zeroable,
-)]
+#[derive(AnchorDeserialize, Clone, Copy, Debug, Default, PartialEq, Eq, InitSpace, bytemuck::Pod, bytemuck::Zeroable)]
+#[cfg_attr(any(test, feature = "idl-build"), derive(AnchorSerialize))]
 #[repr(C)]
 pub struct PositionBalances {
     /// Active sVVV, unlocked plus locked; earns emissions.
