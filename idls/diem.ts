@@ -670,6 +670,11 @@ export type Diem = {
       "code": 6059,
       "msg": "This account is not the ticket address the request opens ([ticket seed, source, tickets opened])",
       "name": "wrongTicketAddress"
+    },
+    {
+      "code": 6060,
+      "msg": "More accounts than the entrypoint reads (64): no instruction of this program takes that many",
+      "name": "tooManyAccounts"
     }
   ],
   "events": [

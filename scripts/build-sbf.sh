@@ -28,7 +28,8 @@ for crate in ${DIEM_SBF_CRATES:-programs/diem tests/programs/cu-reference tests/
   # The linker runs only when cargo rebuilds: a .so deleted since the last build needs a touch.
   [ -f "$ROOT/target/deploy/$name.so" ] || touch "$ROOT/$crate/src/lib.rs"
   features=()
-  if [ "$crate" = programs/diem ] && [ -n "${DIEM_SBF_FEATURES:-}" ]; then features=(--features "$DIEM_SBF_FEATURES"); fi
+  # diem's deployed build enters through its own lean entrypoint (programs/diem/src/entrypoint.rs).
+  if [ "$crate" = programs/diem ]; then features=(--features "lean-entrypoint${DIEM_SBF_FEATURES:+,$DIEM_SBF_FEATURES}"); fi
   (cd "$ROOT/$crate" && bash "$SBF_TOOLS/build-sbpf.sh" "${features[@]}")
   echo "built target/deploy/$name.so ($(stat -c %s "$ROOT/target/deploy/$name.so") bytes)"
 done

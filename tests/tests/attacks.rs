@@ -281,6 +281,78 @@ async fn a_vault_cannot_be_both_ends_of_a_transfer() {
     assert_eq!(env.balance(pda::vvv_vault()).await, vault_before);
 }
 
+/// Duplicate mutable accounts of the program's own types: Anchor's generic check is off for them
+/// (`dup`, SECURITY.md), because an account cannot be both the config and a position, ticket or
+/// DIEM stake: the config given in any other writable slot of the program's accounts, and any of
+/// those given as the config, is refused by its discriminator or its address, or by name, and
+/// changes nothing.
+#[tokio::test]
+async fn one_account_cannot_fill_two_mutable_slots() {
+    let (mut env, alice) = setup().await;
+    let keys: Vec<Keypair> =
+        vec![alice.key.insecure_clone(), env.authority.insecure_clone(), env.deployer.insecure_clone()];
+    let config = pda::config();
+    let config_before = env.account(config).await.unwrap();
+    let (mut by_discriminator, mut cases) = (0, 0);
+    for (name, instruction) in every_instruction(&env, &alice) {
+        // `initialize` creates the config: every account it writes is new (Anchor's `init`).
+        if name == "initialize" || !instruction.accounts.iter().any(|m| m.pubkey == config && m.is_writable) {
+            continue;
+        }
+        let signers: Vec<&Keypair> = keys.iter().filter(|k| signers_of(&instruction).contains(&k.pubkey())).collect();
+        for (i, meta) in instruction.accounts.iter().enumerate().filter(|(_, m)| m.is_writable && m.pubkey != config) {
+            let Some(account) = env.account(meta.pubkey).await else { continue };
+            if account.owner != diem::ID {
+                continue;
+            }
+            for (slot, alias) in [(i, config), (instruction.accounts.iter().position(|m| m.pubkey == config).unwrap(), meta.pubkey)] {
+                let mut ix = instruction.clone();
+                ix.accounts[slot].pubkey = alias;
+                let err = instruction_error(env.send_err(&[ix], &signers).await);
+                let refused = [Anchor::AccountDiscriminatorMismatch as u32, Anchor::ConstraintAddress as u32];
+                match err {
+                    InstructionError::Custom(c) if refused.contains(&c) => by_discriminator += 1,
+                    InstructionError::Custom(c) if c >= anchor_lang::error::ERROR_CODE_OFFSET => {}
+                    other => panic!("{name}: {alias} in slot {slot} gave {other:?}"),
+                }
+                cases += 1;
+                assert_eq!(env.account(meta.pubkey).await.unwrap(), account, "{name}: slot {slot}");
+            }
+        }
+    }
+    assert_eq!(env.account(config).await.unwrap(), config_before);
+    assert!(cases >= 36 && by_discriminator == cases, "{cases} aliasings tried, {by_discriminator} refused by Anchor's checks");
+}
+
+/// The deployed entrypoint (`diem::entrypoint`) reads at most 64 accounts into its stack array:
+/// an instruction with 64 still runs (the extra ones are ignored, as Anchor ignores them), one
+/// with 65 is refused by name and changes nothing. The binary's alone: natively the bank calls
+/// Anchor's `entry` directly.
+#[tokio::test]
+async fn more_accounts_than_the_entrypoint_reads_are_refused_by_name() {
+    if !bpf_mode() {
+        eprintln!("skipped natively: the lean entrypoint is the .so's (SBF_OUT_DIR)");
+        return;
+    }
+    let (mut env, alice) = setup().await;
+    let (svvv, _) = alice_tickets(&alice);
+    let bob = env.user(ONE_VVV).await;
+    let padded = |count: usize| {
+        let mut ix = ix::transfer_ticket(&svvv, bob.pubkey());
+        let filler = ix.accounts[0].clone();
+        ix.accounts.resize(count, anchor_lang::prelude::AccountMeta::new_readonly(filler.pubkey, false));
+        ix
+    };
+    let before = env.account(svvv.address).await.unwrap();
+    assert_diem_err(env.send_err(&[padded(65)], &[&alice.key]).await, DiemError::TooManyAccounts);
+    assert_eq!(env.account(svvv.address).await.unwrap(), before);
+    // 64 accounts cost more than transfer_ticket's budget (each one read is about 45 CU): sent
+    // past the suite's budget check, with the whole limit.
+    env.bank.compute_limit = |_| 1_400_000;
+    env.bank.send(&[padded(64)], &[&alice.key]).await.unwrap();
+    assert_eq!(env.ticket(&svvv.address).await.unwrap().owner, bob.pubkey());
+}
+
 /// `owner`'s position address, and the same seeds at the next valid, non-canonical bump.
 fn canonical_and_another(owner: &Pubkey) -> (Pubkey, Pubkey) {
     let (canonical, bump) = Pubkey::find_program_address(&[POSITION_SEED, owner.as_ref()], &diem::ID);

@@ -171,4 +171,5 @@ export const ERRORS: ReadonlyMap<number, { name: string; message: string }> = ne
   [6057, { name: 'SameBeneficiary', message: "The stake already credits this beneficiary" }],
   [6058, { name: 'WrongRentPayer', message: "The rent payer named is not the one who paid this ticket's rent" }],
   [6059, { name: 'WrongTicketAddress', message: "This account is not the ticket address the request opens ([ticket seed, source, tickets opened])" }],
+  [6060, { name: 'TooManyAccounts', message: "More accounts than the entrypoint reads (64): no instruction of this program takes that many" }],
 ]);

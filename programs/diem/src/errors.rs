@@ -131,6 +131,8 @@ pub enum DiemError {
     WrongRentPayer,
     #[msg("This account is not the ticket address the request opens ([ticket seed, source, tickets opened])")]
     WrongTicketAddress,
+    #[msg("More accounts than the entrypoint reads (64): no instruction of this program takes that many")]
+    TooManyAccounts,
 }
 
 impl DiemError {
@@ -197,6 +199,7 @@ impl DiemError {
         DiemError::SameBeneficiary,
         DiemError::WrongRentPayer,
         DiemError::WrongTicketAddress,
+        DiemError::TooManyAccounts,
     ];
 
     /// The error raised with custom program error `code`, if it is one of this program's.

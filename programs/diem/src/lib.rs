@@ -7,6 +7,8 @@ use solana_compiler_builtins as _;
 
 pub mod constants;
 pub mod cu_trace;
+#[cfg(all(feature = "lean-entrypoint", target_os = "solana"))]
+mod entrypoint;
 pub mod errors;
 pub mod events;
 pub mod instructions;
@@ -25,7 +27,7 @@ declare_id!("GJ6oqC3x3kimEPvN9twaon5yhD6ihiNkWAWULgQGhqHr");
 
 // Where to report a vulnerability, readable from the deployed binary (`query-security-txt`,
 // explorers). SECURITY.md is the policy; a test reads these fields back from the built .so.
-#[cfg(not(feature = "no-entrypoint"))]
+#[cfg(any(not(feature = "no-entrypoint"), feature = "lean-entrypoint"))]
 solana_security_txt::security_txt! {
     name: "DIEM",
     project_url: "https://diem.example",

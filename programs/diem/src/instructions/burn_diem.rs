@@ -13,9 +13,9 @@ use crate::token_ops;
 #[derive(Accounts)]
 pub struct BurnDiem<'info> {
     pub owner: Signer<'info>,
-    #[account(mut, address = CONFIG_ADDRESS, has_one = diem_mint)]
+    #[account(mut, dup, address = CONFIG_ADDRESS, has_one = diem_mint)]
     pub config: Box<Account<'info, Config>>,
-    #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
+    #[account(mut, dup, has_one = owner @ DiemError::NotPositionOwner)]
     pub position: Box<Account<'info, Position>>,
     /// CHECK: a DIEM account the owner owns, checked in `validate`.
     #[account(mut)]

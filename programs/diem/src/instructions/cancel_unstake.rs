@@ -16,9 +16,9 @@ pub struct CancelUnstake<'info> {
     /// The ticket's owner; pays for their position if it has to be opened.
     #[account(mut)]
     pub owner: Signer<'info>,
-    #[account(mut, address = CONFIG_ADDRESS)]
+    #[account(mut, dup, address = CONFIG_ADDRESS)]
     pub config: Box<Account<'info, Config>>,
-    #[account(mut, has_one = rent_payer @ DiemError::WrongRentPayer, close = rent_payer)]
+    #[account(mut, dup, has_one = rent_payer @ DiemError::WrongRentPayer, close = rent_payer)]
     pub ticket: Box<Account<'info, UnstakeTicket>>,
     /// CHECK: pinned to the ticket's rent payer by `has_one`; receives the rent.
     #[account(mut)]

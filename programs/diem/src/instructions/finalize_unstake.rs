@@ -14,10 +14,10 @@ use crate::token_ops;
 #[derive(Accounts)]
 pub struct FinalizeUnstake<'info> {
     pub owner: Signer<'info>,
-    #[account(mut, address = CONFIG_ADDRESS, has_one = vvv_vault,
+    #[account(mut, dup, address = CONFIG_ADDRESS, has_one = vvv_vault,
         has_one = vvv_mint @ DiemError::WrongMint, has_one = vvv_token_program @ DiemError::WrongTokenProgram)]
     pub config: Box<Account<'info, Config>>,
-    #[account(mut, has_one = rent_payer @ DiemError::WrongRentPayer, close = rent_payer)]
+    #[account(mut, dup, has_one = rent_payer @ DiemError::WrongRentPayer, close = rent_payer)]
     pub ticket: Box<Account<'info, UnstakeTicket>>,
     /// CHECK: pinned to the ticket's rent payer by `has_one`; receives the rent.
     #[account(mut)]

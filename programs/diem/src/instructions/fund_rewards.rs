@@ -13,7 +13,7 @@ use crate::token_ops;
 #[derive(Accounts)]
 pub struct FundRewards<'info> {
     pub funder: Signer<'info>,
-    #[account(mut, address = CONFIG_ADDRESS, has_one = vvv_vault,
+    #[account(mut, dup, address = CONFIG_ADDRESS, has_one = vvv_vault,
         has_one = vvv_mint @ DiemError::WrongMint, has_one = vvv_token_program @ DiemError::WrongTokenProgram)]
     pub config: Box<Account<'info, Config>>,
     /// CHECK: the funder's VVV account, checked in `validate`.

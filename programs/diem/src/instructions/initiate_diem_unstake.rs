@@ -17,10 +17,10 @@ pub struct InitiateDiemUnstake<'info> {
     /// Pays the ticket's rent and gets it back when the ticket closes.
     #[account(mut)]
     pub rent_payer: Signer<'info>,
-    #[account(mut, address = CONFIG_ADDRESS)]
+    #[account(mut, dup, address = CONFIG_ADDRESS)]
     pub config: Box<Account<'info, Config>>,
     /// `has_one = owner`: only `stake_diem` creates stakes, so this is one the signer controls.
-    #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
+    #[account(mut, dup, has_one = owner @ DiemError::NotPositionOwner)]
     pub diem_stake: Box<Account<'info, DiemStake>>,
     /// The new ticket, `[TICKET_SEED, diem_stake, diem_stake.tickets_opened]`.
     /// CHECK: address checked and account created by `ticket_account::open`.

@@ -16,9 +16,9 @@ pub struct InitiateUnstake<'info> {
     /// program owner names a system account).
     #[account(mut)]
     pub rent_payer: Signer<'info>,
-    #[account(mut, address = CONFIG_ADDRESS)]
+    #[account(mut, dup, address = CONFIG_ADDRESS)]
     pub config: Box<Account<'info, Config>>,
-    #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
+    #[account(mut, dup, has_one = owner @ DiemError::NotPositionOwner)]
     pub position: Box<Account<'info, Position>>,
     /// The new ticket, `[TICKET_SEED, position, position.tickets_opened]`.
     /// CHECK: address checked and account created by `ticket_account::open`.

@@ -14,9 +14,9 @@ use crate::token_ops;
 #[derive(Accounts)]
 pub struct MintDiem<'info> {
     pub owner: Signer<'info>,
-    #[account(mut, address = CONFIG_ADDRESS, has_one = curve, has_one = diem_mint)]
+    #[account(mut, dup, address = CONFIG_ADDRESS, has_one = curve, has_one = diem_mint)]
     pub config: Box<Account<'info, Config>>,
-    #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
+    #[account(mut, dup, has_one = owner @ DiemError::NotPositionOwner)]
     pub position: Box<Account<'info, Position>>,
     pub curve: AccountLoader<'info, Curve>,
     /// CHECK: any DIEM account the owner names, checked in `validate`.

@@ -42,3 +42,6 @@ pub use set_diem_beneficiary::*;
 pub use stake::*;
 pub use stake_diem::*;
 pub use transfer_ticket::*;
+
+#[cfg(test)]
+mod dup_tests;

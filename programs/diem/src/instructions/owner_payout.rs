@@ -12,10 +12,10 @@ use crate::token_ops;
 #[derive(Accounts)]
 pub struct OwnerPayout<'info> {
     pub owner: Signer<'info>,
-    #[account(mut, address = CONFIG_ADDRESS, has_one = vvv_vault,
+    #[account(mut, dup, address = CONFIG_ADDRESS, has_one = vvv_vault,
         has_one = vvv_mint @ DiemError::WrongMint, has_one = vvv_token_program @ DiemError::WrongTokenProgram)]
     pub config: Box<Account<'info, Config>>,
-    #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
+    #[account(mut, dup, has_one = owner @ DiemError::NotPositionOwner)]
     pub position: Box<Account<'info, Position>>,
     /// CHECK: any VVV account the owner names, checked in `validate_destination`.
     #[account(mut)]

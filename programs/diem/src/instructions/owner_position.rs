@@ -14,8 +14,8 @@ use crate::state::{Config, Position};
 #[derive(Accounts)]
 pub struct OwnerPosition<'info> {
     pub owner: Signer<'info>,
-    #[account(mut, address = CONFIG_ADDRESS)]
+    #[account(mut, dup, address = CONFIG_ADDRESS)]
     pub config: Box<Account<'info, Config>>,
-    #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
+    #[account(mut, dup, has_one = owner @ DiemError::NotPositionOwner)]
     pub position: Box<Account<'info, Position>>,
 }

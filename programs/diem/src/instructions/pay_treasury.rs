@@ -11,7 +11,7 @@ use crate::token_ops;
 #[event_cpi]
 #[derive(Accounts)]
 pub struct PayTreasury<'info> {
-    #[account(mut, address = CONFIG_ADDRESS, has_one = vvv_vault, has_one = treasury @ DiemError::WrongTreasury,
+    #[account(mut, dup, address = CONFIG_ADDRESS, has_one = vvv_vault, has_one = treasury @ DiemError::WrongTreasury,
         has_one = vvv_mint @ DiemError::WrongMint, has_one = vvv_token_program @ DiemError::WrongTokenProgram)]
     pub config: Box<Account<'info, Config>>,
     /// CHECK: pinned to the config's treasury by `has_one` (checked when it was set).

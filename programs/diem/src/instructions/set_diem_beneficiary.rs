@@ -16,9 +16,9 @@ pub struct SetDiemBeneficiary<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
     /// Written only for the event's sequence number.
-    #[account(mut, address = CONFIG_ADDRESS)]
+    #[account(mut, dup, address = CONFIG_ADDRESS)]
     pub config: Box<Account<'info, Config>>,
-    #[account(mut, has_one = owner @ DiemError::NotPositionOwner)]
+    #[account(mut, dup, has_one = owner @ DiemError::NotPositionOwner)]
     pub diem_stake: Box<Account<'info, DiemStake>>,
     /// The stake at `[DIEM_STAKE_SEED, owner, new_beneficiary]`.
     /// CHECK: address and contents checked by `owner_account::load_or_create`.

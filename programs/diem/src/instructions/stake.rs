@@ -16,7 +16,7 @@ use crate::{owner_account, token_ops};
 pub struct Stake<'info> {
     #[account(mut)]
     pub payer: Signer<'info>,
-    #[account(mut, address = CONFIG_ADDRESS, has_one = vvv_vault,
+    #[account(mut, dup, address = CONFIG_ADDRESS, has_one = vvv_vault,
         has_one = vvv_mint @ DiemError::WrongMint, has_one = vvv_token_program @ DiemError::WrongTokenProgram)]
     pub config: Box<Account<'info, Config>>,
     /// The recipient's position at `[POSITION_SEED, recipient]`, created by its first stake.

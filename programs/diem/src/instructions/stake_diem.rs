@@ -15,7 +15,7 @@ use crate::{owner_account, token_ops};
 pub struct StakeDiem<'info> {
     #[account(mut)]
     pub owner: Signer<'info>,
-    #[account(mut, address = CONFIG_ADDRESS, has_one = diem_vault, has_one = diem_mint)]
+    #[account(mut, dup, address = CONFIG_ADDRESS, has_one = diem_vault, has_one = diem_mint)]
     pub config: Box<Account<'info, Config>>,
     /// The stake at `[DIEM_STAKE_SEED, owner, beneficiary]`, created by its first stake.
     /// CHECK: address and contents checked by `owner_account::load_or_create`.

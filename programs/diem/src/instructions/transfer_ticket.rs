@@ -12,9 +12,9 @@ use crate::state::{Config, UnstakeTicket};
 pub struct TransferTicket<'info> {
     pub owner: Signer<'info>,
     /// Written only for the event's sequence number.
-    #[account(mut, address = CONFIG_ADDRESS)]
+    #[account(mut, dup, address = CONFIG_ADDRESS)]
     pub config: Box<Account<'info, Config>>,
-    #[account(mut, has_one = owner @ DiemError::NotTicketOwner)]
+    #[account(mut, dup, has_one = owner @ DiemError::NotTicketOwner)]
     pub ticket: Box<Account<'info, UnstakeTicket>>,
 }
 

@@ -134,6 +134,8 @@ export const DIEM_ERROR__SAME_BENEFICIARY = 0x17a9; // 6057
 export const DIEM_ERROR__WRONG_RENT_PAYER = 0x17aa; // 6058
 /** WrongTicketAddress: This account is not the ticket address the request opens ([ticket seed, source, tickets opened]) */
 export const DIEM_ERROR__WRONG_TICKET_ADDRESS = 0x17ab; // 6059
+/** TooManyAccounts: More accounts than the entrypoint reads (64): no instruction of this program takes that many */
+export const DIEM_ERROR__TOO_MANY_ACCOUNTS = 0x17ac; // 6060
 
 export type DiemError =
   | typeof DIEM_ERROR__BURN_EXCEEDS_OUTSTANDING
@@ -182,6 +184,7 @@ export type DiemError =
   | typeof DIEM_ERROR__SLIPPAGE_EXCEEDED
   | typeof DIEM_ERROR__SUPPLY_CAP_REACHED
   | typeof DIEM_ERROR__TOKEN_ACCOUNT_NOT_OWNED
+  | typeof DIEM_ERROR__TOO_MANY_ACCOUNTS
   | typeof DIEM_ERROR__UNAUTHORIZED
   | typeof DIEM_ERROR__UNKNOWN_CHANGE_KIND
   | typeof DIEM_ERROR__UNKNOWN_PAUSE_FLAG
@@ -246,6 +249,7 @@ if (process.env.NODE_ENV !== "production") {
     [DIEM_ERROR__SLIPPAGE_EXCEEDED]: `The lock buys less DIEM than min_diem_out`,
     [DIEM_ERROR__SUPPLY_CAP_REACHED]: `The curve's supply cap would be exceeded`,
     [DIEM_ERROR__TOKEN_ACCOUNT_NOT_OWNED]: `Token account is not owned by the signer`,
+    [DIEM_ERROR__TOO_MANY_ACCOUNTS]: `More accounts than the entrypoint reads (64): no instruction of this program takes that many`,
     [DIEM_ERROR__UNAUTHORIZED]: `Signer is not the config authority`,
     [DIEM_ERROR__UNKNOWN_CHANGE_KIND]: `Unknown change kind`,
     [DIEM_ERROR__UNKNOWN_PAUSE_FLAG]: `Unknown pause flag`,

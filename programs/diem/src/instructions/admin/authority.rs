@@ -25,7 +25,7 @@ pub fn propose_authority_handler(ctx: Context<AdminConfig>, proposed: Pubkey) ->
 #[derive(Accounts)]
 pub struct AcceptAuthority<'info> {
     pub new_authority: Signer<'info>,
-    #[account(mut, address = CONFIG_ADDRESS)]
+    #[account(mut, dup, address = CONFIG_ADDRESS)]
     pub config: Box<Account<'info, Config>>,
 }
 

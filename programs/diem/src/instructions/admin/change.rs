@@ -16,7 +16,7 @@ use crate::token_ops;
 pub struct ChangeAccounts<'info> {
     /// The config authority for a proposal or a cancellation; anyone for `apply_change`.
     pub caller: Signer<'info>,
-    #[account(mut, address = CONFIG_ADDRESS, has_one = curve, has_one = curve_staging)]
+    #[account(mut, dup, address = CONFIG_ADDRESS, has_one = curve, has_one = curve_staging)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut, seeds = [GOVERNANCE_SEED], bump = governance.bump)]
     pub governance: Box<Account<'info, Governance>>,

@@ -11,7 +11,7 @@ use crate::state::{Config, Curve, CurveStaging};
 #[derive(Accounts)]
 pub struct CommitCurve<'info> {
     pub authority: Signer<'info>,
-    #[account(mut, address = CONFIG_ADDRESS, has_one = authority @ DiemError::Unauthorized, has_one = curve, has_one = curve_staging)]
+    #[account(mut, dup, address = CONFIG_ADDRESS, has_one = authority @ DiemError::Unauthorized, has_one = curve, has_one = curve_staging)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub curve: AccountLoader<'info, Curve>,

@@ -30,6 +30,6 @@ use crate::state::Config;
 #[derive(Accounts)]
 pub struct AdminConfig<'info> {
     pub authority: Signer<'info>,
-    #[account(mut, address = CONFIG_ADDRESS, has_one = authority @ DiemError::Unauthorized)]
+    #[account(mut, dup, address = CONFIG_ADDRESS, has_one = authority @ DiemError::Unauthorized)]
     pub config: Box<Account<'info, Config>>,
 }

@@ -19,7 +19,7 @@ pub struct SetMetadataUri<'info> {
     /// Pays the rent of a longer URI.
     #[account(mut)]
     pub authority: Signer<'info>,
-    #[account(mut, address = CONFIG_ADDRESS, has_one = authority @ DiemError::Unauthorized, has_one = diem_mint)]
+    #[account(mut, dup, address = CONFIG_ADDRESS, has_one = authority @ DiemError::Unauthorized, has_one = diem_mint)]
     pub config: Box<Account<'info, Config>>,
     /// CHECK: pinned to the config's DIEM mint by `has_one`; Token-2022 validates it.
     #[account(mut)]

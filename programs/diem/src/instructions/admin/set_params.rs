@@ -9,7 +9,7 @@ use crate::state::{Config, Governance, Params};
 #[derive(Accounts)]
 pub struct SetParams<'info> {
     pub authority: Signer<'info>,
-    #[account(mut, address = CONFIG_ADDRESS, has_one = authority @ DiemError::Unauthorized)]
+    #[account(mut, dup, address = CONFIG_ADDRESS, has_one = authority @ DiemError::Unauthorized)]
     pub config: Box<Account<'info, Config>>,
     /// Read for the change delay, which must keep covering the slowest exit.
     #[account(seeds = [GOVERNANCE_SEED], bump = governance.bump)]

@@ -10,7 +10,7 @@ use crate::state::Config;
 #[derive(Accounts)]
 pub struct SetTreasury<'info> {
     pub authority: Signer<'info>,
-    #[account(mut, address = CONFIG_ADDRESS, has_one = authority @ DiemError::Unauthorized)]
+    #[account(mut, dup, address = CONFIG_ADDRESS, has_one = authority @ DiemError::Unauthorized)]
     pub config: Box<Account<'info, Config>>,
     #[account(
         constraint = new_treasury.key() != config.vvv_vault @ DiemError::DestinationIsVault,

@@ -10,7 +10,7 @@ use crate::state::{Change, Config, CurvePoint, CurveStaging, Governance};
 #[derive(Accounts)]
 pub struct StageCurve<'info> {
     pub authority: Signer<'info>,
-    #[account(mut, address = CONFIG_ADDRESS, has_one = authority @ DiemError::Unauthorized, has_one = curve_staging)]
+    #[account(mut, dup, address = CONFIG_ADDRESS, has_one = authority @ DiemError::Unauthorized, has_one = curve_staging)]
     pub config: Box<Account<'info, Config>>,
     #[account(mut)]
     pub curve_staging: AccountLoader<'info, CurveStaging>,

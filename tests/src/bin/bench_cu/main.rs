@@ -3,6 +3,8 @@
 //! reference program (`tests/programs/cu-reference`, same toolchain, same token CPIs, nothing
 //! else) in the same bank, and writes `COMPUTE_UNITS.md`. Run it with `scripts/bench-cu.sh`.
 #![allow(deprecated)]
+mod p_token;
+
 use std::fmt::Write as _;
 
 use anchor_lang::prelude::Pubkey;
@@ -83,7 +85,15 @@ async fn main() {
     assert!(bpf_mode(), "set SBF_OUT_DIR to the folder with diem.so and cu_reference.so (scripts/bench-cu.sh does)");
     let mut rows: Vec<Row> = Vec::new();
     let mut refs: std::collections::BTreeMap<&'static str, Breakdown> = Default::default();
-    let env = Env::with_programs(None, vec![("cu_reference", cu_reference::ID, None)]).await;
+    // DIEM_CU_P_TOKEN_OUT: run everything with SPL Token as p-token and write each row's total
+    // there (the first pass of scripts/bench-cu.sh); DIEM_CU_P_TOKEN: read those totals into the
+    // table's "p-token live" column.
+    let p_token_out = std::env::var("DIEM_CU_P_TOKEN_OUT").ok();
+    let mut programs = vec![("cu_reference", cu_reference::ID, None)];
+    if p_token_out.is_some() {
+        programs.push(("p_token", anchor_spl::token::ID, None));
+    }
+    let env = Env::with_programs(None, programs).await;
 
     // initialize (fixed cost but for the metadata URI length: measured with the longest allowed).
     let mut env = env;
@@ -362,6 +372,15 @@ async fn main() {
         refs.insert(name, breakdown(&out.logs, &cu_reference::ID));
     }
 
+    if let Some(path) = p_token_out {
+        std::fs::write(&path, p_token::totals_file(rows.iter().map(|r| (r.instruction, r.case.as_str(), &r.cost))))
+            .expect("write the p-token totals");
+        return;
+    }
+    let live = match std::env::var("DIEM_CU_P_TOKEN") {
+        Ok(path) => p_token::Totals::parse(&std::fs::read_to_string(&path).expect("read the p-token totals")),
+        Err(_) => p_token::Totals::default(),
+    };
     if let Ok(path) = std::env::var("DIEM_CU_PHASES") {
         std::fs::write(&path, phases_table(&rows)).expect("write the phase table");
         return;
@@ -387,24 +406,42 @@ async fn main() {
     .unwrap();
     writeln!(
         md,
-        "| instruction | case | total | token CPI | own | of which event CPI | reference | ref own | own / ref own |"
+        "*p-token live* is the same row's total where SPL Token runs as p-token (SIMD-0266, live on mainnet): a second pass \
+         of the same instructions with LiteSVM's p-token ELF loaded at SPL Token's address (`scripts/fetch-p-token.sh`). \
+         VVV is an SPL Token mint, so its transfers cost about 100 CU there; DIEM is a Token-2022 mint, which p-token does \
+         not replace, so DIEM's mint, burn and transfer CPIs cost the same in both columns.\n"
     )
     .unwrap();
-    writeln!(md, "|---|---|---:|---:|---:|---:|---|---:|---:|").unwrap();
+    writeln!(
+        md,
+        "*target* is the lean-program target a user instruction is held to: one that moves no token, at most \
+         {NO_TOKEN_TARGET} CU in all; one that does, its own units at most 1.5× its reference's own units (admin and launch \
+         instructions: —). A miss says by how many CU.\n"
+    )
+    .unwrap();
+    writeln!(
+        md,
+        "| instruction | case | total | p-token live | token CPI | own | of which event CPI | reference | ref own | own / ref own | target |"
+    )
+    .unwrap();
+    writeln!(md, "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---|").unwrap();
     for r in &rows {
         let rf = &refs[r.reference];
+        let live_total = live.get(r.instruction, &r.case).map_or("—".to_string(), |c| c.total.to_string());
         writeln!(
             md,
-            "| `{}` | {} | {} | {} | {} | {} | `{}` | {} | {:.2} |",
+            "| `{}` | {} | {} | {} | {} | {} | {} | `{}` | {} | {:.2} | {} |",
             r.instruction,
             r.case,
             r.cost.total,
+            live_total,
             r.cost.token_cpi,
             r.cost.own(),
             r.cost.event_cpi,
             r.reference,
             rf.own(),
-            r.cost.own() as f64 / rf.own() as f64
+            r.cost.own() as f64 / rf.own() as f64,
+            target_status(r, rf)
         )
         .unwrap();
     }
@@ -453,18 +490,24 @@ async fn main() {
          without one the scheduler reserves 200,000 CU per instruction, and 60 fit).\n"
     )
     .unwrap();
-    writeln!(md, "| instruction | case | total CU | per block |").unwrap();
-    writeln!(md, "|---|---|---:|---:|").unwrap();
+    writeln!(md, "| instruction | case | total CU | per block | p-token live: total CU | per block |").unwrap();
+    writeln!(md, "|---|---|---:|---:|---:|---:|").unwrap();
     for r in rows.iter().filter(|r| {
         matches!(r.instruction, "stake" | "mint_diem" | "stake_diem" | "burn_diem" | "initiate_diem_unstake" | "initiate_unstake")
     }) {
+        let (live_total, live_per_block) = match live.get(r.instruction, &r.case) {
+            Some(c) => (c.total.to_string(), (MAX_WRITABLE_ACCOUNT_UNITS / c.total).to_string()),
+            None => ("—".to_string(), "—".to_string()),
+        };
         writeln!(
             md,
-            "| `{}` | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} | {} |",
             r.instruction,
             r.case,
             r.cost.total,
-            MAX_WRITABLE_ACCOUNT_UNITS / r.cost.total
+            MAX_WRITABLE_ACCOUNT_UNITS / r.cost.total,
+            live_total,
+            live_per_block
         )
         .unwrap();
     }
@@ -512,46 +555,72 @@ const USER_INSTRUCTIONS: [&str; 17] = [
     "set_diem_beneficiary",
 ];
 
+/// The lean-program target for a user instruction that moves no token: its whole cost.
+const NO_TOKEN_TARGET: u64 = 5_000;
+
+/// Whether a row meets its lean-program target (see the table's legend), and by how much it
+/// misses if not. `reference` is the row's matching reference instruction.
+fn target_status(r: &Row, reference: &Breakdown) -> String {
+    if !USER_INSTRUCTIONS.contains(&r.instruction) {
+        return "—".into();
+    }
+    if r.cost.token_cpi == 0 {
+        return match r.cost.total.checked_sub(NO_TOKEN_TARGET) {
+            None | Some(0) => format!("≤ {NO_TOKEN_TARGET} CU: met"),
+            Some(over) => format!("≤ {NO_TOKEN_TARGET} CU: misses by {over}"),
+        };
+    }
+    let limit = reference.own() * 3 / 2;
+    match r.cost.own().checked_sub(limit) {
+        None | Some(0) => "own ≤ 1.5× ref: met".into(),
+        Some(over) => format!("own ≤ 1.5× ref ({limit}): misses by {over}"),
+    }
+}
+
 /// The cluster's cap on the compute of the transactions that write one account, per block.
 const MAX_WRITABLE_ACCOUNT_UNITS: u64 = 12_000_000;
 /// The cluster's block limit (SIMD-0256).
 const MAX_BLOCK_UNITS: u64 = 60_000_000;
 
 /// Where each user instruction's compute goes, phase by phase, from a `cu-trace` build's markers
-/// (`diem::cu_trace`): before the first marker (entrypoint, dispatch, account deserialization and
-/// constraints), the `validate` checks, the handler (its own checks and maths; the token CPIs
-/// apart), the event self-CPI, and what follows (writing the accounts back).
+/// (`diem::cu_trace`): the runtime's entrypoint (its first marker: deserializing every account
+/// into an `AccountInfo`), dispatch and Anchor's account deserialization and constraints, the
+/// `validate` checks, the handler (its own checks and maths; the token CPIs apart), the event
+/// self-CPI, and what follows (writing the accounts back).
 fn phases_table(rows: &[Row]) -> String {
     let mut md = String::new();
     writeln!(
         md,
-        "| instruction | case | total | accounts | validate | handler | token CPI | event | write-back and exit |"
+        "| instruction | case | total | entrypoint | dispatch and accounts | validate | handler | token CPI | event | write-back and exit |"
     )
     .unwrap();
-    writeln!(md, "|---|---|---:|---:|---:|---:|---:|---:|---:|").unwrap();
+    writeln!(md, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|").unwrap();
     // The user instructions carry markers (`diem::lib`); an admin instruction's only markers are
-    // its events', which say nothing of its phases.
+    // the entrypoint's and its events', which say nothing of its phases.
     for r in rows.iter().filter(|r| USER_INSTRUCTIONS.contains(&r.instruction)) {
         let b = &r.cost;
-        if b.marks.len() < 3 {
+        if b.marks.len() < 4 {
             continue;
         }
         let used = |remaining: u64| b.meter - remaining;
-        let n = b.marks.len();
-        let (event_start, event_end) = (used(b.marks[n - 2]), used(b.marks[n - 1]));
-        let handler_start = used(b.marks[n - 3]);
+        let entrypoint = used(b.marks[0]);
+        let marks = &b.marks[1..];
+        let n = marks.len();
+        let (event_start, event_end) = (used(marks[n - 2]), used(marks[n - 1]));
+        let handler_start = used(marks[n - 3]);
         let (accounts, validate) = if n >= 4 {
-            let before_checks = used(b.marks[n - 4]);
-            (before_checks, handler_start - before_checks)
+            let before_checks = used(marks[n - 4]);
+            (before_checks - entrypoint, handler_start - before_checks)
         } else {
-            (handler_start, 0)
+            (handler_start - entrypoint, 0)
         };
         writeln!(
             md,
-            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             r.instruction,
             r.case,
             b.total,
+            entrypoint,
             accounts,
             validate,
             event_start - handler_start - b.token_cpi,
@@ -603,4 +672,30 @@ async fn reference_mint(env: &mut Env, authority: Pubkey) -> Pubkey {
     let ixs = diem_client::tokens::create_mint(&payer, &mint.pubkey(), &authority, DIEM_DECIMALS, &token_2022).unwrap();
     env.send(&ixs, &[&mint]).await.unwrap();
     mint.pubkey()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(instruction: &'static str, total: u64, token_cpi: u64) -> Row {
+        Row {
+            instruction,
+            case: String::new(),
+            cost: Breakdown { total, token_cpi, ..Default::default() },
+            reference: "noop",
+        }
+    }
+
+    #[test]
+    fn targets_say_met_or_by_how_much_they_miss() {
+        let noop = Breakdown { total: 452, ..Default::default() };
+        let transfer = Breakdown { total: 11_724, token_cpi: 6_174, ..Default::default() };
+        assert_eq!(target_status(&row("transfer_ticket", 5_000, 0), &noop), "≤ 5000 CU: met");
+        assert_eq!(target_status(&row("transfer_ticket", 5_386, 0), &noop), "≤ 5000 CU: misses by 386");
+        // own 8,325 = 1.5 × 5,550: met; one unit more misses by one.
+        assert_eq!(target_status(&row("stake", 14_499, 6_174), &transfer), "own ≤ 1.5× ref: met");
+        assert_eq!(target_status(&row("stake", 14_500, 6_174), &transfer), "own ≤ 1.5× ref (8325): misses by 1");
+        assert_eq!(target_status(&row("set_params", 90_000, 0), &noop), "—");
+    }
 }
