@@ -23,7 +23,7 @@ SBF_OUT_DIR="$TRACED" DIEM_IGNORE_CU_BUDGETS=1 DIEM_CU_PHASES="$TRACED/phases.md
   echo "## Where the compute goes, phase by phase"
   echo
   echo "From a \`cu-trace\` build of the same program (\`diem::cu_trace\` markers log the units left; the deployed build"
-  echo "has none; the first is at the start of \`diem::entrypoint\`, before any account is read). *entrypoint*: the runtime's entrypoint, deserializing every account passed into an \`AccountInfo\`;"
+  echo "has none; the first is in \`diem::entrypoint\`, once every account is read and before Anchor's dispatch). *entrypoint*: the runtime's entrypoint, deserializing every account passed into an \`AccountInfo\`;"
   echo "*dispatch and accounts*: finding the instruction and Anchor's \`try_accounts\` (each account's owner, discriminator and"
   echo "data, its constraints);"
   echo "*validate*: the instruction's \`validate\`; *handler*: its own checks and maths, the token CPIs apart; *event*: the"

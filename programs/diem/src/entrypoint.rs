@@ -19,7 +19,6 @@ const MAX_ACCOUNTS: usize = 64;
 /// Called only by the runtime, with its serialized input (the SBF ABI).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn entrypoint(input: *mut u8) -> u64 {
-    crate::cu_trace::mark();
     // SAFETY: the input starts with the u64 count of the instruction's accounts.
     let count = unsafe { (input as *const u64).read_unaligned() };
     if count > MAX_ACCOUNTS as u64 {
@@ -31,6 +30,8 @@ pub unsafe extern "C" fn entrypoint(input: *mut u8) -> u64 {
     let (program_id, count, data) = unsafe { solana_program_entrypoint::deserialize_into(input, &mut accounts) };
     // SAFETY: `deserialize_into` initialized the first `count` entries.
     let accounts = unsafe { &*(&accounts[..count] as *const [MaybeUninit<AccountInfo>] as *const [AccountInfo]) };
+    // In a `cu-trace` build: the units left once every account is read, before Anchor's dispatch.
+    crate::cu_trace::mark();
     run(program_id, accounts, data)
 }
 
