@@ -1,4 +1,4 @@
-//! An independent reference model of the program, written from `../shared/SPEC.md`: positions,
+//! An independent reference model of the program, written from `docs/SPEC.md`: positions,
 //! DIEM stakes, totals, the curve and its quote, rewards, burns, cooldowns, the clock, pauses
 //! and parameters. It calls none of the program's handlers, state methods or `math` module:
 //! every formula is re-derived here in plain integer arithmetic (u128, and a 256-bit type for
@@ -139,7 +139,7 @@ impl ModelChange {
 
 const DAY: i64 = 86_400;
 
-/// The whole system as SPEC.md describes it, plus the token balances around it.
+/// The whole system as docs/SPEC.md describes it, plus the token balances around it.
 #[derive(Clone, Debug, Default)]
 pub struct Model {
     pub now: i64,

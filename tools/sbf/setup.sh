@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproducible, registry-only setup of an "upstream LLVM -> SBPF v0" Solana toolchain
-# (from ../shared/sbf, kept here so the project builds its .so on a fresh machine).
+# (the registry-only SBF route, kept in the repository so it builds its .so on a fresh machine).
 # Idempotent: each step is skipped when its result is already in PREFIX.
 # Debian bookworm(-security) apt + crates.io only.  Usage: setup.sh [PREFIX]   (default: dir of this script)
 set -euo pipefail

@@ -1,5 +1,5 @@
 //! DIEM on Solana: stake VVV for sVVV, lock sVVV to mint DIEM on a supply curve, burn DIEM to
-//! unlock it. See `../shared/SPEC.md` for the mechanism; each instruction lives in its own file
+//! unlock it. See `docs/SPEC.md` for the mechanism; each instruction lives in its own file
 //! under `instructions/`, the maths in `math/`, the accounts in `state/`.
 use anchor_lang::prelude::*;
 #[cfg(target_os = "solana")]
