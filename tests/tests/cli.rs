@@ -70,6 +70,9 @@ async fn every_user_command_round_trips_as_json() {
     let done = json(&mut env, &a, &["finalize-diem-unstake", &ticket]).await;
     assert_eq!(done["events"][0], "DiemUnstakeFinalized");
     assert!(done["result"].as_str().unwrap().contains(&ticket));
+    // What came back, and where to.
+    assert_eq!(done["amount"].as_str(), Some(minted.as_str()));
+    assert_eq!(done["destination"].as_str(), Some(alice.diem.to_string().as_str()));
     assert_eq!(json(&mut env, &a, &["tickets"]).await["tickets"].as_array().unwrap().len(), 0);
     // Staking for a beneficiary, and moving that stake to another.
     let beneficiary = solana_keypair::Keypair::new().pubkey().to_string();
@@ -91,11 +94,21 @@ async fn every_user_command_round_trips_as_json() {
     json(&mut env, &a, &["finalize-diem-unstake", &ticket]).await;
 
     // Burn it all, claim, unstake through the cooldown, cancel and redo, compound.
-    assert_eq!(json(&mut env, &a, &["burn", &minted]).await["events"][0], "DiemBurned");
+    let burned = json(&mut env, &a, &["burn", &minted]).await;
+    assert_eq!(burned["events"][0], "DiemBurned");
+    // The last burn releases everything it locked: the 90 sVVV of the mint.
+    assert_eq!(burned["released_svvv"], "90");
+    assert!(burned["result"].as_str().unwrap().ends_with("released 90 sVVV"), "{burned}");
     env.advance(100).await;
-    assert_eq!(json(&mut env, &a, &["claim"]).await["events"][0], "RewardsClaimed");
+    let claimed = json(&mut env, &a, &["claim"]).await;
+    assert_eq!(claimed["events"][0], "RewardsClaimed");
+    let amount = claimed["amount"].as_str().unwrap().to_string();
+    assert!(amount.parse::<f64>().unwrap() > 0.0, "{claimed}");
+    assert_eq!(claimed["result"].as_str(), Some(format!("claimed {amount} VVV of rewards").as_str()));
     env.advance(100).await;
-    assert_eq!(json(&mut env, &a, &["claim", "--compound"]).await["events"][0], "RewardsClaimed");
+    let compounded = json(&mut env, &a, &["claim", "--compound"]).await;
+    assert_eq!(compounded["events"][0], "RewardsClaimed");
+    assert!(compounded["result"].as_str().unwrap().starts_with("compounded "), "{compounded}");
     let first = json(&mut env, &a, &["unstake", "500"]).await["ticket"].as_str().unwrap().to_string();
     json(&mut env, &a, &["cancel-unstake", &first]).await;
     let second = json(&mut env, &a, &["unstake", "500"]).await["ticket"].as_str().unwrap().to_string();
@@ -106,7 +119,9 @@ async fn every_user_command_round_trips_as_json() {
     assert_eq!(json(&mut env, &a, &["transfer-ticket", &second, &to]).await["events"][0], "TicketTransferred");
     env.advance(7 * SECONDS_PER_DAY).await;
     let fk = friend.key.insecure_clone();
-    assert_eq!(json(&mut env, &fk, &["finalize-unstake", &second]).await["events"][0], "UnstakeFinalized");
+    let paid = json(&mut env, &fk, &["finalize-unstake", &second]).await;
+    assert_eq!(paid["events"][0], "UnstakeFinalized");
+    assert_eq!((paid["amount"].as_str(), paid["destination"].as_str()), (Some("500"), Some(friend.vvv.to_string().as_str())));
     json(&mut env, &f, &["pay-treasury"]).await;
     let report = json(&mut env, &a, &["audit"]).await;
     assert!(report["checks"].as_array().unwrap().iter().all(|c| c["ok"] == true), "{report:#}");
@@ -132,6 +147,10 @@ async fn program_errors_are_shown_by_name_and_message() {
     let ticket = json(&mut env, &a, &["unstake", "10"]).await["ticket"].as_str().unwrap().to_string();
     let err = run(&mut env, &a, &["finalize-unstake", &ticket]).await.unwrap_err().to_string();
     assert!(err.contains("CooldownNotElapsed"), "{err}");
+    // It says when: 7 days from now, to the second, and how long that is.
+    let unlock_at = env.ticket(&ticket.parse().unwrap()).await.unwrap().unlock_at;
+    let day = diem_client::credit::format_day(diem_client::credit::day_of(unlock_at));
+    assert!(err.contains(&format!("unlocks at {day}")) && err.contains("(in 7 d)"), "{err}");
     let err = run(&mut env, &a, &["stake", "1.0000001"]).await.unwrap_err().to_string();
     assert!(err.contains("more than 6 decimal places"), "{err}");
     // Administration through the CLI: pausing mint refuses a mint by name.
@@ -282,8 +301,9 @@ async fn client_quotes_equal_the_programs() {
 
 #[tokio::test]
 async fn the_demo_runs_to_a_clean_audit() {
-    let launch = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/launch.toml"));
-    let lines = diem_cli::demo::run(launch).await.expect("demo");
+    // No launch file named: the one built into the binary, whatever the working directory.
+    let lines = diem_cli::demo::run(None).await.expect("demo");
+    assert!(lines[0].contains("migrations/launch.toml (built in)"), "{}", lines[0]);
     assert!(lines.last().unwrap().contains("every invariant holds"), "{lines:#?}");
     assert!(lines.iter().any(|l| l.contains("of inference today")));
     assert!(lines.iter().any(|l| l.contains("minted")));
@@ -295,6 +315,20 @@ async fn the_demo_runs_to_a_clean_audit() {
         assert!(!line.contains("day 2"), "{line}");
     }
     assert_eq!(credit.len(), 2, "{lines:#?}");
+}
+
+/// A launch file named on the command line is the one the demo runs; one that does not parse
+/// is refused by name, before any bank starts.
+#[tokio::test]
+async fn the_demo_runs_a_named_launch_file_and_refuses_a_bad_one() {
+    let launch = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/launch.toml"));
+    let lines = diem_cli::demo::run(Some(launch)).await.expect("demo");
+    assert!(lines[0].contains(&launch.display().to_string()), "{}", lines[0]);
+    let bad = std::env::temp_dir().join(format!("diem-bad-launch-{}.toml", std::process::id()));
+    std::fs::write(&bad, "[curve]\nbase_rate = \"ninety\"\n").unwrap();
+    let err = diem_cli::demo::run(Some(&bad)).await.unwrap_err().to_string();
+    std::fs::remove_file(&bad).unwrap();
+    assert!(err.contains("--params") && err.contains("diem-bad-launch"), "{err}");
 }
 
 /// Reads run without a signer: quote, someone's position, the credit, the curve and the audit.

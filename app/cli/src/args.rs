@@ -80,9 +80,10 @@ pub enum Command {
     /// Run the whole lifecycle on an embedded in-process bank.
     #[cfg(feature = "demo")]
     Demo {
-        /// Launch parameter file the demo initializes from.
-        #[arg(long, default_value = "migrations/launch.toml")]
-        params: PathBuf,
+        /// Launch parameter file the demo initializes from (default: the repository's
+        /// migrations/launch.toml, built into the binary, so the demo runs from any directory).
+        #[arg(long)]
+        params: Option<PathBuf>,
     },
     /// Initialize the program from a launch file (signer: the upgrade authority).
     Init(InitArgs),

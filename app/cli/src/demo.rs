@@ -45,21 +45,33 @@ async fn balances(bank: &mut Bank, user: &User, name: &str) -> Result<String, Cl
     ))
 }
 
-/// Runs the demo and returns what it printed, line by line (also printed as it goes).
-pub async fn run(launch_file: &Path) -> Result<Vec<String>, CliError> {
+/// The repository's launch file, built into the binary: the demo's parameters when none are
+/// named, so `diem demo` runs from any directory.
+pub const BUILT_IN_LAUNCH: &str = include_str!("../../../migrations/launch.toml");
+
+/// Runs the demo from `launch_file` (the built-in launch file if `None`) and returns what it
+/// printed, line by line (also printed as it goes).
+pub async fn run(launch_file: Option<&Path>) -> Result<Vec<String>, CliError> {
     let mut lines = Vec::new();
     let mut say = |line: String| {
         println!("{line}");
         lines.push(line);
     };
-    let launch = crate::commands::admin::load_launch(launch_file)?;
+    let (launch, source) = match launch_file {
+        Some(path) => (crate::commands::admin::load_launch(path)?, path.display().to_string()),
+        None => (
+            diem_client::launch::LaunchFile::parse(BUILT_IN_LAUNCH)
+                .map_err(|e| CliError::Usage(format!("the built-in launch file: {e}")))?,
+            "migrations/launch.toml (built in)".to_string(),
+        ),
+    };
     let mut bank = Bank::start(BankOptions::default()).await;
     let authority = bank.authority.insecure_clone();
     let deployer = bank.deployer.insecure_clone();
     let treasury = bank.treasury;
     let vvv_mint = bank.deployment.vvv_mint;
 
-    say(format!("1. Deploy and initialize with {} (minting paused), commit the curve", launch_file.display()));
+    say(format!("1. Deploy and initialize with {source} (minting paused), commit the curve"));
     Client::new(&mut bank, &deployer).init(&launch, vvv_mint, treasury, authority.pubkey()).await?;
     let curve = launch.curve(VVV_DECIMALS).map_err(|e| CliError::Usage(e.to_string()))?;
     Client::new(&mut bank, &authority).replace_curve(&curve).await?;

@@ -9,7 +9,10 @@ use diem_client::rpc::RpcChain;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return argument_error(e),
+    };
     match run(&cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Broken { report, json }) => {
@@ -28,6 +31,20 @@ async fn main() -> ExitCode {
     }
 }
 
+/// A command line clap refuses: its usual text on stderr, or under `--json` (wherever it stands
+/// on the line) the same message as JSON on stdout, so a script reading JSON gets JSON. Exit code
+/// 2 either way; `--help` and `--version` print as usual.
+fn argument_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    let json = std::env::args().skip(1).any(|a| a == "--json");
+    if !json || matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        e.exit();
+    }
+    let message = e.render().to_string();
+    println!("{}", serde_json::json!({ "error": message.trim(), "kind": "usage" }));
+    ExitCode::from(2)
+}
+
 async fn run(cli: &Cli) -> Result<(), CliError> {
     if let Some(id) = cli.program_id {
         if id != diem::ID {
@@ -39,7 +56,7 @@ async fn run(cli: &Cli) -> Result<(), CliError> {
     validate(&cli.command, units)?;
     #[cfg(feature = "demo")]
     if let diem_cli::Command::Demo { params } = &cli.command {
-        diem_cli::demo::run(params).await?;
+        diem_cli::demo::run(params.as_deref()).await?;
         return Ok(());
     }
     if diem_cli::commands::record::is_record(&cli.command) {

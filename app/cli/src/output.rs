@@ -90,6 +90,17 @@ pub fn ticket_opened(what: String, outcome: &Outcome) -> Output {
     out
 }
 
+/// A wait in whole units, largest first: `6 d 23 h 59 min`, `59 s`.
+pub fn wait(seconds: i64) -> String {
+    let (d, h, m, s) = (seconds / 86_400, seconds / 3_600 % 24, seconds / 60 % 60, seconds % 60);
+    let parts: Vec<String> = [(d, "d"), (h, "h"), (m, "min")]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| format!("{n} {unit}"))
+        .collect();
+    if parts.is_empty() { format!("{s} s") } else { parts.join(" ") }
+}
+
 /// A unix time as `YYYY-MM-DD HH:MM:SS UTC`.
 pub fn utc(unix_seconds: i64) -> String {
     let day = diem_client::credit::day_of(unix_seconds);
@@ -213,6 +224,14 @@ mod tests {
         for bad in ["1.5", "abc", "0"] {
             assert!(raw.check("AMOUNT", bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn waits_read_in_whole_units() {
+        assert_eq!(wait(7 * 86_400 - 60), "6 d 23 h 59 min");
+        assert_eq!(wait(3_600), "1 h");
+        assert_eq!(wait(59), "59 s");
+        assert_eq!(wait(61), "1 min");
     }
 
     #[test]

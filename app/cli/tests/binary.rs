@@ -230,3 +230,44 @@ fn offline_on_a_store_that_does_not_exist_is_an_error() {
     fails_with(&["entitlements", "--day", "2026-12-02", "--offline", "--db", &db], &["no store at", "--offline"]);
     assert!(!missing.exists(), "no store was created");
 }
+
+/// `diem demo` runs from any directory: with no `--params` its launch file is the one built into
+/// the binary (here run from an empty folder).
+#[cfg(feature = "demo")]
+#[test]
+fn the_demo_runs_from_any_directory() {
+    let elsewhere = home().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_diem"))
+        .arg("demo")
+        .current_dir(&elsewhere)
+        .env("HOME", home())
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("the diem binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("migrations/launch.toml (built in)"), "{stdout}");
+    assert!(stdout.contains("every invariant holds"), "{stdout}");
+}
+
+/// An argument clap refuses is reported as JSON under `--json`, wherever the flag stands, with
+/// clap's exit code; without `--json` it stays clap's text on stderr.
+#[test]
+fn argument_errors_are_json_under_json() {
+    for args in [&["--json", "stake", "1", "--bogus"][..], &["stake", "1", "--bogus", "--json"][..]] {
+        let run = diem(args);
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        let body: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON on stdout");
+        assert!(body["error"].as_str().unwrap().contains("--bogus"), "{body}");
+        assert_eq!(body["kind"], "usage");
+        assert!(run.stderr.is_empty(), "{}", run.stderr);
+    }
+    let run = diem(&["stake", "1", "--bogus"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stdout.is_empty() && run.stderr.contains("--bogus"), "{}", run.stderr);
+    // Help is help, JSON or not.
+    let run = diem(&["--json", "--help"]);
+    assert_eq!(run.code, Some(0));
+    assert!(run.stdout.contains("Usage"), "{}", run.stdout);
+}

@@ -39,7 +39,13 @@ pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units:
         }
         Command::Burn { amount } => {
             let amount = units.parse(amount, DIEM_DECIMALS)?;
-            done(format!("burned {} DIEM", show(amount)), &client.burn(amount).await?)
+            let d = client.config().await?.vvv_decimals;
+            let outcome = client.burn(amount).await?;
+            let released = outcome.events_of::<diem::events::DiemBurned>().first().map(|e| e.svvv_unlocked);
+            let released = released.unwrap_or_default();
+            let mut out = done(format!("burned {} DIEM, released {} sVVV", show(amount), units.show(released, d)), &outcome);
+            out.json["released_svvv"] = json!(units.show(released, d));
+            out
         }
         Command::StakeDiem { amount, beneficiary } => {
             let amount = units.parse(amount, DIEM_DECIMALS)?;
@@ -59,7 +65,15 @@ pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units:
             &client.cancel_diem_unstake(ticket, *beneficiary).await?,
         ),
         Command::FinalizeDiemUnstake { ticket } => {
-            done(format!("DIEM ticket {ticket} finalized"), &client.finalize_diem_unstake(ticket).await?)
+            super::require_unlocked(client, ticket).await?;
+            let outcome = client.finalize_diem_unstake(ticket).await?;
+            let paid = outcome.events_of::<diem::events::DiemUnstakeFinalized>().first().map(|e| (e.amount, e.destination));
+            let (amount, to) = paid.unwrap_or_default();
+            let mut out =
+                done(format!("DIEM ticket {ticket} finalized: {} DIEM returned to {to}", show(amount)), &outcome);
+            out.json["amount"] = json!(show(amount));
+            out.json["destination"] = json!(to.to_string());
+            out
         }
         Command::SetBeneficiary { from, to } => done(
             format!("the DIEM staked for {from} now credits {to} (from the next 00:00 UTC)"),

@@ -120,6 +120,26 @@ fn not_default(what: &str, key: Option<&anchor_lang::prelude::Pubkey>) -> Result
 }
 
 /// The command's name as typed.
+/// Refuses to finalize a ticket before its unlock time, saying when that is (the program would
+/// refuse with `CooldownNotElapsed` and no time). A ticket that is not open is left to the
+/// operation, which says so.
+pub(crate) async fn require_unlocked<C: Chain>(
+    client: &mut Client<'_, C>,
+    ticket: &anchor_lang::prelude::Pubkey,
+) -> Result<(), CliError> {
+    let Some(t) = client.reader().ticket(ticket).await? else { return Ok(()) };
+    let now = client.chain.now().await?;
+    if now >= t.unlock_at {
+        return Ok(());
+    }
+    Err(diem_client::chain::ChainError::Invalid(format!(
+        "CooldownNotElapsed: ticket {ticket} unlocks at {} (in {}); finalize it then",
+        crate::output::utc(t.unlock_at),
+        crate::output::wait(t.unlock_at - now)
+    ))
+    .into())
+}
+
 pub fn name(command: &Command) -> String {
     let debug = format!("{command:?}");
     let variant: String = debug.chars().take_while(|c| c.is_alphanumeric()).collect();

@@ -2,6 +2,7 @@
 //! the treasury.
 use diem_client::chain::Chain;
 use diem_client::ops::Client;
+use serde_json::json;
 
 use crate::args::Command;
 use crate::output::{done, ticket_opened};
@@ -23,14 +24,31 @@ pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units:
             done(format!("ticket {ticket} cancelled"), &client.cancel_unstake(ticket).await?)
         }
         Command::FinalizeUnstake { ticket } => {
-            done(format!("ticket {ticket} finalized"), &client.finalize_unstake(ticket).await?)
+            super::require_unlocked(client, ticket).await?;
+            let outcome = client.finalize_unstake(ticket).await?;
+            let paid = outcome.events_of::<diem::events::UnstakeFinalized>().first().map(|e| (e.amount, e.destination));
+            let (amount, to) = paid.unwrap_or_default();
+            let mut out = done(format!("ticket {ticket} finalized: {} VVV paid to {to}", units.show(amount, d)), &outcome);
+            out.json["amount"] = json!(units.show(amount, d));
+            out.json["destination"] = json!(to.to_string());
+            out
         }
         Command::TransferTicket { ticket, new_owner } => done(
             format!("ticket {ticket} handed to {new_owner}"),
             &client.transfer_ticket(ticket, *new_owner).await?,
         ),
-        Command::Claim { compound: true } => done("rewards compounded".into(), &client.claim_and_stake().await?),
-        Command::Claim { compound: false } => done("rewards claimed".into(), &client.claim().await?),
+        Command::Claim { compound } => {
+            let outcome = if *compound { client.claim_and_stake().await? } else { client.claim().await? };
+            let amount = outcome.events_of::<diem::events::RewardsClaimed>().first().map(|e| e.amount);
+            let amount = units.show(amount.unwrap_or_default(), d);
+            let what = match compound {
+                true => format!("compounded {amount} VVV of rewards into sVVV"),
+                false => format!("claimed {amount} VVV of rewards"),
+            };
+            let mut out = done(what, &outcome);
+            out.json["amount"] = json!(amount);
+            out
+        }
         Command::FundRewards { amount } => {
             let amount = units.parse(amount, d)?;
             done(format!("funded {} VVV of rewards", units.show(amount, d)), &client.fund_rewards(amount).await?)
