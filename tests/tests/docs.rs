@@ -22,6 +22,11 @@ fn every_test_security_md_names_exists() {
     assert!(named >= 30, "only {named} tests named");
 }
 
+/// The repository's root: this crate's parent folder.
+fn repository_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
 /// The repository's text files (sources, documents, scripts, configuration), from its root,
 /// without build output, dependencies or generated bundles.
 fn repository_files() -> Vec<std::path::PathBuf> {
@@ -43,17 +48,15 @@ fn repository_files() -> Vec<std::path::PathBuf> {
             }
         }
     }
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
-    walk(&root, &mut files);
+    walk(&repository_root(), &mut files);
     files
 }
 
 /// The section numbers docs/SPEC.md has: its headings (`## 5.`, `### 5.1`) and §10's numbered
 /// invariants (`10.1` … `10.7`).
 fn spec_sections() -> std::collections::BTreeSet<String> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let spec = std::fs::read_to_string(root.join("docs/SPEC.md")).expect("docs/SPEC.md");
+    let spec = std::fs::read_to_string(repository_root().join("docs/SPEC.md")).expect("docs/SPEC.md");
     let mut sections = std::collections::BTreeSet::new();
     let mut in_invariants = false;
     for line in spec.lines() {
@@ -99,7 +102,7 @@ fn every_spec_reference_names_a_section_of_docs_spec() {
 /// the clone, and every relative link in a Markdown document leads to a file of the repository.
 #[test]
 fn no_file_points_outside_the_repository() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap();
+    let root = repository_root().canonicalize().unwrap();
     // The folder beside the clone that held the original specification (spelled in pieces, so
     // this file does not name it).
     let beside = ["..", "shared", ""].join("/");

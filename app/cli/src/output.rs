@@ -90,6 +90,22 @@ pub fn ticket_opened(what: String, outcome: &Outcome) -> Output {
     out
 }
 
+/// [`done`] for a finalized ticket (`ticket` names it): what it paid out (`amount`, already shown,
+/// of `token`) and to which token account, from the event the program emitted.
+pub fn ticket_finalized(
+    ticket: String,
+    paid: (String, &str),
+    verb: &str,
+    destination: anchor_lang::prelude::Pubkey,
+    outcome: &Outcome,
+) -> Output {
+    let (amount, token) = paid;
+    let mut out = done(format!("{ticket} finalized: {amount} {token} {verb} {destination}"), outcome);
+    out.json["amount"] = json!(amount);
+    out.json["destination"] = json!(destination.to_string());
+    out
+}
+
 /// A wait in whole units, largest first: `6 d 23 h 59 min`, `59 s`.
 pub fn wait(seconds: i64) -> String {
     let (d, h, m, s) = (seconds / 86_400, seconds / 3_600 % 24, seconds / 60 % 60, seconds % 60);

@@ -34,9 +34,10 @@ pub fn event_instruction<E: AnchorSerialize + Discriminator>(
     event_authority: &Pubkey,
     event: &E,
 ) -> Result<Instruction> {
+    use std::io::Write;
     let mut data = EventData { bytes: vec![0; MAX_EVENT_BYTES], len: 0 };
-    data.put(anchor_lang::event::EVENT_IX_TAG_LE)?;
-    data.put(E::DISCRIMINATOR)?;
+    data.write_all(anchor_lang::event::EVENT_IX_TAG_LE)?;
+    data.write_all(E::DISCRIMINATOR)?;
     event.serialize(&mut data)?;
     let EventData { bytes: mut data, len } = data;
     data.truncate(len);
@@ -56,12 +57,6 @@ pub const MAX_EVENT_BYTES: usize = 1_024;
 struct EventData {
     bytes: Vec<u8>,
     len: usize,
-}
-
-impl EventData {
-    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        std::io::Write::write_all(self, bytes)
-    }
 }
 
 impl std::io::Write for EventData {

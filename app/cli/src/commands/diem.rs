@@ -5,7 +5,7 @@ use diem_client::ops::Client;
 use serde_json::json;
 
 use crate::args::Command;
-use crate::output::{done, ticket_opened};
+use crate::output::{done, ticket_finalized, ticket_opened};
 use crate::{CliError, Output, Units};
 
 pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units: Units) -> Result<Output, CliError> {
@@ -69,11 +69,7 @@ pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units:
             let outcome = client.finalize_diem_unstake(ticket).await?;
             let paid = outcome.events_of::<diem::events::DiemUnstakeFinalized>().first().map(|e| (e.amount, e.destination));
             let (amount, to) = paid.unwrap_or_default();
-            let mut out =
-                done(format!("DIEM ticket {ticket} finalized: {} DIEM returned to {to}", show(amount)), &outcome);
-            out.json["amount"] = json!(show(amount));
-            out.json["destination"] = json!(to.to_string());
-            out
+            ticket_finalized(format!("DIEM ticket {ticket}"), (show(amount), "DIEM"), "returned to", to, &outcome)
         }
         Command::SetBeneficiary { from, to } => done(
             format!("the DIEM staked for {from} now credits {to} (from the next 00:00 UTC)"),

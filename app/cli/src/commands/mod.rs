@@ -119,7 +119,6 @@ fn not_default(what: &str, key: Option<&anchor_lang::prelude::Pubkey>) -> Result
     }
 }
 
-/// The command's name as typed.
 /// Refuses to finalize a ticket before its unlock time, saying when that is (the program would
 /// refuse with `CooldownNotElapsed` and no time). A ticket that is not open is left to the
 /// operation, which says so.
@@ -140,6 +139,7 @@ pub(crate) async fn require_unlocked<C: Chain>(
     .into())
 }
 
+/// The command's name as typed.
 pub fn name(command: &Command) -> String {
     let debug = format!("{command:?}");
     let variant: String = debug.chars().take_while(|c| c.is_alphanumeric()).collect();

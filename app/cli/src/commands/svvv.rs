@@ -5,7 +5,7 @@ use diem_client::ops::Client;
 use serde_json::json;
 
 use crate::args::Command;
-use crate::output::{done, ticket_opened};
+use crate::output::{done, ticket_finalized, ticket_opened};
 use crate::{CliError, Output, Units};
 
 pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units: Units) -> Result<Output, CliError> {
@@ -28,10 +28,7 @@ pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units:
             let outcome = client.finalize_unstake(ticket).await?;
             let paid = outcome.events_of::<diem::events::UnstakeFinalized>().first().map(|e| (e.amount, e.destination));
             let (amount, to) = paid.unwrap_or_default();
-            let mut out = done(format!("ticket {ticket} finalized: {} VVV paid to {to}", units.show(amount, d)), &outcome);
-            out.json["amount"] = json!(units.show(amount, d));
-            out.json["destination"] = json!(to.to_string());
-            out
+            ticket_finalized(format!("ticket {ticket}"), (units.show(amount, d), "VVV"), "paid to", to, &outcome)
         }
         Command::TransferTicket { ticket, new_owner } => done(
             format!("ticket {ticket} handed to {new_owner}"),
