@@ -2,6 +2,7 @@
 // the cluster, each with whom it credits.
 import { type Address, type Base58EncodedBytes, getAddressEncoder, getBase58Decoder, getBase64Encoder } from '@solana/kit';
 import { DIEM_STAKE_DISCRIMINATOR, getDiemStakeDecoder } from './generated/index.js';
+import { MIN_CREDIT_DIEM } from './idl.generated.js';
 
 /** `getProgramAccounts` filters that select the DIEM stakes `owner` controls (owner after the discriminator). */
 export function diemStakesOfFilters(owner: Address) {
@@ -25,4 +26,24 @@ export function stakesFromAccounts(accounts: readonly { pubkey: Address; account
     })
     .filter((s) => s.staked > 0n)
     .sort((a, b) => (a.staked > b.staked ? -1 : a.staked < b.staked ? 1 : 0));
+}
+
+/** Byte offset of a DIEM stake's beneficiary: after the discriminator and the owner. */
+export const DIEM_STAKE_BENEFICIARY_OFFSET = 40n;
+
+/** `getProgramAccounts` filters that select every DIEM stake crediting `beneficiary`, whoever controls it. */
+export function diemStakesForFilters(beneficiary: Address) {
+  const base58 = getBase58Decoder();
+  return [
+    { memcmp: { offset: 0n, bytes: base58.decode(DIEM_STAKE_DISCRIMINATOR) as Base58EncodedBytes, encoding: 'base58' as const } },
+    { memcmp: { offset: DIEM_STAKE_BENEFICIARY_OFFSET, bytes: base58.decode(getAddressEncoder().encode(beneficiary)) as Base58EncodedBytes, encoding: 'base58' as const } },
+  ];
+}
+
+/** A day's credit in DIEM base units ($1 a day per whole DIEM, SPEC §7) from the DIEM staked for
+ * a beneficiary at that day's 00:00 UTC, summed over every stake naming them: below
+ * `MIN_CREDIT_DIEM` it is nothing. */
+export function creditOf(stakedForBeneficiary: readonly StakeView[]): bigint {
+  const total = stakedForBeneficiary.reduce((sum, s) => sum + s.staked, 0n);
+  return total >= MIN_CREDIT_DIEM ? total : 0n;
 }

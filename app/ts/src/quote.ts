@@ -91,3 +91,10 @@ export function minDiemOut(diemOut: bigint, slippageBps: number): bigint {
 export function averageRate(svvv: bigint, diem: bigint): bigint | null {
   return diem === 0n ? null : (svvv * ONE_DIEM) / diem;
 }
+
+/** sVVV a burn of `amount` DIEM releases from a position (SPEC §6): its own average, the last
+ * burn everything. `null` when the position cannot burn that much. */
+export function quoteBurn(locked: bigint, outstanding: bigint, amount: bigint): bigint | null {
+  if (amount === 0n || amount > outstanding) return null;
+  return amount === outstanding ? locked : (amount * locked) / outstanding;
+}

@@ -37,6 +37,7 @@ import {
   decodeConfig,
   decodeCurve,
   decodeDiemStake,
+  decodeGovernance,
   decodeUnstakeTicket,
   nextTicketAddress,
   decodePosition,
@@ -47,6 +48,7 @@ import {
   findCurvePda,
   findDiemMintPda,
   findDiemStakePda,
+  findGovernancePda,
   findPositionPda,
   getCommitCurveInstructionAsync,
   getCurveEntryEncoder,
@@ -229,6 +231,10 @@ export class Svm {
 
   async config() {
     return decodeConfig(this.encoded((await findConfigPda())[0])).data;
+  }
+
+  async governance() {
+    return decodeGovernance(this.encoded((await findGovernancePda())[0])).data;
   }
 
   async curve() {
