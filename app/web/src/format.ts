@@ -23,3 +23,13 @@ export function formatAmount(value: bigint, decimals: number, shown = 4): string
 export function formatTime(unix: bigint): string {
   return new Date(Number(unix) * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }
+
+/** A cooldown or delay as people say it: `7 days`, `36 hours`, `2 seconds`. */
+export function formatDuration(secs: bigint): string {
+  const units: [bigint, string][] = [[86_400n, 'day'], [3_600n, 'hour'], [60n, 'minute'], [1n, 'second']];
+  for (const [size, name] of units) {
+    if (secs >= size && secs % size === 0n) return `${secs / size} ${name}${secs / size === 1n ? '' : 's'}`;
+  }
+  const hours = Number(secs) / 3_600;
+  return `${hours.toLocaleString('en-US', { maximumFractionDigits: 1 })} hours`;
+}
