@@ -3,7 +3,7 @@
 # validator-e2e.sh with its validator, VVV mint and deployer): funds a fresh test wallet with
 # SOL and VVV, proposes a lower emission rate (so the page has a pending change to flag), builds
 # the page, and runs app/web/test/browser.mjs, whose Wallet Standard test wallet signs a stake, a
-# mint with slippage and a burn by keyboard, then tickets and DIEM stakes. Needs `npm ci` done in app/ and
+# mint with slippage and a burn by keyboard, then tickets and DIEM stakes. Needs `npm ci` done in app/ (the workspace) and
 # Debian's chromium (scripts/test.sh sees to both).
 #   bash scripts/browser-e2e.sh URL WORKDIR VVV_MINT   (with $DIEM the diem CLI binary)
 set -euo pipefail

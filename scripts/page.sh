@@ -7,10 +7,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RPC=${1:-http://127.0.0.1:8899}
 PORT=${2:-5173}
-# The page bundles the client's sources, so both packages need their dependencies.
-for pkg in app/ts app/web; do
-  [ -d "$ROOT/$pkg/node_modules" ] || (cd "$ROOT/$pkg" && npm ci --no-audit --no-fund --loglevel=error)
-done
+# One workspace (app/): the page bundles @diem/client, built first.
+[ -d "$ROOT/app/node_modules" ] || (cd "$ROOT/app" && npm ci --no-audit --no-fund --loglevel=error)
+npm --prefix "$ROOT/app/ts" run -s build
 npm --prefix "$ROOT/app/web" run -s build
 echo "open http://127.0.0.1:$PORT/?rpc=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$RPC")"
 exec node "$ROOT/app/web/serve.mjs" "$PORT"

@@ -36,8 +36,8 @@ echo "== SBF: the integration suite on the binary (compute budgets enforced)"
 SBF_OUT_DIR="$ROOT/target/deploy" cargo test --locked -p diem-tests "$@"
 
 echo "== TypeScript: the generated client is current, and its tests on the .so in LiteSVM"
-# Node packages from each package's committed lockfile (app/ts, app/web).
-for pkg in app/ts app/web; do (cd "$pkg" && npm ci --no-audit --no-fund --loglevel=error); done
+# Node packages from the app/ workspace's committed lockfile (app/ts and app/web, one @solana/kit).
+(cd app && npm ci --no-audit --no-fund --loglevel=error)
 npm --prefix app/ts test
 echo "== the staking page: typechecks and builds"
 npm --prefix app/web test

@@ -1,5 +1,5 @@
-// Bundles the page into dist/: index.html, app.js (the page and the generated client, from
-// source), and metadata/ (DIEM's metadata JSON and logo from migrations/metadata, which the
+// Bundles the page into dist/: index.html, app.js (the page and @diem/client, the workspace's
+// ES module, which must be built first), and metadata/ (DIEM's metadata JSON and logo from migrations/metadata, which the
 // launch URI points at: see the README, "Hosting the DIEM metadata").
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
@@ -8,16 +8,6 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-// One @solana/kit, the page's, for the page and for the client's sources and their
-// dependencies alike (each package installs its own), so the bundle has one set of its errors.
-const oneKit = {
-  name: 'one-kit',
-  setup(b) {
-    b.onResolve({ filter: /^@solana\/kit(\/|$)/ }, (args) =>
-      args.pluginData?.oneKit ? undefined : b.resolve(args.path, { kind: args.kind, resolveDir: here, pluginData: { oneKit: true } }),
-    );
-  },
-};
 const out = join(here, 'dist');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
@@ -29,9 +19,6 @@ await build({
   minify: true,
   sourcemap: true,
   outfile: join(out, 'app.js'),
-  // The client from source.
-  alias: { '@diem/client': join(here, '../ts/src/index.ts') },
-  plugins: [oneKit],
   // The generated client keeps error messages unless NODE_ENV is "production".
   define: { 'process.env.NODE_ENV': '"development"' },
   logLevel: 'warning',

@@ -1,4 +1,4 @@
-// Run after `npm install` in app/ts. The registry these machines use has litesvm 1.5.0's Linux
+// Run after `npm install` in app/ (the workspace). The registry these machines use has litesvm 1.5.0's Linux
 // x64 (glibc) binary but not its other platform packages, so `npm install` leaves them out of
 // package-lock.json, and `npm ci` then refuses the lockfile ("Missing: litesvm-darwin-arm64@").
 // This adds the entries npm writes against the public registry: optional, gated by os/cpu/libc,
@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const path = join(dirname(fileURLToPath(import.meta.url)), '../package-lock.json');
+const path = join(dirname(fileURLToPath(import.meta.url)), '../../package-lock.json');
 const lock = JSON.parse(readFileSync(path, 'utf8'));
 const litesvm = lock.packages['node_modules/litesvm'];
 const platforms = {

@@ -128,7 +128,24 @@ function idlTables() {
 async function render(outDir) {
   // The renderer formats with Prettier, asynchronously.
   await codama.accept(renderVisitor(join(outDir, 'generated')));
+  for (const path of files(join(outDir, 'generated'))) esmImports(path);
   writeFileSync(join(outDir, 'idl.generated.ts'), idlTables());
+}
+
+/** The package is an ES module, whose relative imports name their file: the renderer writes
+ * `from "../types"` and `from "./config"`; Node needs `"../types/index.js"` and `"./config.js"`. */
+function esmImports(path) {
+  const here = dirname(path);
+  const text = readFileSync(path, 'utf8').replace(/from "(\.{1,2}(?:\/[^"]*)?)"/g, (_, spec) => {
+    let target;
+    try {
+      target = statSync(join(here, spec)).isDirectory() ? `${spec.replace(/\/$/, '')}/index.js` : `${spec}.js`;
+    } catch {
+      target = `${spec}.js`;
+    }
+    return `from "${target}"`;
+  });
+  writeFileSync(path, text);
 }
 
 function files(dir) {

@@ -4,13 +4,14 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { BorshAccountsCoder, type Idl } from '@anchor-lang/core';
 import { findCurvePda } from '../src/index.js';
 import { launchCurve, Svm } from './svm.js';
 
 test("Anchor's coder reads the live curve from idls/diem.json alone", async () => {
-  const idl = JSON.parse(readFileSync(join(__dirname, '../../../../idls/diem.json'), 'utf8')) as Idl;
+  const idl = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../idls/diem.json', import.meta.url)), 'utf8')) as Idl;
   const env = await Svm.create();
   const curve = launchCurve();
   await env.launch(curve);

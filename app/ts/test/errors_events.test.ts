@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { TOKEN_PROGRAM_ADDRESS } from '@solana-program/token';
 import { address, generateKeyPairSigner, lamports } from '@solana/kit';
@@ -24,7 +25,7 @@ import {
 } from '../src/index.js';
 import { ONE_VVV, Svm } from './svm.js';
 
-const root = join(__dirname, '../../../..');
+const root = fileURLToPath(new URL('../../../..', import.meta.url));
 const idl = JSON.parse(readFileSync(join(root, 'idls/diem.json'), 'utf8'));
 
 test('every error of the IDL has its name and message by code', () => {

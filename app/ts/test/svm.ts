@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   AccountState,
   getMintEncoder,
@@ -73,7 +74,7 @@ export const DAY = 86_400n;
 
 /** `target/deploy/diem.so`, built by `scripts/build-sbf.sh` (or `$DIEM_SO`). */
 export function programPath(): string {
-  const path = process.env.DIEM_SO ?? join(__dirname, '../../../../target/deploy/diem.so');
+  const path = process.env.DIEM_SO ?? fileURLToPath(new URL('../../../../target/deploy/diem.so', import.meta.url));
   if (!existsSync(path)) throw new Error(`${path} is missing: run \`bash scripts/build-sbf.sh\` first`);
   return path;
 }

@@ -19,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
+import { findPositionPda, getPositionDecoder } from '@diem/client';
 import { createSolanaRpc, getAddressDecoder, getCompiledTransactionMessageDecoder, getTransactionDecoder, getTransactionEncoder } from '@solana/kit';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -274,7 +275,6 @@ test('the staking page: every view, the keyboard flow, accessibility, and every 
     }
 
     // The chain agrees with the page.
-    const { getPositionDecoder, findPositionPda } = require('../../ts/dist/src/index.js');
     const [positionAddress] = await findPositionPda({ owner: address });
     const info = await createSolanaRpc(rpcUrl).getAccountInfo(positionAddress, { encoding: 'base64', commitment: 'confirmed' }).send();
     const position = getPositionDecoder().decode(Buffer.from(info.value.data[0], 'base64'));

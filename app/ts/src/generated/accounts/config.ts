@@ -51,7 +51,7 @@ import {
   type ParamsArgs,
   type Pool,
   type PoolArgs,
-} from "../types";
+} from "../types/index.js";
 
 export const CONFIG_DISCRIMINATOR = new Uint8Array([
   155, 12, 170, 224, 30, 250, 204, 130,

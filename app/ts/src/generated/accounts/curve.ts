@@ -43,7 +43,7 @@ import {
   getCurveEntryEncoder,
   type CurveEntry,
   type CurveEntryArgs,
-} from "../types";
+} from "../types/index.js";
 
 export const CURVE_DISCRIMINATOR = new Uint8Array([
   191, 180, 249, 66, 180, 71, 51, 182,

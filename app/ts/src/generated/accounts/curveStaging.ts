@@ -41,7 +41,7 @@ import {
   getCurveEntryEncoder,
   type CurveEntry,
   type CurveEntryArgs,
-} from "../types";
+} from "../types/index.js";
 
 export const CURVE_STAGING_DISCRIMINATOR = new Uint8Array([
   159, 107, 16, 99, 144, 64, 179, 184,

@@ -47,7 +47,7 @@ import {
   getPendingChangeEncoder,
   type PendingChange,
   type PendingChangeArgs,
-} from "../types";
+} from "../types/index.js";
 
 export const GOVERNANCE_DISCRIMINATOR = new Uint8Array([
   18, 143, 88, 13, 73, 217, 47, 49,

@@ -6,10 +6,10 @@
  * @see https://github.com/codama-idl/codama
  */
 
-export * from "./config";
-export * from "./curve";
-export * from "./curveStaging";
-export * from "./diemStake";
-export * from "./governance";
-export * from "./position";
-export * from "./unstakeTicket";
+export * from "./config.js";
+export * from "./curve.js";
+export * from "./curveStaging.js";
+export * from "./diemStake.js";
+export * from "./governance.js";
+export * from "./position.js";
+export * from "./unstakeTicket.js";

@@ -43,7 +43,7 @@ import {
   getPositionBalancesEncoder,
   type PositionBalances,
   type PositionBalancesArgs,
-} from "../types";
+} from "../types/index.js";
 
 export const POSITION_DISCRIMINATOR = new Uint8Array([
   170, 188, 143, 228, 122, 64, 247, 208,

@@ -45,7 +45,7 @@ import {
   getTicketKindEncoder,
   type TicketKind,
   type TicketKindArgs,
-} from "../types";
+} from "../types/index.js";
 
 export const UNSTAKE_TICKET_DISCRIMINATOR = new Uint8Array([
   131, 84, 209, 38, 145, 157, 181, 127,

@@ -12,7 +12,7 @@ import {
   type SOLANA_ERROR__INSTRUCTION_ERROR__CUSTOM,
   type SolanaError,
 } from "@solana/kit";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
 
 /** ZeroAmount: Amount must be greater than zero */
 export const DIEM_ERROR__ZERO_AMOUNT = 0x1770; // 6000

@@ -38,9 +38,9 @@ import {
   findCurveStagingPda,
   findEventAuthorityPda,
   findGovernancePda,
-} from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
+} from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
+import { getAccountMetaFactory, type ResolvedAccount } from "../shared/index.js";
 
 export const APPLY_CHANGE_DISCRIMINATOR = new Uint8Array([
   248, 177, 9, 41, 50, 98, 255, 50,

@@ -37,13 +37,13 @@ import {
   findDiemMintPda,
   findEventAuthorityPda,
   findPositionPda,
-} from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
+} from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
 import {
   expectAddress,
   getAccountMetaFactory,
   type ResolvedAccount,
-} from "../shared";
+} from "../shared/index.js";
 
 export const BURN_DIEM_DISCRIMINATOR = new Uint8Array([
   199, 199, 21, 167, 125, 39, 134, 118,

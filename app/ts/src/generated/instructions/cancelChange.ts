@@ -38,9 +38,9 @@ import {
   findCurveStagingPda,
   findEventAuthorityPda,
   findGovernancePda,
-} from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
+} from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
+import { getAccountMetaFactory, type ResolvedAccount } from "../shared/index.js";
 
 export const CANCEL_CHANGE_DISCRIMINATOR = new Uint8Array([
   100, 30, 4, 148, 3, 244, 243, 168,

@@ -36,14 +36,14 @@ import {
   findConfigPda,
   findDiemStakePda,
   findEventAuthorityPda,
-} from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
+} from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
 import {
   expectAddress,
   expectSome,
   getAccountMetaFactory,
   type ResolvedAccount,
-} from "../shared";
+} from "../shared/index.js";
 
 export const CANCEL_DIEM_UNSTAKE_DISCRIMINATOR = new Uint8Array([
   175, 171, 28, 81, 138, 195, 180, 132,

@@ -30,13 +30,13 @@ import {
   type WritableAccount,
   type WritableSignerAccount,
 } from "@solana/kit";
-import { findConfigPda, findEventAuthorityPda, findPositionPda } from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
+import { findConfigPda, findEventAuthorityPda, findPositionPda } from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
 import {
   expectAddress,
   getAccountMetaFactory,
   type ResolvedAccount,
-} from "../shared";
+} from "../shared/index.js";
 
 export const CANCEL_UNSTAKE_DISCRIMINATOR = new Uint8Array([
   64, 65, 53, 227, 125, 153, 3, 167,

@@ -30,13 +30,13 @@ import {
   type TransactionSigner,
   type WritableAccount,
 } from "@solana/kit";
-import { findConfigPda, findEventAuthorityPda, findPositionPda } from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
+import { findConfigPda, findEventAuthorityPda, findPositionPda } from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
 import {
   expectAddress,
   getAccountMetaFactory,
   type ResolvedAccount,
-} from "../shared";
+} from "../shared/index.js";
 
 export const CLAIM_AND_STAKE_DISCRIMINATOR = new Uint8Array([
   233, 67, 32, 226, 229, 36, 163, 133,

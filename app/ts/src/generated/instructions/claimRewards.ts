@@ -35,13 +35,13 @@ import {
   findEventAuthorityPda,
   findPositionPda,
   findVvvVaultPda,
-} from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
+} from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
 import {
   expectAddress,
   getAccountMetaFactory,
   type ResolvedAccount,
-} from "../shared";
+} from "../shared/index.js";
 
 export const CLAIM_REWARDS_DISCRIMINATOR = new Uint8Array([
   4, 144, 132, 71, 116, 23, 151, 80,

@@ -35,9 +35,9 @@ import {
   findCurveStagingPda,
   findEventAuthorityPda,
   findGovernancePda,
-} from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
+} from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
+import { getAccountMetaFactory, type ResolvedAccount } from "../shared/index.js";
 
 export const CLEAR_CURVE_STAGING_DISCRIMINATOR = new Uint8Array([
   112, 154, 80, 228, 206, 0, 29, 243,

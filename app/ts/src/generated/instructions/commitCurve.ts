@@ -35,9 +35,9 @@ import {
   findCurvePda,
   findCurveStagingPda,
   findEventAuthorityPda,
-} from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
+} from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
+import { getAccountMetaFactory, type ResolvedAccount } from "../shared/index.js";
 
 export const COMMIT_CURVE_DISCRIMINATOR = new Uint8Array([
   11, 154, 32, 178, 249, 196, 197, 198,

@@ -35,9 +35,9 @@ import {
   findDiemMintPda,
   findDiemVaultPda,
   findEventAuthorityPda,
-} from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
+} from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
+import { getAccountMetaFactory, type ResolvedAccount } from "../shared/index.js";
 
 export const FINALIZE_DIEM_UNSTAKE_DISCRIMINATOR = new Uint8Array([
   71, 13, 194, 53, 131, 192, 184, 141,

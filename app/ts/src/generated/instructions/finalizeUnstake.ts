@@ -30,9 +30,9 @@ import {
   type TransactionSigner,
   type WritableAccount,
 } from "@solana/kit";
-import { findConfigPda, findEventAuthorityPda, findVvvVaultPda } from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
+import { findConfigPda, findEventAuthorityPda, findVvvVaultPda } from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
+import { getAccountMetaFactory, type ResolvedAccount } from "../shared/index.js";
 
 export const FINALIZE_UNSTAKE_DISCRIMINATOR = new Uint8Array([
   11, 165, 26, 80, 219, 175, 236, 227,

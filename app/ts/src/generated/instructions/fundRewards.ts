@@ -32,9 +32,9 @@ import {
   type TransactionSigner,
   type WritableAccount,
 } from "@solana/kit";
-import { findConfigPda, findEventAuthorityPda, findVvvVaultPda } from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
+import { findConfigPda, findEventAuthorityPda, findVvvVaultPda } from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
+import { getAccountMetaFactory, type ResolvedAccount } from "../shared/index.js";
 
 export const FUND_REWARDS_DISCRIMINATOR = new Uint8Array([
   114, 64, 163, 112, 175, 167, 19, 121,

@@ -54,15 +54,15 @@ import {
   findEventAuthorityPda,
   findGovernancePda,
   findVvvVaultPda,
-} from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
+} from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
+import { getAccountMetaFactory, type ResolvedAccount } from "../shared/index.js";
 import {
   getParamsDecoder,
   getParamsEncoder,
   type Params,
   type ParamsArgs,
-} from "../types";
+} from "../types/index.js";
 
 export const INITIALIZE_DISCRIMINATOR = new Uint8Array([
   175, 175, 109, 31, 13, 152, 155, 237,

@@ -37,14 +37,14 @@ import {
   findConfigPda,
   findDiemStakePda,
   findEventAuthorityPda,
-} from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
+} from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
 import {
   expectAddress,
   expectSome,
   getAccountMetaFactory,
   type ResolvedAccount,
-} from "../shared";
+} from "../shared/index.js";
 
 export const INITIATE_DIEM_UNSTAKE_DISCRIMINATOR = new Uint8Array([
   156, 114, 168, 119, 103, 250, 114, 43,

@@ -33,14 +33,14 @@ import {
   type WritableAccount,
   type WritableSignerAccount,
 } from "@solana/kit";
-import { findConfigPda, findEventAuthorityPda, findPositionPda } from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
+import { findConfigPda, findEventAuthorityPda, findPositionPda } from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
 import {
   expectAddress,
   expectSome,
   getAccountMetaFactory,
   type ResolvedAccount,
-} from "../shared";
+} from "../shared/index.js";
 
 export const INITIATE_UNSTAKE_DISCRIMINATOR = new Uint8Array([
   229, 79, 19, 159, 232, 206, 96, 210,

@@ -38,13 +38,13 @@ import {
   findDiemMintPda,
   findEventAuthorityPda,
   findPositionPda,
-} from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
+} from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
 import {
   expectAddress,
   getAccountMetaFactory,
   type ResolvedAccount,
-} from "../shared";
+} from "../shared/index.js";
 
 export const MINT_DIEM_DISCRIMINATOR = new Uint8Array([
   17, 244, 62, 196, 54, 143, 58, 231,

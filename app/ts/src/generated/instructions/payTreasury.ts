@@ -27,9 +27,9 @@ import {
   type ReadonlyUint8Array,
   type WritableAccount,
 } from "@solana/kit";
-import { findConfigPda, findEventAuthorityPda, findVvvVaultPda } from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
+import { findConfigPda, findEventAuthorityPda, findVvvVaultPda } from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
+import { getAccountMetaFactory, type ResolvedAccount } from "../shared/index.js";
 
 export const PAY_TREASURY_DISCRIMINATOR = new Uint8Array([
   225, 12, 97, 182, 104, 65, 17, 51,

@@ -32,9 +32,9 @@ import {
   type TransactionSigner,
   type WritableAccount,
 } from "@solana/kit";
-import { findConfigPda, findEventAuthorityPda } from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
+import { findConfigPda, findEventAuthorityPda } from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
+import { getAccountMetaFactory, type ResolvedAccount } from "../shared/index.js";
 
 export const PROPOSE_AUTHORITY_DISCRIMINATOR = new Uint8Array([
   20, 148, 236, 198, 76, 119, 99, 142,

@@ -36,15 +36,15 @@ import {
   findCurveStagingPda,
   findEventAuthorityPda,
   findGovernancePda,
-} from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
+} from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
+import { getAccountMetaFactory, type ResolvedAccount } from "../shared/index.js";
 import {
   getChangeDecoder,
   getChangeEncoder,
   type Change,
   type ChangeArgs,
-} from "../types";
+} from "../types/index.js";
 
 export const PROPOSE_CHANGE_DISCRIMINATOR = new Uint8Array([
   167, 211, 18, 222, 93, 215, 74, 159,

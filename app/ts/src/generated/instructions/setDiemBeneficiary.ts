@@ -36,14 +36,14 @@ import {
   findConfigPda,
   findDiemStakePda,
   findEventAuthorityPda,
-} from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
+} from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
 import {
   expectAddress,
   expectSome,
   getAccountMetaFactory,
   type ResolvedAccount,
-} from "../shared";
+} from "../shared/index.js";
 
 export const SET_DIEM_BENEFICIARY_DISCRIMINATOR = new Uint8Array([
   87, 78, 89, 205, 16, 62, 34, 99,

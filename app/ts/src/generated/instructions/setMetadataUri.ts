@@ -36,9 +36,9 @@ import {
   type WritableAccount,
   type WritableSignerAccount,
 } from "@solana/kit";
-import { findConfigPda, findDiemMintPda, findEventAuthorityPda } from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
+import { findConfigPda, findDiemMintPda, findEventAuthorityPda } from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
+import { getAccountMetaFactory, type ResolvedAccount } from "../shared/index.js";
 
 export const SET_METADATA_URI_DISCRIMINATOR = new Uint8Array([
   30, 134, 3, 67, 40, 90, 245, 34,

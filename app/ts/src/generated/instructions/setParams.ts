@@ -34,15 +34,15 @@ import {
   findConfigPda,
   findEventAuthorityPda,
   findGovernancePda,
-} from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
+} from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
+import { getAccountMetaFactory, type ResolvedAccount } from "../shared/index.js";
 import {
   getParamsDecoder,
   getParamsEncoder,
   type Params,
   type ParamsArgs,
-} from "../types";
+} from "../types/index.js";
 
 export const SET_PARAMS_DISCRIMINATOR = new Uint8Array([
   27, 234, 178, 52, 147, 2, 187, 141,

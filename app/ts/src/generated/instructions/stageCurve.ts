@@ -39,15 +39,15 @@ import {
   findCurveStagingPda,
   findEventAuthorityPda,
   findGovernancePda,
-} from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
+} from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
+import { getAccountMetaFactory, type ResolvedAccount } from "../shared/index.js";
 import {
   getCurvePointDecoder,
   getCurvePointEncoder,
   type CurvePoint,
   type CurvePointArgs,
-} from "../types";
+} from "../types/index.js";
 
 export const STAGE_CURVE_DISCRIMINATOR = new Uint8Array([
   31, 111, 85, 242, 233, 167, 58, 210,

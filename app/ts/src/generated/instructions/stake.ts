@@ -39,13 +39,13 @@ import {
   findEventAuthorityPda,
   findPositionPda,
   findVvvVaultPda,
-} from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
+} from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
 import {
   expectSome,
   getAccountMetaFactory,
   type ResolvedAccount,
-} from "../shared";
+} from "../shared/index.js";
 
 export const STAKE_DISCRIMINATOR = new Uint8Array([
   206, 176, 202, 18, 200, 209, 179, 108,

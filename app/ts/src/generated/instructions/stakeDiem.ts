@@ -40,14 +40,14 @@ import {
   findDiemStakePda,
   findDiemVaultPda,
   findEventAuthorityPda,
-} from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
+} from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
 import {
   expectAddress,
   expectSome,
   getAccountMetaFactory,
   type ResolvedAccount,
-} from "../shared";
+} from "../shared/index.js";
 
 export const STAKE_DIEM_DISCRIMINATOR = new Uint8Array([
   220, 64, 241, 80, 31, 49, 166, 224,

@@ -32,9 +32,9 @@ import {
   type TransactionSigner,
   type WritableAccount,
 } from "@solana/kit";
-import { findConfigPda, findEventAuthorityPda } from "../pdas";
-import { DIEM_PROGRAM_ADDRESS } from "../programs";
-import { getAccountMetaFactory, type ResolvedAccount } from "../shared";
+import { findConfigPda, findEventAuthorityPda } from "../pdas/index.js";
+import { DIEM_PROGRAM_ADDRESS } from "../programs/index.js";
+import { getAccountMetaFactory, type ResolvedAccount } from "../shared/index.js";
 
 export const TRANSFER_TICKET_DISCRIMINATOR = new Uint8Array([
   191, 184, 74, 239, 164, 172, 188, 32,

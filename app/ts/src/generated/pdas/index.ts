@@ -6,14 +6,14 @@
  * @see https://github.com/codama-idl/codama
  */
 
-export * from "./config";
-export * from "./curve";
-export * from "./curveStaging";
-export * from "./diemMint";
-export * from "./diemStake";
-export * from "./diemVault";
-export * from "./eventAuthority";
-export * from "./governance";
-export * from "./position";
-export * from "./ticket";
-export * from "./vvvVault";
+export * from "./config.js";
+export * from "./curve.js";
+export * from "./curveStaging.js";
+export * from "./diemMint.js";
+export * from "./diemStake.js";
+export * from "./diemVault.js";
+export * from "./eventAuthority.js";
+export * from "./governance.js";
+export * from "./position.js";
+export * from "./ticket.js";
+export * from "./vvvVault.js";

@@ -77,7 +77,7 @@ import {
   type ParsedStakeDiemInstruction,
   type ParsedStakeInstruction,
   type ParsedTransferTicketInstruction,
-} from "../instructions";
+} from "../instructions/index.js";
 
 export const DIEM_PROGRAM_ADDRESS =
   "GJ6oqC3x3kimEPvN9twaon5yhD6ihiNkWAWULgQGhqHr" as Address<"GJ6oqC3x3kimEPvN9twaon5yhD6ihiNkWAWULgQGhqHr">;

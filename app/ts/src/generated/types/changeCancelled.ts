@@ -23,7 +23,7 @@ import {
   getChangeEncoder,
   type Change,
   type ChangeArgs,
-} from ".";
+} from "./index.js";
 
 export type ChangeCancelled = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */

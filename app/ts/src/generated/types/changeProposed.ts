@@ -27,7 +27,7 @@ import {
   getChangeEncoder,
   type Change,
   type ChangeArgs,
-} from ".";
+} from "./index.js";
 
 export type ChangeProposed = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */

@@ -25,7 +25,7 @@ import {
   getCurvePointEncoder,
   type CurvePoint,
   type CurvePointArgs,
-} from ".";
+} from "./index.js";
 
 export type CurveStaged = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */

@@ -30,7 +30,7 @@ import {
   getParamsEncoder,
   type Params,
   type ParamsArgs,
-} from ".";
+} from "./index.js";
 
 export type Initialized = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */

@@ -25,7 +25,7 @@ import {
   type ParamsArgs,
   type Pool,
   type PoolArgs,
-} from ".";
+} from "./index.js";
 
 export type ParamsUpdated = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */

@@ -21,7 +21,7 @@ import {
   getChangeEncoder,
   type Change,
   type ChangeArgs,
-} from ".";
+} from "./index.js";
 
 /** A proposed change and when it may be applied. */
 export type PendingChange = {

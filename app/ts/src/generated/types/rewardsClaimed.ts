@@ -30,7 +30,7 @@ import {
   type PoolArgs,
   type PositionBalances,
   type PositionBalancesArgs,
-} from ".";
+} from "./index.js";
 
 export type RewardsClaimed = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */

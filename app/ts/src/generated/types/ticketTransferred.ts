@@ -26,7 +26,7 @@ import {
   getTicketKindEncoder,
   type TicketKind,
   type TicketKindArgs,
-} from ".";
+} from "./index.js";
 
 export type TicketTransferred = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */

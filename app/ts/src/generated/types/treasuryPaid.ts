@@ -19,7 +19,7 @@ import {
   type FixedSizeDecoder,
   type FixedSizeEncoder,
 } from "@solana/kit";
-import { getPoolDecoder, getPoolEncoder, type Pool, type PoolArgs } from ".";
+import { getPoolDecoder, getPoolEncoder, type Pool, type PoolArgs } from "./index.js";
 
 export type TreasuryPaid = {
   /** Global sequence number (SPEC §9): 1 for `Initialized`, then +1 per event. */
