@@ -116,11 +116,6 @@ function idlTables() {
     '/** The program\'s `#[constant]`s (seeds as bytes, amounts and bounds as bigint, names as strings). */',
     ...idl.constants.map((c) => `export const ${c.name} = ${constantValue(c)};`),
     '',
-    '/** The program\'s errors by code: name and message, as `#[error_code]` declares them. */',
-    'export const ERRORS: ReadonlyMap<number, { name: string; message: string }> = new Map([',
-    ...idl.errors.map((e) => `  [${e.code}, { name: '${e.name}', message: ${JSON.stringify(e.msg ?? '')} }],`),
-    ']);',
-    '',
   ];
   return lines.join('\n');
 }

@@ -1,16 +1,28 @@
 // The program's errors by name and message, from a code, a failed transaction's logs or a
-// `@solana/kit` error.
+// `@solana/kit` error: the names from Codama's `DIEM_ERROR__*` codes, the messages from its
+// `getDiemErrorMessage` (kept unless the bundle is built with NODE_ENV=production).
 import { isSolanaError, SOLANA_ERROR__INSTRUCTION_ERROR__CUSTOM } from '@solana/kit';
-import { DIEM_PROGRAM_ADDRESS } from './generated/index.js';
-import { ERRORS } from './idl.generated.js';
+import { DIEM_PROGRAM_ADDRESS, getDiemErrorMessage, type DiemError } from './generated/index.js';
+import * as generated from './generated/errors/diem.js';
 
 export type DiemErrorInfo = { code: number; name: string; message: string };
 
+const PREFIX = 'DIEM_ERROR__';
+/** `DIEM_ERROR__INSUFFICIENT_UNLOCKED` is `InsufficientUnlocked`, as `#[error_code]` names it. */
+const NAMES: ReadonlyMap<number, string> = new Map(
+  (Object.entries(generated) as [string, unknown][])
+    .filter((entry): entry is [string, number] => entry[0].startsWith(PREFIX) && typeof entry[1] === 'number')
+    .map(([constant, code]): [number, string] => [code, constant.slice(PREFIX.length).toLowerCase().replace(/(^|_)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())]),
+);
+
 /** The program's error with custom code `code` (6000 and up), or `null`. */
 export function diemError(code: number): DiemErrorInfo | null {
-  const known = ERRORS.get(code);
-  return known ? { code, ...known } : null;
+  const name = NAMES.get(code);
+  return name ? { code, name, message: getDiemErrorMessage(code as DiemError) } : null;
 }
+
+/** How many errors the program declares. */
+export const DIEM_ERROR_COUNT = NAMES.size;
 
 /**
  * The error the program failed with, from a transaction's logs: the runtime's
