@@ -138,10 +138,12 @@ HISTORY=$(d --json history "$ALICE")
 echo "$HISTORY" | python3 -c 'import json,sys; h=json.load(sys.stdin)["entries"]; kinds=[e["kind"] for e in h]; print("history:", kinds); sys.exit(0 if {"Staked","DiemMinted","DiemStaked","DiemUnstakeFinalized","DiemBurned"} <= set(kinds) else 1)'
 AUDIT=$(d --json audit)
 echo "$AUDIT" | python3 -c 'import json,sys; r=json.load(sys.stdin); checks=r["store"]["checks"]+r["chain"]["checks"]; bad=[c for c in checks if not c["ok"]]; print("audit:", r["store"]["events_replayed"], "events replayed,", len(checks), "checks"); outside=[c for c in checks if c["detail"].endswith(" '"$BURNED_OUTSIDE"' burned outside the program")]; print("burned outside:", outside); sys.exit(1 if bad or not outside or r["chain_error"] or r["store"]["events_replayed"] < 10 else 0)'
+# The Blinks and the token metadata, served by `diem serve` beside this record, used by a wallet.
+DIEM="$DIEM" bash scripts/blinks-e2e.sh "$URL" "$WORK" "$MINT" $((RPC_PORT + 2000))
 # The staking page on the same validator, signed by a Wallet Standard wallet in headless Chromium.
 if [ "${DIEM_SKIP_BROWSER:-0}" = 1 ]; then
   echo "SKIPPED: the staking page in Chromium (DIEM_SKIP_BROWSER=1)"
 else
   DIEM="$DIEM" bash scripts/browser-e2e.sh "$URL" "$WORK" "$MINT"
 fi
-echo "PASSED: local validator suite (the CLI lifecycle over JSON-RPC, the record synced at finalized, audit clean, the staking page signed by a wallet)"
+echo "PASSED: local validator suite (the CLI lifecycle over JSON-RPC, the record synced at finalized, audit clean, the Blinks signed and sent, the staking page signed by a wallet)"

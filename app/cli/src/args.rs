@@ -234,7 +234,8 @@ pub enum Command {
     /// Keep the record of the program's events (SPEC §12).
     #[command(subcommand)]
     Index(IndexCommand),
-    /// Serve the record read-only over HTTP for a billing system, following the cluster.
+    /// Serve the record read-only over HTTP for a billing system, following the cluster; and,
+    /// open to any wallet, the Blinks (stake, mint, stake DIEM) and the DIEM token metadata.
     Serve {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -242,6 +243,10 @@ pub enum Command {
         /// Serve the record as it is, without following the cluster.
         #[arg(long)]
         no_follow: bool,
+        /// The address wallets reach this server at, for the Blinks' icons and links and the
+        /// token metadata's logo (default: http:// and the bound address).
+        #[arg(long)]
+        public_url: Option<String>,
         /// Seconds between polls of the cluster when following.
         #[arg(long, default_value_t = 2.0)]
         interval_secs: f64,

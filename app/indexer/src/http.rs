@@ -263,10 +263,16 @@ pub fn router(state: Arc<ApiState>) -> Router {
 /// Serves until the process ends, within the state's [`Limits`]: at most `max_connections` at
 /// once, each closed when its client is slower than `header_read_timeout` to send a request.
 pub async fn serve(listener: tokio::net::TcpListener, state: Arc<ApiState>) -> std::io::Result<()> {
+    serve_with(listener, state, Router::new()).await
+}
+
+/// [`serve`], with `public` routes beside the record's: outside its API keys and rate limit
+/// (what wallets fetch must be open), inside its connection limits.
+pub async fn serve_with(listener: tokio::net::TcpListener, state: Arc<ApiState>, public: Router) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use tower::ServiceExt;
     let limits = state.limits.clone();
-    let app = router(state);
+    let app = public.merge(router(state));
     let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
     loop {
         let Ok(slot) = slots.clone().acquire_owned().await else { return Ok(()) };

@@ -196,7 +196,7 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
             };
             audit_output(&report, units)?
         }
-        Command::Serve { bind, no_follow, interval_secs, api_keys, .. } => {
+        Command::Serve { bind, no_follow, interval_secs, api_keys, public_url, .. } => {
             let api_keys = match api_keys {
                 Some(path) => {
                     let text = std::fs::read_to_string(path)
@@ -210,7 +210,12 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
                 .await
                 .map_err(|e| CliError::Usage(format!("--bind {bind}: {e}")))?;
             let address = listener.local_addr().map_err(|e| CliError::Usage(e.to_string()))?;
-            eprintln!("serving the record ({}) on http://{address}", store.backend());
+            let public_url = public_url.clone().unwrap_or_else(|| format!("http://{address}")).trim_end_matches('/').to_string();
+            eprintln!(
+                "serving the record ({}) on http://{address}; Blinks at {public_url}/actions.json, token metadata at {public_url}/metadata/diem.json",
+                store.backend()
+            );
+            let wallets = diem_actions::router(diem_actions::Gateway { rpc_url: url.to_string(), public_url });
             let status = (!no_follow).then(|| Arc::new(diem_indexer::status::FollowerStatus::default()));
             let state = Arc::new(diem_indexer::http::ApiState::with(
                 store,
@@ -238,7 +243,9 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
                     }
                 }
             });
-            diem_indexer::http::serve(listener, state).await.map_err(|e| CliError::Usage(format!("server: {e}")))?;
+            diem_indexer::http::serve_with(listener, state, wallets)
+                .await
+                .map_err(|e| CliError::Usage(format!("server: {e}")))?;
             Output { human: String::new(), json: json!({}) }
         }
         _ => return Err(CliError::Usage("not a record command".into())),
