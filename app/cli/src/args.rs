@@ -304,6 +304,10 @@ pub struct InitArgs {
     /// Launch parameter file.
     #[arg(long, default_value = "migrations/launch.toml")]
     pub params: PathBuf,
+    /// Launch with a metadata URI wallets cannot fetch: a reserved or placeholder domain, or a
+    /// loopback address on a cluster beyond this machine (refused by default).
+    #[arg(long)]
+    pub allow_placeholder_uri: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -54,6 +54,9 @@ async fn run(cli: &Cli) -> Result<(), CliError> {
     let units = Units { raw: cli.raw };
     // Arguments first, then the keypair (only where the command signs), then the network.
     validate(&cli.command, units)?;
+    if let diem_cli::Command::Init(init) = &cli.command {
+        diem_cli::commands::admin::check_metadata_uri(init, &cli.url)?;
+    }
     #[cfg(feature = "demo")]
     if let diem_cli::Command::Demo { params } = &cli.command {
         diem_cli::demo::run(params.as_deref()).await?;

@@ -271,3 +271,42 @@ fn argument_errors_are_json_under_json() {
     assert_eq!(run.code, Some(0));
     assert!(run.stdout.contains("Usage"), "{}", run.stdout);
 }
+
+/// `diem init` refuses a metadata URI wallets could never fetch, before it reads a keypair or
+/// the network: a placeholder domain anywhere, a loopback address beyond a local validator.
+#[test]
+fn init_refuses_metadata_wallets_cannot_fetch() {
+    let dir = home().join("launch-files");
+    std::fs::create_dir_all(&dir).unwrap();
+    let shipped = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations/launch.toml")).unwrap();
+    let with_uri = |name: &str, uri: &str| {
+        let path = dir.join(name);
+        let text: String = shipped
+            .lines()
+            .map(|l| if l.starts_with("diem_uri") { format!("diem_uri = \"{uri}\"") } else { l.to_string() })
+            .collect::<Vec<_>>()
+            .join("\n");
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let key = "11111111111111111111111111111112";
+    let placeholder = with_uri("placeholder.toml", "https://diem.example/metadata/diem.json");
+    let init = |url: &str, params: &str, extra: &[&str]| {
+        let mut args = vec!["--url", url, "init", "--vvv-mint", key, "--treasury", key, "--params", params];
+        args.extend_from_slice(extra);
+        args.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let local = dead_url();
+    let args = init(&local, &placeholder, &[]);
+    fails_with(&args.iter().map(String::as_str).collect::<Vec<_>>(), &["PlaceholderMetadataUri", "diem.example", "--allow-placeholder-uri"]);
+    // The shipped launch file names `diem serve` on this machine: fine for a local validator,
+    // refused for a public cluster.
+    let shipped_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations/launch.toml");
+    let args = init("https://api.mainnet-beta.solana.com", shipped_path, &[]);
+    fails_with(&args.iter().map(String::as_str).collect::<Vec<_>>(), &["LoopbackMetadataUri", "127.0.0.1"]);
+    // Allowed explicitly, the launch goes on to the keypair (none here) instead.
+    let args = init(&local, &placeholder, &["--allow-placeholder-uri"]);
+    let run = diem(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_ne!(run.code, Some(0));
+    assert!(!format!("{}{}", run.stdout, run.stderr).contains("MetadataUri"), "{}{}", run.stdout, run.stderr);
+}

@@ -14,6 +14,7 @@ pub mod invariants;
 pub mod ix;
 pub mod launch;
 pub mod ledger;
+pub mod metadata_uri;
 pub mod pda;
 pub mod tokens;
 pub mod trust;

@@ -25,6 +25,22 @@ pub fn load_launch(path: &Path) -> Result<LaunchFile, CliError> {
     LaunchFile::load(path).map_err(|e| CliError::Usage(format!("--params {}: {e}", path.display())))
 }
 
+/// Refuses a launch whose metadata URI wallets could never fetch on the cluster at `url` (a
+/// placeholder domain; loopback beyond a local validator), unless `--allow-placeholder-uri`.
+pub fn check_metadata_uri(init: &crate::args::InitArgs, url: &str) -> Result<(), CliError> {
+    if init.allow_placeholder_uri {
+        return Ok(());
+    }
+    let launch = load_launch(&init.params)?;
+    let local = diem_client::metadata_uri::is_local_url(url);
+    diem_client::metadata_uri::check_metadata_uri(&launch.launch.diem_uri, local).map_err(|e| {
+        CliError::Usage(format!(
+            "--params {}: {e}. Set [launch] diem_uri to where `diem serve --public-url` or the page is hosted, or pass --allow-placeholder-uri",
+            init.params.display()
+        ))
+    })
+}
+
 /// Pause flag names to bits; an unknown name is refused.
 pub fn pause_bits(flags: &[String]) -> Result<u16, CliError> {
     flags.iter().try_fold(0u16, |bits, f| {
