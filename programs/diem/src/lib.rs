@@ -30,9 +30,11 @@ declare_id!("GJ6oqC3x3kimEPvN9twaon5yhD6ihiNkWAWULgQGhqHr");
 #[cfg(any(not(feature = "no-entrypoint"), feature = "lean-entrypoint"))]
 solana_security_txt::security_txt! {
     name: "DIEM",
-    project_url: "https://diem.example",
-    contacts: "email:security@diem.example",
-    policy: "https://diem.example/SECURITY.md",
+    // From the build's configuration (programs/diem/security_config.rs): placeholders for a
+    // local build, refused for a real cluster's.
+    project_url: env!("DIEM_SECURITY_PROJECT_URL"),
+    contacts: env!("DIEM_SECURITY_CONTACTS"),
+    policy: env!("DIEM_SECURITY_POLICY"),
     preferred_languages: "en",
     auditors: "none yet; the internal review and its findings are in SECURITY.md"
 }
