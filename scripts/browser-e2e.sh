@@ -17,6 +17,6 @@ WALLET=$("$DIEM" keygen "$WORK/page-wallet.json")
 "$DIEM" --url "$URL" --keypair "$WORK/deployer.json" admin propose emission-rate 0.04 >/dev/null
 npm --prefix "$ROOT/app/ts" run -s build
 npm --prefix "$ROOT/app/web" run -s build
-DIEM_RPC_URL="$URL" DIEM_WALLET_KEYPAIR="$WORK/page-wallet.json" \
+DIEM_RPC_URL="$URL" DIEM_WALLET_KEYPAIR="$WORK/page-wallet.json" DIEM_CLI="$DIEM" DIEM_DB="${DIEM_DB:?the record}" \
   DIEM_SCREENSHOTS="${DIEM_SCREENSHOTS:-$ROOT/target/screenshots}" \
   node --test "$ROOT/app/web/test/browser.mjs"

@@ -2,7 +2,7 @@
 # The client side is split along dependency boundaries (app/client, app/bank, app/cli,
 # app/indexer, app/actions, tools/idl). This compiles every crate in every feature combination it offers, and fails if a
 # crate links what its role must not: the pure client library no async runtime, RPC client or
-# bank, and the CLI without its demo no embedded bank; and fails on a panicking call in their
+# bank, and the shipped CLI (without its demo feature) no embedded bank; and fails on a panicking call in their
 # library code or the program's (clippy).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,8 +14,8 @@ check -p diem-client --no-default-features --features chain
 check -p diem-client --no-default-features --features rpc
 check -p diem-client --all-features --all-targets
 check -p diem-bank --all-targets
-check -p diem-cli --no-default-features --all-targets
 check -p diem-cli --all-targets
+check -p diem-cli --features demo --all-targets
 check -p diem-idl
 check -p diem-indexer --all-targets
 check -p diem-actions --all-targets
@@ -34,7 +34,7 @@ forbid() {
 }
 forbid 'tokio|solana-rpc-client|solana-rpc-client-api|solana-program-test|solana-banks-client|reqwest' -p diem-client
 forbid 'solana-rpc-client|solana-program-test|solana-banks-client|reqwest' -p diem-client --features chain
-forbid 'solana-program-test|solana-banks-client|solana-program-runtime' -p diem-cli --no-default-features
+forbid 'solana-program-test|solana-banks-client|solana-program-runtime|diem-bank' -p diem-cli
 forbid 'solana-program-test|solana-banks-client|solana-program-runtime|diem-bank' -p diem-indexer
 # What wallets fetch builds transactions for them: no test bank, no record store.
 forbid 'solana-program-test|solana-banks-client|sqlx|diem-bank|diem-indexer' -p diem-actions

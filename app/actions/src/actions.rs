@@ -21,8 +21,8 @@ use diem_client::amount::{format_amount, parse_amount};
 use diem_client::curve::min_out_for_slippage;
 use diem_client::{ix, pda};
 use serde::Deserialize;
-use solana_commitment_config::CommitmentConfig;
-use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+use diem_client::chain::Chain;
+use diem_client::rpc::RpcChain;
 
 use crate::Gateway;
 use crate::spec::*;
@@ -149,16 +149,16 @@ async fn actions_json() -> Response {
     )
 }
 
-fn rpc(gateway: &Gateway) -> RpcClient {
-    RpcClient::new_with_commitment(gateway.rpc_url.clone(), CommitmentConfig::confirmed())
+/// Reads and simulates at `confirmed`, what the wallet's own preflight sees.
+fn rpc(gateway: &Gateway) -> RpcChain {
+    RpcChain::new(&gateway.rpc_url)
 }
 
-async fn read_config(client: &RpcClient) -> Result<Config, Response> {
-    let account = client
-        .get_account_with_commitment(&pda::config(), CommitmentConfig::confirmed())
+async fn read_config(chain: &mut RpcChain) -> Result<Config, Response> {
+    let account = chain
+        .account(&pda::config())
         .await
         .map_err(|e| refuse(StatusCode::BAD_GATEWAY, format!("cannot read the cluster: {e}")))?
-        .value
         .ok_or_else(|| refuse(StatusCode::SERVICE_UNAVAILABLE, "the DIEM program is not initialized on this cluster"))?;
     diem_client::accounts::config(&account.data)
         .map_err(|e| refuse(StatusCode::BAD_GATEWAY, format!("the config account does not decode: {e}")))
@@ -168,7 +168,7 @@ async fn describe(State(gateway): State<Arc<Gateway>>, Path(name): Path<String>)
     let Ok(action) = name.parse::<ActionName>() else {
         return refuse(StatusCode::NOT_FOUND, format!("no action {name:?}: stake, mint or stake-diem"));
     };
-    let config = match read_config(&rpc(&gateway)).await {
+    let config = match read_config(&mut rpc(&gateway)).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -250,8 +250,8 @@ async fn transaction(
     let Some(amount_text) = query.amount else {
         return refuse(StatusCode::BAD_REQUEST, "amount is missing: ?amount=<whole tokens>");
     };
-    let client = rpc(&gateway);
-    let config = match read_config(&client).await {
+    let mut chain = rpc(&gateway);
+    let config = match read_config(&mut chain).await {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -263,7 +263,7 @@ async fn transaction(
     };
     let built = match action {
         ActionName::Stake => Ok(stake(&config, account, amount)),
-        ActionName::Mint => mint(&client, &config, account, amount).await,
+        ActionName::Mint => mint(&mut chain, &config, account, amount).await,
         ActionName::StakeDiem => match query.beneficiary.as_deref().map(Pubkey::from_str).transpose() {
             Ok(beneficiary) => Ok(stake_diem(account, beneficiary.unwrap_or(account), amount)),
             Err(_) => Err(refuse(StatusCode::BAD_REQUEST, "beneficiary is not a Solana address")),
@@ -273,7 +273,7 @@ async fn transaction(
         Ok(b) => b,
         Err(r) => return r,
     };
-    match unsigned(&client, account, instructions).await {
+    match unsigned(&chain, account, instructions).await {
         Ok(tx) => reply(
             StatusCode::OK,
             ActionPostResponse {
@@ -295,12 +295,11 @@ fn stake(config: &Config, account: Pubkey, amount: u64) -> (Vec<Instruction>, St
     (vec![ix::stake(&d, account, source, amount, account)], format!("Stake {} VVV", format_amount(amount, config.vvv_decimals)))
 }
 
-async fn mint(client: &RpcClient, config: &Config, account: Pubkey, svvv: u64) -> Built {
-    let curve = client
-        .get_account_with_commitment(&pda::curve(), CommitmentConfig::confirmed())
+async fn mint(chain: &mut RpcChain, config: &Config, account: Pubkey, svvv: u64) -> Built {
+    let curve = chain
+        .account(&pda::curve())
         .await
         .map_err(|e| refuse(StatusCode::BAD_GATEWAY, format!("cannot read the curve: {e}")))?
-        .value
         .and_then(|a| diem_client::accounts::curve(&a.data).ok())
         .ok_or_else(|| refuse(StatusCode::SERVICE_UNAVAILABLE, "no curve is live"))?;
     let quote = config

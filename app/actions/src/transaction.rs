@@ -3,16 +3,9 @@
 //! priority fee from what recent slots paid for the same accounts.
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use diem_client::chain::TxFailure;
-use solana_compute_budget_interface::ComputeBudgetInstruction;
-use solana_rpc_client::nonblocking::rpc_client::RpcClient;
-use solana_rpc_client_api::config::RpcSimulateTransactionConfig;
-use solana_transaction::{Message, Transaction};
-
-/// Headroom over the simulated units: state can move between simulation and execution.
-const LIMIT_HEADROOM_PERCENT: u64 = 10;
-const LIMIT_FLOOR: u32 = 1_000;
-const SIMULATION_LIMIT: u32 = 1_400_000;
+use diem_client::chain::ChainError;
+use diem_client::rpc::RpcChain;
+use solana_transaction::Message;
 
 #[derive(Debug)]
 pub enum BuildError {
@@ -29,53 +22,19 @@ pub struct Unsigned {
     pub micro_lamports: u64,
 }
 
-pub async fn unsigned(client: &RpcClient, payer: Pubkey, instructions: Vec<Instruction>) -> Result<Unsigned, BuildError> {
-    let cluster = |e: solana_rpc_client_api::client_error::Error| BuildError::Cluster(e.to_string());
-    let blockhash = client.get_latest_blockhash().await.map_err(cluster)?;
-    let with = |units: u32, micro_lamports: u64| {
-        let mut all = vec![
-            ComputeBudgetInstruction::set_compute_unit_limit(units),
-            ComputeBudgetInstruction::set_compute_unit_price(micro_lamports),
-        ];
-        all.extend(instructions.iter().cloned());
-        Message::new_with_blockhash(&all, Some(&payer), &blockhash)
-    };
-    let simulation = client
-        .simulate_transaction_with_config(
-            &Transaction::new_unsigned(with(SIMULATION_LIMIT, 0)),
-            RpcSimulateTransactionConfig {
-                sig_verify: false,
-                replace_recent_blockhash: true,
-                // What the wallet's own preflight reads, not the default (finalized).
-                commitment: Some(solana_commitment_config::CommitmentConfig::confirmed()),
-                ..Default::default()
-            },
-        )
-        .await
-        .map_err(cluster)?
-        .value;
-    if let Some(error) = simulation.err {
-        let failure = TxFailure::new(Some(error.clone().into()), error.to_string(), simulation.logs.unwrap_or_default());
-        return Err(BuildError::Refused(match failure.program_error {
+/// `instructions` paid by `payer`, behind the budget `RpcChain::budget` finds (the same the CLI
+/// sends with).
+pub async fn unsigned(chain: &RpcChain, payer: Pubkey, instructions: Vec<Instruction>) -> Result<Unsigned, BuildError> {
+    let budget = chain.budget(&payer, &instructions).await.map_err(|e| match e {
+        ChainError::Failed(failure) => BuildError::Refused(match failure.program_error {
             Some(p) => format!("Refused by the program: {} — {}", p.name, p.message),
             None => explain(&failure.detail, &failure.logs),
-        }));
-    }
-    let consumed = simulation.units_consumed.unwrap_or(u64::from(SIMULATION_LIMIT));
-    let units = u32::try_from(consumed * (100 + LIMIT_HEADROOM_PERCENT) / 100).unwrap_or(SIMULATION_LIMIT).max(LIMIT_FLOOR);
-    let writable: Vec<Pubkey> =
-        instructions.iter().flat_map(|ix| ix.accounts.iter().filter(|a| a.is_writable).map(|a| a.pubkey)).take(128).collect();
-    let micro_lamports = recent_fee(client, &writable).await;
-    let message = with(units, micro_lamports);
-    Ok(Unsigned { wire: wire_bytes(&message), units, micro_lamports })
-}
-
-/// The 75th percentile of what recent slots paid for these accounts, at least 1 micro-lamport.
-async fn recent_fee(client: &RpcClient, accounts: &[Pubkey]) -> u64 {
-    let mut fees: Vec<u64> =
-        client.get_recent_prioritization_fees(accounts).await.unwrap_or_default().iter().map(|f| f.prioritization_fee).collect();
-    fees.sort_unstable();
-    fees.get(fees.len() * 3 / 4).copied().unwrap_or(0).max(1)
+        }),
+        other => BuildError::Cluster(other.to_string()),
+    })?;
+    let blockhash = chain.client().get_latest_blockhash().await.map_err(|e| BuildError::Cluster(e.to_string()))?;
+    let message = Message::new_with_blockhash(&budget.prepend(&instructions), Some(&payer), &blockhash);
+    Ok(Unsigned { wire: wire_bytes(&message), units: budget.units, micro_lamports: budget.micro_lamports })
 }
 
 /// A transaction's wire format: the signature count (compact-u16), an empty 64-byte slot per
@@ -115,6 +74,8 @@ fn explain(detail: &str, logs: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use solana_compute_budget_interface::ComputeBudgetInstruction;
+    use solana_transaction::Transaction;
 
     #[test]
     fn refusals_are_said_in_plain_words() {

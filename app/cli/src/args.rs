@@ -22,6 +22,11 @@ pub struct Cli {
     /// Amounts in base units instead of whole tokens, in and out.
     #[arg(long, global = true)]
     pub raw: bool,
+    /// Micro-lamports a compute unit each transaction offers (default: the 75th percentile of
+    /// what recent slots paid for the same accounts, at least 1). Every transaction also carries
+    /// a compute-unit limit from a simulation, which refuses a failing one before it is signed.
+    #[arg(long, global = true, value_name = "MICRO_LAMPORTS")]
+    pub priority_fee: Option<u64>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -87,6 +92,32 @@ pub enum Command {
     },
     /// Initialize the program from a launch file (signer: the upgrade authority).
     Init(InitArgs),
+    #[command(flatten)]
+    Svvv(SvvvCommand),
+    #[command(flatten)]
+    Diem(DiemCommand),
+    #[command(flatten)]
+    Read(ReadCommand),
+    /// Generate a curve table from its four numbers, or show the live one.
+    #[command(subcommand)]
+    Curve(CurveCommand),
+    /// The config authority's commands: pause flags, queued changes, authority, curve.
+    Admin(AdminArgs),
+    #[command(flatten)]
+    Record(RecordCommand),
+    /// Write a new keypair file (Solana CLI format) and print its public key.
+    Keygen {
+        /// Where to write it.
+        outfile: PathBuf,
+    },
+    /// Local-network helpers (a test validator): a VVV mint and funded wallets.
+    #[command(subcommand)]
+    Dev(DevCommand),
+}
+
+/// sVVV: stake VVV, unstake tickets, rewards.
+#[derive(Subcommand, Debug)]
+pub enum SvvvCommand {
     /// Stake VVV for sVVV.
     Stake {
         /// VVV to stake (whole tokens, e.g. 1.5).
@@ -118,17 +149,24 @@ pub enum Command {
         /// Its new owner.
         new_owner: Pubkey,
     },
-    /// Your open unstake tickets (or another owner's), soonest first, with their unlock times.
-    Tickets {
-        /// Whose tickets (default: the keypair's; with an owner no keypair is needed).
-        owner: Option<Pubkey>,
-    },
     /// Claim pending VVV rewards (or compound them into sVVV).
     Claim {
         /// Stake the rewards as sVVV instead of paying them out.
         #[arg(long)]
         compound: bool,
     },
+    /// Add VVV to the reward reserve.
+    FundRewards {
+        /// VVV to add.
+        amount: String,
+    },
+    /// Pay the treasury's accrued share (anyone may call it).
+    PayTreasury,
+}
+
+/// DIEM: mint and burn on the curve, stake for inference credit, DIEM tickets.
+#[derive(Subcommand, Debug)]
+pub enum DiemCommand {
     /// Lock sVVV to mint DIEM at the current rate; shows the quote first.
     Mint {
         /// Unlocked sVVV to lock.
@@ -184,13 +222,16 @@ pub enum Command {
         /// Its new beneficiary.
         to: Pubkey,
     },
-    /// Add VVV to the reward reserve.
-    FundRewards {
-        /// VVV to add.
-        amount: String,
+}
+
+/// Reads of the chain that need no keypair when an owner is named.
+#[derive(Subcommand, Debug)]
+pub enum ReadCommand {
+    /// Your open unstake tickets (or another owner's), soonest first, with their unlock times.
+    Tickets {
+        /// Whose tickets (default: the keypair's; with an owner no keypair is needed).
+        owner: Option<Pubkey>,
     },
-    /// Pay the treasury's accrued share (anyone may call it).
-    PayTreasury,
     /// Balances, pending rewards, cooldowns and average lock rate.
     Position {
         /// Whose position (default: the keypair's; with an owner no keypair is needed).
@@ -201,11 +242,11 @@ pub enum Command {
         /// sVVV to lock.
         amount: String,
     },
-    /// Generate a curve table from its four numbers, or show the live one.
-    #[command(subcommand)]
-    Curve(CurveCommand),
-    /// The config authority's commands: pause flags, queued changes, authority, curve.
-    Admin(AdminArgs),
+}
+
+/// The entitlement record (SPEC §12): kept in a database, read, served.
+#[derive(Subcommand, Debug)]
+pub enum RecordCommand {
     /// Catch the record up with the cluster, then reconcile it with every account, the vaults
     /// and the mint supply (SPEC §10); exits non-zero on any break.
     Audit {
@@ -257,14 +298,6 @@ pub enum Command {
         #[command(flatten)]
         record: RecordArgs,
     },
-    /// Write a new keypair file (Solana CLI format) and print its public key.
-    Keygen {
-        /// Where to write it.
-        outfile: PathBuf,
-    },
-    /// Local-network helpers (a test validator): a VVV mint and funded wallets.
-    #[command(subcommand)]
-    Dev(DevCommand),
 }
 
 #[derive(Subcommand, Debug)]

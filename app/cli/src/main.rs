@@ -62,20 +62,22 @@ async fn run(cli: &Cli) -> Result<(), CliError> {
         diem_cli::demo::run(params.as_deref()).await?;
         return Ok(());
     }
-    if diem_cli::commands::record::is_record(&cli.command) {
-        let offline = matches!(&cli.command, diem_cli::Command::Entitlements { record, .. }
-            | diem_cli::Command::History { record, .. } | diem_cli::Command::Serve { record, .. } if record.offline);
+    if let diem_cli::Command::Record(record_command) = &cli.command {
+        // Reads of the record may answer from it alone; audit and the index need the cluster.
+        use diem_cli::args::RecordCommand::{Entitlements, History, Serve};
+        let offline = matches!(record_command, Entitlements { .. } | History { .. } | Serve { .. })
+            && diem_cli::commands::record::record_args(record_command).offline;
         if !offline {
             RpcChain::new(&cli.url).check_reachable().await?;
         }
-        let out = diem_cli::commands::record::run(&cli.url, &cli.command, units, cli.json).await?;
+        let out = diem_cli::commands::record::run(&cli.url, record_command, units, cli.json).await?;
         return print(cli, out);
     }
     let signer = match needs_signer(&cli.command) {
         true => Some(read_keypair(&cli.keypair.clone().unwrap_or_else(default_keypair_path))?),
         false => None,
     };
-    let mut chain = RpcChain::new(&cli.url);
+    let mut chain = RpcChain::new(&cli.url).with_priority_fee(cli.priority_fee);
     if !is_offline(&cli.command) {
         // One cheap call up front, so an unreachable endpoint is reported as such.
         chain.check_reachable().await?;

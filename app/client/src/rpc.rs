@@ -9,7 +9,8 @@ use solana_keypair::Keypair;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config;
 use solana_rpc_client_api::client_error::{Error as ClientError, ErrorKind};
-use solana_rpc_client_api::config::RpcTransactionConfig;
+use solana_compute_budget_interface::ComputeBudgetInstruction;
+use solana_rpc_client_api::config::{RpcSimulateTransactionConfig, RpcTransactionConfig};
 use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
 use solana_signer::Signer;
 use solana_transaction::{Signature, Transaction};
@@ -23,6 +24,46 @@ pub struct RpcChain {
     client: RpcClient,
     url: String,
     commitment: CommitmentConfig,
+    /// Micro-lamports a compute unit every transaction offers; `None`: what recent slots paid.
+    priority_fee: Option<u64>,
+}
+
+/// What a transaction asks of the cluster: a compute-unit limit from a simulation (with
+/// headroom, since state can move before it runs) and a price per unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    pub units: u32,
+    pub micro_lamports: u64,
+}
+
+impl Budget {
+    /// Headroom over the simulated units: 10 % plus a fixed margin, because the cluster's clock
+    /// moves between the simulation and the execution. A simulation in the same second as the
+    /// last accrual skips the reward maths the execution then runs (`claim` then `pay_treasury`
+    /// at once failed with 10 % alone on the validator suite's run).
+    pub const HEADROOM_PERCENT: u64 = 10;
+    pub const MARGIN: u64 = 5_000;
+    pub const FLOOR: u32 = 1_000;
+    /// The limit a simulation runs under.
+    pub const SIMULATION_LIMIT: u32 = 1_400_000;
+
+    /// The limit for `consumed` simulated units.
+    pub fn for_consumed(consumed: u64, micro_lamports: u64) -> Self {
+        let units = u32::try_from(consumed.saturating_mul(100 + Self::HEADROOM_PERCENT) / 100 + Self::MARGIN)
+            .unwrap_or(Self::SIMULATION_LIMIT)
+            .clamp(Self::FLOOR, Self::SIMULATION_LIMIT);
+        Self { units, micro_lamports }
+    }
+
+    /// `ixs` behind this budget's two compute-budget instructions.
+    pub fn prepend(&self, ixs: &[Instruction]) -> Vec<Instruction> {
+        let mut all = vec![
+            ComputeBudgetInstruction::set_compute_unit_limit(self.units),
+            ComputeBudgetInstruction::set_compute_unit_price(self.micro_lamports),
+        ];
+        all.extend_from_slice(ixs);
+        all
+    }
 }
 
 impl RpcChain {
@@ -38,7 +79,64 @@ impl RpcChain {
     }
 
     pub fn with_commitment(url: &str, commitment: CommitmentConfig) -> Self {
-        Self { client: RpcClient::new_with_commitment(url.to_string(), commitment), url: url.into(), commitment }
+        Self {
+            client: RpcClient::new_with_commitment(url.to_string(), commitment),
+            url: url.into(),
+            commitment,
+            priority_fee: None,
+        }
+    }
+
+    /// Every transaction offers `micro_lamports` a compute unit (`None`: what recent slots paid).
+    pub fn with_priority_fee(mut self, micro_lamports: Option<u64>) -> Self {
+        self.priority_fee = micro_lamports;
+        self
+    }
+
+    /// The budget for `ixs` paid by `payer`: simulated (a transaction that would fail comes back
+    /// as the failure it would be, named, before anything is signed), and priced at this chain's
+    /// priority fee or the 75th percentile of what recent slots paid for the same writable
+    /// accounts (at least 1 micro-lamport).
+    pub async fn budget(&self, payer: &Pubkey, ixs: &[Instruction]) -> Result<Budget, ChainError> {
+        let trial = Budget { units: Budget::SIMULATION_LIMIT, micro_lamports: 0 }.prepend(ixs);
+        let tx = Transaction::new_unsigned(solana_transaction::Message::new(&trial, Some(payer)));
+        let config = RpcSimulateTransactionConfig {
+            sig_verify: false,
+            replace_recent_blockhash: true,
+            commitment: Some(self.commitment),
+            ..Default::default()
+        };
+        let simulated =
+            self.client.simulate_transaction_with_config(&tx, config).await.map_err(|e| self.error(e))?.value;
+        if let Some(error) = simulated.err {
+            let error: solana_transaction_error::TransactionError = error.into();
+            return Err(ChainError::Failed(TxFailure::new(
+                Some(error.clone()),
+                error.to_string(),
+                simulated.logs.unwrap_or_default(),
+            )));
+        }
+        let fee = match self.priority_fee {
+            Some(fee) => fee,
+            None => {
+                let writable: Vec<Pubkey> = ixs
+                    .iter()
+                    .flat_map(|ix| ix.accounts.iter().filter(|a| a.is_writable).map(|a| a.pubkey))
+                    .take(128)
+                    .collect();
+                let mut fees: Vec<u64> = self
+                    .client
+                    .get_recent_prioritization_fees(&writable)
+                    .await
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|f| f.prioritization_fee)
+                    .collect();
+                fees.sort_unstable();
+                fees.get(fees.len() * 3 / 4).copied().unwrap_or(0).max(1)
+            }
+        };
+        Ok(Budget::for_consumed(simulated.units_consumed.unwrap_or(u64::from(Budget::SIMULATION_LIMIT)), fee))
     }
 
     pub fn client(&self) -> &RpcClient {
@@ -112,8 +210,11 @@ fn transaction_events(tx: &EncodedConfirmedTransactionWithStatusMeta) -> Result<
 
 impl Chain for RpcChain {
     async fn send(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> Result<Outcome, ChainError> {
+        let payer =
+            signers.first().ok_or_else(|| ChainError::Invalid("a transaction needs a signer to pay its fee".into()))?;
+        let budget = self.budget(&payer.pubkey(), ixs).await?;
         let blockhash = self.client.get_latest_blockhash().await.map_err(|e| self.error(e))?;
-        let tx = self.signed(ixs, signers, blockhash)?;
+        let tx = self.signed(&budget.prepend(ixs), signers, blockhash)?;
         let signature = self.client.send_and_confirm_transaction(&tx).await.map_err(|e| self.error(e))?;
         let confirmed = self.transaction(&signature).await?;
         let events = transaction_events(&confirmed)?;
@@ -187,5 +288,22 @@ impl Chain for RpcChain {
         // Same-slot transactions are not listed in execution order; the sequence number is.
         events.sort_by_key(DiemEvent::seq);
         Ok(events)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_limit_covers_what_the_clock_can_add_and_stays_within_the_cap() {
+        let b = Budget::for_consumed(13_048, 7);
+        assert_eq!(b.units, 13_048 * 110 / 100 + 5_000);
+        assert_eq!(b.micro_lamports, 7);
+        assert_eq!(Budget::for_consumed(0, 1).units, 5_000);
+        assert_eq!(Budget::for_consumed(u64::MAX, 1).units, Budget::SIMULATION_LIMIT);
+        let ixs = Budget { units: 9, micro_lamports: 1 }.prepend(&[]);
+        assert_eq!(ixs.len(), 2);
+        assert_eq!(ixs[0].program_id, solana_compute_budget_interface::id());
     }
 }

@@ -257,6 +257,12 @@ pub fn router(state: Arc<ApiState>) -> Router {
             error(StatusCode::METHOD_NOT_ALLOWED, "this API is read-only: use GET")
         })
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard))
+        // What it serves is public chain data: a page on another origin (the staking page's
+        // history) may read it. API keys still apply; a browser cannot send them cross-origin.
+        .layer(axum::middleware::map_response(|mut response: Response| async move {
+            response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, header::HeaderValue::from_static("*"));
+            response
+        }))
         .with_state(state)
 }
 

@@ -24,9 +24,12 @@ import {
 } from '@solana-program/compute-budget';
 import type { Cluster } from './cluster';
 
-/** Headroom over the simulated units: state can move between simulation and execution. */
+/** Headroom over the simulated units, as the Rust client's `Budget`: 10 % plus a margin, since
+ * the clock moves between simulation and execution (a simulation in the same second as the last
+ * accrual skips reward maths the execution runs). */
 const LIMIT_HEADROOM_PERCENT = 10;
-const LIMIT_FLOOR = 1_000;
+const LIMIT_MARGIN = 5_000;
+const LIMIT_CAP = 1_400_000;
 
 export type Progress = (text: string) => void;
 
@@ -40,7 +43,7 @@ export async function sendInstructions(cluster: Cluster, signer: TransactionPart
   );
   progress('simulating…');
   const simulated = await estimateComputeUnitLimitFactory({ rpc })(appendTransactionMessageInstructions(instructions, base), { commitment: 'confirmed' });
-  const units = Math.max(LIMIT_FLOOR, Math.ceil((simulated * (100 + LIMIT_HEADROOM_PERCENT)) / 100));
+  const units = Math.min(LIMIT_CAP, Math.ceil((simulated * (100 + LIMIT_HEADROOM_PERCENT)) / 100) + LIMIT_MARGIN);
   const microLamports = cluster.priorityFee ?? (await recentPriorityFee(cluster, writableAccounts(instructions)));
   const message = appendTransactionMessageInstructions(
     [getSetComputeUnitLimitInstruction({ units }), getSetComputeUnitPriceInstruction({ microLamports }), ...instructions],

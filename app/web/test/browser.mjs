@@ -7,10 +7,13 @@
 // at desktop width and at 390 px go to $DIEM_SCREENSHOTS (default app/web/dist/screenshots);
 // their list is committed in screenshots.txt and must match.
 //
+// Last, the record: once the wallet's transactions are finalized, `diem index sync` and
+// `diem serve`, and the page opened with `?record=` shows the wallet's history and today's credit.
+//
 // Environment: DIEM_RPC_URL (the validator), DIEM_WALLET_KEYPAIR (a funded keypair JSON holding
-// VVV), CHROMIUM (default /usr/bin/chromium).
+// VVV), DIEM_CLI (the diem binary) and DIEM_DB (the record), CHROMIUM (default /usr/bin/chromium).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createPrivateKey, sign } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -282,6 +285,39 @@ test('the staking page: every view, the keyboard flow, accessibility, and every 
     assert.equal(Number(position.balances.active) / 1e6, 900);
     assert.ok(Math.abs(Number(position.balances.outstandingDiem) / 1e9 - (minted - 1)) < 0.0001);
     assert.deepEqual(consoleErrors, []);
+    // The record: the wallet's finalized transactions synced, served, and read by the page.
+    const cli = process.env.DIEM_CLI;
+    assert.ok(cli && process.env.DIEM_DB, 'DIEM_CLI and DIEM_DB name the diem binary and the record');
+    const rpc = createSolanaRpc(rpcUrl);
+    const last = await rpc.getSlot({ commitment: 'confirmed' }).send();
+    for (let i = 0; i < 120 && (await rpc.getSlot({ commitment: 'finalized' }).send()) < last; i++) await new Promise((r) => setTimeout(r, 500));
+    const synced = spawnSync(cli, ['--url', rpcUrl, 'index', 'sync'], { encoding: 'utf8' });
+    assert.equal(synced.status, 0, `index sync: ${synced.stderr}`);
+    const recordPort = port + 1;
+    const record = spawn(cli, ['--url', rpcUrl, 'serve', '--no-follow', '--bind', `127.0.0.1:${recordPort}`], { stdio: 'ignore' });
+    try {
+      const recordUrl = `http://127.0.0.1:${recordPort}`;
+      let up = false;
+      for (let i = 0; i < 60 && !up; i++) {
+        up = await fetch(`${recordUrl}/health`).then((r) => r.ok, () => false);
+        if (!up) await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.ok(up, 'diem serve answers');
+      await page.goto(`http://127.0.0.1:${port}/?rpc=${encodeURIComponent(rpcUrl)}&record=${encodeURIComponent(recordUrl)}`);
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+      await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+      await page.click('#wallets button.connect');
+      await page.waitForSelector('#history-section:not([hidden]) #history tr[data-kind]', { timeout: 30_000 });
+      const kinds = await page.$$eval('#history tr[data-kind]', (rows) => rows.map((r) => r.dataset.kind));
+      for (const kind of ['Staked', 'DiemMinted', 'DiemBurned', 'UnstakeInitiated', 'UnstakeFinalized', 'DiemStaked']) {
+        assert.ok(kinds.includes(kind), `the history shows ${kind}: ${kinds}`);
+      }
+      assert.match(await field('credit-today'), /^\$\d/, "today's credit from the record");
+      await visit('09-history-from-the-record');
+    } finally {
+      record.kill();
+    }
+
     // The committed list of screenshots is what the test took.
     const listed = readFileSync(join(here, 'screenshots.txt'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
     assert.deepEqual(taken, listed, 'app/web/test/screenshots.txt lists every screenshot, in order');

@@ -7,7 +7,7 @@ use serde_json::json;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-use crate::args::{Command, DevCommand};
+use crate::args::DevCommand;
 use crate::{CliError, Output, Units};
 
 pub fn keygen(outfile: &Path) -> Result<Output, CliError> {
@@ -19,10 +19,10 @@ pub fn keygen(outfile: &Path) -> Result<Output, CliError> {
     })
 }
 
-pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units: Units) -> Result<Output, CliError> {
+pub async fn run<C: Chain>(command: &DevCommand, client: &mut Client<'_, C>, units: Units) -> Result<Output, CliError> {
     let signer = client.signer;
     Ok(match command {
-        Command::Dev(DevCommand::SetupVvv { decimals, amount }) => {
+        DevCommand::SetupVvv { decimals, amount } => {
             let amount = units.parse(amount, *decimals)?;
             let (mint, treasury) = dev::setup_vvv(client.chain, signer, *decimals, amount).await?;
             Output {
@@ -30,7 +30,7 @@ pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units:
                 json: json!({ "vvv_mint": mint.to_string(), "treasury": treasury.to_string() }),
             }
         }
-        Command::Dev(DevCommand::Fund { vvv_mint, owner, amount }) => {
+        DevCommand::Fund { vvv_mint, owner, amount } => {
             let decimals = dev::mint_decimals(client.chain, vvv_mint).await?;
             let amount = units.parse(amount, decimals)?;
             let account = dev::fund(client.chain, signer, vvv_mint, owner, amount).await?;
@@ -39,6 +39,5 @@ pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units:
                 json: json!({ "account": account.to_string() }),
             }
         }
-        other => Err(CliError::Usage(format!("`{}` is not a dev command", super::name(other))))?,
     })
 }

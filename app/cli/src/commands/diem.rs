@@ -4,7 +4,7 @@ use diem_client::chain::Chain;
 use diem_client::ops::Client;
 use serde_json::json;
 
-use crate::args::Command;
+use crate::args::DiemCommand as Command;
 use crate::output::{done, ticket_finalized, ticket_opened};
 use crate::{CliError, Output, Units};
 
@@ -75,6 +75,5 @@ pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units:
             format!("the DIEM staked for {from} now credits {to} (from the next 00:00 UTC)"),
             &client.set_diem_beneficiary(*from, *to).await?,
         ),
-        other => return Err(CliError::Usage(format!("`{}` is not a DIEM command", super::name(other)))),
     })
 }

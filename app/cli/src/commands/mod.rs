@@ -5,7 +5,7 @@ use diem_client::chain::Chain;
 use diem_client::ops::{Client, Reader};
 use solana_keypair::Keypair;
 
-use crate::args::{AdminCommand, Command, CurveCommand, DevCommand, ProposeCommand};
+use crate::args::{AdminCommand, Command, CurveCommand, DevCommand, DiemCommand, ProposeCommand, ReadCommand, RecordCommand, SvvvCommand};
 use crate::{CliError, Output, Units};
 
 pub mod admin;
@@ -16,71 +16,59 @@ pub mod record;
 pub mod reports;
 pub mod svvv;
 
-/// Whether `command` needs the keypair: every command that signs, and `position` without an
-/// owner (it shows the keypair's). Reads and offline commands need none.
+/// Whether `command` needs the keypair: every command that signs, and a read of the keypair's
+/// own position or tickets. Reads of a named owner and offline commands need none.
 pub fn needs_signer(command: &Command) -> bool {
-    if let Command::Admin(a) = command {
+    match command {
         // `pending` reads; an export names its authority.
-        return !matches!(a.command, AdminCommand::Pending) && a.authority.is_none();
+        Command::Admin(a) => !matches!(a.command, AdminCommand::Pending) && a.authority.is_none(),
+        Command::Read(ReadCommand::Position { owner } | ReadCommand::Tickets { owner }) => owner.is_none(),
+        Command::Read(ReadCommand::Quote { .. }) | Command::Curve(_) | Command::Record(_) | Command::Keygen { .. } => false,
+        Command::Init(_) | Command::Svvv(_) | Command::Diem(_) | Command::Dev(_) => true,
+        #[cfg(feature = "demo")]
+        Command::Demo { .. } => false,
     }
-    !matches!(
-        command,
-        Command::Quote { .. }
-            | Command::Position { owner: Some(_) }
-            | Command::Tickets { owner: Some(_) }
-            | Command::Curve(_)
-            | Command::Audit { .. }
-            | Command::Entitlements { .. }
-            | Command::History { .. }
-            | Command::Index(_)
-            | Command::Serve { .. }
-            | Command::Keygen { .. }
-    ) && !is_demo(command)
 }
 
 /// Whether `command` talks to no chain at all.
 pub fn is_offline(command: &Command) -> bool {
-    matches!(command, Command::Curve(CurveCommand::Generate { .. }) | Command::Keygen { .. }) || is_demo(command)
-}
-
-fn is_demo(command: &Command) -> bool {
-    #[cfg(feature = "demo")]
-    if let Command::Demo { .. } = command {
-        return true;
+    match command {
+        Command::Curve(CurveCommand::Generate { .. }) | Command::Keygen { .. } => true,
+        #[cfg(feature = "demo")]
+        Command::Demo { .. } => true,
+        _ => false,
     }
-    let _ = command;
-    false
 }
 
 /// Checks every argument that needs no chain: amounts, dates, pause flags, launch files.
 pub fn validate(command: &Command, units: Units) -> Result<(), CliError> {
     match command {
-        Command::Stake { amount, .. } => units.check("stake AMOUNT", amount),
-        Command::Unstake { amount } => units.check("unstake AMOUNT", amount),
-        Command::Mint { amount, min_out, .. } => {
+        Command::Svvv(SvvvCommand::Stake { amount, .. }) => units.check("stake AMOUNT", amount),
+        Command::Svvv(SvvvCommand::Unstake { amount }) => units.check("unstake AMOUNT", amount),
+        Command::Diem(DiemCommand::Mint { amount, min_out, .. }) => {
             units.check("mint AMOUNT", amount)?;
             match min_out {
                 Some(m) => units.check("mint --min-out", m),
                 None => Ok(()),
             }
         }
-        Command::Burn { amount } => units.check("burn AMOUNT", amount),
-        Command::StakeDiem { amount, beneficiary } => {
+        Command::Diem(DiemCommand::Burn { amount }) => units.check("burn AMOUNT", amount),
+        Command::Diem(DiemCommand::StakeDiem { amount, beneficiary }) => {
             not_default("stake-diem --beneficiary", beneficiary.as_ref())?;
             units.check("stake-diem AMOUNT", amount)
         }
-        Command::UnstakeDiem { amount, .. } => units.check("unstake-diem AMOUNT", amount),
-        Command::TransferTicket { new_owner, .. } => not_default("transfer-ticket NEW_OWNER", Some(new_owner)),
-        Command::SetBeneficiary { from, to } => {
+        Command::Diem(DiemCommand::UnstakeDiem { amount, .. }) => units.check("unstake-diem AMOUNT", amount),
+        Command::Svvv(SvvvCommand::TransferTicket { new_owner, .. }) => not_default("transfer-ticket NEW_OWNER", Some(new_owner)),
+        Command::Diem(DiemCommand::SetBeneficiary { from, to }) => {
             not_default("set-beneficiary TO", Some(to))?;
             if from == to {
                 return Err(CliError::Usage(format!("set-beneficiary: the stake already credits {to}")));
             }
             Ok(())
         }
-        Command::FundRewards { amount } => units.check("fund-rewards AMOUNT", amount),
-        Command::Quote { amount } => units.check("quote AMOUNT", amount),
-        Command::Entitlements { day, .. } => {
+        Command::Svvv(SvvvCommand::FundRewards { amount }) => units.check("fund-rewards AMOUNT", amount),
+        Command::Read(ReadCommand::Quote { amount }) => units.check("quote AMOUNT", amount),
+        Command::Record(RecordCommand::Entitlements { day, .. }) => {
             diem_client::credit::parse_day(day).map(|_| ()).map_err(|e| CliError::Usage(format!("--day: {e}")))
         }
         Command::Init(a) => admin::load_launch(&a.params).map(|_| ()),
@@ -139,12 +127,23 @@ pub(crate) async fn require_unlocked<C: Chain>(
     .into())
 }
 
-/// The command's name as typed.
+/// The command's name as typed (`finalize-diem-unstake`), for messages: the variant of the
+/// group enum that holds it, in clap's kebab case.
 pub fn name(command: &Command) -> String {
-    let debug = format!("{command:?}");
-    let variant: String = debug.chars().take_while(|c| c.is_alphanumeric()).collect();
+    match command {
+        Command::Svvv(c) => name_of(c),
+        Command::Diem(c) => name_of(c),
+        Command::Read(c) => name_of(c),
+        Command::Record(c) => name_of(c),
+        other => name_of(other),
+    }
+}
+
+/// A variant's name in kebab case, from its `Debug` form (derived, so it follows the variant).
+pub fn name_of(variant: &impl std::fmt::Debug) -> String {
+    let debug = format!("{variant:?}");
     let mut out = String::new();
-    for (i, c) in variant.chars().enumerate() {
+    for (i, c) in debug.chars().take_while(|c| c.is_alphanumeric()).enumerate() {
         if c.is_uppercase() && i > 0 {
             out.push('-');
         }
@@ -161,37 +160,20 @@ pub async fn execute<C: Chain>(
     units: Units,
 ) -> Result<Output, CliError> {
     validate(command, units)?;
-    if let Command::Admin(a) = command {
-        return admin::run(a, chain, signer, units).await;
-    }
-    if !needs_signer(command) {
-        return match command {
-            Command::Curve(CurveCommand::Generate { .. }) => curve::generate(command, units),
-            Command::Keygen { outfile } => dev::keygen(outfile),
-            _ => reports::run(command, &mut Reader::new(chain), units).await,
-        };
-    }
-    let signer = signer_for(signer, command)?;
-    let mut client = Client::new(chain, signer);
+    let me = signer.map(solana_signer::Signer::pubkey);
     match command {
-        Command::Init(_) => admin::init(command, &mut client).await,
-        Command::Dev(_) => dev::run(command, &mut client, units).await,
-        Command::Mint { .. }
-        | Command::Burn { .. }
-        | Command::StakeDiem { .. }
-        | Command::UnstakeDiem { .. }
-        | Command::CancelDiemUnstake { .. }
-        | Command::FinalizeDiemUnstake { .. }
-        | Command::SetBeneficiary { .. } => diem::run(command, &mut client, units).await,
-        Command::Position { owner: None } => {
-            let me = solana_signer::Signer::pubkey(signer);
-            Ok(crate::output::position_output(&client.reader().position_report(&me).await?, units))
-        }
-        Command::Tickets { owner: None } => {
-            let me = solana_signer::Signer::pubkey(signer);
-            reports::tickets(&mut client.reader(), &me, units).await
-        }
-        _ => svvv::run(command, &mut client, units).await,
+        Command::Admin(a) => admin::run(a, chain, signer, units).await,
+        Command::Curve(CurveCommand::Generate { .. }) => curve::generate(command, units),
+        Command::Curve(CurveCommand::Show) => reports::curve(&mut Reader::new(chain), units).await,
+        Command::Keygen { outfile } => dev::keygen(outfile),
+        Command::Read(c) => reports::read(c, &mut Reader::new(chain), me, units).await,
+        Command::Record(c) => reports::from_events(c, &mut Reader::new(chain), units).await,
+        Command::Init(_) => admin::init(command, &mut Client::new(chain, signer_for(signer, command)?)).await,
+        Command::Svvv(c) => svvv::run(c, &mut Client::new(chain, signer_for(signer, command)?), units).await,
+        Command::Diem(c) => diem::run(c, &mut Client::new(chain, signer_for(signer, command)?), units).await,
+        Command::Dev(c) => dev::run(c, &mut Client::new(chain, signer_for(signer, command)?), units).await,
+        #[cfg(feature = "demo")]
+        Command::Demo { .. } => Err(CliError::Usage("`demo` runs on its own embedded bank: run `diem demo`".into())),
     }
 }
 
@@ -202,7 +184,8 @@ mod tests {
     #[test]
     fn names_are_as_typed() {
         let ticket = anchor_lang::prelude::Pubkey::new_unique();
-        assert_eq!(name(&Command::FinalizeDiemUnstake { ticket }), "finalize-diem-unstake");
-        assert_eq!(name(&Command::Stake { amount: "1".into(), recipient: None }), "stake");
+        assert_eq!(name(&Command::Diem(DiemCommand::FinalizeDiemUnstake { ticket })), "finalize-diem-unstake");
+        assert_eq!(name(&Command::Svvv(SvvvCommand::Stake { amount: "1".into(), recipient: None })), "stake");
+        assert_eq!(name(&Command::Keygen { outfile: "k.json".into() }), "keygen");
     }
 }

@@ -9,20 +9,8 @@ use diem_indexer::follow::{FollowOptions, FollowSinks};
 use diem_indexer::{Retry, RpcSource, Store, Syncer};
 use serde_json::json;
 
-use crate::args::{Command, Format, IndexCommand, RecordArgs};
+use crate::args::{Format, IndexCommand, RecordArgs, RecordCommand as Command};
 use crate::{CliError, Output, Units};
-
-/// Whether `command` is answered from the record.
-pub fn is_record(command: &Command) -> bool {
-    matches!(
-        command,
-        Command::Audit { .. }
-            | Command::Entitlements { .. }
-            | Command::History { .. }
-            | Command::Index(_)
-            | Command::Serve { .. }
-    )
-}
 
 /// `sqlite://…/diem/record.sqlite` in the data directory.
 pub fn default_db() -> String {
@@ -33,15 +21,15 @@ pub fn default_db() -> String {
     format!("sqlite://{}", base.join("diem/record.sqlite").display())
 }
 
-fn record_args(command: &Command) -> Option<&RecordArgs> {
-    Some(match command {
+/// Where every record command keeps its record.
+pub fn record_args(command: &Command) -> &RecordArgs {
+    match command {
         Command::Audit { record }
         | Command::Entitlements { record, .. }
         | Command::History { record, .. }
         | Command::Serve { record, .. }
         | Command::Index(IndexCommand::Sync { record } | IndexCommand::Follow { record, .. }) => record,
-        _ => return None,
-    })
+    }
 }
 
 fn store_error(e: impl std::fmt::Display) -> CliError {
@@ -79,7 +67,7 @@ async fn sync(
 }
 
 pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> Result<Output, CliError> {
-    let record = record_args(command).ok_or_else(|| CliError::Usage("not a record command".into()))?;
+    let record = record_args(command);
     let db = record.db.clone().unwrap_or_else(default_db);
     let store = if record.offline { Store::open_existing(&db).await } else { Store::open(&db).await };
     let store = store.map_err(store_error)?;
@@ -248,7 +236,6 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
                 .map_err(|e| CliError::Usage(format!("server: {e}")))?;
             Output { human: String::new(), json: json!({}) }
         }
-        _ => return Err(CliError::Usage("not a record command".into())),
     })
 }
 

@@ -6,7 +6,7 @@ use diem_client::ops::Reader;
 use diem_client::ops::reports::TicketReport;
 use serde_json::{Value, json};
 
-use crate::args::{Command, CurveCommand};
+use crate::args::{ReadCommand, RecordCommand};
 use crate::output::{curve_output, position_output, tickets_output};
 use crate::{CliError, Output, Units};
 
@@ -19,11 +19,20 @@ pub async fn tickets<C: Chain>(reader: &mut Reader<'_, C>, owner: &Pubkey, units
     Ok(tickets_output(&owner.to_string(), &reports, d, units))
 }
 
-pub async fn run<C: Chain>(command: &Command, reader: &mut Reader<'_, C>, units: Units) -> Result<Output, CliError> {
+/// A read of the chain: `owner`'s, or `me`'s (the keypair's) where none is named.
+pub async fn read<C: Chain>(
+    command: &ReadCommand,
+    reader: &mut Reader<'_, C>,
+    me: Option<Pubkey>,
+    units: Units,
+) -> Result<Output, CliError> {
+    let whose = |owner: &Option<Pubkey>, what: &str| {
+        owner.or(me).ok_or_else(|| CliError::Usage(format!("`{what}` shows the keypair's: pass --keypair FILE, or name an owner")))
+    };
     Ok(match command {
-        Command::Position { owner: Some(owner) } => position_output(&reader.position_report(owner).await?, units),
-        Command::Tickets { owner: Some(owner) } => return tickets(reader, owner, units).await,
-        Command::Quote { amount } => {
+        ReadCommand::Position { owner } => position_output(&reader.position_report(&whose(owner, "position")?).await?, units),
+        ReadCommand::Tickets { owner } => return tickets(reader, &whose(owner, "tickets")?, units).await,
+        ReadCommand::Quote { amount } => {
             let d = reader.config().await?.vvv_decimals;
             let svvv = units.parse(amount, d)?;
             let out = reader.quote(svvv).await?.diem_out;
@@ -38,11 +47,20 @@ pub async fn run<C: Chain>(command: &Command, reader: &mut Reader<'_, C>, units:
                 json: json!({ "svvv": units.show(svvv, d), "diem": units.show(out, DIEM_DECIMALS), "average_rate": rate.map(|r| units.show(r, d)) }),
             }
         }
-        Command::Curve(CurveCommand::Show) => {
-            let d = reader.config().await?.vvv_decimals;
-            curve_output(&reader.curve().await?, d, units)
-        }
-        Command::Audit { .. } => {
+    })
+}
+
+/// `curve show`: the live table.
+pub async fn curve<C: Chain>(reader: &mut Reader<'_, C>, units: Units) -> Result<Output, CliError> {
+    let d = reader.config().await?.vvv_decimals;
+    Ok(curve_output(&reader.curve().await?, d, units))
+}
+
+/// The record's reports answered by replaying the chain's events (the embedded bank keeps them
+/// all); history, the index and the server need the record's database.
+pub async fn from_events<C: Chain>(command: &RecordCommand, reader: &mut Reader<'_, C>, units: Units) -> Result<Output, CliError> {
+    Ok(match command {
+        RecordCommand::Audit { .. } => {
             let report = reader.audit().await?;
             let mut human = format!(
                 "audit: {} events replayed, {} positions, {} DIEM stakes, DIEM supply {}\n",
@@ -56,7 +74,7 @@ pub async fn run<C: Chain>(command: &Command, reader: &mut Reader<'_, C>, units:
             let json = serde_json::to_value(&report).map_err(|e| CliError::Usage(format!("cannot encode: {e}")))?;
             Output { human, json }
         }
-        Command::Entitlements { day, .. } => {
+        RecordCommand::Entitlements { day, .. } => {
             let day_number = diem_client::credit::parse_day(day).map_err(|e| CliError::Usage(format!("--day: {e}")))?;
             let list = reader.entitlements(day_number).await?;
             let mut human = format!("inference credit for {day} (stake at 00:00 UTC, at least 0.1 DIEM):\n");
@@ -71,6 +89,8 @@ pub async fn run<C: Chain>(command: &Command, reader: &mut Reader<'_, C>, units:
             let rows: Vec<Value> = list.iter().map(|e| json!({"owner": e.owner, "staked_diem": units.show(e.staked_diem, DIEM_DECIMALS), "credit_usd": e.credit_usd})).collect();
             Output { human: human.trim_end().to_string(), json: json!({ "day": day, "entitlements": rows }) }
         }
-        other => return Err(CliError::Usage(format!("`{}` is not a read", super::name(other)))),
+        RecordCommand::History { .. } | RecordCommand::Index(_) | RecordCommand::Serve { .. } => {
+            return Err(CliError::Usage(format!("`{}` needs the record's database: run it over --url", super::name_of(command))));
+        }
     })
 }

@@ -4,7 +4,7 @@ use diem_client::chain::Chain;
 use diem_client::ops::Client;
 use serde_json::json;
 
-use crate::args::Command;
+use crate::args::SvvvCommand as Command;
 use crate::output::{done, ticket_finalized, ticket_opened};
 use crate::{CliError, Output, Units};
 
@@ -51,6 +51,5 @@ pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units:
             done(format!("funded {} VVV of rewards", units.show(amount, d)), &client.fund_rewards(amount).await?)
         }
         Command::PayTreasury => done("treasury paid".into(), &client.pay_treasury().await?),
-        other => return Err(CliError::Usage(format!("`{}` is not an sVVV command", super::name(other)))),
     })
 }

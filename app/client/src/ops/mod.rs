@@ -28,6 +28,8 @@ pub type OpsResult<T> = Result<T, ChainError>;
 pub struct Client<'a, C: Chain> {
     pub chain: &'a mut C,
     pub signer: &'a Keypair,
+    /// The VVV mint and token program, fixed at `initialize`: read once per client.
+    deployment: Option<Deployment>,
 }
 
 /// Reads that need no wallet.
@@ -52,7 +54,7 @@ impl<'a, C: Chain> Reader<'a, C> {
 
 impl<'a, C: Chain> Client<'a, C> {
     pub fn new(chain: &'a mut C, signer: &'a Keypair) -> Self {
-        Self { chain, signer }
+        Self { chain, signer, deployment: None }
     }
 
     /// The same chain, for reads.
@@ -73,8 +75,14 @@ impl<'a, C: Chain> Client<'a, C> {
         self.reader().config().await
     }
 
+    /// The deployment, read from the config the first time only (it never changes).
     pub async fn deployment(&mut self) -> OpsResult<Deployment> {
-        self.reader().deployment().await
+        if let Some(d) = self.deployment {
+            return Ok(d);
+        }
+        let d = self.reader().deployment().await?;
+        self.deployment = Some(d);
+        Ok(d)
     }
 
     /// The signer's VVV and DIEM associated token accounts.
@@ -87,20 +95,24 @@ impl<'a, C: Chain> Client<'a, C> {
         ))
     }
 
-    /// Creates the signer's DIEM associated token account if it does not exist.
-    pub async fn ensure_diem_account(&mut self) -> OpsResult<Pubkey> {
+    /// The signer's DIEM associated token account, and the instruction that creates it if it
+    /// does not exist yet, to go in the same transaction as what pays into it.
+    pub async fn diem_account(&mut self) -> OpsResult<(Pubkey, Option<Instruction>)> {
         let (_, diem) = self.my_token_accounts().await?;
-        if self.chain.account(&diem).await?.is_none() {
-            use anchor_spl::associated_token::spl_associated_token_account as ata;
-            let me = self.me();
-            let ix = ata::instruction::create_associated_token_account_idempotent(
-                &me,
-                &me,
-                &pda::diem_mint(),
-                &anchor_spl::token_2022::ID,
-            );
-            self.send(ix).await?;
+        if self.chain.account(&diem).await?.is_some() {
+            return Ok((diem, None));
         }
-        Ok(diem)
+        use anchor_spl::associated_token::spl_associated_token_account as ata;
+        let me = self.me();
+        let create =
+            ata::instruction::create_associated_token_account_idempotent(&me, &me, &pda::diem_mint(), &anchor_spl::token_2022::ID);
+        Ok((diem, Some(create)))
+    }
+
+    /// `ix`, after `first` when there is one, in one transaction.
+    async fn send_after(&mut self, first: Option<Instruction>, ix: Instruction) -> OpsResult<Outcome> {
+        let signer = self.signer;
+        let ixs: Vec<Instruction> = first.into_iter().chain(std::iter::once(ix)).collect();
+        self.chain.send(&ixs, &[signer]).await
     }
 }

@@ -75,9 +75,10 @@ impl<C: Chain> Client<'_, C> {
 
     /// Locks `svvv` and mints at least `min_out` DIEM to the signer's DIEM account (created if
     /// missing). [`diem_minted`] reads the amount off the outcome.
+    /// Mints into the signer's DIEM account, created in the same transaction if missing.
     pub async fn mint(&mut self, svvv: u64, min_out: u64) -> OpsResult<Outcome> {
-        let diem = self.ensure_diem_account().await?;
-        self.send(ix::mint_diem(self.me(), diem, svvv, min_out)).await
+        let (diem, create) = self.diem_account().await?;
+        self.send_after(create, ix::mint_diem(self.me(), diem, svvv, min_out)).await
     }
 
     pub async fn burn(&mut self, amount: u64) -> OpsResult<Outcome> {
@@ -110,8 +111,8 @@ impl<C: Chain> Client<'_, C> {
     /// Pays a due DIEM ticket to the signer's DIEM account (created if missing).
     pub async fn finalize_diem_unstake(&mut self, ticket: &Pubkey) -> OpsResult<Outcome> {
         let ticket = self.reader().open_ticket(ticket).await?;
-        let diem = self.ensure_diem_account().await?;
-        self.send(ix::finalize_diem_unstake(&ticket, diem)).await
+        let (diem, create) = self.diem_account().await?;
+        self.send_after(create, ix::finalize_diem_unstake(&ticket, diem)).await
     }
 
     /// Moves the signer's whole stake for `from` to their stake for `to`.
