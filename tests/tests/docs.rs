@@ -109,8 +109,8 @@ fn no_file_points_outside_the_repository() {
     let mut links = 0;
     for file in repository_files() {
         let Ok(text) = std::fs::read_to_string(&file) else { continue };
-        // Codama's generated `../shared/` is a folder of the client itself: only a `../shared/`
-        // that names no folder beside the file points outside.
+        // Codama's generated client has a `shared` folder of its own, imported one level up: only
+        // a reference that names no such folder beside the file points outside.
         let inside = file.parent().unwrap().join("..").join("shared").is_dir();
         assert!(inside || !text.contains(&beside), "{} refers to {beside}, outside the repository", file.display());
         if !file.extension().is_some_and(|e| e == "md") {
