@@ -3,6 +3,7 @@ use std::path::PathBuf;
 
 use anchor_lang::prelude::Pubkey;
 use clap::{Args, Parser, Subcommand};
+use diem_client::amount::TypedAmount;
 
 #[derive(Parser, Debug)]
 #[command(name = "diem", version, about = "Stake VVV, mint and burn DIEM, stake DIEM for inference credit")]
@@ -121,7 +122,8 @@ pub enum SvvvCommand {
     /// Stake VVV for sVVV.
     Stake {
         /// VVV to stake (whole tokens, e.g. 1.5).
-        amount: String,
+        #[arg(value_parser = TypedAmount::positive)]
+        amount: TypedAmount,
         /// Credit the stake to another owner's position.
         #[arg(long)]
         recipient: Option<Pubkey>,
@@ -130,7 +132,8 @@ pub enum SvvvCommand {
     /// the cooldown (7 days at launch). Each request is its own ticket; none moves another.
     Unstake {
         /// Unlocked sVVV to unstake.
-        amount: String,
+        #[arg(value_parser = TypedAmount::positive)]
+        amount: TypedAmount,
     },
     /// Cancel an sVVV ticket: its amount returns to your stake and earns again.
     CancelUnstake {
@@ -158,7 +161,8 @@ pub enum SvvvCommand {
     /// Add VVV to the reward reserve.
     FundRewards {
         /// VVV to add.
-        amount: String,
+        #[arg(value_parser = TypedAmount::positive)]
+        amount: TypedAmount,
     },
     /// Pay the treasury's accrued share (anyone may call it).
     PayTreasury,
@@ -170,10 +174,11 @@ pub enum DiemCommand {
     /// Lock sVVV to mint DIEM at the current rate; shows the quote first.
     Mint {
         /// Unlocked sVVV to lock.
-        amount: String,
+        #[arg(value_parser = TypedAmount::positive)]
+        amount: TypedAmount,
         /// Least DIEM to accept.
-        #[arg(long, conflicts_with = "slippage_bps")]
-        min_out: Option<String>,
+        #[arg(value_parser = TypedAmount::positive, long, conflicts_with = "slippage_bps")]
+        min_out: Option<TypedAmount>,
         /// Accept up to this many basis points less than the quote (0 to 10,000; default 50).
         #[arg(long, value_parser = clap::value_parser!(u16).range(0..=10_000))]
         slippage_bps: Option<u16>,
@@ -181,13 +186,15 @@ pub enum DiemCommand {
     /// Burn DIEM to unlock sVVV at the position's average rate.
     Burn {
         /// DIEM to burn (at most the position's outstanding DIEM).
-        amount: String,
+        #[arg(value_parser = TypedAmount::positive)]
+        amount: TypedAmount,
     },
     /// Stake DIEM for inference credit; it counts from the next 00:00 UTC. You control the
     /// stake; the beneficiary (default: you) receives its credit.
     StakeDiem {
         /// DIEM to stake.
-        amount: String,
+        #[arg(value_parser = TypedAmount::positive)]
+        amount: TypedAmount,
         /// Who receives the credit (a depositor of your vault, another wallet).
         #[arg(long)]
         beneficiary: Option<Pubkey>,
@@ -196,7 +203,8 @@ pub enum DiemCommand {
     /// now and can be finalized after the cooldown (1 day at launch). No other ticket moves.
     UnstakeDiem {
         /// Staked DIEM to unstake.
-        amount: String,
+        #[arg(value_parser = TypedAmount::positive)]
+        amount: TypedAmount,
         /// The beneficiary of the stake to unstake from (default: you).
         #[arg(long)]
         beneficiary: Option<Pubkey>,
@@ -240,7 +248,8 @@ pub enum ReadCommand {
     /// DIEM a lock of AMOUNT sVVV would mint now.
     Quote {
         /// sVVV to lock.
-        amount: String,
+        #[arg(value_parser = TypedAmount::positive)]
+        amount: TypedAmount,
     },
 }
 
@@ -309,8 +318,8 @@ pub enum DevCommand {
         #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u8).range(0..=18))]
         decimals: u8,
         /// VVV minted to the signer.
-        #[arg(long, default_value = "1000000")]
-        amount: String,
+        #[arg(value_parser = TypedAmount::positive, long, default_value = "1000000")]
+        amount: TypedAmount,
     },
     /// Mint AMOUNT VVV to OWNER's associated account (creating it), and 1 SOL for fees.
     Fund {
@@ -319,7 +328,8 @@ pub enum DevCommand {
         /// Who receives the VVV.
         owner: Pubkey,
         /// VVV to mint.
-        amount: String,
+        #[arg(value_parser = TypedAmount::positive)]
+        amount: TypedAmount,
     },
 }
 
@@ -382,7 +392,7 @@ pub enum AdminCommand {
     SetParams {
         /// VVV per second.
         #[arg(long)]
-        emission_rate: Option<String>,
+        emission_rate: Option<TypedAmount>,
         /// Treasury's cut of what unlocked sVVV earns, basis points.
         #[arg(long, value_parser = clap::value_parser!(u16).range(0..=10_000))]
         treasury_share_unlocked_bps: Option<u32>,
@@ -457,7 +467,7 @@ pub enum ProposeCommand {
     /// The emission rate, VVV per second.
     EmissionRate {
         /// VVV per second (whole tokens).
-        rate: String,
+        rate: TypedAmount,
     },
     /// Both treasury shares, basis points.
     TreasuryShares {

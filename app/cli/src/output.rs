@@ -1,7 +1,7 @@
 //! What commands print: a human text and the same as JSON (`--json`), with amounts in whole
 //! tokens or base units (`--raw`).
 use diem::constants::DIEM_DECIMALS;
-use diem_client::amount::{AmountError, format_amount, parse_amount};
+use diem_client::amount::{TypedAmount, format_amount};
 use diem_client::chain::Outcome;
 use diem_client::ops::PositionReport;
 use diem_client::ops::reports::TicketReport;
@@ -23,39 +23,20 @@ pub struct Units {
 }
 
 impl Units {
-    /// Checks that `text` can be an amount at all, before the token's decimals are known (they
-    /// come from the chain): a whole number of base units with `--raw`, a decimal otherwise;
-    /// never zero.
-    pub fn check(&self, what: &str, text: &str) -> Result<(), CliError> {
-        if self.check_any(what, text)? {
-            return Err(CliError::Usage(format!("{what}: the amount must be greater than zero")));
+    /// What can be checked of an amount before the token's decimals are known (they come from
+    /// the chain): with `--raw`, that it is a whole number of base units. Its syntax was checked
+    /// when clap parsed it (`TypedAmount`).
+    pub fn check(&self, what: &str, amount: &TypedAmount) -> Result<(), CliError> {
+        if self.raw && amount.has_fraction() {
+            return Err(CliError::Usage(format!("{what}: '{amount}' is not a whole number of base units")));
         }
         Ok(())
     }
 
-    /// As [`Units::check`], zero allowed; returns whether the amount is zero.
-    pub fn check_any(&self, what: &str, text: &str) -> Result<bool, CliError> {
-        let named = |e: String| CliError::Usage(format!("{what}: {e}"));
-        let zero = if self.raw {
-            text.parse::<u64>().map_err(|_| named(format!("'{text}' is not a whole number of base units")))? == 0
-        } else {
-            // With as many decimals as it has, only the syntax and the size are checked.
-            let decimals = text.trim().split_once('.').map_or(0, |(_, frac)| frac.len());
-            match parse_amount(text, u8::try_from(decimals).unwrap_or(u8::MAX)) {
-                Ok(units) => units == 0,
-                Err(AmountError::TooPrecise(..)) => return Err(named(format!("'{text}' has too many decimal places"))),
-                Err(e) => return Err(named(e.to_string())),
-            }
-        };
-        Ok(zero)
-    }
-
-    /// `text` in base units of a token with `decimals` decimals.
-    pub fn parse(&self, text: &str, decimals: u8) -> Result<u64, CliError> {
-        if self.raw {
-            return text.parse().map_err(|_| CliError::Usage(format!("'{text}' is not a whole number of base units")));
-        }
-        parse_amount(text, decimals).map_err(|e| CliError::Usage(e.to_string()))
+    /// `amount` in base units of a token with `decimals` decimals (as typed, with `--raw`).
+    pub fn parse(&self, amount: &TypedAmount, decimals: u8) -> Result<u64, CliError> {
+        let converted = if self.raw { amount.raw() } else { amount.base_units(decimals) };
+        converted.map_err(|e| CliError::Usage(e.to_string()))
     }
 
     pub fn show(&self, units: u64, decimals: u8) -> String {
@@ -227,19 +208,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn amounts_are_checked_before_the_decimals_are_known() {
-        let units = Units { raw: false };
-        units.check("AMOUNT", "1.5").unwrap();
-        units.check("AMOUNT", "0.000000001").unwrap();
+    fn amounts_are_parsed_once_and_converted_by_the_units() {
+        let typed = |t: &str| TypedAmount::positive(t);
         for bad in ["abc", "", "1.2.3", "-1", "1e6", "0", "0.000", "99999999999999999999"] {
-            let err = units.check("AMOUNT", bad).unwrap_err().to_string();
-            assert!(err.starts_with("AMOUNT: "), "{bad}: {err}");
+            assert!(typed(bad).is_err(), "{bad}");
         }
+        let whole = Units { raw: false };
+        let half = typed("1.5").unwrap();
+        whole.check("AMOUNT", &half).unwrap();
+        assert_eq!(whole.parse(&half, 6).unwrap(), 1_500_000);
+        assert!(whole.parse(&typed("0.000000001").unwrap(), 6).unwrap_err().to_string().contains("decimal places"));
         let raw = Units { raw: true };
-        raw.check("AMOUNT", "15").unwrap();
-        for bad in ["1.5", "abc", "0"] {
-            assert!(raw.check("AMOUNT", bad).is_err(), "{bad}");
-        }
+        assert!(raw.check("AMOUNT", &half).unwrap_err().to_string().starts_with("AMOUNT: '1.5' is not a whole number"));
+        assert_eq!(raw.parse(&typed("15").unwrap(), 6).unwrap(), 15);
     }
 
     #[test]

@@ -71,10 +71,11 @@ fn read_only_commands_need_no_keypair() {
 #[test]
 fn arguments_are_checked_before_the_keypair_and_the_network() {
     let url = dead_url();
-    fails_with(&["--url", &url, "stake", "abc"], &["stake AMOUNT: 'abc' is not a decimal amount"]);
-    fails_with(&["--url", &url, "stake", "0"], &["stake AMOUNT: the amount must be greater than zero"]);
+    // Amounts are parsed once, by clap: its message names the argument.
+    fails_with(&["--url", &url, "stake", "abc"], &["'abc' for '<AMOUNT>'", "'abc' is not a decimal amount"]);
+    fails_with(&["--url", &url, "stake", "0"], &["'0' for '<AMOUNT>'", "the amount must be greater than zero"]);
     fails_with(&["--url", &url, "--raw", "burn", "1.5"], &["burn AMOUNT: '1.5' is not a whole number of base units"]);
-    fails_with(&["--url", &url, "mint", "10", "--min-out", "x"], &["mint --min-out: 'x' is not a decimal amount"]);
+    fails_with(&["--url", &url, "mint", "10", "--min-out", "x"], &["--min-out <MIN_OUT>", "'x' is not a decimal amount"]);
     fails_with(
         &["--url", &url, "entitlements", "--day", "2026-02-31"],
         &["--day: '2026-02-31' is not a day of the calendar"],

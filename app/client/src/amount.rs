@@ -9,6 +9,8 @@ pub enum AmountError {
     TooPrecise(String, u8),
     #[error("'{0}' does not fit in a u64 of base units")]
     TooLarge(String),
+    #[error("'{0}' is not a whole number of base units")]
+    NotWhole(String),
 }
 
 /// Parses `"12.345"` into base units of a token with `decimals` decimals.
@@ -44,6 +46,79 @@ pub fn format_amount(base_units: u64, decimals: u8) -> String {
     format!("{whole}.{}", frac.trim_end_matches('0'))
 }
 
+/// An amount as typed on a command line (`"1.5"`, or base units with `--raw`): its syntax is
+/// checked once, when it is parsed (a clap value parser); it becomes base units once the
+/// token's decimals are known, without being parsed again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypedAmount {
+    text: String,
+    whole: String,
+    frac: String,
+}
+
+impl std::str::FromStr for TypedAmount {
+    type Err = AmountError;
+
+    fn from_str(text: &str) -> Result<Self, AmountError> {
+        let bad = || AmountError::NotANumber(text.to_string());
+        let (whole, frac) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+        let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+        if (whole.is_empty() && frac.is_empty()) || !digits(whole) || !digits(frac) {
+            return Err(bad());
+        }
+        // As many decimals as it has: only the size is checked here.
+        parse_amount(text, u8::try_from(frac.len()).map_err(|_| AmountError::TooPrecise(text.into(), u8::MAX))?)?;
+        Ok(Self { text: text.trim().to_string(), whole: whole.to_string(), frac: frac.to_string() })
+    }
+}
+
+impl std::fmt::Display for TypedAmount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl TypedAmount {
+    /// A clap value parser for amounts that must be more than zero.
+    pub fn positive(text: &str) -> Result<Self, String> {
+        let amount: Self = text.parse().map_err(|e: AmountError| e.to_string())?;
+        if amount.is_zero() {
+            return Err("the amount must be greater than zero".into());
+        }
+        Ok(amount)
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.whole.chars().chain(self.frac.chars()).all(|c| c == '0')
+    }
+
+    /// Whether it has a fractional part (which base units cannot have).
+    pub fn has_fraction(&self) -> bool {
+        !self.frac.is_empty()
+    }
+
+    /// In base units of a token with `decimals` decimals.
+    pub fn base_units(&self, decimals: u8) -> Result<u64, AmountError> {
+        if self.frac.len() > usize::from(decimals) {
+            return Err(AmountError::TooPrecise(self.text.clone(), decimals));
+        }
+        let digits = format!("{}{:0<width$}", self.whole, self.frac, width = usize::from(decimals));
+        let digits = digits.trim_start_matches('0');
+        if digits.is_empty() {
+            return Ok(0);
+        }
+        digits.parse::<u64>().map_err(|_| AmountError::TooLarge(self.text.clone()))
+    }
+
+    /// As base units already (`--raw`): a whole number.
+    pub fn raw(&self) -> Result<u64, AmountError> {
+        if self.has_fraction() {
+            return Err(AmountError::NotWhole(self.text.clone()));
+        }
+        self.base_units(0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +142,24 @@ mod tests {
         );
         for bad in ["", ".", "-1", "1e6", "1,5", "abc", "1.2.3"] {
             assert!(matches!(parse_amount(bad, 6), Err(AmountError::NotANumber(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_typed_amount_is_checked_once_and_converted_without_reparsing() {
+        let a: TypedAmount = "1.5".parse().unwrap();
+        assert_eq!(a.base_units(6), Ok(1_500_000));
+        assert_eq!(a.base_units(0), Err(AmountError::TooPrecise("1.5".into(), 0)));
+        assert_eq!(a.raw(), Err(AmountError::NotWhole("1.5".into())));
+        assert_eq!("42".parse::<TypedAmount>().unwrap().raw(), Ok(42));
+        assert!("0.000".parse::<TypedAmount>().unwrap().is_zero());
+        assert_eq!(TypedAmount::positive("0").unwrap_err(), "the amount must be greater than zero");
+        for bad in ["", ".", "-1", "1e6", "abc", "1.2.3", "99999999999999999999"] {
+            assert!(bad.parse::<TypedAmount>().is_err(), "{bad}");
+        }
+        // Equal to parse_amount wherever both answer.
+        for (text, d) in [("0.000001", 6), ("18446744073709.551615", 6), (".5", 1), ("7", 9)] {
+            assert_eq!(text.parse::<TypedAmount>().unwrap().base_units(d), parse_amount(text, d), "{text}");
         }
     }
 

@@ -78,10 +78,10 @@ pub fn validate(command: &Command, units: Units) -> Result<(), CliError> {
             }
             AdminCommand::Pause { flags, .. } => admin::pause_bits(flags).map(|_| ()),
             AdminCommand::SetParams { emission_rate: Some(rate), .. } => {
-                units.check_any("set-params --emission-rate", rate).map(|_| ())
+                units.check("set-params --emission-rate", rate)
             }
             AdminCommand::Propose(ProposeCommand::EmissionRate { rate }) => {
-                units.check_any("propose emission-rate RATE", rate).map(|_| ())
+                units.check("propose emission-rate RATE", rate)
             }
             AdminCommand::Apply { kind } | AdminCommand::Cancel { kind } => admin::change_kind(kind).map(|_| ()),
             _ => Ok(()),
@@ -185,7 +185,7 @@ mod tests {
     fn names_are_as_typed() {
         let ticket = anchor_lang::prelude::Pubkey::new_unique();
         assert_eq!(name(&Command::Diem(DiemCommand::FinalizeDiemUnstake { ticket })), "finalize-diem-unstake");
-        assert_eq!(name(&Command::Svvv(SvvvCommand::Stake { amount: "1".into(), recipient: None })), "stake");
+        assert_eq!(name(&Command::Svvv(SvvvCommand::Stake { amount: "1".parse().unwrap(), recipient: None })), "stake");
         assert_eq!(name(&Command::Keygen { outfile: "k.json".into() }), "keygen");
     }
 }
