@@ -1,16 +1,13 @@
 // DIEM stakes per controller and beneficiary (SPEC §7): the ones a wallet controls, listed from
 // the cluster, each with whom it credits.
-import { type Address, type Base58EncodedBytes, getAddressEncoder, getBase58Decoder, getBase64Encoder } from '@solana/kit';
+import { type Address, getBase64Encoder } from '@solana/kit';
+import { accountsWithAddressAt } from './filters.js';
 import { DIEM_STAKE_DISCRIMINATOR, getDiemStakeDecoder } from './generated/index.js';
 import { MIN_CREDIT_DIEM } from './idl.generated.js';
 
 /** `getProgramAccounts` filters that select the DIEM stakes `owner` controls (owner after the discriminator). */
 export function diemStakesOfFilters(owner: Address) {
-  const base58 = getBase58Decoder();
-  return [
-    { memcmp: { offset: 0n, bytes: base58.decode(DIEM_STAKE_DISCRIMINATOR) as Base58EncodedBytes, encoding: 'base58' as const } },
-    { memcmp: { offset: 8n, bytes: base58.decode(getAddressEncoder().encode(owner)) as Base58EncodedBytes, encoding: 'base58' as const } },
-  ];
+  return accountsWithAddressAt(DIEM_STAKE_DISCRIMINATOR, 8n, owner);
 }
 
 export type StakeView = { address: Address; beneficiary: Address; staked: bigint };
@@ -33,11 +30,7 @@ export const DIEM_STAKE_BENEFICIARY_OFFSET = 40n;
 
 /** `getProgramAccounts` filters that select every DIEM stake crediting `beneficiary`, whoever controls it. */
 export function diemStakesForFilters(beneficiary: Address) {
-  const base58 = getBase58Decoder();
-  return [
-    { memcmp: { offset: 0n, bytes: base58.decode(DIEM_STAKE_DISCRIMINATOR) as Base58EncodedBytes, encoding: 'base58' as const } },
-    { memcmp: { offset: DIEM_STAKE_BENEFICIARY_OFFSET, bytes: base58.decode(getAddressEncoder().encode(beneficiary)) as Base58EncodedBytes, encoding: 'base58' as const } },
-  ];
+  return accountsWithAddressAt(DIEM_STAKE_DISCRIMINATOR, DIEM_STAKE_BENEFICIARY_OFFSET, beneficiary);
 }
 
 /** A day's credit in DIEM base units ($1 a day per whole DIEM, SPEC §7) from the DIEM staked for

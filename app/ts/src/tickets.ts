@@ -1,6 +1,7 @@
 // Unstake tickets (SPEC §3, §7): one account per request, found by its source account and
 // number, listed per owner from the cluster, shown with the time left until it unlocks.
-import { type Address, type Base58EncodedBytes, getAddressEncoder, getBase58Decoder, getBase64Encoder } from '@solana/kit';
+import { type Address, getBase64Encoder } from '@solana/kit';
+import { accountsWithAddressAt } from './filters.js';
 import { findTicketPda, getUnstakeTicketDecoder, TicketKind, UNSTAKE_TICKET_DISCRIMINATOR, type UnstakeTicket } from './generated/index.js';
 
 /** The ticket a request opens next from `source` (a position or a DIEM stake) that has opened `ticketsOpened` so far. */
@@ -41,11 +42,7 @@ export const TICKET_OWNER_OFFSET = 9n;
 
 /** `getProgramAccounts` filters that select the open tickets `owner` holds. */
 export function ticketsOfFilters(owner: Address) {
-  const base58 = getBase58Decoder();
-  return [
-    { memcmp: { offset: 0n, bytes: base58.decode(UNSTAKE_TICKET_DISCRIMINATOR) as Base58EncodedBytes, encoding: 'base58' as const } },
-    { memcmp: { offset: TICKET_OWNER_OFFSET, bytes: base58.decode(getAddressEncoder().encode(owner)) as Base58EncodedBytes, encoding: 'base58' as const } },
-  ];
+  return accountsWithAddressAt(UNSTAKE_TICKET_DISCRIMINATOR, TICKET_OWNER_OFFSET, owner);
 }
 
 /** A `getProgramAccounts` answer (base64 data) as ticket views, soonest first. */
