@@ -153,9 +153,13 @@ async fn program_errors_are_shown_by_name_and_message() {
     assert!(err.contains(&format!("unlocks at {day}")) && err.contains("(in 7 d)"), "{err}");
     let err = run(&mut env, &a, &["stake", "1.0000001"]).await.unwrap_err().to_string();
     assert!(err.contains("more than 6 decimal places"), "{err}");
-    // Administration through the CLI: pausing mint refuses a mint by name.
+    // A failure outside the program in plain words: more DIEM than the wallet holds.
+    let err = run(&mut env, &a, &["stake-diem", "1000000"]).await.unwrap_err().to_string();
+    assert!(err.starts_with("not enough tokens in the source account"), "{err}");
+    // Administration through the CLI: pausing mint refuses a mint by name; the flags read as names.
     let authority = env.authority.insecure_clone();
-    run(&mut env, &authority, &["admin", "pause", "mint"]).await.unwrap();
+    let paused = run(&mut env, &authority, &["admin", "pause", "mint"]).await.unwrap();
+    assert!(paused.human.contains("paused: nothing -> mint"), "{}", paused.human);
     let err = run(&mut env, &a, &["mint", "1"]).await.unwrap_err().to_string();
     assert!(err.contains("OperationPaused"), "{err}");
     run(&mut env, &authority, &["admin", "pause", "--clear", "mint"]).await.unwrap();

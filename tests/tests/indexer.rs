@@ -376,7 +376,7 @@ async fn the_http_api_answers_billing_and_refuses_bad_input() {
         assert_eq!(json["entitlements"].as_array().unwrap().len(), 3);
         let (status, csv) = get(format!("/v1/entitlements/{day}?format=csv")).await;
         assert_eq!(status, 200);
-        assert!(csv.starts_with("day,owner,staked_diem,credit_usd,final\n") && csv.lines().count() == 4, "{csv}");
+        assert!(csv.starts_with("day,owner,staked_diem_base_units,credit_usd,final\n") && csv.lines().count() == 4, "{csv}");
         let owner = users[0].pubkey().to_string();
         let (status, body) = get(format!("/v1/owners/{owner}")).await;
         assert_eq!(status, 200, "{body}");

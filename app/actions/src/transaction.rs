@@ -28,7 +28,10 @@ pub async fn unsigned(chain: &RpcChain, payer: Pubkey, instructions: Vec<Instruc
     let budget = chain.budget(&payer, &instructions).await.map_err(|e| match e {
         ChainError::Failed(failure) => BuildError::Refused(match failure.program_error {
             Some(p) => format!("Refused by the program: {} — {}", p.name, p.message),
-            None => explain(&failure.detail, &failure.logs),
+            None => match failure.cause() {
+                Some(cause) => format!("Refused: {cause}"),
+                None => format!("The transaction would fail: {}", failure.detail),
+            },
         }),
         other => BuildError::Cluster(other.to_string()),
     })?;
@@ -57,33 +60,11 @@ pub fn wire_bytes(message: &Message) -> Vec<u8> {
     bytes
 }
 
-/// The runtime's and the token programs' refusals in plain words.
-fn explain(detail: &str, logs: &[String]) -> String {
-    let logged = |text: &str| logs.iter().any(|l| l.contains(text));
-    if detail.contains("no record of a prior credit") || detail.contains("insufficient funds for fee") {
-        "This wallet has no SOL to pay the fee".into()
-    } else if logged("Error: insufficient funds") {
-        "Not enough tokens in this wallet for that".into()
-    } else if logged("Error: Account not found") || logged("invalid account data for instruction") {
-        "This wallet has no account for that token yet".into()
-    } else {
-        format!("The transaction would fail: {detail}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use solana_compute_budget_interface::ComputeBudgetInstruction;
     use solana_transaction::Transaction;
-
-    #[test]
-    fn refusals_are_said_in_plain_words() {
-        assert_eq!(explain("Attempt to debit an account but found no record of a prior credit.", &[]), "This wallet has no SOL to pay the fee");
-        let token = ["Program log: Error: insufficient funds".to_string()];
-        assert_eq!(explain("Error processing Instruction 2: custom program error: 0x1", &token), "Not enough tokens in this wallet for that");
-        assert!(explain("something else", &[]).starts_with("The transaction would fail: something else"));
-    }
 
     #[test]
     fn the_wire_bytes_are_what_a_transaction_serializes_to() {

@@ -102,10 +102,29 @@ impl TxFailure {
     }
 
     fn describe(&self) -> String {
-        match &self.program_error {
-            Some(p) => format!("{} (error {}): {}", p.name, p.code, p.message),
-            None => format!("transaction failed: {}", self.detail),
+        match (&self.program_error, self.cause()) {
+            (Some(p), _) => format!("{} (error {}): {}", p.name, p.code, p.message),
+            (None, Some(cause)) => format!("{cause} ({})", self.detail),
+            (None, None) => format!("transaction failed: {}", self.detail),
         }
+    }
+
+    /// A failure outside the program in plain words: the runtime's and the token programs'
+    /// refusals, whose own words ("Attempt to debit an account but found no record of a prior
+    /// credit", "custom program error: 0x1") say nothing to a holder.
+    pub fn cause(&self) -> Option<&'static str> {
+        let logged = |text: &str| self.logs.iter().any(|l| l.contains(text));
+        Some(if self.detail.contains("no record of a prior credit") || self.detail.contains("insufficient funds for fee") {
+            "the fee payer has no SOL to pay the fee"
+        } else if logged("Error: insufficient funds") {
+            "not enough tokens in the source account"
+        } else if logged("already in use") || self.detail.contains("already in use") {
+            "that account already exists (already initialized)"
+        } else if logged("Error: Account not found") || logged("invalid account data for instruction") {
+            "a token account it needs does not exist yet"
+        } else {
+            return None;
+        })
     }
 }
 
@@ -209,6 +228,21 @@ pub trait Chain {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failures_outside_the_program_read_in_plain_words() {
+        let fee = TxFailure::new(None, "Attempt to debit an account but found no record of a prior credit.".into(), vec![]);
+        assert!(fee.to_string().starts_with("the fee payer has no SOL to pay the fee"), "{fee}");
+        let token = TxFailure::new(
+            None,
+            "Error processing Instruction 2: custom program error: 0x1".into(),
+            vec!["Program log: Error: insufficient funds".into()],
+        );
+        assert_eq!(token.cause(), Some("not enough tokens in the source account"));
+        let again = TxFailure::new(None, "failed".into(), vec!["Allocate: account Address { .. } already in use".into()]);
+        assert_eq!(again.cause(), Some("that account already exists (already initialized)"));
+        assert_eq!(TxFailure::new(None, "something else".into(), vec![]).cause(), None);
+    }
 
     #[test]
     fn program_errors_come_from_anchors_log_line() {

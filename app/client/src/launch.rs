@@ -98,6 +98,21 @@ pub fn pause_flag(name: &str) -> Option<u16> {
     }
 }
 
+/// Pause bits in words: `stake, mint` or `nothing`.
+pub fn pause_names(bits: u16) -> String {
+    let names: Vec<&str> = [
+        (pause::STAKE, "stake"),
+        (pause::MINT, "mint"),
+        (pause::STAKE_DIEM, "stake-diem"),
+        (pause::CLAIM_AND_STAKE, "claim-and-stake"),
+    ]
+    .iter()
+    .filter(|(bit, _)| bits & bit != 0)
+    .map(|(_, name)| *name)
+    .collect();
+    if names.is_empty() { "nothing".into() } else { names.join(", ") }
+}
+
 impl LaunchFile {
     pub fn load(path: &Path) -> Result<Self, LaunchError> {
         let text = std::fs::read_to_string(path).map_err(|e| LaunchError::Read(path.display().to_string(), e))?;
@@ -215,6 +230,15 @@ mod tests {
         assert_eq!(emission_rate_per_second("0.000001", 6).unwrap(), 0);
         assert!(matches!(emission_rate_per_second("99999999999999999999", 6), Err(LaunchError::Emission(_))));
         assert!(matches!(emission_rate_per_second("lots", 6), Err(LaunchError::Amount(_))));
+    }
+
+    #[test]
+    fn pause_bits_read_as_names() {
+        assert_eq!(pause_names(0), "nothing");
+        assert_eq!(pause_names(pause::ALL), "stake, mint, stake-diem, claim-and-stake");
+        for name in ["stake", "mint", "stake-diem", "claim-and-stake"] {
+            assert_eq!(pause_names(pause_flag(name).unwrap()), name);
+        }
     }
 
     /// The launch URI names the metadata file committed under `migrations/metadata/`, which

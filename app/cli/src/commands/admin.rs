@@ -108,7 +108,8 @@ async fn plan<C: Chain>(
             let bits = pause_bits(flags)?;
             let current = config.paused;
             let new = if *clear { current & !bits } else { current | bits };
-            (vec![ix::set_pause(authority, new)], format!("pause flags {current:#06b} -> {new:#06b}"))
+            let (was, now) = (diem_client::launch::pause_names(current), diem_client::launch::pause_names(new));
+            (vec![ix::set_pause(authority, new)], format!("paused: {was} -> {now}"))
         }
         AdminCommand::SetParams {
             emission_rate,
@@ -125,7 +126,16 @@ async fn plan<C: Chain>(
             p.treasury_share_locked_bps = treasury_share_locked_bps.unwrap_or(p.treasury_share_locked_bps);
             p.svvv_cooldown_secs = svvv_cooldown_secs.unwrap_or(p.svvv_cooldown_secs);
             p.diem_cooldown_secs = diem_cooldown_secs.unwrap_or(p.diem_cooldown_secs);
-            (vec![ix::set_params(authority, p)], format!("parameters set: {p:?}"))
+            let d = config.vvv_decimals;
+            let what = format!(
+                "parameters set: emission {} VVV a second, treasury's cut {} % of unlocked and {} % of locked sVVV's rewards, cooldowns {} (sVVV) and {} (DIEM)",
+                units.show(p.emission_rate, d),
+                f64::from(p.treasury_share_unlocked_bps) / 100.0,
+                f64::from(p.treasury_share_locked_bps) / 100.0,
+                crate::output::wait(p.svvv_cooldown_secs),
+                crate::output::wait(p.diem_cooldown_secs),
+            );
+            (vec![ix::set_params(authority, p)], what)
         }
         AdminCommand::SetTreasury { treasury } => {
             (vec![ix::set_treasury(authority, *treasury)], format!("treasury set to {treasury}"))

@@ -12,9 +12,11 @@ pub async fn run<C: Chain>(command: &Command, client: &mut Client<'_, C>, units:
     let show = |x| units.show(x, DIEM_DECIMALS);
     Ok(match command {
         Command::Mint { amount, min_out, slippage_bps } => {
-            let d = client.config().await?.vvv_decimals;
+            // One read of the config: the decimals, the quote and the deployment come from it.
+            let config = client.config().await?;
+            let d = config.vvv_decimals;
             let svvv = units.parse(amount, d)?;
-            let quote = client.reader().quote(svvv).await?.diem_out;
+            let quote = client.reader().quote_on(&config, svvv).await?.diem_out;
             let min = match min_out {
                 Some(m) => units.parse(m, DIEM_DECIMALS)?,
                 None => {

@@ -145,10 +145,30 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
                     break;
                 }
             }
-            let mut human = format!("history of {owner}:\n");
+            // Whole tokens need the VVV mint's decimals, from the cluster; offline, base units.
+            let vvv_decimals = match record.offline {
+                true => None,
+                false => diem_client::ops::Reader::new(&mut diem_client::rpc::RpcChain::new(url))
+                    .config()
+                    .await
+                    .ok()
+                    .map(|c| c.vvv_decimals),
+            };
+            let shown = Units { raw: units.raw || vvv_decimals.is_none() };
+            let d = vvv_decimals.unwrap_or(0);
+            // A handed-on ticket may be of either token; the record keeps only its base units.
+            let unit = |kind: &str| match kind {
+                "TicketTransferred" => None,
+                k if k.starts_with("Diem") => Some((DIEM_DECIMALS, "DIEM")),
+                _ => Some((d, "VVV")),
+            };
+            let mut human = format!(
+                "history of {owner}{}:\n",
+                if shown.raw { " (amounts in base units)" } else { "" }
+            );
             human += &format!(
-                "  {:>8}  {:<22} {:>18}  {:>18} {:>18} {:>18} {:>18}  {:<44} {:<44} signature\n",
-                "event", "kind", "amount", "sVVV active", "sVVV locked", "DIEM owed", "stake after", "with", "ticket"
+                "  {:>8}  {:<23}  {:<22} {:>24}  {:>18} {:>18} {:>18} {:>18}  {:<44} {:<44} signature\n",
+                "event", "time (UTC)", "kind", "amount", "sVVV active", "sVVV locked", "DIEM owed", "DIEM staked after", "with", "ticket"
             );
             let key = owner.to_string();
             for e in &entries {
@@ -159,15 +179,21 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
                     (Some(o), Some(_)) => o.clone(),
                     _ => String::new(),
                 };
+                let amount = |a: u64| match unit(&e.kind) {
+                    Some((decimals, token)) => format!("{} {token}", shown.show(a, decimals)),
+                    None => format!("{a} (base units)"),
+                };
+                let time = e.event_time.or(e.block_time).map(crate::output::utc).unwrap_or_default();
                 human += &format!(
-                    "  {:>8}  {:<22} {:>18}  {:>18} {:>18} {:>18} {:>18}  {:<44} {:<44} {}\n",
+                    "  {:>8}  {:<23}  {:<22} {:>24}  {:>18} {:>18} {:>18} {:>18}  {:<44} {:<44} {}\n",
                     e.seq,
+                    time,
                     e.kind,
-                    e.amount.map(|a| a.to_string()).unwrap_or_default(),
-                    e.svvv_active,
-                    e.svvv_locked,
-                    e.diem_outstanding,
-                    e.diem_staked.map(|a| a.to_string()).unwrap_or_default(),
+                    e.amount.map(amount).unwrap_or_default(),
+                    shown.show(e.svvv_active, d),
+                    shown.show(e.svvv_locked, d),
+                    shown.show(e.diem_outstanding, DIEM_DECIMALS),
+                    e.diem_staked.map(|a| shown.show(a, DIEM_DECIMALS)).unwrap_or_default(),
                     with,
                     e.ticket.as_deref().unwrap_or(""),
                     e.signature

@@ -71,8 +71,12 @@ impl<'a, C: Chain> Client<'a, C> {
         self.chain.send(&[ix], &[signer]).await
     }
 
+    /// The config as the chain holds it now; the deployment it names is remembered, so an
+    /// operation that reads the config once reads it once.
     pub async fn config(&mut self) -> OpsResult<Config> {
-        self.reader().config().await
+        let config = self.reader().config().await?;
+        self.deployment = Some(Deployment::from_config(&config));
+        Ok(config)
     }
 
     /// The deployment, read from the config the first time only (it never changes).

@@ -1,7 +1,7 @@
 //! Reads: a position as `diem position` shows it, the curve, the quote, the audit and the daily
 //! credit. None needs a wallet.
 use anchor_lang::prelude::Pubkey;
-use diem::state::{CurveEntry, DiemStake, Position, TicketKind, UnstakeTicket};
+use diem::state::{Config, CurveEntry, DiemStake, Position, TicketKind, UnstakeTicket};
 use serde::Serialize;
 
 use super::{OpsResult, Reader};
@@ -246,6 +246,11 @@ impl<C: Chain> Reader<'_, C> {
     /// `mint_diem` to the base unit. A refusal is the program's error, by name.
     pub async fn quote(&mut self, svvv: u64) -> OpsResult<diem::math::curve::MintQuote> {
         let config = self.config().await?;
+        self.quote_on(&config, svvv).await
+    }
+
+    /// [`Reader::quote`] on a config already read (one read of it per operation).
+    pub async fn quote_on(&mut self, config: &Config, svvv: u64) -> OpsResult<diem::math::curve::MintQuote> {
         let account = self.chain.account(&pda::curve()).await?.ok_or(ChainError::NotInitialized)?;
         let curve = crate::accounts::curve(&account.data)?;
         Ok(config.quote_mint(&curve, svvv)?)
