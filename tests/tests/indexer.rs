@@ -247,8 +247,11 @@ fn sigkill_at_random_points_loses_and_duplicates_nothing() {
             rng ^= rng << 13;
             rng ^= rng >> 7;
             rng ^= rng << 17;
-            // Between 5 % and 40 % of a full run: each restart resumes and is killed again.
-            let wait = Duration::from_millis(full_run_ms / 20 + rng % (full_run_ms * 35 / 100).max(1));
+            // Between 5 % and 40 % of what is left of a full run: each restart resumes and is
+            // killed again (a wait scaled to the whole run let a late restart finish first).
+            let done = partial.last().copied().unwrap_or(0) as u64;
+            let left_ms = full_run_ms * (events.len() as u64).saturating_sub(done).max(1) / (events.len() as u64).max(1);
+            let wait = Duration::from_millis(left_ms / 20 + rng % (left_ms * 35 / 100).max(1));
             std::thread::sleep(wait);
             match child.try_wait().unwrap() {
                 Some(status) => {

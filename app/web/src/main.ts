@@ -8,7 +8,8 @@ import { ACTIONS, refusal, ticketInstructions, type ActionName, type Built, type
 import { clusterFrom } from './cluster';
 import { byId, fill, h } from './dom';
 import { formatAmount, parseAmount } from './format';
-import { readRecord, readSnapshot, type Snapshot } from './state';
+import { readRecord } from './record';
+import { readSnapshot, type Snapshot } from './state';
 import { sendInstructions } from './transactions';
 import { curveChart } from './views/chart';
 import { creditRows, historyRows } from './views/credit';

@@ -3,7 +3,8 @@
 import { DIEM_DECIMALS, ONE_DIEM, yieldEstimate } from '@diem/client';
 import { h } from '../dom';
 import { formatAmount, formatDuration, formatTime } from '../format';
-import type { Holder, RecordEntry, RecordDay, Snapshot } from '../state';
+import type { RecordDay, RecordEntry } from '../record';
+import type { Holder, Snapshot } from '../state';
 
 /** DIEM base units as dollars, one for one, in whole cents (rounded down). */
 const usd = (diem: bigint) => {
