@@ -13,12 +13,13 @@ const METADATA: &str = include_str!("../../../migrations/metadata/diem.json");
 const LOGO: &str = include_str!("../../../migrations/metadata/diem.svg");
 
 pub fn router(gateway: Arc<Gateway>) -> Router {
+    // The public URL is fixed for the server's life: the JSON is rendered once.
+    let body = metadata_json(&gateway.public_url);
     Router::new()
         .route(
             "/metadata/diem.json",
-            get(move || {
-                let body = metadata_json(&gateway.public_url);
-                async move { ([(header::CONTENT_TYPE, "application/json"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], body) }
+            get(move || async move {
+                ([(header::CONTENT_TYPE, "application/json"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")], body)
             }),
         )
         .route("/metadata/diem.svg", get(logo))

@@ -46,35 +46,26 @@ pub fn format_amount(base_units: u64, decimals: u8) -> String {
     format!("{whole}.{}", frac.trim_end_matches('0'))
 }
 
-/// An amount as typed on a command line (`"1.5"`, or base units with `--raw`): its syntax is
-/// checked once, when it is parsed (a clap value parser); it becomes base units once the
-/// token's decimals are known, without being parsed again.
+/// An amount as typed on a command line (`"1.5"`, or base units with `--raw`): its syntax and
+/// size are checked once, when it is parsed (a clap value parser); it becomes base units once
+/// the token's decimals are known, by [`parse_amount`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TypedAmount {
-    text: String,
-    whole: String,
-    frac: String,
-}
+pub struct TypedAmount(String);
 
 impl std::str::FromStr for TypedAmount {
     type Err = AmountError;
 
     fn from_str(text: &str) -> Result<Self, AmountError> {
-        let bad = || AmountError::NotANumber(text.to_string());
-        let (whole, frac) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
-        let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-        if (whole.is_empty() && frac.is_empty()) || !digits(whole) || !digits(frac) {
-            return Err(bad());
-        }
-        // As many decimals as it has: only the size is checked here.
-        parse_amount(text, u8::try_from(frac.len()).map_err(|_| AmountError::TooPrecise(text.into(), u8::MAX))?)?;
-        Ok(Self { text: text.trim().to_string(), whole: whole.to_string(), frac: frac.to_string() })
+        let amount = Self(text.trim().to_string());
+        // With as many decimals as it has, only the syntax and the size are checked.
+        parse_amount(&amount.0, amount.decimals_typed()?)?;
+        Ok(amount)
     }
 }
 
 impl std::fmt::Display for TypedAmount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(&self.0)
     }
 }
 
@@ -88,34 +79,31 @@ impl TypedAmount {
         Ok(amount)
     }
 
+    fn decimals_typed(&self) -> Result<u8, AmountError> {
+        let typed = self.0.split_once('.').map_or(0, |(_, frac)| frac.len());
+        u8::try_from(typed).map_err(|_| AmountError::TooPrecise(self.0.clone(), u8::MAX))
+    }
+
     pub fn is_zero(&self) -> bool {
-        self.whole.chars().chain(self.frac.chars()).all(|c| c == '0')
+        self.0.chars().all(|c| c == '0' || c == '.')
     }
 
     /// Whether it has a fractional part (which base units cannot have).
     pub fn has_fraction(&self) -> bool {
-        !self.frac.is_empty()
+        self.0.split_once('.').is_some_and(|(_, frac)| !frac.is_empty())
     }
 
     /// In base units of a token with `decimals` decimals.
     pub fn base_units(&self, decimals: u8) -> Result<u64, AmountError> {
-        if self.frac.len() > usize::from(decimals) {
-            return Err(AmountError::TooPrecise(self.text.clone(), decimals));
-        }
-        let digits = format!("{}{:0<width$}", self.whole, self.frac, width = usize::from(decimals));
-        let digits = digits.trim_start_matches('0');
-        if digits.is_empty() {
-            return Ok(0);
-        }
-        digits.parse::<u64>().map_err(|_| AmountError::TooLarge(self.text.clone()))
+        parse_amount(&self.0, decimals)
     }
 
     /// As base units already (`--raw`): a whole number.
     pub fn raw(&self) -> Result<u64, AmountError> {
         if self.has_fraction() {
-            return Err(AmountError::NotWhole(self.text.clone()));
+            return Err(AmountError::NotWhole(self.0.clone()));
         }
-        self.base_units(0)
+        parse_amount(&self.0, 0)
     }
 }
 

@@ -29,7 +29,7 @@ import {
   yieldEstimate,
   type TicketView,
 } from '@diem/client';
-import { formatAmount, formatDuration, formatTime } from './format';
+import { formatAmount, formatBps, formatDuration, formatTime, short } from './format';
 import type { Holder, Snapshot } from './state';
 
 export type ActionName = 'stake' | 'unstake' | 'mint' | 'burn' | 'stake-diem' | 'unstake-diem' | 'claim';
@@ -68,7 +68,7 @@ export const ACTIONS: Record<ActionName, Action> = {
     closed: (s, h) => (paused(s, PAUSE_STAKE) ? 'Staking is paused' : h.vvv === 0n ? 'No VVV in this wallet' : null),
     preview: (s, h, o) => {
       const y = yieldEstimate(s.config, h.view.svvvUnlocked + (o.amount ?? 0n), h.view.svvvLocked);
-      return `At today's totals your stake would earn about ${vvv(s, y.holderPerDay)} VVV a day (${bps(y.aprUnlockedBps)} a year on unlocked sVVV).`;
+      return `At today's totals your stake would earn about ${vvv(s, y.holderPerDay)} VVV a day (${formatBps(y.aprUnlockedBps)} a year on unlocked sVVV).`;
     },
     build: async (s, h, signer, o) => {
       const amount = need(o);
@@ -199,7 +199,8 @@ export async function ticketInstructions(s: Snapshot, h: Holder, signer: Transac
   return { label: `Ticket finalized: ${amount} ${ticket.kind === 'DIEM' ? 'DIEM' : 'VVV'} paid to this wallet`, instructions: [ix] };
 }
 
-function quote(s: Snapshot, amount: bigint) {
+/** The mint a lock of `amount` would make now, or why the curve refuses it. */
+export function quote(s: Snapshot, amount: bigint) {
   try {
     return quoteMint(s.curve, s.config.pool.outstandingDiem, amount);
   } catch (e) {
@@ -207,10 +208,3 @@ function quote(s: Snapshot, amount: bigint) {
   }
 }
 
-function bps(x: bigint): string {
-  return `${(Number(x) / 100).toLocaleString('en-US', { maximumFractionDigits: 2 })} %`;
-}
-
-export function short(a: Address): string {
-  return `${a.slice(0, 4)}…${a.slice(-4)}`;
-}

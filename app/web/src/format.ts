@@ -33,3 +33,13 @@ export function formatDuration(secs: bigint): string {
   const hours = Number(secs) / 3_600;
   return `${hours.toLocaleString('en-US', { maximumFractionDigits: 1 })} hours`;
 }
+
+/** Basis points as a percentage: `125` is `1.25 %`. */
+export function formatBps(bps: bigint): string {
+  return `${(Number(bps) / 100).toLocaleString('en-US', { maximumFractionDigits: 2 })} %`;
+}
+
+/** An address shortened for a label: `GJ6o…HqHr`. */
+export function short(address: string): string {
+  return `${address.slice(0, 4)}…${address.slice(-4)}`;
+}

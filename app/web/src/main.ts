@@ -3,8 +3,8 @@
 // sends each action signed by a Wallet Standard wallet. State is one `Snapshot` (state.ts),
 // actions are a table (actions.ts), views build DOM nodes (views/), sending is transactions.ts.
 import type { Address, TransactionPartialSigner } from '@solana/kit';
-import { countdown, DIEM_DECIMALS, diemErrorOf, quoteMint, type TicketView } from '@diem/client';
-import { ACTIONS, refusal, ticketInstructions, type ActionName, type Built, type Order } from './actions';
+import { countdown, DIEM_DECIMALS, diemErrorOf, type TicketView } from '@diem/client';
+import { ACTIONS, quote, refusal, ticketInstructions, type ActionName, type Built, type Order } from './actions';
 import { clusterFrom } from './cluster';
 import { byId, fill, h } from './dom';
 import { formatAmount, parseAmount } from './format';
@@ -114,12 +114,8 @@ class Page {
   }
 
   quotedSupply(amount: bigint): bigint | null {
-    const s = this.snapshot!;
-    try {
-      return quoteMint(s.curve, s.config.pool.outstandingDiem, amount).supplyAfter;
-    } catch {
-      return null;
-    }
+    const q = quote(this.snapshot!, amount);
+    return typeof q === 'string' ? null : q.supplyAfter;
   }
 
   fillMax(name: ActionName) {

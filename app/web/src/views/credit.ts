@@ -2,7 +2,7 @@
 // estimated yield of staked VVV, and the holder's history when a record is configured.
 import { DIEM_DECIMALS, ONE_DIEM, yieldEstimate } from '@diem/client';
 import { h } from '../dom';
-import { formatAmount, formatDuration, formatTime } from '../format';
+import { formatAmount, formatBps, formatDuration, formatTime } from '../format';
 import type { RecordDay, RecordEntry } from '../record';
 import type { Holder, Snapshot } from '../state';
 
@@ -23,9 +23,8 @@ export function creditRows(s: Snapshot, holder: Holder | null, today: RecordDay 
     rows.push(['credit-tomorrow', "Tomorrow's credit, as staked now", `${usd(holder.tomorrowCredit)} a day`]);
   }
   const y = yieldEstimate(s.config, holder?.view.svvvUnlocked ?? 0n, holder?.view.svvvLocked ?? 0n);
-  const pct = (x: bigint) => `${(Number(x) / 100).toLocaleString('en-US', { maximumFractionDigits: 2 })} %`;
-  rows.push(['apr-unlocked', 'Staking yield, unlocked sVVV (estimate)', `${pct(y.aprUnlockedBps)} a year`]);
-  rows.push(['apr-locked', 'Staking yield, locked sVVV (estimate)', `${pct(y.aprLockedBps)} a year`]);
+  rows.push(['apr-unlocked', 'Staking yield, unlocked sVVV (estimate)', `${formatBps(y.aprUnlockedBps)} a year`]);
+  rows.push(['apr-locked', 'Staking yield, locked sVVV (estimate)', `${formatBps(y.aprLockedBps)} a year`]);
   if (holder) rows.push(['earn-per-day', 'You earn now (estimate)', `${formatAmount(y.holderPerDay, s.config.vvvDecimals)} VVV a day`]);
   rows.push(['funded-for', 'Reserve funds emissions for', y.fundedSecs === null ? 'no emissions' : formatDuration(y.fundedSecs - (y.fundedSecs % 3_600n))]);
   return rows.map(([field, label, value]) => h('tr', {}, h('th', { scope: 'row' }, label), h('td', { 'data-field': field }, value)));

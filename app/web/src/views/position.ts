@@ -2,9 +2,8 @@
 // every amount says its unit.
 import { DIEM_DECIMALS } from '@diem/client';
 import { h } from '../dom';
-import { formatAmount } from '../format';
+import { formatAmount, short } from '../format';
 import type { Holder, Snapshot } from '../state';
-import { short } from '../actions';
 
 type Row = [field: string, label: string, value: string, indent?: boolean];
 
