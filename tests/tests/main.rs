@@ -2,6 +2,7 @@
 //! (natively, or the `.so` with `SBF_OUT_DIR`) through the client's operations and builders,
 //! with every SPEC §10 invariant checked after every transaction.
 mod admin;
+mod billing;
 mod attacks;
 mod cli;
 mod compute_keys;

@@ -61,6 +61,41 @@ pub struct RecordArgs {
     pub page: u32,
 }
 
+/// Where final days are pushed (docs/record.md, "Delivery to billing").
+#[derive(Args, Debug, Clone)]
+pub struct BillingArgs {
+    /// Push each final day to this URL (repeatable): a signed JSON statement POSTed with an
+    /// `Idempotency-Key`, retried with backoff until the endpoint answers 2xx.
+    #[arg(long = "billing-endpoint", value_name = "URL", value_parser = parse_endpoint)]
+    pub endpoints: Vec<String>,
+    /// The keypair that signs each delivered day (default: --keypair's, or the Solana CLI's).
+    #[arg(long, value_name = "FILE")]
+    pub billing_keypair: Option<PathBuf>,
+    /// The first day an endpoint registered now is owed, YYYY-MM-DD (default: every frozen day).
+    /// An endpoint registered before keeps its first day.
+    #[arg(long, value_name = "DAY")]
+    pub billing_from: Option<String>,
+    /// Milliseconds before the first retry of a failed delivery (doubling after each further
+    /// failure, at most five minutes).
+    #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..=300_000))]
+    pub billing_retry_ms: u64,
+    /// Seconds an endpoint has to answer before the attempt counts as failed.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub billing_timeout_secs: u64,
+}
+
+/// An http(s) URL with a host.
+fn parse_endpoint(text: &str) -> Result<String, String> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .ok_or_else(|| format!("'{text}' is not an http:// or https:// URL"))?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(format!("'{text}' names no host"));
+    }
+    Ok(text.to_string())
+}
+
 #[derive(Subcommand, Debug)]
 pub enum IndexCommand {
     /// Catch up with the cluster, with a progress bar, and stop.
@@ -76,6 +111,19 @@ pub enum IndexCommand {
         /// Stop after this many polls (default: never).
         #[arg(long)]
         max_polls: Option<u64>,
+        #[command(flatten)]
+        billing: BillingArgs,
+        #[command(flatten)]
+        record: RecordArgs,
+    },
+    /// Push every final day still owed to the billing endpoints, then stop (non-zero exit if
+    /// some endpoint still has not acknowledged after --give-up-secs).
+    Deliver {
+        /// Stop retrying after this many seconds.
+        #[arg(long, default_value_t = 600)]
+        give_up_secs: u64,
+        #[command(flatten)]
+        billing: BillingArgs,
         #[command(flatten)]
         record: RecordArgs,
     },
@@ -304,6 +352,8 @@ pub enum RecordCommand {
         /// `Authorization: Bearer KEY`. Without it the API is open (keep it on a private network).
         #[arg(long)]
         api_keys: Option<PathBuf>,
+        #[command(flatten)]
+        billing: BillingArgs,
         #[command(flatten)]
         record: RecordArgs,
     },

@@ -64,13 +64,20 @@ async fn run(cli: &Cli) -> Result<(), CliError> {
     }
     if let diem_cli::Command::Record(record_command) = &cli.command {
         // Reads of the record may answer from it alone; audit and the index need the cluster.
-        use diem_cli::args::RecordCommand::{Entitlements, History, Serve};
-        let offline = matches!(record_command, Entitlements { .. } | History { .. } | Serve { .. })
+        use diem_cli::args::{IndexCommand::Deliver, RecordCommand::{Entitlements, History, Index, Serve}};
+        let offline = matches!(record_command, Entitlements { .. } | History { .. } | Serve { .. } | Index(Deliver { .. }))
             && diem_cli::commands::record::record_args(record_command).offline;
+        // Delivered days are signed: the keypair is read before anything else happens.
+        let billing_signer = match diem_cli::commands::record::billing_args(record_command) {
+            Some(billing) => Some(read_keypair(
+                &billing.billing_keypair.clone().or_else(|| cli.keypair.clone()).unwrap_or_else(default_keypair_path),
+            )?),
+            None => None,
+        };
         if !offline {
             RpcChain::new(&cli.url).check_reachable().await?;
         }
-        let out = diem_cli::commands::record::run(&cli.url, record_command, units, cli.json).await?;
+        let out = diem_cli::commands::record::run(&cli.url, record_command, units, cli.json, billing_signer).await?;
         return print(cli, out);
     }
     let signer = match needs_signer(&cli.command) {

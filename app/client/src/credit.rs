@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use anchor_lang::prelude::Pubkey;
 use diem::constants::{DIEM_DECIMALS, MIN_CREDIT_DIEM, SECONDS_PER_DAY};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::events::DiemEvent;
@@ -117,7 +117,7 @@ pub fn diem_staked_at(events: &[DiemEvent], instant: i64) -> BTreeMap<Pubkey, u6
 }
 
 /// One beneficiary's inference credit for a UTC day (SPEC §7).
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Entitlement {
     /// The beneficiary (named `owner` in the record's API since before beneficiaries).
     pub owner: String,

@@ -371,7 +371,7 @@ impl Ledger {
                 self.check_pool(&e.pool, &diverged)?;
             }
             DiemEvent::DiemBeneficiaryChanged(e) => {
-                let mut from = get(&mut self.diem_stakes, &(e.owner, e.from), &diverged)?.clone();
+                let mut from = *get(&mut self.diem_stakes, &(e.owner, e.from), &diverged)?;
                 let to_key = (e.owner, e.to);
                 let to = self.diem_stakes.entry(to_key).or_insert_with(|| new_stake(e.owner, e.to));
                 expect_amount(from.move_to(to).map_err(refused)?, e.amount, &diverged)?;

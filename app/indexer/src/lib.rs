@@ -3,6 +3,7 @@
 //! number and stops at a gap, and commits each event with the state it produces. The daily
 //! credit, owners' histories and the audit are answered from it, and served over HTTP.
 pub mod audit;
+pub mod billing;
 pub mod body;
 pub mod credit;
 pub mod csv;

@@ -565,9 +565,50 @@ impl Store {
                 }
                 query.execute(&mut *tx).await?;
             }
+            // Owed to every billing endpoint from now on: queued with the day itself, so a crash
+            // can never leave a frozen day that no endpoint will hear of.
+            sqlx::query(
+                "INSERT INTO billing_outbox (endpoint, day) SELECT endpoint, $1 FROM billing_endpoints \
+                 WHERE from_day <= $1 ON CONFLICT (endpoint, day) DO NOTHING",
+            )
+            .bind(day)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// What `beneficiary` was credited by on frozen `day` (0 when absent from it), or `None`
+    /// when the day is not frozen.
+    pub async fn frozen_stake(&self, day: i64, beneficiary: &str) -> StoreResult<Option<u64>> {
+        let taken = sqlx::query("SELECT day FROM entitlement_days WHERE day = $1")
+            .bind(day)
+            .fetch_optional(&self.pool)
+            .await?;
+        if taken.is_none() {
+            return Ok(None);
+        }
+        let row = sqlx::query("SELECT staked FROM entitlements WHERE day = $1 AND owner = $2")
+            .bind(day)
+            .bind(beneficiary)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(Some(row.map(|r| uint(&r, "staked")).transpose()?.unwrap_or(0)))
+    }
+
+    /// The last event the record held when `day` was frozen.
+    pub async fn frozen_through(&self, day: i64) -> StoreResult<Option<u64>> {
+        let row = sqlx::query("SELECT through_seq FROM entitlement_days WHERE day = $1")
+            .bind(day)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| uint(&r, "through_seq")).transpose()?)
+    }
+
+    /// For the modules that own their tables (the billing outbox).
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
     }
 
     /// A key's recorded events, oldest first: those it owns and those that name it as the

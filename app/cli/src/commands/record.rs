@@ -9,7 +9,10 @@ use diem_indexer::follow::{FollowOptions, FollowSinks};
 use diem_indexer::{Retry, RpcSource, Store, Syncer};
 use serde_json::json;
 
-use crate::args::{Format, IndexCommand, RecordArgs, RecordCommand as Command};
+use diem_indexer::billing::{Deliverer, DeliveryOptions};
+use solana_keypair::Keypair;
+
+use crate::args::{BillingArgs, Format, IndexCommand, RecordArgs, RecordCommand as Command};
 use crate::{CliError, Output, Units};
 
 /// `sqlite://…/diem/record.sqlite` in the data directory.
@@ -28,7 +31,44 @@ pub fn record_args(command: &Command) -> &RecordArgs {
         | Command::Entitlements { record, .. }
         | Command::History { record, .. }
         | Command::Serve { record, .. }
-        | Command::Index(IndexCommand::Sync { record } | IndexCommand::Follow { record, .. }) => record,
+        | Command::Index(
+            IndexCommand::Sync { record } | IndexCommand::Follow { record, .. } | IndexCommand::Deliver { record, .. },
+        ) => record,
+    }
+}
+
+/// Where the command pushes final days, if it does.
+pub fn billing_args(command: &Command) -> Option<&BillingArgs> {
+    match command {
+        Command::Serve { billing, .. }
+        | Command::Index(IndexCommand::Follow { billing, .. } | IndexCommand::Deliver { billing, .. }) => {
+            Some(billing).filter(|b| !b.endpoints.is_empty())
+        }
+        _ => None,
+    }
+}
+
+/// A deliverer for `billing`'s endpoints on `store` (registering them), signing with `signer`.
+async fn deliverer<'s>(store: &'s Store, billing: &BillingArgs, signer: Keypair) -> Result<Deliverer<'s>, CliError> {
+    let from_day = match &billing.billing_from {
+        Some(day) => diem_client::credit::parse_day(day).map_err(|e| CliError::Usage(format!("--billing-from: {e}")))?,
+        None => i64::MIN,
+    };
+    let options = DeliveryOptions {
+        first_retry: std::time::Duration::from_millis(billing.billing_retry_ms),
+        timeout: std::time::Duration::from_secs(billing.billing_timeout_secs),
+        ..DeliveryOptions::default()
+    };
+    Deliverer::new(store, billing.endpoints.clone(), from_day, signer, options)
+        .await
+        .map_err(store_error)
+}
+
+/// Runs `deliverer` forever, or never resolves without one.
+async fn deliver_forever(deliverer: Option<&Deliverer<'_>>) -> std::convert::Infallible {
+    match deliverer {
+        Some(d) => d.run().await,
+        None => std::future::pending().await,
     }
 }
 
@@ -66,7 +106,15 @@ async fn sync(
     report
 }
 
-pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> Result<Output, CliError> {
+/// Runs a record command; `billing_signer` signs delivered days (read by the caller when the
+/// command names billing endpoints).
+pub async fn run(
+    url: &str,
+    command: &Command,
+    units: Units,
+    json_out: bool,
+    billing_signer: Option<Keypair>,
+) -> Result<Output, CliError> {
     let record = record_args(command);
     let db = record.db.clone().unwrap_or_else(default_db);
     let store = if record.offline { Store::open_existing(&db).await } else { Store::open(&db).await };
@@ -96,11 +144,40 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
                 eprintln!("recorded {} events; the record holds 1 to {}", r.events, r.last_seq)
             };
             let sinks = FollowSinks { on_events: (!json_out).then_some(&say as _), ..FollowSinks::default() };
-            let report = diem_indexer::follow::follow(&store, &source, &options, sinks).await.map_err(store_error)?;
+            let deliverer = match (billing_args(command), billing_signer) {
+                (Some(billing), Some(signer)) => Some(deliverer(&store, billing, signer).await?),
+                _ => None,
+            };
+            let report = tokio::select! {
+                report = diem_indexer::follow::follow(&store, &source, &options, sinks) => report.map_err(store_error)?,
+                never = deliver_forever(deliverer.as_ref()) => match never {},
+            };
             Output {
                 human: format!("stopped following: record holds events 1 to {}", report.last_seq),
                 json: serde_json::to_value(&report).unwrap_or_default(),
             }
+        }
+        Command::Index(IndexCommand::Deliver { give_up_secs, billing, .. }) => {
+            let Some(signer) = billing_signer.filter(|_| !billing.endpoints.is_empty()) else {
+                return Err(CliError::Usage("deliver: name at least one --billing-endpoint".into()));
+            };
+            let deliverer = deliverer(&store, billing, signer).await?;
+            let report = deliverer
+                .until_delivered(std::time::Duration::from_secs(*give_up_secs))
+                .await
+                .map_err(store_error)?;
+            let depth = diem_indexer::billing::outbox::depth(&store).await.map_err(store_error)?;
+            let json = json!({ "last_pass": report, "endpoints": depth });
+            let mut human = String::new();
+            for d in &depth {
+                human += &format!("{}: {} days delivered, {} owed\n", d.endpoint, d.delivered, d.owed);
+            }
+            if report.endpoints_owed > 0 {
+                return Err(CliError::Usage(format!(
+                    "{human}gave up after {give_up_secs} s with days still owed (they stay queued: run deliver again)"
+                )));
+            }
+            Output { human: human.trim_end().to_string(), json }
         }
         Command::Entitlements { day, format, .. } => {
             let day = diem_client::credit::parse_day(day).map_err(|e| CliError::Usage(format!("--day: {e}")))?;
@@ -243,8 +320,20 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
             let source = RpcSource::new(url, &record.commitment, Retry::default());
             let audit = state.audit.clone();
             let options = FollowOptions::every(*interval_secs);
+            let billing = billing_args(command).cloned().zip(billing_signer);
             tokio::spawn(async move {
-                match status {
+                let deliverer = match billing {
+                    Some((billing, signer)) => match deliverer(&background, &billing, signer).await {
+                        Ok(d) => Some(d),
+                        Err(e) => {
+                            eprintln!("error: billing delivery not started: {e}");
+                            None
+                        }
+                    },
+                    None => None,
+                };
+                let work = async {
+                    match status {
                     Some(status) => {
                         let sinks = FollowSinks { status: Some(&status), audit: Some(&audit), on_events: None };
                         if let Err(e) = diem_indexer::follow::follow(&background, &source, &options, sinks).await {
@@ -255,6 +344,11 @@ pub async fn run(url: &str, command: &Command, units: Units, json_out: bool) -> 
                         diem_indexer::follow::audit_periodically(&background, Some(&source), &audit, options.audit_every)
                             .await
                     }
+                    }
+                };
+                tokio::select! {
+                    () = work => {}
+                    never = deliver_forever(deliverer.as_ref()) => match never {},
                 }
             });
             diem_indexer::http::serve_with(listener, state, wallets)
