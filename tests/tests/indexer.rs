@@ -896,3 +896,111 @@ async fn the_api_holds_its_bounds() {
     let body: serde_json::Value = response.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().contains("took longer"), "{body}");
 }
+
+/// `/openapi.json` describes exactly the routes the server has (every documented path answers,
+/// every route in the router is documented); `/v1/beneficiaries/{key}/allocation` answers a
+/// final day with the frozen credit, in the live billing API's shape; `/metrics` reports the
+/// record, the cluster and the billing outbox.
+#[tokio::test]
+async fn the_api_is_described_measured_and_answers_allocations() {
+    let mut env = Env::launched().await;
+    let users = activity(&mut env, 30).await; // 30 hours: a day becomes final
+    let events = env.bank.event_log.clone();
+    let rpc = FakeRpc::start(transactions_of(&events)).await;
+    for url in store_urls("described") {
+        let store = Store::open(&url).await.unwrap();
+        sync(&store, &rpc.url).await.unwrap();
+        let days = store.frozen_days().await.unwrap();
+        let day = *days.last().expect("a frozen day");
+        let receiver = diem_tests::receiver::Receiver::start(Default::default()).await;
+        let deliverer = diem_indexer::billing::Deliverer::new(
+            &store,
+            vec![receiver.url.clone()],
+            i64::MIN,
+            solana_keypair::Keypair::new(),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(deliverer.until_delivered(Duration::from_secs(30)).await.unwrap().endpoints_owed, 0);
+        let credit = diem_indexer::credit::day_credit(&store, day).await.unwrap();
+        let state =
+            diem_indexer::http::ApiState::new(store, Some(RpcSource::new(&rpc.url, "finalized", quick_retry())), None);
+        let (base, _) = serve_on_loopback(state).await;
+        let http = reqwest::Client::new();
+        let get = |path: String| {
+            let (http, base) = (http.clone(), base.clone());
+            async move {
+                let r = http.get(format!("{base}{path}")).send().await.unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }
+        };
+
+        // The description and the routes agree, both ways.
+        let (status, body) = get("/openapi.json".into()).await;
+        assert_eq!(status, 200);
+        let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let documented: std::collections::BTreeSet<String> =
+            doc["paths"].as_object().unwrap().keys().cloned().collect();
+        let source = include_str!("../../app/indexer/src/http.rs");
+        let routed: std::collections::BTreeSet<String> = source
+            .split(".route(\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().to_string())
+            .collect();
+        assert_eq!(documented, routed, "/openapi.json and the router list different paths");
+        let key = users[0].pubkey().to_string();
+        for path in &documented {
+            let concrete = path
+                .replace("{day}", &format_day(day))
+                .replace("{owner}", &key)
+                .replace("{beneficiary}", &key);
+            let (status, body) = get(concrete.clone()).await;
+            assert!(status == 200 || (path == "/v1/audit" && status == 503), "{concrete}: {status} {body}");
+        }
+
+        // A final day's allocation is its frozen credit.
+        let (status, body) = get(format!("/v1/beneficiaries/{key}/allocation?day={}", format_day(day))).await;
+        assert_eq!(status, 200, "{body}");
+        let a: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let expected = credit.entitlements.iter().find(|e| e.owner == key).expect("the user is credited");
+        assert_eq!(a["final"], true);
+        assert_eq!(a["stakedDiemBaseUnits"], expected.staked_diem.to_string());
+        assert_eq!(a["creditUsd"], expected.credit_usd);
+        assert_eq!(a["diemEpochAllocation"].as_f64().unwrap(), expected.credit_usd.parse::<f64>().unwrap());
+        let spendable = expected.staked_diem >= MIN_CREDIT_DIEM;
+        assert_eq!(a["canConsume"], spendable);
+        assert_eq!(a["consumptionCurrency"], if spendable { serde_json::json!("DIEM") } else { serde_json::Value::Null });
+        assert_eq!(a["epochBegins"], format!("{}T00:00:00.000Z", format_day(day)));
+        assert_eq!(a["nextEpochBegins"], format!("{}T00:00:00.000Z", format_day(day + 1)));
+        let nobody = Pubkey::new_unique().to_string();
+        let (_, body) = get(format!("/v1/beneficiaries/{nobody}/allocation?day={}", format_day(day))).await;
+        let none: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!((none["diemEpochAllocation"].as_f64(), none["canConsume"].clone()), (Some(0.0), false.into()));
+        assert!(none["consumptionCurrency"].is_null());
+        for bad in [format!("/v1/beneficiaries/nope/allocation"), format!("/v1/beneficiaries/{key}/allocation?day=2026-13-01")] {
+            let (status, body) = get(bad.clone()).await;
+            assert_eq!(status, 400, "{bad}: {body}");
+            assert!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["error"].is_string());
+        }
+
+        // Metrics: the record, the cluster, the outbox.
+        let (status, text) = get("/metrics".into()).await;
+        assert_eq!(status, 200);
+        let sample = |name: &str| {
+            text.lines()
+                .find(|l| l.starts_with(name) && !l.starts_with('#'))
+                .and_then(|l| l.rsplit(' ').next())
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or_else(|| panic!("{name} missing from:\n{text}"))
+        };
+        assert_eq!(sample("diem_record_events_total "), events.len() as f64);
+        assert_eq!(sample("diem_record_last_final_day_timestamp_seconds "), (day * SECONDS_PER_DAY) as f64);
+        assert!(sample("diem_cluster_slot ") >= sample("diem_record_synced_slot "));
+        assert!(sample("diem_rpc_requests_total ") >= 1.0);
+        let endpoint = format!("{{endpoint=\"{}\"}}", receiver.url);
+        assert_eq!(sample(&format!("diem_billing_outbox_owed{endpoint} ")), 0.0);
+        assert_eq!(sample(&format!("diem_billing_delivered_total{endpoint} ")), days.len() as f64);
+        assert!(text.contains("# TYPE diem_record_lag_slots gauge"), "{text}");
+    }
+}

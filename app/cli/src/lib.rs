@@ -5,6 +5,7 @@ pub mod commands;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod keypair;
+pub mod logging;
 pub mod output;
 
 use diem_client::chain::ChainError;

@@ -77,6 +77,9 @@ async fn run(cli: &Cli) -> Result<(), CliError> {
         if !offline {
             RpcChain::new(&cli.url).check_reachable().await?;
         }
+        if diem_cli::commands::record::is_service(record_command) {
+            diem_cli::logging::init();
+        }
         let out = diem_cli::commands::record::run(&cli.url, record_command, units, cli.json, billing_signer).await?;
         return print(cli, out);
     }

@@ -76,3 +76,50 @@ pub async fn freeze_final_days(store: &Store) -> StoreResult<Vec<i64>> {
     }
     Ok(frozen)
 }
+
+/// A beneficiary's allocation for one epoch (a UTC day), in the live billing API's words.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Allocation {
+    pub beneficiary: String,
+    pub day: String,
+    /// The epoch: `day`'s 00:00 UTC, and the next one's.
+    pub epoch_begins: String,
+    pub next_epoch_begins: String,
+    /// Dollars of inference credit for the epoch (whole DIEM staked; 0 below 0.1 DIEM).
+    pub diem_epoch_allocation: serde_json::Number,
+    /// The same credit as exact decimal text, and the stake in DIEM base units.
+    pub credit_usd: String,
+    pub staked_diem_base_units: String,
+    /// `DIEM` when the allocation can be spent, `null` when it is 0.
+    pub consumption_currency: Option<&'static str>,
+    pub can_consume: bool,
+    /// True once no event still to come can change it (the day is frozen).
+    #[serde(rename = "final")]
+    pub is_final: bool,
+}
+
+/// `beneficiary`'s allocation for `day`: the frozen figure of a final day, else the stake at its
+/// 00:00 UTC as the record holds it now.
+pub async fn allocation(store: &Store, beneficiary: &str, day: i64) -> StoreResult<Allocation> {
+    let instant = day.checked_mul(SECONDS_PER_DAY).ok_or(StoreError::OutOfRange { what: "day", value: day as u128 })?;
+    let (staked, is_final) = match store.frozen_stake(day, beneficiary).await? {
+        Some(staked) => (staked, true),
+        None => (store.owner_staked_at(beneficiary, instant).await?, is_final(&store.checkpoint().await?, day)),
+    };
+    let credit = credit_usd(staked);
+    let number = serde_json::from_str::<serde_json::Number>(&credit).unwrap_or_else(|_| serde_json::Number::from(0));
+    let spendable = staked >= diem::constants::MIN_CREDIT_DIEM;
+    Ok(Allocation {
+        beneficiary: beneficiary.to_string(),
+        day: format_day(day),
+        epoch_begins: crate::billing::statement::epoch_start(day),
+        next_epoch_begins: crate::billing::statement::epoch_start(day + 1),
+        diem_epoch_allocation: number,
+        credit_usd: credit,
+        staked_diem_base_units: staked.to_string(),
+        consumption_currency: spendable.then_some("DIEM"),
+        can_consume: spendable,
+        is_final,
+    })
+}

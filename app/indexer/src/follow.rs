@@ -71,6 +71,9 @@ pub async fn follow(
         polls += 1;
         match Syncer::new(store, source).sync(&mut |_| {}).await {
             Ok(report) => {
+                if report.events > 0 {
+                    tracing::info!(events = report.events, last_seq = report.last_seq, synced_slot = report.synced_slot, "synced");
+                }
                 if let Some(status) = sinks.status {
                     status.succeeded();
                 }
@@ -98,6 +101,7 @@ pub async fn follow(
                 pause = interval;
             }
             Err(e @ (SyncError::SequenceGap { .. } | SyncError::PrunedHistory { .. })) => {
+                tracing::error!(error = %e, "following stopped");
                 if let Some(status) = sinks.status {
                     status.failed(&e.to_string(), true);
                 }
@@ -108,6 +112,7 @@ pub async fn follow(
                     status.failed(&e.to_string(), false);
                 }
                 pause = (pause * 2).min(MAX_BACKOFF);
+                tracing::warn!(error = %e, retry_in_ms = pause.as_millis() as u64, "sync failed");
             }
         }
         tokio::time::sleep(pause).await;

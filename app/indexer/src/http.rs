@@ -247,12 +247,10 @@ pub fn router(state: Arc<ApiState>) -> Router {
         .route("/v1/owners/{owner}", get(owner))
         .route("/v1/owners/{owner}/history", get(history))
         .route("/v1/audit", get(audit))
-        .fallback(|| async {
-            error(
-                StatusCode::NOT_FOUND,
-                "no such endpoint: see /health, /v1/entitlements/{YYYY-MM-DD}, /v1/owners/{owner}[/history], /v1/audit",
-            )
-        })
+        .route("/v1/beneficiaries/{beneficiary}/allocation", get(allocation))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi))
+        .fallback(|| async { error(StatusCode::NOT_FOUND, "no such endpoint: the API is described at /openapi.json") })
         .method_not_allowed_fallback(|| async {
             error(StatusCode::METHOD_NOT_ALLOWED, "this API is read-only: use GET")
         })
@@ -310,19 +308,22 @@ pub async fn serve_with(listener: tokio::net::TcpListener, state: Arc<ApiState>,
     }
 }
 
+/// The cluster's slot at the record's commitment, within [`HEALTH_CLUSTER_TIMEOUT`] (`None`
+/// without a source).
+pub(crate) async fn cluster_slot(s: &ApiState) -> Option<Result<u64, String>> {
+    let source = s.source.as_ref()?;
+    Some(match tokio::time::timeout(HEALTH_CLUSTER_TIMEOUT, source.slot()).await {
+        Ok(slot) => slot.map_err(|e| e.to_string()),
+        Err(_) => Err(format!("the cluster did not answer within {HEALTH_CLUSTER_TIMEOUT:?}")),
+    })
+}
+
 async fn health(State(s): State<Arc<ApiState>>) -> Response {
     let checkpoint = match s.store.checkpoint().await {
         Ok(c) => c,
         Err(e) => return internal(e),
     };
-    let cluster = match &s.source {
-        Some(source) => Some(match tokio::time::timeout(HEALTH_CLUSTER_TIMEOUT, source.slot()).await {
-            Ok(slot) => slot.map_err(|e| e.to_string()),
-            Err(_) => Err(format!("the cluster did not answer within {HEALTH_CLUSTER_TIMEOUT:?}")),
-        }),
-        None => None,
-    };
-    let (cluster_slot, lag, cluster_error) = match cluster {
+    let (cluster_slot, lag, cluster_error) = match cluster_slot(&s).await {
         Some(Ok(slot)) => (Some(slot), Some(slot.saturating_sub(checkpoint.synced_slot)), None),
         Some(Err(e)) => (None, None, Some(e)),
         None => (None, None, None),
@@ -469,6 +470,54 @@ async fn history(
         }
         Err(e) => internal(e),
     }
+}
+
+#[derive(Deserialize)]
+struct DayQuery {
+    /// YYYY-MM-DD (default: today, UTC).
+    day: Option<String>,
+}
+
+/// One beneficiary's allocation for a day, shaped like the live billing API's balance
+/// (`diemEpochAllocation`, `nextEpochBegins`).
+async fn allocation(
+    State(s): State<Arc<ApiState>>,
+    beneficiary: Result<Path<String>, PathRejection>,
+    q: Result<Query<DayQuery>, QueryRejection>,
+) -> Response {
+    let (Path(beneficiary), Query(q)) = match (beneficiary, q) {
+        (Ok(b), Ok(q)) => (b, q),
+        (Err(e), _) => return bad_path(e),
+        (_, Err(e)) => return bad_query(e),
+    };
+    let beneficiary = match parse_owner(&beneficiary) {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let day = match q.day.as_deref().map(diem_client::credit::parse_day) {
+        None => diem_client::credit::day_of(crate::status::unix_now()),
+        Some(Ok(day)) => day,
+        Some(Err(e)) => return error(StatusCode::BAD_REQUEST, format!("day: {e}")),
+    };
+    match crate::credit::allocation(&s.store, &beneficiary, day).await {
+        Ok(a) => Json(a).into_response(),
+        Err(e @ crate::store::StoreError::OutOfRange { .. }) => error(StatusCode::BAD_REQUEST, e.to_string()),
+        Err(e) => internal(e),
+    }
+}
+
+async fn metrics(State(s): State<Arc<ApiState>>) -> Response {
+    match crate::metrics::render(&s).await {
+        Ok(text) => ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+/// The API's description (OpenAPI 3.1), checked against the routes by the record's tests.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
 async fn audit(State(s): State<Arc<ApiState>>) -> Response {

@@ -9,6 +9,7 @@ pub mod credit;
 pub mod csv;
 pub mod follow;
 pub mod http;
+pub mod metrics;
 pub mod row;
 pub mod source;
 pub mod status;

@@ -44,11 +44,25 @@ pub struct Listed {
     pub failed: bool,
 }
 
+#[derive(Clone)]
 pub struct RpcSource {
     http: reqwest::Client,
     url: String,
     commitment: String,
     retry: Retry,
+    /// Shared by clones, for `/metrics`.
+    stats: std::sync::Arc<SourceStats>,
+}
+
+/// What a source's calls have met since the process started.
+#[derive(Debug, Default)]
+pub struct SourceStats {
+    /// Calls made (each attempt counts).
+    pub requests: std::sync::atomic::AtomicU64,
+    /// Attempts that failed (transport, HTTP status, a JSON-RPC error).
+    pub errors: std::sync::atomic::AtomicU64,
+    /// Attempts made again after a transient failure.
+    pub retries: std::sync::atomic::AtomicU64,
 }
 
 /// JSON-RPC error codes that mean "not yet" or "try again", not "no".
@@ -62,7 +76,12 @@ fn transient(code: i64) -> bool {
 impl RpcSource {
     pub fn new(url: &str, commitment: &str, retry: Retry) -> Self {
         let http = reqwest::Client::builder().timeout(retry.timeout).build().unwrap_or_default();
-        Self { http, url: url.to_string(), commitment: commitment.to_string(), retry }
+        Self { http, url: url.to_string(), commitment: commitment.to_string(), retry, stats: Default::default() }
+    }
+
+    /// Counters shared by this source and its clones.
+    pub fn stats(&self) -> &SourceStats {
+        &self.stats
     }
 
     pub fn url(&self) -> &str {
@@ -74,8 +93,14 @@ impl RpcSource {
         let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
         let mut delay = self.retry.first_delay;
         let mut last = String::new();
+        use std::sync::atomic::Ordering::Relaxed;
         for attempt in 1..=self.retry.attempts {
-            match self.once(&body).await {
+            self.stats.requests.fetch_add(1, Relaxed);
+            let answer = self.once(&body).await;
+            if !matches!(answer, Ok(Ok(_))) {
+                self.stats.errors.fetch_add(1, Relaxed);
+            }
+            match answer {
                 Ok(Ok(result)) => return Ok(result),
                 Ok(Err((code, message))) if !transient(code) => {
                     return Err(SourceError::Refused { url: self.url.clone(), method: method.into(), message });
@@ -84,6 +109,7 @@ impl RpcSource {
                 Err(e) => last = format!("{method}: {e}"),
             }
             if attempt < self.retry.attempts {
+                self.stats.retries.fetch_add(1, Relaxed);
                 let jitter = rand::random::<f64>() * 0.5 + 0.75;
                 tokio::time::sleep(delay.mul_f64(jitter)).await;
                 delay = (delay * 2).min(self.retry.max_delay);

@@ -183,7 +183,9 @@ impl<'a> Syncer<'a> {
         at.checkpoint.synced_time = target_time.or(at.checkpoint.synced_time);
         self.store.commit(&at.rows, &at.checkpoint, at.committed.last_seq).await?;
         // Only the indexer freezes days, and only on a view it has proven complete.
-        crate::credit::freeze_final_days(self.store).await?;
+        for day in crate::credit::freeze_final_days(self.store).await? {
+            tracing::info!(day = %diem_client::credit::format_day(day), "day final: frozen and queued for billing");
+        }
         let next = at.checkpoint;
         report.last_seq = next.last_seq;
         report.synced_slot = next.synced_slot;

@@ -37,6 +37,11 @@ pub fn record_args(command: &Command) -> &RecordArgs {
     }
 }
 
+/// The commands that run as a service (and log as one).
+pub fn is_service(command: &Command) -> bool {
+    matches!(command, Command::Serve { .. } | Command::Index(IndexCommand::Follow { .. } | IndexCommand::Deliver { .. }))
+}
+
 /// Where the command pushes final days, if it does.
 pub fn billing_args(command: &Command) -> Option<&BillingArgs> {
     match command {
@@ -308,16 +313,17 @@ pub async fn run(
             );
             let wallets = diem_actions::router(diem_actions::Gateway { rpc_url: url.to_string(), public_url });
             let status = (!no_follow).then(|| Arc::new(diem_indexer::status::FollowerStatus::default()));
+            // One source for the server and its follower, so /metrics counts the follower's calls.
+            let source = RpcSource::new(url, &record.commitment, Retry::default());
             let state = Arc::new(diem_indexer::http::ApiState::with(
                 store,
-                Some(RpcSource::new(url, &record.commitment, Retry::default())),
+                Some(source.clone()),
                 status.clone(),
                 api_keys,
                 diem_indexer::http::Limits::default(),
             ));
             // The follower (or, without one, an auditor) runs on a store of its own.
             let background = Store::open(&db).await.map_err(store_error)?;
-            let source = RpcSource::new(url, &record.commitment, Retry::default());
             let audit = state.audit.clone();
             let options = FollowOptions::every(*interval_secs);
             let billing = billing_args(command).cloned().zip(billing_signer);

@@ -20,6 +20,8 @@ pub struct Depth {
     pub endpoint: String,
     pub owed: u64,
     pub delivered: u64,
+    /// Posts made, failed ones included.
+    pub attempts: u64,
 }
 
 /// Registers `endpoint`, owed every frozen day from `from_day` on (a second registration
@@ -100,7 +102,8 @@ pub async fn depth(store: &Store) -> StoreResult<Vec<Depth>> {
     let rows = sqlx::query(
         "SELECT e.endpoint AS endpoint, \
          (SELECT COUNT(*) FROM billing_outbox o WHERE o.endpoint = e.endpoint AND o.delivered_at IS NULL) AS owed, \
-         (SELECT COUNT(*) FROM billing_outbox o WHERE o.endpoint = e.endpoint AND o.delivered_at IS NOT NULL) AS delivered \
+         (SELECT COUNT(*) FROM billing_outbox o WHERE o.endpoint = e.endpoint AND o.delivered_at IS NOT NULL) AS delivered, \
+         (SELECT CAST(COALESCE(SUM(o.attempts), 0) AS BIGINT) FROM billing_outbox o WHERE o.endpoint = e.endpoint) AS attempts \
          FROM billing_endpoints e ORDER BY e.endpoint",
     )
     .fetch_all(store.pool())
@@ -109,7 +112,13 @@ pub async fn depth(store: &Store) -> StoreResult<Vec<Depth>> {
         .map(|r| {
             let owed: i64 = r.try_get("owed")?;
             let delivered: i64 = r.try_get("delivered")?;
-            Ok(Depth { endpoint: r.try_get("endpoint")?, owed: owed as u64, delivered: delivered as u64 })
+            let attempts: i64 = r.try_get("attempts")?;
+            Ok(Depth {
+                endpoint: r.try_get("endpoint")?,
+                owed: owed as u64,
+                delivered: delivered as u64,
+                attempts: attempts as u64,
+            })
         })
         .collect()
 }
