@@ -54,7 +54,7 @@ pub struct RecordArgs {
     #[arg(long, default_value = "finalized", value_parser = ["finalized", "confirmed"])]
     pub commitment: String,
     /// Events committed together while catching up (a crash re-reads at most this many).
-    #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    #[arg(long, default_value_t = diem_indexer::sync::DEFAULT_BATCH_EVENTS as u64, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub batch_events: u64,
     /// Signatures per `getSignaturesForAddress` page while catching up (at most 1,000).
     #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u32).range(1..=1_000))]

@@ -1,14 +1,11 @@
 //! One event as the store keeps it: where it happened, whose it is (and the other key it
 //! concerns), its main amount, its ticket, the balances after it, plus the exact bytes.
-use base64::Engine;
 use anchor_lang::prelude::Pubkey;
+use base64::Engine;
 use diem::state::PositionBalances;
 use diem_client::credit::{StakeBalance, stake_balances};
 use diem_client::decode::DecodedTransaction;
 use diem_client::events::DiemEvent;
-use serde_json::Value;
-
-use crate::body::{BodyError, Layouts};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EventRow {
@@ -22,9 +19,22 @@ pub struct EventRow {
 /// What an event changes about a ticket (the `tickets` table follows these).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TicketChange {
-    Open { ticket: String, kind: &'static str, owner: String, rent_payer: String, amount: u64, opened_at: i64, unlock_at: i64 },
-    NewOwner { ticket: String, owner: String },
-    Close { ticket: String },
+    Open {
+        ticket: String,
+        kind: &'static str,
+        owner: String,
+        rent_payer: String,
+        amount: u64,
+        opened_at: i64,
+        unlock_at: i64,
+    },
+    NewOwner {
+        ticket: String,
+        owner: String,
+    },
+    Close {
+        ticket: String,
+    },
 }
 
 /// What an event says about the keys it concerns: the one place that maps each event to the
@@ -32,10 +42,10 @@ pub enum TicketChange {
 #[derive(Clone, Debug, Default)]
 pub struct RowEffects {
     /// The position owner, stake controller or ticket owner the event is about.
-    pub owner: Option<String>,
+    pub owner: Option<Pubkey>,
     /// The other key it concerns: the beneficiary of a DIEM stake change (the new one for a
     /// change of beneficiary), the new owner of a transferred ticket.
-    pub counterparty: Option<String>,
+    pub counterparty: Option<Pubkey>,
     pub ticket: Option<String>,
     pub amount: Option<u64>,
     /// The owner's position after the event.
@@ -66,9 +76,10 @@ impl EventRow {
     pub fn effects(&self) -> RowEffects {
         use DiemEvent as E;
         let key = |k: &Pubkey| Some(k.to_string());
+        let who = |k: &Pubkey| Some(*k);
         let stakes = stake_balances(&self.event);
         let position = |owner: &Pubkey, amount: u64, b: &PositionBalances| RowEffects {
-            owner: key(owner),
+            owner: who(owner),
             amount: Some(amount),
             position: Some(*b),
             ..RowEffects::default()
@@ -87,14 +98,14 @@ impl EventRow {
         let close = |ticket: &Pubkey| Some(TicketChange::Close { ticket: ticket.to_string() });
         // A DIEM stake's side: its controller, the beneficiary as counterparty, the new balances.
         let diem_stake = |owner: &Pubkey, beneficiary: &Pubkey, amount: u64| RowEffects {
-            owner: key(owner),
-            counterparty: key(beneficiary),
+            owner: who(owner),
+            counterparty: who(beneficiary),
             amount: Some(amount),
             stakes: stakes.clone(),
             ..RowEffects::default()
         };
         let ticket_ended = |owner: &Pubkey, ticket: &Pubkey, amount: u64| RowEffects {
-            owner: key(owner),
+            owner: who(owner),
             ticket: key(ticket),
             amount: Some(amount),
             ticket_change: close(ticket),
@@ -107,7 +118,15 @@ impl EventRow {
             E::DiemBurned(e) => position(&e.owner, e.diem_burned, &e.position),
             E::UnstakeInitiated(e) => RowEffects {
                 ticket: key(&e.ticket),
-                ticket_change: open(&e.ticket, "sVVV", &e.owner, &e.rent_payer, e.amount, e.pool.last_accrual_ts, e.unlock_at),
+                ticket_change: open(
+                    &e.ticket,
+                    "sVVV",
+                    &e.owner,
+                    &e.rent_payer,
+                    e.amount,
+                    e.pool.last_accrual_ts,
+                    e.unlock_at,
+                ),
                 ..position(&e.owner, e.amount, &e.position)
             },
             E::UnstakeCancelled(e) => RowEffects {
@@ -117,8 +136,8 @@ impl EventRow {
             },
             E::UnstakeFinalized(e) => ticket_ended(&e.owner, &e.ticket, e.amount),
             E::TicketTransferred(e) => RowEffects {
-                owner: key(&e.from),
-                counterparty: key(&e.to),
+                owner: who(&e.from),
+                counterparty: who(&e.to),
                 ticket: key(&e.ticket),
                 amount: Some(e.amount),
                 ticket_change: Some(TicketChange::NewOwner { ticket: e.ticket.to_string(), owner: e.to.to_string() }),
@@ -143,22 +162,21 @@ impl EventRow {
 
     /// The staked DIEM the events row shows: the stake of (owner, counterparty) after the event.
     pub fn diem_staked(effects: &RowEffects) -> Option<u64> {
-        let (owner, counterparty) = (effects.owner.as_deref()?, effects.counterparty.as_deref()?);
-        effects
-            .stakes
-            .iter()
-            .rev()
-            .find(|s| s.owner.to_string() == owner && s.beneficiary.to_string() == counterparty)
-            .map(|s| s.staked)
+        let (owner, counterparty) = (effects.owner?, effects.counterparty?);
+        effects.stakes.iter().rev().find(|s| s.owner == owner && s.beneficiary == counterparty).map(|s| s.staked)
     }
 
-    /// The event as the store keeps it: its discriminator and Borsh body in base64, and the
-    /// body as JSON laid out by the IDL, from one serialization.
-    pub fn data_and_body(&self, layouts: &Layouts) -> Result<(String, Value), BodyError> {
-        let bytes = self.event.to_bytes();
-        let body = layouts.event_json(self.event.name(), &bytes[8..])?;
-        Ok((base64::engine::general_purpose::STANDARD.encode(&bytes), body))
+    /// The event as the store keeps it: its discriminator and Borsh body, in base64.
+    pub fn data(&self) -> String {
+        base64::engine::general_purpose::STANDARD.encode(self.event.to_bytes())
     }
+}
+
+/// The first 8 bytes of a key, as the integer the record indexes events by (a query compares
+/// the full key too, so two keys sharing a prefix are never confused).
+pub fn key_prefix(key: &Pubkey) -> i64 {
+    let bytes = key.to_bytes();
+    i64::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]])
 }
 
 /// Decodes what [`EventRow::data`] wrote.

@@ -67,6 +67,11 @@ pub struct SyncProgress {
     pub events: u64,
 }
 
+/// Events a sync commits together unless told otherwise. Commits of 20,000 ingested 23,292
+/// events/s against 20,476 for commits of 5,000 (`bench_indexer`, SQLite, 200,000 events): each
+/// commit writes its dirty index pages once. A crash re-reads at most this many.
+pub const DEFAULT_BATCH_EVENTS: usize = 20_000;
+
 pub struct Syncer<'a> {
     pub store: &'a Store,
     pub source: &'a RpcSource,
@@ -99,7 +104,7 @@ struct Progress {
 
 impl<'a> Syncer<'a> {
     pub fn new(store: &'a Store, source: &'a RpcSource) -> Self {
-        Self { store, source, page: 1000, concurrency: 8, batch_events: 5_000 }
+        Self { store, source, page: 1000, concurrency: 8, batch_events: DEFAULT_BATCH_EVENTS }
     }
 
     pub async fn sync(&self, progress: &mut (dyn FnMut(SyncProgress) + Send)) -> Result<SyncReport, SyncError> {

@@ -18,7 +18,7 @@ async fn main() {
     let owners: usize = arg("--owners", "100000").parse().expect("--owners N");
     const DAYS: i64 = 10;
     const START: i64 = 1_800_000_000 - 1_800_000_000 % 86_400;
-    const BATCH: usize = 5_000;
+    const BATCH: usize = diem_indexer::sync::DEFAULT_BATCH_EVENTS;
     let store = std::sync::Arc::new(Store::open(&db).await.expect("store opens"));
     assert_eq!(store.checkpoint().await.unwrap().last_seq, 0, "{db} must be empty");
     let mut generator = Generator::new(owners, events, DAYS, START, 42);
@@ -27,7 +27,9 @@ async fn main() {
     // then the chunk is ingested, timed, in two stages on two cores (the next batch is decoded
     // while the previous one is written; commits stay in order). Memory holds one chunk.
     const CHUNK: u64 = 20_000;
-    let (mut ingest, mut generating) = (0.0, 0.0);
+    let (mut ingest, mut generating, mut decoding) = (0.0, 0.0, 0.0);
+    // Time spent inside commits (on the writer's side of the pipeline), in microseconds.
+    let committing = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let mut checkpoint = Checkpoint::default();
     let mut rss_quarter = 0.0;
     let mut made = 0u64;
@@ -54,8 +56,10 @@ async fn main() {
         let mut rows = Vec::with_capacity(BATCH);
         let count = chunk.len();
         for (i, tx) in chunk.iter().enumerate() {
+            let d = Instant::now();
             let decoded = diem_client::decode::decode_transaction(tx).expect("decodes");
             rows.extend(EventRow::of_transaction(&decoded));
+            decoding += d.elapsed().as_secs_f64();
             if rows.len() >= BATCH || i + 1 == count {
                 let from = checkpoint.last_seq;
                 let last = rows.last().expect("a row");
@@ -71,7 +75,12 @@ async fn main() {
                     previous.await.expect("writer");
                 }
                 let (store, batch, next) = (store.clone(), std::mem::take(&mut rows), checkpoint.clone());
-                writing = Some(tokio::spawn(async move { store.commit(&batch, &next, from).await.expect("commit") }));
+                let committing = committing.clone();
+                writing = Some(tokio::spawn(async move {
+                    let c = Instant::now();
+                    store.commit(&batch, &next, from).await.expect("commit");
+                    committing.fetch_add(c.elapsed().as_micros() as u64, std::sync::atomic::Ordering::Relaxed);
+                }));
             }
         }
         if let Some(last) = writing.take() {
@@ -118,6 +127,9 @@ async fn main() {
             "ingest_secs": ingest,
             "generate_secs": generating,
             "events_per_sec": events as f64 / ingest,
+            "decode_secs": decoding,
+            "decode_events_per_sec": events as f64 / decoding,
+            "commit_secs": committing.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6,
             "peak_rss_mib_at_quarter": rss_quarter,
             "peak_rss_mib_after_ingest": rss_ingest,
             "credit_owners": credit.entitlements.len(),
