@@ -17,33 +17,14 @@ VAULT_ID=$(program_id tests/programs/diem-vault/src/lib.rs)
 
 WORK=$(mktemp -d)
 RPC_PORT=${DIEM_E2E_RPC_PORT:-18899}
-URL="http://127.0.0.1:$RPC_PORT"
 DEPLOYER=$("$DIEM" keygen "$WORK/deployer.json")
 ALICE=$("$DIEM" keygen "$WORK/alice.json")
 
-solana-test-validator --ledger "$WORK/ledger" --reset --quiet --bind-address 127.0.0.1 \
-  --rpc-port "$RPC_PORT" --faucet-port $((RPC_PORT + 1001)) --dynamic-port-range $((RPC_PORT + 1100))-$((RPC_PORT + 1200)) \
-  --mint "$DEPLOYER" --upgradeable-program "$PROGRAM_ID" target/deploy/diem.so "$DEPLOYER" \
-  --bpf-program "$ATTACKER_ID" target/deploy/diem_attacker.so \
-  --bpf-program "$VAULT_ID" target/deploy/diem_vault.so > "$WORK/validator.log" 2>&1 &
-VALIDATOR=$!
-cleanup() { kill "$VALIDATOR" 2>/dev/null || true; wait "$VALIDATOR" 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() { kill "${VALIDATOR:-}" 2>/dev/null || true; wait "${VALIDATOR:-}" 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
-
-for _ in $(seq 1 120); do
-  if curl -s -X POST -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"getHealth"}' "$URL" | grep -q '"ok"'; then break; fi
-  kill -0 "$VALIDATOR" 2>/dev/null || { cat "$WORK/validator.log"; echo "validator exited"; exit 1; }
-  sleep 1
-done
-rpc() { curl -s -X POST -H 'Content-Type: application/json' -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$1\",\"params\":$2}" "$URL"; }
-# Healthy is not yet usable: wait until a few slots are finalized and the genesis-funded
-# deployer's balance is visible at the commitment the CLI uses.
-for _ in $(seq 1 60); do
-  slot=$(rpc getSlot '[{"commitment":"finalized"}]' | python3 -c 'import json,sys; print(json.load(sys.stdin).get("result", 0))' 2>/dev/null || echo 0)
-  balance=$(rpc getBalance "[\"$DEPLOYER\",{\"commitment\":\"confirmed\"}]" | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["value"])' 2>/dev/null || echo 0)
-  if [ "${slot:-0}" -ge 3 ] && [ "${balance:-0}" -gt 0 ]; then break; fi
-  sleep 1
-done
+start_validator "$WORK" "$RPC_PORT" "$DEPLOYER" --upgradeable-program "$PROGRAM_ID" target/deploy/diem.so "$DEPLOYER" \
+  --bpf-program "$ATTACKER_ID" target/deploy/diem_attacker.so \
+  --bpf-program "$VAULT_ID" target/deploy/diem_vault.so
 echo "validator up at $URL (slot $slot; program $PROGRAM_ID, upgrade authority $DEPLOYER)"
 
 

@@ -784,8 +784,9 @@ async fn the_follower_publishes_the_audit_it_serves() {
         max_polls: Some(2),
         audit_every: Duration::from_secs(3600),
         audit_chain: true,
+        websocket: None,
     };
-    let sinks = diem_indexer::follow::FollowSinks { status: Some(&status), audit: Some(&audit), on_events: None };
+    let sinks = diem_indexer::follow::FollowSinks { status: Some(&status), audit: Some(&audit), ..Default::default() };
     let report = diem_indexer::follow::follow(&store, &source, &options, sinks).await.unwrap();
     assert_eq!(report.last_seq, env.bank.event_log.len() as u64);
     let (at, served) = audit.latest().expect("an audit was published");
@@ -1003,4 +1004,66 @@ async fn the_api_is_described_measured_and_answers_allocations() {
         assert_eq!(sample(&format!("diem_billing_delivered_total{endpoint} ")), days.len() as f64);
         assert!(text.contains("# TYPE diem_record_lag_slots gauge"), "{text}");
     }
+}
+
+/// A finalized transaction announced over the node's websocket wakes the follower at once:
+/// with a 60 s polling interval, the follower subscribes to the program's finalized logs and
+/// records transactions the moment the notification arrives.
+#[tokio::test]
+async fn a_websocket_notification_wakes_the_follower() {
+    use futures::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let mut env = Env::launched().await;
+    activity(&mut env, 2).await;
+    let events = env.bank.event_log.clone();
+    let txs = transactions_of(&events);
+    let half = txs.len() / 2;
+    let rpc = std::sync::Arc::new(FakeRpc::start(txs[..half].to_vec()).await);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let ws_url = format!("ws://{}", listener.local_addr().unwrap());
+    let (request_tx, request_rx) = tokio::sync::oneshot::channel::<String>();
+    let (rest, node) = (txs[half..].to_vec(), rpc.clone());
+    tokio::spawn(async move {
+        let (stream, _) = listener.accept().await.unwrap();
+        let mut socket = tokio_tungstenite::accept_async(stream).await.unwrap();
+        let request = socket.next().await.unwrap().unwrap().into_text().unwrap().to_string();
+        request_tx.send(request).unwrap();
+        socket.send(Message::text(r#"{"jsonrpc":"2.0","result":7,"id":1}"#)).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        // The rest of the history is finalized, and the node says so.
+        for tx in rest {
+            node.push(tx);
+        }
+        let note = r#"{"jsonrpc":"2.0","method":"logsNotification","params":{"result":{"context":{"slot":1},"value":{"signature":"x","err":null,"logs":[]}},"subscription":7}}"#;
+        socket.send(Message::text(note)).await.unwrap();
+        // Held open until the follower goes.
+        while socket.next().await.is_some() {}
+    });
+    // One websocket server serves one follower: the first backend's store.
+    let url = store_urls("woken").remove(0);
+    {
+        let store = Store::open(&url).await.unwrap();
+        let source = RpcSource::new(&rpc.url, "finalized", quick_retry());
+        let stats = std::sync::Arc::new(diem_indexer::wake::WakeStats::default());
+        let options = diem_indexer::follow::FollowOptions {
+            max_polls: Some(3),
+            websocket: Some(ws_url.clone()),
+            audit_every: Duration::from_secs(3_600),
+            ..diem_indexer::follow::FollowOptions::every(60.0)
+        };
+        let sinks = diem_indexer::follow::FollowSinks { wake_stats: Some(&stats), ..Default::default() };
+        let started = std::time::Instant::now();
+        let report = diem_indexer::follow::follow(&store, &source, &options, sinks).await.unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the follower slept: {:?} ({stats:?})",
+            started.elapsed()
+        );
+        assert_eq!(report.last_seq as usize, events.len(), "{url}");
+        assert_eq!(stats.notifications.load(std::sync::atomic::Ordering::Relaxed), 1);
+    }
+    let request: serde_json::Value = serde_json::from_str(&request_rx.await.unwrap()).unwrap();
+    assert_eq!(request["method"], "logsSubscribe");
+    assert_eq!(request["params"][0]["mentions"][0], diem::ID.to_string());
+    assert_eq!(request["params"][1]["commitment"], "finalized");
 }

@@ -61,6 +61,26 @@ pub struct RecordArgs {
     pub page: u32,
 }
 
+/// How a follower learns of new transactions.
+#[derive(Args, Debug, Clone)]
+pub struct WakeArgs {
+    /// The node's websocket: each finalized transaction mentioning the program wakes the
+    /// follower at once (default: beside --url, 8899 → 8900); `none` polls only.
+    #[arg(long, value_name = "URL")]
+    pub ws_url: Option<String>,
+}
+
+impl WakeArgs {
+    /// The websocket to watch, given the JSON-RPC URL.
+    pub fn websocket(&self, rpc_url: &str) -> Option<String> {
+        match self.ws_url.as_deref() {
+            Some("none") => None,
+            Some(url) => Some(url.to_string()),
+            None => diem_indexer::wake::websocket_url(rpc_url),
+        }
+    }
+}
+
 /// Where final days are pushed (docs/record.md, "Delivery to billing").
 #[derive(Args, Debug, Clone)]
 pub struct BillingArgs {
@@ -111,6 +131,8 @@ pub enum IndexCommand {
         /// Stop after this many polls (default: never).
         #[arg(long)]
         max_polls: Option<u64>,
+        #[command(flatten)]
+        wake: WakeArgs,
         #[command(flatten)]
         billing: BillingArgs,
         #[command(flatten)]
@@ -352,6 +374,8 @@ pub enum RecordCommand {
         /// `Authorization: Bearer KEY`. Without it the API is open (keep it on a private network).
         #[arg(long)]
         api_keys: Option<PathBuf>,
+        #[command(flatten)]
+        wake: WakeArgs,
         #[command(flatten)]
         billing: BillingArgs,
         #[command(flatten)]

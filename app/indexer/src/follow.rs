@@ -1,6 +1,9 @@
 //! Following the cluster: sync on an interval, back off while the cluster fails, stop on what a
 //! sync cannot cross by itself, and keep the audit the server serves fresh.
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::Notify;
 
 use crate::audit::{FullAudit, ServedAudit};
 use crate::source::RpcSource;
@@ -23,6 +26,9 @@ pub struct FollowOptions {
     /// Whether the audit reconciles with the chain's accounts too (not for a source that serves
     /// only transactions).
     pub audit_chain: bool,
+    /// The node's websocket: a finalized transaction mentioning the program wakes the follower
+    /// at once ([`crate::wake`]); the interval stays the fallback.
+    pub websocket: Option<String>,
 }
 
 impl FollowOptions {
@@ -39,7 +45,13 @@ pub const MIN_INTERVAL: Duration = Duration::from_millis(50);
 
 impl Default for FollowOptions {
     fn default() -> Self {
-        Self { interval: Duration::from_secs(2), max_polls: None, audit_every: Duration::from_secs(60), audit_chain: true }
+        Self {
+            interval: Duration::from_secs(2),
+            max_polls: None,
+            audit_every: Duration::from_secs(60),
+            audit_chain: true,
+            websocket: None,
+        }
     }
 }
 
@@ -50,6 +62,8 @@ pub struct FollowSinks<'a> {
     pub audit: Option<&'a ServedAudit>,
     /// Called with every sync that recorded events.
     pub on_events: Option<&'a (dyn Fn(&SyncReport) + Sync)>,
+    /// Counts the websocket watcher's connections and notifications.
+    pub wake_stats: Option<&'a Arc<crate::wake::WakeStats>>,
 }
 
 /// Syncs every `interval`; a failing cluster is retried with a doubling pause (at most
@@ -65,6 +79,17 @@ pub async fn follow(
 ) -> Result<SyncReport, SyncError> {
     let interval = options.interval.max(MIN_INTERVAL);
     let mut pause = interval;
+    let wake = Arc::new(Notify::new());
+    let _watcher = options.websocket.clone().map(|url| {
+        let task = crate::wake::watch(
+            url,
+            diem::ID.to_string(),
+            source.commitment().to_string(),
+            wake.clone(),
+            sinks.wake_stats.cloned().unwrap_or_default(),
+        );
+        AbortOnDrop(tokio::spawn(task))
+    });
     let mut last = SyncReport::default();
     let mut polls = 0u64;
     while options.max_polls.is_none_or(|m| polls < m) {
@@ -115,9 +140,29 @@ pub async fn follow(
                 tracing::warn!(error = %e, retry_in_ms = pause.as_millis() as u64, "sync failed");
             }
         }
-        tokio::time::sleep(pause).await;
+        if options.max_polls.is_some_and(|m| polls >= m) {
+            break; // no pause after the last sync
+        }
+        if options.websocket.is_some() && pause == interval {
+            // A notification that came during the sync left a permit: the next sync starts now.
+            tokio::select! {
+                () = tokio::time::sleep(pause) => {}
+                () = wake.notified() => {}
+            }
+        } else {
+            tokio::time::sleep(pause).await;
+        }
     }
     Ok(last)
+}
+
+/// Stops the websocket watcher when the follower returns.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Syncs attempted, at most, while the chain's side of an audit still differs.

@@ -15,6 +15,7 @@ pub mod source;
 pub mod status;
 pub mod store;
 pub mod sync;
+pub mod wake;
 
 pub use source::{Retry, RpcSource};
 pub use store::Store;

@@ -602,7 +602,7 @@ impl Store {
             .bind(day)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(|r| uint(&r, "through_seq")).transpose()?)
+        row.map(|r| uint(&r, "through_seq")).transpose()
     }
 
     /// For the modules that own their tables (the billing outbox).

@@ -107,8 +107,9 @@ async fn serve_child(db: &str, rpc_url: &str, clients: usize) {
             max_polls: None,
             audit_every: Duration::from_secs(5),
             audit_chain: false,
+            websocket: None,
         };
-        let sinks = diem_indexer::follow::FollowSinks { status: Some(&status), audit: Some(&audit), on_events: None };
+        let sinks = diem_indexer::follow::FollowSinks { status: Some(&status), audit: Some(&audit), ..Default::default() };
         if let Err(e) = diem_indexer::follow::follow(&follower_store, &source, &options, sinks).await {
             eprintln!("PANIC: the follower stopped: {e}");
         }

@@ -118,9 +118,30 @@ async fn main() {
     let audit = diem_indexer::audit::audit_store(&store).await.expect("audit");
     let audit_secs = t.elapsed().as_secs_f64();
     assert!(audit.ok(), "{:?}", audit.checks);
+    // Delivery: every final day, signed, to a loopback billing endpoint that acknowledges at once.
+    let receiver = diem_tests::receiver::Receiver::start(Default::default()).await;
+    let t = Instant::now();
+    let deliverer = diem_indexer::billing::Deliverer::new(
+        &store,
+        vec![receiver.url.clone()],
+        i64::MIN,
+        solana_keypair::Keypair::new(),
+        Default::default(),
+    )
+    .await
+    .expect("deliverer");
+    let delivered = deliverer.until_delivered(std::time::Duration::from_secs(600)).await.expect("delivery");
+    let deliver_secs = t.elapsed().as_secs_f64();
+    assert_eq!(delivered.endpoints_owed, 0);
+    let (days_delivered, statement_bytes) =
+        receiver.seen(|s| (s.accepted.len(), s.accepted.values().map(String::len).sum::<usize>()));
+    assert_eq!(days_delivered, frozen_days);
     println!(
         "{}",
         json!({
+            "deliver_secs": deliver_secs,
+            "days_delivered": days_delivered,
+            "statement_mib": statement_bytes as f64 / (1024.0 * 1024.0),
             "backend": store.backend(),
             "events": events,
             "owners": owners,

@@ -143,8 +143,12 @@ pub async fn run(
                 json: serde_json::to_value(&r).unwrap_or_default(),
             }
         }
-        Command::Index(IndexCommand::Follow { interval_secs, max_polls, .. }) => {
-            let options = FollowOptions { max_polls: *max_polls, ..FollowOptions::every(*interval_secs) };
+        Command::Index(IndexCommand::Follow { interval_secs, max_polls, wake, .. }) => {
+            let options = FollowOptions {
+                max_polls: *max_polls,
+                websocket: wake.websocket(url),
+                ..FollowOptions::every(*interval_secs)
+            };
             let say = |r: &diem_indexer::SyncReport| {
                 eprintln!("recorded {} events; the record holds 1 to {}", r.events, r.last_seq)
             };
@@ -292,7 +296,7 @@ pub async fn run(
             };
             audit_output(&report, units)?
         }
-        Command::Serve { bind, no_follow, interval_secs, api_keys, public_url, .. } => {
+        Command::Serve { bind, no_follow, interval_secs, api_keys, public_url, wake, .. } => {
             let api_keys = match api_keys {
                 Some(path) => {
                     let text = std::fs::read_to_string(path)
@@ -325,7 +329,7 @@ pub async fn run(
             // The follower (or, without one, an auditor) runs on a store of its own.
             let background = Store::open(&db).await.map_err(store_error)?;
             let audit = state.audit.clone();
-            let options = FollowOptions::every(*interval_secs);
+            let options = FollowOptions { websocket: wake.websocket(url), ..FollowOptions::every(*interval_secs) };
             let billing = billing_args(command).cloned().zip(billing_signer);
             tokio::spawn(async move {
                 let deliverer = match billing {
@@ -341,7 +345,7 @@ pub async fn run(
                 let work = async {
                     match status {
                     Some(status) => {
-                        let sinks = FollowSinks { status: Some(&status), audit: Some(&audit), on_events: None };
+                        let sinks = FollowSinks { status: Some(&status), audit: Some(&audit), ..Default::default() };
                         if let Err(e) = diem_indexer::follow::follow(&background, &source, &options, sinks).await {
                             eprintln!("error: following stopped: {e}");
                         }
