@@ -8,6 +8,7 @@ pub mod amount;
 pub mod credit;
 pub mod curve;
 pub mod decode;
+pub mod effects;
 pub mod events;
 pub mod governance;
 pub mod invariants;

@@ -15,7 +15,9 @@ use sqlx::{AnyPool, Row};
 use thiserror::Error;
 
 use crate::body::Layouts;
-use crate::row::{EventRow, TicketChange, event_from_data};
+use diem_client::effects::TicketChange;
+
+use crate::row::{EventRow, event_from_data};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -347,9 +349,9 @@ impl Store {
                 opt(position.map(|p| p.active)),
                 opt(position.map(|p| p.locked)),
                 opt(position.map(|p| p.outstanding_diem)),
-                opt(EventRow::diem_staked(&effects)),
+                opt(effects.diem_staked()),
                 Param::OptText(effects.counterparty.map(|k| k.to_string())),
-                Param::OptText(effects.ticket.clone()),
+                Param::OptText(effects.ticket.map(|t| t.to_string())),
                 Param::Text(data),
                 Param::OptInt(effects.owner.as_ref().map(crate::row::key_prefix)),
                 Param::OptInt(effects.counterparty.as_ref().map(crate::row::key_prefix)),
@@ -798,24 +800,29 @@ impl TicketBatch {
     fn apply(&mut self, change: TicketChange) {
         match change {
             TicketChange::Open { ticket, kind, owner, rent_payer, amount: a, opened_at, unlock_at } => {
+                let ticket = ticket.to_string();
                 let row = [
                     Param::Text(ticket.clone()),
                     Param::Text(kind.to_string()),
-                    Param::Text(owner),
-                    Param::Text(rent_payer),
+                    Param::Text(owner.to_string()),
+                    Param::Text(rent_payer.to_string()),
                     Param::Int(amount(a)),
                     Param::Int(opened_at),
                     Param::Int(unlock_at),
                 ];
                 self.opened.insert(ticket, row);
             }
-            TicketChange::NewOwner { ticket, owner } => match self.opened.get_mut(&ticket) {
-                Some(row) => row[2] = Param::Text(owner),
-                None => {
-                    self.new_owners.insert(ticket, owner);
+            TicketChange::NewOwner { ticket, owner } => {
+                let (ticket, owner) = (ticket.to_string(), owner.to_string());
+                match self.opened.get_mut(&ticket) {
+                    Some(row) => row[2] = Param::Text(owner),
+                    None => {
+                        self.new_owners.insert(ticket, owner);
+                    }
                 }
-            },
+            }
             TicketChange::Close { ticket } => {
+                let ticket = ticket.to_string();
                 if self.opened.remove(&ticket).is_none() {
                     self.new_owners.remove(&ticket);
                     self.closed.push(ticket);
