@@ -98,12 +98,11 @@ impl Receiver {
     /// Listens on 127.0.0.1 (an ephemeral port) on the current runtime.
     pub async fn start(behaviour: Behaviour) -> Self {
         let seen = Arc::new(Mutex::new(Seen::default()));
-        let app =
-            axum::Router::new()
-                .route("/deliver", post(receive))
-                // A day of 100,000 beneficiaries is about 10 MB: past axum's 2 MB default.
-                .layer(axum::extract::DefaultBodyLimit::max(256 * 1024 * 1024))
-                .with_state(Shared { behaviour, seen: seen.clone() });
+        let app = axum::Router::new()
+            .route("/deliver", post(receive))
+            // A day of 100,000 beneficiaries is about 10 MB: past axum's 2 MB default.
+            .layer(axum::extract::DefaultBodyLimit::max(256 * 1024 * 1024))
+            .with_state(Shared { behaviour, seen: seen.clone() });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("loopback port");
         let url = format!("http://{}/deliver", listener.local_addr().expect("address"));
         tokio::spawn(async move { axum::serve(listener, app).await });

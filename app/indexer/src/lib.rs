@@ -11,6 +11,7 @@ pub mod follow;
 pub mod http;
 pub mod metrics;
 pub mod row;
+pub mod service;
 pub mod source;
 pub mod status;
 pub mod store;

@@ -1,7 +1,6 @@
 //! The record's commands (SPEC §12): `index sync|follow`, `entitlements`, `history`, `audit`
 //! and `serve`, over the indexer's store. Each catches the record up first unless `--offline`.
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use diem::constants::DIEM_DECIMALS;
 use diem_indexer::audit::FullAudit;
@@ -39,7 +38,10 @@ pub fn record_args(command: &Command) -> &RecordArgs {
 
 /// The commands that run as a service (and log as one).
 pub fn is_service(command: &Command) -> bool {
-    matches!(command, Command::Serve { .. } | Command::Index(IndexCommand::Follow { .. } | IndexCommand::Deliver { .. }))
+    matches!(
+        command,
+        Command::Serve { .. } | Command::Index(IndexCommand::Follow { .. } | IndexCommand::Deliver { .. })
+    )
 }
 
 /// Where the command pushes final days, if it does.
@@ -53,18 +55,25 @@ pub fn billing_args(command: &Command) -> Option<&BillingArgs> {
     }
 }
 
-/// A deliverer for `billing`'s endpoints on `store` (registering them), signing with `signer`.
-async fn deliverer<'s>(store: &'s Store, billing: &BillingArgs, signer: Keypair) -> Result<Deliverer<'s>, CliError> {
-    let from_day = match &billing.billing_from {
-        Some(day) => diem_client::credit::parse_day(day).map_err(|e| CliError::Usage(format!("--billing-from: {e}")))?,
-        None => i64::MIN,
-    };
-    let options = DeliveryOptions {
+/// The first day `billing`'s newly registered endpoints are owed (every frozen day by default).
+fn billing_from(billing: &BillingArgs) -> Result<i64, CliError> {
+    match &billing.billing_from {
+        Some(day) => diem_client::credit::parse_day(day).map_err(|e| CliError::Usage(format!("--billing-from: {e}"))),
+        None => Ok(i64::MIN),
+    }
+}
+
+fn delivery_options(billing: &BillingArgs) -> DeliveryOptions {
+    DeliveryOptions {
         first_retry: std::time::Duration::from_millis(billing.billing_retry_ms),
         timeout: std::time::Duration::from_secs(billing.billing_timeout_secs),
         ..DeliveryOptions::default()
-    };
-    Deliverer::new(store, billing.endpoints.clone(), from_day, signer, options)
+    }
+}
+
+/// A deliverer for `billing`'s endpoints on `store` (registering them), signing with `signer`.
+async fn deliverer<'s>(store: &'s Store, billing: &BillingArgs, signer: Keypair) -> Result<Deliverer<'s>, CliError> {
+    Deliverer::new(store, billing.endpoints.clone(), billing_from(billing)?, signer, delivery_options(billing))
         .await
         .map_err(store_error)
 }
@@ -171,10 +180,8 @@ pub async fn run(
                 return Err(CliError::Usage("deliver: name at least one --billing-endpoint".into()));
             };
             let deliverer = deliverer(&store, billing, signer).await?;
-            let report = deliverer
-                .until_delivered(std::time::Duration::from_secs(*give_up_secs))
-                .await
-                .map_err(store_error)?;
+            let report =
+                deliverer.until_delivered(std::time::Duration::from_secs(*give_up_secs)).await.map_err(store_error)?;
             let depth = diem_indexer::billing::outbox::depth(&store).await.map_err(store_error)?;
             let json = json!({ "last_pass": report, "endpoints": depth });
             let mut human = String::new();
@@ -248,13 +255,19 @@ pub async fn run(
                 k if k.starts_with("Diem") => Some((DIEM_DECIMALS, "DIEM")),
                 _ => Some((d, "VVV")),
             };
-            let mut human = format!(
-                "history of {owner}{}:\n",
-                if shown.raw { " (amounts in base units)" } else { "" }
-            );
+            let mut human = format!("history of {owner}{}:\n", if shown.raw { " (amounts in base units)" } else { "" });
             human += &format!(
                 "  {:>8}  {:<23}  {:<22} {:>24}  {:>18} {:>18} {:>18} {:>18}  {:<44} {:<44} signature\n",
-                "event", "time (UTC)", "kind", "amount", "sVVV active", "sVVV locked", "DIEM owed", "DIEM staked after", "with", "ticket"
+                "event",
+                "time (UTC)",
+                "kind",
+                "amount",
+                "sVVV active",
+                "sVVV locked",
+                "DIEM owed",
+                "DIEM staked after",
+                "with",
+                "ticket"
             );
             let key = owner.to_string();
             for e in &entries {
@@ -310,60 +323,32 @@ pub async fn run(
                 .await
                 .map_err(|e| CliError::Usage(format!("--bind {bind}: {e}")))?;
             let address = listener.local_addr().map_err(|e| CliError::Usage(e.to_string()))?;
-            let public_url = public_url.clone().unwrap_or_else(|| format!("http://{address}")).trim_end_matches('/').to_string();
+            let public_url =
+                public_url.clone().unwrap_or_else(|| format!("http://{address}")).trim_end_matches('/').to_string();
             eprintln!(
                 "serving the record ({}) on http://{address}; Blinks at {public_url}/actions.json, token metadata at {public_url}/metadata/diem.json",
                 store.backend()
             );
             let wallets = diem_actions::router(diem_actions::Gateway { rpc_url: url.to_string(), public_url });
-            let status = (!no_follow).then(|| Arc::new(diem_indexer::status::FollowerStatus::default()));
-            // One source for the server and its follower, so /metrics counts the follower's calls.
-            let source = RpcSource::new(url, &record.commitment, Retry::default());
-            let state = Arc::new(diem_indexer::http::ApiState::with(
-                store,
-                Some(source.clone()),
-                status.clone(),
+            let billing = match (billing_args(command), billing_signer) {
+                (Some(billing), Some(signer)) => Some(diem_indexer::service::Billing {
+                    endpoints: billing.endpoints.clone(),
+                    from_day: billing_from(billing)?,
+                    signer,
+                    options: delivery_options(billing),
+                }),
+                _ => None,
+            };
+            let service = diem_indexer::service::Service {
+                db: db.clone(),
+                source: RpcSource::new(url, &record.commitment, Retry::default()),
+                follow: (!no_follow)
+                    .then(|| FollowOptions { websocket: wake.websocket(url), ..FollowOptions::every(*interval_secs) }),
                 api_keys,
-                diem_indexer::http::Limits::default(),
-            ));
-            // The follower (or, without one, an auditor) runs on a store of its own.
-            let background = Store::open(&db).await.map_err(store_error)?;
-            let audit = state.audit.clone();
-            let options = FollowOptions { websocket: wake.websocket(url), ..FollowOptions::every(*interval_secs) };
-            let billing = billing_args(command).cloned().zip(billing_signer);
-            tokio::spawn(async move {
-                let deliverer = match billing {
-                    Some((billing, signer)) => match deliverer(&background, &billing, signer).await {
-                        Ok(d) => Some(d),
-                        Err(e) => {
-                            eprintln!("error: billing delivery not started: {e}");
-                            None
-                        }
-                    },
-                    None => None,
-                };
-                let work = async {
-                    match status {
-                    Some(status) => {
-                        let sinks = FollowSinks { status: Some(&status), audit: Some(&audit), ..Default::default() };
-                        if let Err(e) = diem_indexer::follow::follow(&background, &source, &options, sinks).await {
-                            eprintln!("error: following stopped: {e}");
-                        }
-                    }
-                    None => {
-                        diem_indexer::follow::audit_periodically(&background, Some(&source), &audit, options.audit_every)
-                            .await
-                    }
-                    }
-                };
-                tokio::select! {
-                    () = work => {}
-                    never = deliver_forever(deliverer.as_ref()) => match never {},
-                }
-            });
-            diem_indexer::http::serve_with(listener, state, wallets)
-                .await
-                .map_err(|e| CliError::Usage(format!("server: {e}")))?;
+                limits: diem_indexer::http::Limits::default(),
+                billing,
+            };
+            diem_indexer::service::run(listener, store, service, wallets).await.map_err(store_error)?;
             Output { human: String::new(), json: json!({}) }
         }
     })
