@@ -197,6 +197,31 @@ fn record_commands_name_their_problems() {
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!((json["day"].as_str(), json["final"].as_bool()), (Some("2026-12-02"), Some(false)));
     fails_with(&["--url", &url, "entitlements", "--day", "2026-12-02", "--format", "xml"], &["--format"]);
+    // Delivery to billing: an endpoint that is no http(s) URL, no endpoint at all, no keypair to
+    // sign with, a first day that is no day: each refused by name.
+    fails_with(
+        &["--url", &url, "index", "deliver", "--offline", "--db", &db, "--billing-endpoint", "ftp://x"],
+        &["'ftp://x' is not an http:// or https:// URL"],
+    );
+    fails_with(
+        &["--url", &url, "index", "deliver", "--offline", "--db", &db],
+        &["deliver: name at least one --billing-endpoint"],
+    );
+    fails_with(
+        &["--url", &url, "index", "deliver", "--offline", "--db", &db, "--billing-endpoint", "http://127.0.0.1:9/d"],
+        &["keypair"],
+    );
+    let keypair = home().join("billing.json");
+    let key = solana_keypair::Keypair::new();
+    std::fs::write(&keypair, serde_json::to_string(&key.to_bytes().to_vec()).unwrap()).unwrap();
+    let keypair = keypair.to_str().unwrap();
+    fails_with(
+        &[
+            "--url", &url, "--keypair", keypair, "index", "deliver", "--offline", "--db", &db,
+            "--billing-endpoint", "http://127.0.0.1:9/d", "--billing-from", "2026-02-30",
+        ],
+        &["--billing-from"],
+    );
 }
 
 /// `diem keygen` writes a new file (owner-only on Unix) and never overwrites one: a keypair file
