@@ -50,11 +50,14 @@ pub fn key_prefix(key: &Pubkey) -> i64 {
     i64::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]])
 }
 
+/// The bytes [`EventRow::data`] wrote: discriminator and Borsh body.
+pub fn event_bytes(data: &str) -> Option<Vec<u8>> {
+    let bytes = base64::engine::general_purpose::STANDARD.decode(data).ok()?;
+    (bytes.len() >= 8).then_some(bytes)
+}
+
 /// Decodes what [`EventRow::data`] wrote.
 pub fn event_from_data(data: &str) -> Option<DiemEvent> {
-    let bytes = base64::engine::general_purpose::STANDARD.decode(data).ok()?;
-    if bytes.len() < 8 {
-        return None;
-    }
+    let bytes = event_bytes(data)?;
     DiemEvent::decode(&bytes[..8], &bytes[8..])
 }

@@ -86,15 +86,9 @@ pub async fn run(
                 }
             }
         };
-        let delivering = async {
-            match &deliverer {
-                Some(d) => match d.run().await {},
-                None => std::future::pending().await,
-            }
-        };
         tokio::select! {
             () = work => {}
-            () = delivering => {}
+            never = Deliverer::run_if_any(deliverer.as_ref()) => match never {},
         }
     });
     crate::http::serve_with(listener, state, public).await?;

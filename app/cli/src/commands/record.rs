@@ -78,13 +78,6 @@ async fn deliverer<'s>(store: &'s Store, billing: &BillingArgs, signer: Keypair)
         .map_err(store_error)
 }
 
-/// Runs `deliverer` forever, or never resolves without one.
-async fn deliver_forever(deliverer: Option<&Deliverer<'_>>) -> std::convert::Infallible {
-    match deliverer {
-        Some(d) => d.run().await,
-        None => std::future::pending().await,
-    }
-}
 
 fn store_error(e: impl std::fmt::Display) -> CliError {
     CliError::Usage(format!("record: {e}"))
@@ -168,7 +161,7 @@ pub async fn run(
             };
             let report = tokio::select! {
                 report = diem_indexer::follow::follow(&store, &source, &options, sinks) => report.map_err(store_error)?,
-                never = deliver_forever(deliverer.as_ref()) => match never {},
+                never = Deliverer::run_if_any(deliverer.as_ref()) => match never {},
             };
             Output {
                 human: format!("stopped following: record holds events 1 to {}", report.last_seq),

@@ -1,6 +1,5 @@
 //! Posting owed days to their endpoints until each acknowledges them.
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
@@ -44,13 +43,6 @@ pub struct PassReport {
     pub next_due_ms: Option<i64>,
 }
 
-/// Counters for `/metrics`, since the process started.
-#[derive(Debug, Default)]
-pub struct DeliveryStats {
-    pub delivered: AtomicU64,
-    pub failed: AtomicU64,
-}
-
 /// Delivers every owed day to its endpoint, oldest first per endpoint.
 pub struct Deliverer<'a> {
     store: &'a Store,
@@ -58,7 +50,6 @@ pub struct Deliverer<'a> {
     signer: Keypair,
     http: reqwest::Client,
     options: DeliveryOptions,
-    pub stats: DeliveryStats,
 }
 
 /// The pause after a failure when `attempts` earlier attempts failed: `first_retry`, doubled
@@ -87,7 +78,7 @@ impl<'a> Deliverer<'a> {
         }
         // A client-wide timeout covers connecting, sending and reading the answer.
         let http = reqwest::Client::builder().timeout(options.timeout).build().unwrap_or_default();
-        Ok(Self { store, endpoints, signer, http, options, stats: DeliveryStats::default() })
+        Ok(Self { store, endpoints, signer, http, options })
     }
 
     /// Tries every endpoint's oldest owed day that is due, all endpoints at once.
@@ -114,7 +105,6 @@ impl<'a> Deliverer<'a> {
             match result {
                 Ok(()) => {
                     outbox::delivered(self.store, &owed.endpoint, owed.day, now_ms()).await?;
-                    self.stats.delivered.fetch_add(1, Ordering::Relaxed);
                     tracing::info!(endpoint = %owed.endpoint, day = owed.day, attempts = owed.attempts + 1, "day delivered");
                     report.delivered += 1;
                 }
@@ -122,7 +112,6 @@ impl<'a> Deliverer<'a> {
                     let pause = retry_pause(&self.options, owed.attempts);
                     let retry_at = now_ms().saturating_add(pause.as_millis() as i64);
                     outbox::failed(self.store, &owed.endpoint, owed.day, &error, retry_at).await?;
-                    self.stats.failed.fetch_add(1, Ordering::Relaxed);
                     tracing::warn!(endpoint = %owed.endpoint, day = owed.day, attempts = owed.attempts + 1, retry_in_ms = pause.as_millis() as u64, %error, "delivery failed");
                     report.failed += 1;
                 }
@@ -174,6 +163,15 @@ impl<'a> Deliverer<'a> {
                     tokio::time::sleep(self.options.poll.max(Duration::from_secs(1))).await;
                 }
             }
+        }
+    }
+
+    /// [`Deliverer::run`] when there is a deliverer; otherwise never resolves (for a `select!`
+    /// beside the follower).
+    pub async fn run_if_any(deliverer: Option<&Deliverer<'_>>) -> std::convert::Infallible {
+        match deliverer {
+            Some(d) => d.run().await,
+            None => std::future::pending().await,
         }
     }
 

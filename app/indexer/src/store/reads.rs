@@ -166,16 +166,17 @@ impl Store {
             }
             let seq = uint(r, "seq")?;
             let data: String = r.try_get("data")?;
-            let event = event_from_data(&data).ok_or(StoreError::Damaged { seq })?;
-            let bytes = event.to_bytes();
-            let body = self.layouts.event_json(event.name(), &bytes[8..])?;
+            let kind: String = r.try_get("kind")?;
+            // Rendered from the stored bytes as they are: no decode and re-encode on the way.
+            let bytes = crate::row::event_bytes(&data).ok_or(StoreError::Damaged { seq })?;
+            let body = self.layouts.event_json(&kind, &bytes[8..])?;
             entries.push(HistoryEntry {
                 seq,
                 signature: r.try_get("signature")?,
                 slot: uint(r, "slot")?,
                 block_time: r.try_get("block_time")?,
                 event_time: r.try_get("event_time")?,
-                kind: r.try_get("kind")?,
+                kind,
                 owner: row_owner,
                 counterparty: r.try_get("counterparty")?,
                 ticket: r.try_get("ticket")?,
