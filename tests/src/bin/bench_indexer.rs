@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use diem_indexer::row::EventRow;
 use diem_indexer::store::{Checkpoint, Store};
-use diem_tests::fake_rpc::encode_transaction;
 use diem_tests::bench::{arg, memory_mib};
+use diem_tests::fake_rpc::encode_transaction;
 use diem_tests::synthetic::Generator;
 use serde_json::json;
 
@@ -18,7 +18,8 @@ async fn main() {
     let owners: usize = arg("--owners", "100000").parse().expect("--owners N");
     const DAYS: i64 = 10;
     const START: i64 = 1_800_000_000 - 1_800_000_000 % 86_400;
-    const BATCH: usize = diem_indexer::sync::DEFAULT_BATCH_EVENTS;
+    let batch: usize =
+        arg("--batch", &diem_indexer::sync::DEFAULT_BATCH_EVENTS.to_string()).parse().expect("--batch N");
     let store = std::sync::Arc::new(Store::open(&db).await.expect("store opens"));
     assert_eq!(store.checkpoint().await.unwrap().last_seq, 0, "{db} must be empty");
     let mut generator = Generator::new(owners, events, DAYS, START, 42);
@@ -26,7 +27,7 @@ async fn main() {
     // In chunks: the cluster's side (events and their transaction JSON) is made first, untimed;
     // then the chunk is ingested, timed, in two stages on two cores (the next batch is decoded
     // while the previous one is written; commits stay in order). Memory holds one chunk.
-    const CHUNK: u64 = 20_000;
+    let chunk_events = batch as u64;
     let (mut ingest, mut generating, mut decoding) = (0.0, 0.0, 0.0);
     // Time spent inside commits (on the writer's side of the pipeline), in microseconds.
     let committing = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -35,7 +36,7 @@ async fn main() {
     let mut made = 0u64;
     while made < events {
         let t = Instant::now();
-        let chunk: Vec<serde_json::Value> = (made..(made + CHUNK).min(events))
+        let chunk: Vec<serde_json::Value> = (made..(made + chunk_events).min(events))
             .map(|i| {
                 let event = generator.next_event();
                 let signature = format!("bench{:012}", event.seq());
@@ -53,14 +54,14 @@ async fn main() {
 
         let t = Instant::now();
         let mut writing: Option<tokio::task::JoinHandle<()>> = None;
-        let mut rows = Vec::with_capacity(BATCH);
+        let mut rows = Vec::with_capacity(batch);
         let count = chunk.len();
         for (i, tx) in chunk.iter().enumerate() {
             let d = Instant::now();
             let decoded = diem_client::decode::decode_transaction(tx).expect("decodes");
             rows.extend(EventRow::of_transaction(&decoded));
             decoding += d.elapsed().as_secs_f64();
-            if rows.len() >= BATCH || i + 1 == count {
+            if rows.len() >= batch || i + 1 == count {
                 let from = checkpoint.last_seq;
                 let last = rows.last().expect("a row");
                 checkpoint = Checkpoint {
@@ -92,6 +93,11 @@ async fn main() {
         }
     }
     let rss_ingest = memory_mib("self", "VmHWM:");
+    eprintln!(
+        "ingested {events} events in {ingest:.1} s ({:.0} events/s; {:.1} s inside commits)",
+        events as f64 / ingest,
+        committing.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6
+    );
 
     // Reads never freeze days: the indexer freezes every final day after a sync. Measured: that
     // freeze (every day of the history at once, as a first sync does), then one frozen day read.

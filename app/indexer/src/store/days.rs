@@ -2,8 +2,10 @@
 //! the same transaction).
 use sqlx::Row;
 
-use super::ingest::{Param, insert_rows};
+use super::ingest::{Param, Table, insert_rows};
 use super::{Store, StoreResult, amount, int, opt_uint, sorted, uint};
+
+const ENTITLEMENTS: Table = Table { name: "entitlements", columns: "day, owner, staked", on_conflict: "" };
 
 impl Store {
     /// Beneficiaries whose staked DIEM at `instant` was positive, with the amount: for each
@@ -97,7 +99,7 @@ impl Store {
                 .map(|(owner, staked)| [Param::Int(day), Param::Text(owner.clone()), Param::Int(amount(*staked))])
                 .collect();
             let numbered = self.backend != super::Backend::Sqlite;
-            insert_rows(&mut tx, numbered, "INSERT INTO entitlements (day, owner, staked) VALUES ", "", rows).await?;
+            insert_rows(&mut tx, numbered, &ENTITLEMENTS, rows).await?;
             // Owed to every billing endpoint from now on: queued with the day itself, so a crash
             // can never leave a frozen day that no endpoint will hear of.
             sqlx::query(

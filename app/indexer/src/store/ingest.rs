@@ -1,19 +1,65 @@
 //! Ingest: a batch of events, the positions, DIEM stakes, stake changes and tickets they
-//! produce, and the checkpoint they lead to, in one transaction, as multi-row statements.
+//! produce, and the checkpoint they lead to, in one transaction. The rows are built once
+//! ([`Batch`]); SQLite takes them as multi-row statements, PostgreSQL through COPY
+//! ([`super::copy`]).
 use diem_client::effects::TicketChange;
 
 use super::{Checkpoint, Store, StoreError, StoreResult, amount, int};
 use crate::row::EventRow;
 
-impl Store {
-    /// Commits `rows` (which must continue the record: `checkpoint.last_seq + 1`, `+ 2`, …),
-    /// the positions and stakes they produce, and the checkpoint they lead to, in one
-    /// transaction. The sync marks are the caller's to move. Rows go in
-    /// as multi-row statements (a few hundred rows each), not one statement per row.
-    pub async fn commit(&self, rows: &[EventRow], next: &Checkpoint, from_seq: u64) -> StoreResult<()> {
+/// A table the ingest writes: its columns, and what a row whose key is already there does.
+pub(super) struct Table {
+    pub name: &'static str,
+    pub columns: &'static str,
+    pub on_conflict: &'static str,
+}
+
+pub(super) const EVENTS: Table = Table {
+    name: "events",
+    columns: "seq, signature, slot, block_time, kind, owner, event_time, amount, svvv_active, svvv_locked, \
+              diem_outstanding, diem_staked, counterparty, ticket, data, owner_key, counterparty_key",
+    on_conflict: "",
+};
+pub(super) const POSITIONS: Table = Table {
+    name: "positions",
+    columns: "owner, active, locked, outstanding_diem, pending_rewards, updated_seq",
+    on_conflict: " ON CONFLICT (owner) DO UPDATE SET active = excluded.active, locked = excluded.locked, \
+                  outstanding_diem = excluded.outstanding_diem, pending_rewards = excluded.pending_rewards, \
+                  updated_seq = excluded.updated_seq",
+};
+pub(super) const STAKES: Table = Table {
+    name: "diem_stakes",
+    columns: "owner, beneficiary, staked, updated_seq",
+    on_conflict: " ON CONFLICT (owner, beneficiary) DO UPDATE SET staked = excluded.staked, updated_seq = excluded.updated_seq",
+};
+pub(super) const STAKE_CHANGES: Table =
+    Table { name: "diem_stake_changes", columns: "owner, beneficiary, seq, at, staked", on_conflict: "" };
+pub(super) const TICKETS: Table = Table {
+    name: "tickets",
+    columns: "ticket, kind, owner, rent_payer, amount, opened_at, unlock_at",
+    on_conflict: "",
+};
+
+/// Moves the checkpoint from `from_seq` to `next`, or names the other writer that moved it.
+const ADVANCE_CHECKPOINT: &str = "UPDATE sync_checkpoint SET last_seq = $1, last_slot = $2, last_block_time = $3, \
+     last_event_time = $4, resume_signature = NULL, synced_slot = $5, synced_time = $6 WHERE id = 1 AND last_seq = $7 \
+     RETURNING id";
+
+/// Everything one commit writes, as rows of parameters.
+pub(super) struct Batch {
+    pub events: Vec<[Param; 17]>,
+    /// The last state of each position and stake in the batch (one row each: PostgreSQL refuses
+    /// to update a row twice in one statement).
+    pub positions: Vec<[Param; 6]>,
+    pub stakes: Vec<[Param; 4]>,
+    pub changes: Vec<[Param; 5]>,
+    pub tickets: TicketBatch,
+}
+
+impl Batch {
+    /// The rows of `rows`, which must continue the record from `from_seq`.
+    fn of(rows: &[EventRow], from_seq: u64) -> StoreResult<Self> {
         let mut events: Vec<[Param; 17]> = Vec::with_capacity(rows.len());
-        // The last state of each position and stake in the batch (one upsert each: PostgreSQL
-        // refuses to update a row twice in one statement).
         let mut positions: std::collections::BTreeMap<String, [Param; 6]> = Default::default();
         let mut stakes: std::collections::BTreeMap<(String, String), [Param; 4]> = Default::default();
         let mut changes: Vec<[Param; 5]> = Vec::new();
@@ -26,7 +72,6 @@ impl Store {
             expected += 1;
             let seq = int("seq", row.seq)?;
             let effects = row.effects();
-            let data = row.data();
             let position = effects.position;
             let owner = effects.owner.map(|k| k.to_string());
             let opt = |v: Option<u64>| Param::OptInt(v.map(amount));
@@ -45,7 +90,7 @@ impl Store {
                 opt(effects.diem_staked()),
                 Param::OptText(effects.counterparty.map(|k| k.to_string())),
                 Param::OptText(effects.ticket.map(|t| t.to_string())),
-                Param::Text(data),
+                Param::Text(row.data()),
                 Param::OptInt(effects.owner.as_ref().map(crate::row::key_prefix)),
                 Param::OptInt(effects.counterparty.as_ref().map(crate::row::key_prefix)),
             ]);
@@ -85,48 +130,60 @@ impl Store {
                 tickets.apply(change);
             }
         }
-        let numbered = self.backend != super::Backend::Sqlite;
-        let mut tx = self.pool.begin().await?;
-        insert_rows(
-            &mut tx,
-            numbered,
-            "INSERT INTO events (seq, signature, slot, block_time, kind, owner, event_time, amount, svvv_active, \
-             svvv_locked, diem_outstanding, diem_staked, counterparty, ticket, data, owner_key, counterparty_key) VALUES ",
-            "",
+        Ok(Self {
             events,
-        )
-        .await?;
-        insert_rows(
-            &mut tx,
-            numbered,
-            "INSERT INTO positions (owner, active, locked, outstanding_diem, pending_rewards, updated_seq) VALUES ",
-            " ON CONFLICT (owner) DO UPDATE SET active = excluded.active, locked = excluded.locked, \
-             outstanding_diem = excluded.outstanding_diem, pending_rewards = excluded.pending_rewards, \
-             updated_seq = excluded.updated_seq",
-            positions.into_values().collect(),
-        )
-        .await?;
-        insert_rows(
-            &mut tx,
-            numbered,
-            "INSERT INTO diem_stakes (owner, beneficiary, staked, updated_seq) VALUES ",
-            " ON CONFLICT (owner, beneficiary) DO UPDATE SET staked = excluded.staked, updated_seq = excluded.updated_seq",
-            stakes.into_values().collect(),
-        )
-        .await?;
-        insert_rows(
-            &mut tx,
-            numbered,
-            "INSERT INTO diem_stake_changes (owner, beneficiary, seq, at, staked) VALUES ",
-            "",
+            positions: positions.into_values().collect(),
+            stakes: stakes.into_values().collect(),
             changes,
-        )
-        .await?;
-        tickets.write(&mut tx, numbered).await?;
-        let updated = sqlx::query(
-            "UPDATE sync_checkpoint SET last_seq = $1, last_slot = $2, last_block_time = $3, last_event_time = $4, \
-             resume_signature = NULL, synced_slot = $5, synced_time = $6 WHERE id = 1 AND last_seq = $7",
-        )
+            tickets,
+        })
+    }
+
+    /// Writes the batch as multi-row statements (SQLite).
+    async fn insert(self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, numbered: bool) -> StoreResult<()> {
+        insert_rows(tx, numbered, &EVENTS, self.events).await?;
+        insert_rows(tx, numbered, &POSITIONS, self.positions).await?;
+        insert_rows(tx, numbered, &STAKES, self.stakes).await?;
+        insert_rows(tx, numbered, &STAKE_CHANGES, self.changes).await?;
+        self.tickets.write(tx, numbered).await
+    }
+}
+
+impl Store {
+    /// Commits `rows` (which must continue the record: `checkpoint.last_seq + 1`, `+ 2`, …),
+    /// the positions and stakes they produce, and the checkpoint they lead to, in one
+    /// transaction. The sync marks are the caller's to move.
+    pub async fn commit(&self, rows: &[EventRow], next: &Checkpoint, from_seq: u64) -> StoreResult<()> {
+        let batch = Batch::of(rows, from_seq)?;
+        match &self.copier {
+            None => {
+                let mut tx = self.pool.begin().await?;
+                batch.insert(&mut tx, self.backend != super::Backend::Sqlite).await?;
+                advance_checkpoint::<sqlx::Any>(&mut tx, next, from_seq).await?;
+                tx.commit().await?;
+            }
+            Some(copier) => {
+                let mut tx = copier.begin().await?;
+                batch.copy(&mut tx).await?;
+                advance_checkpoint::<sqlx::Postgres>(&mut tx, next, from_seq).await?;
+                tx.commit().await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The checkpoint's move, in the batch's transaction on either backend: conditional on the
+/// sequence number the batch started from, so two writers can never interleave.
+async fn advance_checkpoint<DB>(conn: &mut DB::Connection, next: &Checkpoint, from_seq: u64) -> StoreResult<()>
+where
+    DB: sqlx::Database,
+    for<'e> &'e mut DB::Connection: sqlx::Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    let moved = sqlx::query::<DB>(ADVANCE_CHECKPOINT)
         .bind(int("seq", next.last_seq)?)
         .bind(int("slot", next.last_slot)?)
         .bind(next.last_block_time)
@@ -134,24 +191,22 @@ impl Store {
         .bind(int("slot", next.synced_slot)?)
         .bind(next.synced_time)
         .bind(int("seq", from_seq)?)
-        .execute(&mut *tx)
+        .fetch_optional(conn)
         .await?;
-        if updated.rows_affected() != 1 {
-            return Err(StoreError::ConcurrentWriter { expected: from_seq });
-        }
-        tx.commit().await?;
-        Ok(())
+    if moved.is_none() {
+        return Err(StoreError::ConcurrentWriter { expected: from_seq });
     }
+    Ok(())
 }
 
 /// A batch's net effect on the `tickets` table: tickets opened (and still open at the batch's
 /// end, with their last owner), tickets opened before the batch that changed hands, and tickets
 /// it closed. A ticket opened and closed within the batch never touches the table.
 #[derive(Default)]
-struct TicketBatch {
-    opened: std::collections::BTreeMap<String, [Param; 7]>,
-    new_owners: std::collections::BTreeMap<String, String>,
-    closed: Vec<String>,
+pub(super) struct TicketBatch {
+    pub opened: std::collections::BTreeMap<String, [Param; 7]>,
+    pub new_owners: std::collections::BTreeMap<String, String>,
+    pub closed: Vec<String>,
 }
 
 impl TicketBatch {
@@ -206,14 +261,7 @@ impl TicketBatch {
                 .execute(&mut **tx)
                 .await?;
         }
-        insert_rows(
-            tx,
-            numbered,
-            "INSERT INTO tickets (ticket, kind, owner, rent_payer, amount, opened_at, unlock_at) VALUES ",
-            "",
-            self.opened.into_values().collect(),
-        )
-        .await
+        insert_rows(tx, numbered, &TICKETS, self.opened.into_values().collect()).await
     }
 }
 
@@ -231,19 +279,21 @@ pub(super) enum Param {
 /// and 16,000 gave 28,017 (`bench_indexer`, 200,000 events, batches of 20,000).
 const MAX_PARAMS: usize = 4_800;
 
-/// `head` + `($1, …), (…), …` + `tail`, as few statements as the parameter limit allows.
+/// `INSERT INTO table (columns) VALUES ($1, …), (…), …` + the table's conflict clause, as few
+/// statements as the parameter limit allows.
 /// SQLite gets anonymous `?` placeholders: sqlx looks each numbered one up by name, a cost that
 /// grows with the statement (measured: about a third of the SQLite writer's time at 480).
 pub(super) async fn insert_rows<const N: usize>(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     numbered: bool,
-    head: &str,
-    tail: &str,
+    table: &Table,
     rows: Vec<[Param; N]>,
 ) -> StoreResult<()> {
+    let head = format!("INSERT INTO {} ({}) VALUES ", table.name, table.columns);
+    let tail = table.on_conflict;
     for chunk in rows.chunks(MAX_PARAMS / N) {
         let mut sql = String::with_capacity(head.len() + tail.len() + chunk.len() * N * 5);
-        sql.push_str(head);
+        sql.push_str(&head);
         for r in 0..chunk.len() {
             sql.push_str(if r == 0 { "(" } else { ", (" });
             for c in 0..N {

@@ -1,11 +1,13 @@
 //! The store: one schema (`migrations/`), one code path for SQLite and PostgreSQL (sqlx's `Any`
 //! driver; `$n` placeholders, which both accept), split by job: [`ingest`] commits batches of
-//! events with the state they produce, [`days`] answers and freezes days' credit, [`reads`]
-//! serves histories, positions, stakes, tickets and the audit's pages.
+//! events with the state they produce (on PostgreSQL through COPY, [`copy`], which needs the
+//! native driver), [`days`] answers and freezes days' credit, [`reads`] serves histories,
+//! positions, stakes, tickets and the audit's pages.
 //!
 //! Ingestion is transactional: a batch of events, the positions and stakes they produce and the
 //! checkpoint commit together or not at all, and the checkpoint update is conditional on the
 //! sequence number the batch started from, so two writers can never interleave.
+mod copy;
 mod days;
 mod ingest;
 mod reads;
@@ -112,6 +114,8 @@ impl std::fmt::Display for Backend {
 
 pub struct Store {
     pool: AnyPool,
+    /// PostgreSQL's ingest connections, which COPY (the `Any` driver cannot).
+    copier: Option<sqlx::PgPool>,
     layouts: Layouts,
     backend: Backend,
 }
@@ -175,6 +179,9 @@ impl Store {
                         // record): measured by bench_indexer.
                         sqlx::query("PRAGMA wal_autocheckpoint = 16384").execute(&mut *conn).await?;
                         sqlx::query("PRAGMA cache_size = -131072").execute(&mut *conn).await?;
+                        // A multi-row insert keeps a statement journal (to undo itself alone);
+                        // in memory, not a temporary file: 17,617 → 20,430 events/s at a million.
+                        sqlx::query("PRAGMA temp_store = MEMORY").execute(&mut *conn).await?;
                     }
                     Ok(())
                 })
@@ -187,7 +194,8 @@ impl Store {
         )
         .execute(&pool)
         .await?;
-        Ok(Self { pool, layouts: Layouts::committed(), backend })
+        let copier = if sqlite { None } else { Some(copy::copier(&url).await?) };
+        Ok(Self { pool, copier, layouts: Layouts::committed(), backend })
     }
 
     pub fn backend(&self) -> Backend {
