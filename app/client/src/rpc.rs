@@ -3,15 +3,16 @@
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use base64::Engine;
+use serde::Deserialize;
 use solana_account::Account;
 use solana_commitment_config::CommitmentConfig;
+use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_keypair::Keypair;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_rpc_client::rpc_client::GetConfirmedSignaturesForAddress2Config;
 use solana_rpc_client_api::client_error::{Error as ClientError, ErrorKind};
-use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_rpc_client_api::config::{RpcSimulateTransactionConfig, RpcTransactionConfig};
-use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
+use solana_rpc_client_api::request::{RpcError, RpcRequest, RpcResponseErrorData};
 use solana_signer::Signer;
 use solana_transaction::{Signature, Transaction};
 use solana_transaction_status_client_types::option_serializer::OptionSerializer;
@@ -187,25 +188,32 @@ impl RpcChain {
         Ok(tx)
     }
 
-    async fn transaction(
-        &self,
-        signature: &Signature,
-    ) -> Result<EncodedConfirmedTransactionWithStatusMeta, ChainError> {
+    /// A transaction as the node returns it: its JSON, which the decoder reads as it is (the
+    /// indexer's path), and the typed view of the same JSON for its status.
+    async fn transaction(&self, signature: &Signature) -> Result<FetchedTransaction, ChainError> {
         let config = RpcTransactionConfig {
             encoding: Some(UiTransactionEncoding::Json),
             commitment: Some(self.commitment),
             max_supported_transaction_version: Some(0),
         };
-        self.client.get_transaction_with_config(signature, config).await.map_err(|e| self.error(e))
+        let json: serde_json::Value = self
+            .client
+            .send(RpcRequest::GetTransaction, serde_json::json!([signature.to_string(), config]))
+            .await
+            .map_err(|e| self.error(e))?;
+        let typed = EncodedConfirmedTransactionWithStatusMeta::deserialize(&json)
+            .map_err(|e| ChainError::Rpc(format!("getTransaction {signature}: {e}")))?;
+        // The program's events, however it was reached (by CPI, with its id in a lookup table);
+        // none for a failed transaction.
+        let events = crate::decode::decode_transaction(&json).map_err(|e| ChainError::Invalid(e.to_string()))?.events;
+        Ok(FetchedTransaction { typed, events })
     }
 }
 
-/// The program's events in a transaction, however the program was reached (by CPI, with its
-/// id in a lookup table: `decode::decode_transaction`); none for a failed transaction.
-fn transaction_events(tx: &EncodedConfirmedTransactionWithStatusMeta) -> Result<Vec<DiemEvent>, ChainError> {
-    let json = serde_json::to_value(tx).map_err(|e| ChainError::Invalid(format!("transaction JSON: {e}")))?;
-    let decoded = crate::decode::decode_transaction(&json).map_err(|e| ChainError::Invalid(e.to_string()))?;
-    Ok(decoded.events)
+/// A transaction read back: its typed view and the program's events in it.
+struct FetchedTransaction {
+    typed: EncodedConfirmedTransactionWithStatusMeta,
+    events: Vec<DiemEvent>,
 }
 
 impl Chain for RpcChain {
@@ -216,8 +224,7 @@ impl Chain for RpcChain {
         let blockhash = self.client.get_latest_blockhash().await.map_err(|e| self.error(e))?;
         let tx = self.signed(&budget.prepend(ixs), signers, blockhash)?;
         let signature = self.client.send_and_confirm_transaction(&tx).await.map_err(|e| self.error(e))?;
-        let confirmed = self.transaction(&signature).await?;
-        let events = transaction_events(&confirmed)?;
+        let FetchedTransaction { typed: confirmed, events } = self.transaction(&signature).await?;
         let meta = confirmed.transaction.meta;
         let logs = match meta.as_ref().map(|m| &m.log_messages) {
             Some(OptionSerializer::Some(logs)) => logs.clone(),
@@ -283,7 +290,7 @@ impl Chain for RpcChain {
                 .signature
                 .parse()
                 .map_err(|_| ChainError::Invalid(format!("bad signature {}", status.signature)))?;
-            events.extend(transaction_events(&self.transaction(&signature).await?)?);
+            events.extend(self.transaction(&signature).await?.events);
         }
         // Same-slot transactions are not listed in execution order; the sequence number is.
         events.sort_by_key(DiemEvent::seq);

@@ -1,8 +1,17 @@
 //! The JSON-RPC calls the indexer makes, at `finalized` by default, each retried with
-//! exponential backoff (and jitter) when the endpoint fails, stalls or is briefly behind.
+//! exponential backoff (and jitter) when the endpoint fails, stalls or is briefly behind. They
+//! go through the CLI's transport, `solana-rpc-client`: typed requests ([`RpcRequest`]), results
+//! deserialized into types; a transaction stays JSON, which is what the decoder reads.
+use std::sync::Arc;
 use std::time::Duration;
 
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
+use solana_commitment_config::CommitmentConfig;
+use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+use solana_rpc_client_api::client_error::ErrorKind;
+use solana_rpc_client_api::request::{RpcError, RpcRequest};
 use thiserror::Error;
 
 #[derive(Debug, Error, Clone, PartialEq)]
@@ -11,8 +20,6 @@ pub enum SourceError {
     GaveUp { url: String, attempts: u32, last: String },
     #[error("RPC endpoint {url} refused {method}: {message}")]
     Refused { url: String, method: String, message: String },
-    #[error("RPC endpoint {url}: {what}")]
-    Malformed { url: String, what: String },
 }
 
 /// How hard to try.
@@ -44,9 +51,19 @@ pub struct Listed {
     pub failed: bool,
 }
 
+/// A signature as the node lists it (`err` is kept as JSON: only whether there is one matters).
+#[derive(Deserialize)]
+struct ListedWire {
+    signature: String,
+    #[serde(default)]
+    slot: u64,
+    #[serde(default)]
+    err: Option<Value>,
+}
+
 #[derive(Clone)]
 pub struct RpcSource {
-    http: reqwest::Client,
+    client: Arc<RpcClient>,
     url: String,
     commitment: String,
     retry: Retry,
@@ -75,8 +92,10 @@ fn transient(code: i64) -> bool {
 
 impl RpcSource {
     pub fn new(url: &str, commitment: &str, retry: Retry) -> Self {
-        let http = reqwest::Client::builder().timeout(retry.timeout).build().unwrap_or_default();
-        Self { http, url: url.to_string(), commitment: commitment.to_string(), retry, stats: Default::default() }
+        // Every call names its commitment itself; this is only the client's default.
+        let default = commitment.parse().unwrap_or_else(|_| CommitmentConfig::finalized());
+        let client = Arc::new(RpcClient::new_with_timeout_and_commitment(url.to_string(), retry.timeout, default));
+        Self { client, url: url.to_string(), commitment: commitment.to_string(), retry, stats: Default::default() }
     }
 
     /// Counters shared by this source and its clones.
@@ -88,25 +107,29 @@ impl RpcSource {
         &self.url
     }
 
-    /// One call, retried while the failure is transient.
-    pub async fn call(&self, method: &str, params: Value) -> Result<Value, SourceError> {
-        let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+    /// One call, its result deserialized into `T`, retried while the failure is transient: a
+    /// transport failure, an HTTP error, a response that does not parse, or a JSON-RPC error
+    /// that means "not yet".
+    pub async fn call<T: DeserializeOwned>(&self, request: RpcRequest, params: Value) -> Result<T, SourceError> {
         let mut delay = self.retry.first_delay;
         let mut last = String::new();
         use std::sync::atomic::Ordering::Relaxed;
         for attempt in 1..=self.retry.attempts {
             self.stats.requests.fetch_add(1, Relaxed);
-            let answer = self.once(&body).await;
-            if !matches!(answer, Ok(Ok(_))) {
-                self.stats.errors.fetch_add(1, Relaxed);
-            }
-            match answer {
-                Ok(Ok(result)) => return Ok(result),
-                Ok(Err((code, message))) if !transient(code) => {
-                    return Err(SourceError::Refused { url: self.url.clone(), method: method.into(), message });
+            let error = match self.client.send::<T>(request, params.clone()).await {
+                Ok(result) => return Ok(result),
+                Err(e) => e,
+            };
+            self.stats.errors.fetch_add(1, Relaxed);
+            match error.kind() {
+                ErrorKind::RpcError(RpcError::RpcResponseError { code, message, .. }) if !transient(*code) => {
+                    return Err(SourceError::Refused {
+                        url: self.url.clone(),
+                        method: request.to_string(),
+                        message: message.clone(),
+                    });
                 }
-                Ok(Err((code, message))) => last = format!("{method}: error {code}: {message}"),
-                Err(e) => last = format!("{method}: {e}"),
+                _ => last = format!("{request}: {error}"),
             }
             if attempt < self.retry.attempts {
                 self.stats.retries.fetch_add(1, Relaxed);
@@ -118,43 +141,24 @@ impl RpcSource {
         Err(SourceError::GaveUp { url: self.url.clone(), attempts: self.retry.attempts, last })
     }
 
-    /// The result, or the JSON-RPC error; `Err` for a transport failure or a bad response.
-    async fn once(&self, body: &Value) -> Result<Result<Value, (i64, String)>, String> {
-        let response = self.http.post(&self.url).json(body).send().await.map_err(|e| e.to_string())?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(format!("HTTP {status}"));
-        }
-        let value: Value = response.json().await.map_err(|e| format!("response is not JSON: {e}"))?;
-        if let Some(error) = value.get("error") {
-            let code = error.get("code").and_then(Value::as_i64).unwrap_or(-32603);
-            let message = error.get("message").and_then(Value::as_str).unwrap_or("").to_string();
-            return Ok(Err((code, message)));
-        }
-        value.get("result").cloned().map(Ok).ok_or_else(|| "response has neither result nor error".to_string())
-    }
-
     /// The newest finalized (or configured) slot.
     pub async fn slot(&self) -> Result<u64, SourceError> {
-        let v = self.call("getSlot", json!([{"commitment": self.commitment}])).await?;
-        v.as_u64().ok_or_else(|| self.malformed("getSlot is not a number"))
+        self.call(RpcRequest::GetSlot, json!([{"commitment": self.commitment}])).await
     }
 
     /// The block time of `slot`, if the node knows it.
     pub async fn block_time(&self, slot: u64) -> Result<Option<i64>, SourceError> {
-        Ok(self.call("getBlockTime", json!([slot])).await?.as_i64())
+        self.call(RpcRequest::GetBlockTime, json!([slot])).await
     }
 
     /// The genesis hash of the cluster: which cluster a store belongs to.
     pub async fn genesis_hash(&self) -> Result<String, SourceError> {
-        let v = self.call("getGenesisHash", json!([])).await?;
-        v.as_str().map(str::to_string).ok_or_else(|| self.malformed("getGenesisHash is not a string"))
+        self.call(RpcRequest::GetGenesisHash, json!([])).await
     }
 
     /// The lowest slot whose block the node still holds (older ones are pruned).
     pub async fn first_available_block(&self) -> Result<u64, SourceError> {
-        let v = self.call("getFirstAvailableBlock", json!([])).await?;
-        v.as_u64().ok_or_else(|| self.malformed("getFirstAvailableBlock is not a number"))
+        self.call(RpcRequest::GetFirstAvailableBlock, json!([])).await
     }
 
     /// Up to `limit` signatures naming `address`, newest first, older than `before`, as seen by
@@ -171,21 +175,11 @@ impl RpcSource {
         if let Some(before) = before {
             config["before"] = json!(before);
         }
-        let v = self.call("getSignaturesForAddress", json!([address, config])).await?;
-        let list = v.as_array().ok_or_else(|| self.malformed("getSignaturesForAddress is not a list"))?;
-        list.iter()
-            .map(|s| {
-                Ok(Listed {
-                    signature: s
-                        .get("signature")
-                        .and_then(Value::as_str)
-                        .ok_or_else(|| self.malformed("no signature"))?
-                        .into(),
-                    slot: s.get("slot").and_then(Value::as_u64).unwrap_or_default(),
-                    failed: !s.get("err").is_none_or(Value::is_null),
-                })
-            })
-            .collect()
+        let list: Vec<ListedWire> = self.call(RpcRequest::GetSignaturesForAddress, json!([address, config])).await?;
+        Ok(list
+            .into_iter()
+            .map(|s| Listed { signature: s.signature, slot: s.slot, failed: s.err.is_some_and(|e| !e.is_null()) })
+            .collect())
     }
 
     /// A transaction as `getTransaction` returns it (`json` encoding, v0 allowed). A listed
@@ -209,8 +203,8 @@ impl RpcSource {
         let params = json!([signature, {"encoding": "json", "commitment": self.commitment, "maxSupportedTransactionVersion": 0}]);
         let mut delay = self.retry.first_delay;
         for attempt in 1..=self.retry.attempts {
-            let v = self.call("getTransaction", params.clone()).await?;
-            if !v.is_null() {
+            let v: Option<Value> = self.call(RpcRequest::GetTransaction, params.clone()).await?;
+            if let Some(v) = v.filter(|v| !v.is_null()) {
                 return Ok(Some(v));
             }
             if attempt < self.retry.attempts {
@@ -224,9 +218,5 @@ impl RpcSource {
     /// The commitment every read is made at.
     pub fn commitment(&self) -> &str {
         &self.commitment
-    }
-
-    fn malformed(&self, what: &str) -> SourceError {
-        SourceError::Malformed { url: self.url.clone(), what: what.into() }
     }
 }
