@@ -25,18 +25,18 @@ async fn main() {
     let mut generator = Generator::new(owners, events, DAYS, START, 42);
 
     // In chunks: the cluster's side (events and their transaction JSON) is made first, untimed;
-    // then the chunk is ingested, timed, in two stages on two cores (the next batch is decoded
-    // while the previous one is written; commits stay in order). Memory holds one chunk.
-    let chunk_events = batch as u64;
-    let (mut ingest, mut generating, mut decoding) = (0.0, 0.0, 0.0);
-    // Time spent inside commits (on the writer's side of the pipeline), in microseconds.
-    let committing = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    // then the chunk is decoded into the batch, timed, and the batch committed once it holds
+    // `--batch` events (or the events run out), timed: decode, then commit, in turn, as the
+    // syncer does. Memory holds one chunk and one batch.
+    const CHUNK: u64 = 20_000;
+    let (mut generating, mut decoding, mut committing) = (0.0, 0.0, 0.0);
     let mut checkpoint = Checkpoint::default();
     let mut rss_quarter = 0.0;
     let mut made = 0u64;
+    let mut rows: Vec<EventRow> = Vec::with_capacity(batch);
     while made < events {
         let t = Instant::now();
-        let chunk: Vec<serde_json::Value> = (made..(made + chunk_events).min(events))
+        let chunk: Vec<serde_json::Value> = (made..(made + CHUNK).min(events))
             .map(|i| {
                 let event = generator.next_event();
                 let signature = format!("bench{:012}", event.seq());
@@ -53,50 +53,38 @@ async fn main() {
         generating += t.elapsed().as_secs_f64();
 
         let t = Instant::now();
-        let mut writing: Option<tokio::task::JoinHandle<()>> = None;
-        let mut rows = Vec::with_capacity(batch);
-        let count = chunk.len();
-        for (i, tx) in chunk.iter().enumerate() {
-            let d = Instant::now();
+        for tx in &chunk {
             let decoded = diem_client::decode::decode_transaction(tx).expect("decodes");
             rows.extend(EventRow::of_transaction(&decoded));
-            decoding += d.elapsed().as_secs_f64();
-            if rows.len() >= batch || i + 1 == count {
-                let from = checkpoint.last_seq;
-                let last = rows.last().expect("a row");
-                checkpoint = Checkpoint {
-                    last_seq: last.seq,
-                    last_slot: last.slot,
-                    last_block_time: last.block_time,
-                    last_event_time: rows.iter().rev().find_map(EventRow::event_time),
-                    synced_slot: last.slot,
-                    synced_time: last.block_time,
-                };
-                if let Some(previous) = writing.take() {
-                    previous.await.expect("writer");
-                }
-                let (store, batch, next) = (store.clone(), std::mem::take(&mut rows), checkpoint.clone());
-                let committing = committing.clone();
-                writing = Some(tokio::spawn(async move {
-                    let c = Instant::now();
-                    store.commit(&batch, &next, from).await.expect("commit");
-                    committing.fetch_add(c.elapsed().as_micros() as u64, std::sync::atomic::Ordering::Relaxed);
-                }));
-            }
         }
-        if let Some(last) = writing.take() {
-            last.await.expect("writer");
+        decoding += t.elapsed().as_secs_f64();
+        drop(chunk);
+        if rows.len() >= batch || made == events {
+            let from = checkpoint.last_seq;
+            let last = rows.last().expect("a row");
+            checkpoint = Checkpoint {
+                last_seq: last.seq,
+                last_slot: last.slot,
+                last_block_time: last.block_time,
+                last_event_time: rows.iter().rev().find_map(EventRow::event_time),
+                synced_slot: last.slot,
+                synced_time: last.block_time,
+            };
+            let t = Instant::now();
+            store.commit(&rows, &checkpoint, from).await.expect("commit");
+            committing += t.elapsed().as_secs_f64();
+            rows.clear();
         }
-        ingest += t.elapsed().as_secs_f64();
         if made >= events / 4 && rss_quarter == 0.0 {
             rss_quarter = memory_mib("self", "VmHWM:");
         }
     }
+    let ingest = decoding + committing;
     let rss_ingest = memory_mib("self", "VmHWM:");
     eprintln!(
         "ingested {events} events in {ingest:.1} s ({:.0} events/s; {:.1} s inside commits)",
         events as f64 / ingest,
-        committing.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6
+        committing
     );
 
     // Reads never freeze days: the indexer freezes every final day after a sync. Measured: that
@@ -156,7 +144,8 @@ async fn main() {
             "events_per_sec": events as f64 / ingest,
             "decode_secs": decoding,
             "decode_events_per_sec": events as f64 / decoding,
-            "commit_secs": committing.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6,
+            "commit_secs": committing,
+            "batch_events": batch,
             "peak_rss_mib_at_quarter": rss_quarter,
             "peak_rss_mib_after_ingest": rss_ingest,
             "credit_owners": credit.entitlements.len(),

@@ -14,9 +14,8 @@ impl Store {
     pub async fn staked_at(&self, instant: i64) -> StoreResult<Vec<(String, u64)>> {
         // One index seek per stake that ever held DIEM (faster than grouping every change).
         let rows = sqlx::query(
-            "SELECT s.beneficiary, (SELECT c.staked FROM diem_stake_changes c WHERE c.owner = s.owner \
-             AND c.beneficiary = s.beneficiary AND c.at < $1 ORDER BY c.at DESC, c.seq DESC LIMIT 1) AS staked \
-             FROM diem_stakes s",
+            "SELECT s.beneficiary, (SELECT c.staked FROM diem_stake_changes c WHERE c.stake = s.id \
+             AND c.at < $1 ORDER BY c.at DESC, c.seq DESC LIMIT 1) AS staked FROM diem_stakes s",
         )
         .bind(instant)
         .fetch_all(&self.pool)
@@ -34,8 +33,8 @@ impl Store {
     /// One beneficiary's staked DIEM at `instant`, summed over the stakes that name it.
     pub async fn owner_staked_at(&self, beneficiary: &str, instant: i64) -> StoreResult<u64> {
         let rows = sqlx::query(
-            "SELECT (SELECT c.staked FROM diem_stake_changes c WHERE c.owner = s.owner AND c.beneficiary = s.beneficiary \
-             AND c.at < $2 ORDER BY c.at DESC, c.seq DESC LIMIT 1) AS staked FROM diem_stakes s WHERE s.beneficiary = $1",
+            "SELECT (SELECT c.staked FROM diem_stake_changes c WHERE c.stake = s.id AND c.at < $2 \
+             ORDER BY c.at DESC, c.seq DESC LIMIT 1) AS staked FROM diem_stakes s WHERE s.beneficiary = $1",
         )
         .bind(beneficiary)
         .bind(instant)

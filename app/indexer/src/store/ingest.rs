@@ -2,7 +2,9 @@
 //! produce, and the checkpoint they lead to, in one transaction. The rows are built once
 //! ([`Batch`]); SQLite takes them as multi-row statements, PostgreSQL through COPY
 //! ([`super::copy`]).
+use anchor_lang::prelude::Pubkey;
 use diem_client::effects::TicketChange;
+use sqlx::Row;
 
 use super::{Checkpoint, Store, StoreError, StoreResult, amount, int};
 use crate::row::EventRow;
@@ -29,11 +31,11 @@ pub(super) const POSITIONS: Table = Table {
 };
 pub(super) const STAKES: Table = Table {
     name: "diem_stakes",
-    columns: "owner, beneficiary, staked, updated_seq",
+    columns: "owner, beneficiary, staked, updated_seq, id",
     on_conflict: " ON CONFLICT (owner, beneficiary) DO UPDATE SET staked = excluded.staked, updated_seq = excluded.updated_seq",
 };
 pub(super) const STAKE_CHANGES: Table =
-    Table { name: "diem_stake_changes", columns: "owner, beneficiary, seq, at, staked", on_conflict: "" };
+    Table { name: "diem_stake_changes", columns: "stake, seq, at, staked", on_conflict: "" };
 pub(super) const TICKETS: Table = Table {
     name: "tickets",
     columns: "ticket, kind, owner, rent_payer, amount, opened_at, unlock_at",
@@ -51,18 +53,51 @@ pub(super) struct Batch {
     /// The last state of each position and stake in the batch (one row each: PostgreSQL refuses
     /// to update a row twice in one statement).
     pub positions: Vec<[Param; 6]>,
-    pub stakes: Vec<[Param; 4]>,
-    pub changes: Vec<[Param; 5]>,
+    pub stakes: Vec<[Param; 5]>,
+    pub changes: Vec<[Param; 4]>,
     pub tickets: TicketBatch,
+    /// Stakes the batch numbers for the first time: known to the writer once it commits.
+    pub numbered: Vec<(StakeKey, i64)>,
+}
+
+/// A DIEM stake: its controller and its beneficiary.
+type StakeKey = (Pubkey, Pubkey);
+
+/// Each DIEM stake's number, the key its changes are stored under (migration 0006): read from
+/// the store by the writer's first commit, then kept in memory (one entry per stake, not per
+/// event). Numbers follow the order of each stake's first change.
+pub(super) struct StakeNumbers {
+    known: std::collections::HashMap<StakeKey, i64>,
+    next: i64,
+}
+
+impl StakeNumbers {
+    pub(super) async fn load(pool: &sqlx::AnyPool) -> StoreResult<Self> {
+        let rows =
+            sqlx::query("SELECT owner, beneficiary, id FROM diem_stakes WHERE id IS NOT NULL").fetch_all(pool).await?;
+        let mut known = std::collections::HashMap::with_capacity(rows.len());
+        let mut next = 1;
+        for row in &rows {
+            let key = |column: &str| -> StoreResult<Pubkey> {
+                let text: String = row.try_get(column)?;
+                text.parse().map_err(|_| StoreError::DamagedKey(text))
+            };
+            let id: i64 = row.try_get("id")?;
+            known.insert((key("owner")?, key("beneficiary")?), id);
+            next = next.max(id + 1);
+        }
+        Ok(Self { known, next })
+    }
 }
 
 impl Batch {
     /// The rows of `rows`, which must continue the record from `from_seq`.
-    fn of(rows: &[EventRow], from_seq: u64) -> StoreResult<Self> {
+    fn of(rows: &[EventRow], from_seq: u64, numbers: &StakeNumbers) -> StoreResult<Self> {
         let mut events: Vec<[Param; 17]> = Vec::with_capacity(rows.len());
         let mut positions: std::collections::BTreeMap<String, [Param; 6]> = Default::default();
-        let mut stakes: std::collections::BTreeMap<(String, String), [Param; 4]> = Default::default();
-        let mut changes: Vec<[Param; 5]> = Vec::new();
+        let mut stakes: std::collections::BTreeMap<i64, [Param; 5]> = Default::default();
+        let mut changes: Vec<[Param; 4]> = Vec::new();
+        let mut numbered: std::collections::HashMap<StakeKey, i64> = Default::default();
         let mut tickets = TicketBatch::default();
         let mut expected = from_seq + 1;
         for row in rows {
@@ -108,19 +143,24 @@ impl Batch {
                 );
             }
             for st in &effects.stakes {
-                let (owner, beneficiary) = (st.owner.to_string(), st.beneficiary.to_string());
+                let key = (st.owner, st.beneficiary);
+                let next = numbers.next + numbered.len() as i64;
+                let stake = match numbers.known.get(&key) {
+                    Some(n) => *n,
+                    None => *numbered.entry(key).or_insert(next),
+                };
                 stakes.insert(
-                    (owner.clone(), beneficiary.clone()),
+                    stake,
                     [
-                        Param::Text(owner.clone()),
-                        Param::Text(beneficiary.clone()),
+                        Param::Text(st.owner.to_string()),
+                        Param::Text(st.beneficiary.to_string()),
                         Param::Int(amount(st.staked)),
                         Param::Int(seq),
+                        Param::Int(stake),
                     ],
                 );
                 changes.push([
-                    Param::Text(owner),
-                    Param::Text(beneficiary),
+                    Param::Int(stake),
                     Param::Int(seq),
                     Param::Int(st.timestamp),
                     Param::Int(amount(st.staked)),
@@ -136,6 +176,7 @@ impl Batch {
             stakes: stakes.into_values().collect(),
             changes,
             tickets,
+            numbered: numbered.into_iter().collect(),
         })
     }
 
@@ -154,7 +195,29 @@ impl Store {
     /// the positions and stakes they produce, and the checkpoint they lead to, in one
     /// transaction. The sync marks are the caller's to move.
     pub async fn commit(&self, rows: &[EventRow], next: &Checkpoint, from_seq: u64) -> StoreResult<()> {
-        let batch = Batch::of(rows, from_seq)?;
+        let mut kept = self.stake_numbers.lock().await;
+        let mut numbers = match kept.take() {
+            Some(numbers) => numbers,
+            None => StakeNumbers::load(&self.pool).await?,
+        };
+        let mut batch = match Batch::of(rows, from_seq, &numbers) {
+            Ok(batch) => batch,
+            Err(e) => {
+                *kept = Some(numbers);
+                return Err(e);
+            }
+        };
+        let fresh = std::mem::take(&mut batch.numbered);
+        // On failure the numbers are read again by the next commit: another writer may have
+        // numbered stakes too.
+        self.write(batch, next, from_seq).await?;
+        numbers.next += fresh.len() as i64;
+        numbers.known.extend(fresh);
+        *kept = Some(numbers);
+        Ok(())
+    }
+
+    async fn write(&self, batch: Batch, next: &Checkpoint, from_seq: u64) -> StoreResult<()> {
         match &self.copier {
             None => {
                 let mut tx = self.pool.begin().await?;

@@ -37,6 +37,8 @@ pub enum StoreError {
     OutOfRange { what: &'static str, value: u128 },
     #[error("event {seq} in the store does not decode: the record is damaged")]
     Damaged { seq: u64 },
+    #[error("'{0}' in the store's DIEM stakes is not a key: the record is damaged")]
+    DamagedKey(String),
     #[error("another writer moved the checkpoint (expected event {expected}): run one indexer per store")]
     ConcurrentWriter { expected: u64 },
     #[error("event {seq} is already recorded from transaction {recorded}, but transaction {offered} carries it too")]
@@ -116,6 +118,8 @@ pub struct Store {
     pool: AnyPool,
     /// PostgreSQL's ingest connections, which COPY (the `Any` driver cannot).
     copier: Option<sqlx::PgPool>,
+    /// The writer's DIEM stake numbers, read at its first commit.
+    stake_numbers: tokio::sync::Mutex<Option<ingest::StakeNumbers>>,
     layouts: Layouts,
     backend: Backend,
 }
@@ -195,7 +199,7 @@ impl Store {
         .execute(&pool)
         .await?;
         let copier = if sqlite { None } else { Some(copy::copier(&url).await?) };
-        Ok(Self { pool, copier, layouts: Layouts::committed(), backend })
+        Ok(Self { pool, copier, stake_numbers: Default::default(), layouts: Layouts::committed(), backend })
     }
 
     pub fn backend(&self) -> Backend {

@@ -272,7 +272,7 @@ impl Store {
             ("events", "seq"),
             ("positions", "owner"),
             ("diem_stakes", "owner, beneficiary"),
-            ("diem_stake_changes", "owner, beneficiary, at, seq"),
+            ("diem_stake_changes", "stake, at, seq"),
             ("tickets", "ticket"),
             ("entitlement_days", "day"),
             ("entitlements", "day, owner"),
