@@ -75,26 +75,31 @@ print(f"\nWhere the ingest's time goes, and by how much it misses: the target is
       "times on PostgreSQL at a million events. Measured while making this round's changes (perf, "
       "and each step of a commit timed):")
 print("\n- SQLite: the cost of an event doubles as the database grows (40,105 events/s at 200,000 "
-      "events by 20,000 owners, about half that at a million). The indexes written at random "
-      "places (DIEM stake changes keyed by owner and beneficiary as base58 text, 81 MiB at a "
-      "million events; DIEM stakes 35 MiB; owners' event indexes 38 MiB; tickets 20 MiB; "
-      "positions 11 MiB) outgrow the 128 MiB page cache, so pages are read back and every commit "
-      "writes most of them to the WAL again (a quarter of the writer's time in page writes and "
-      "checkpoints). Leaving the stake changes out entirely gave 25,918 events/s; commits of "
-      "100,000 events gave 28,219 (fewer rewrites of the same pages) while holding five times "
-      "the rows. Keeping the statement journals of multi-row inserts in memory instead of a "
-      "temporary file took the million-event run from 17,617 to 20,430 events/s.")
+      "events by 20,000 owners, about half that at a million). It is writing, not reading: a "
+      "512 MiB page cache (18,733 events/s) and a 2 GiB memory map (17,575) did not help. Each "
+      "commit writes every index page it touched to the WAL, and again at the checkpoint, and "
+      "inserts at random keys (owners' event indexes, stakes, positions, tickets) touch more "
+      "distinct pages as the indexes grow: a quarter of the writer's time went to page writes "
+      "and checkpoints. Commits of 100,000 events (`--batch-events 100000`; fewer rewrites of "
+      "the same pages) gave 23,820 events/s. Keeping the statement journals of multi-row "
+      "inserts in memory rather than in a temporary file took the run from 17,617 to 20,430. "
+      "DIEM stake changes keyed by the stake's number rather than two base58 keys (migration "
+      "0006) made the record smaller, its memory 656 MiB instead of 750–800 and freezing every "
+      "day 7.8 s instead of 11–19, but the ingest no faster (20,186, within the spread between "
+      "runs, about 10 %).")
 print("- PostgreSQL, through COPY (19,169 → the figure above; at 200,000 events 29,095 → 34,404): "
       "per commit of 20,000 events, building the rows 0.09 s, COPY of the events 0.19–0.21 s, "
       "positions 0.03–0.04 s, DIEM stakes 0.07–0.10 s, stake changes 0.07–0.08 s. The events' "
       "COPY runs at the server's pace: psql's own `\\copy` of the same 200,000 rows into an "
-      "indexed table took 1.63 s. The server shares the two cores with the decoder and the bench.")
+      "indexed table took 1.63 s. The server shares the two cores with the decoder and the bench. "
+      "Commits of 100,000 events gave no gain (25,609).")
 print("- Rejected by measurement: one JSON parameter per statement (24,313 events/s on SQLite, "
       "12,480 on PostgreSQL at 200,000 events) and PostgreSQL `unnest` column arrays (20,405 "
-      "against 21,973 for multi-row inserts). What would close the gap: tables keyed by integer "
-      "account ids instead of base58 text (the random indexes a third of their size, inside the "
-      "cache), the event's bytes as a blob rather than base64 (the events table is 505 MiB at a "
-      "million), and a syncer that decodes the next batch while the last one commits.")
+      "against 21,973 for multi-row inserts). What would close the gap: every table keyed by "
+      "integer account ids instead of base58 text (fewer, smaller pages touched per commit), the "
+      "event's bytes as a blob rather than base64 (the events table is 505 MiB at a million), a "
+      "syncer that fetches and decodes the next batch while the last one commits, and on SQLite "
+      "a writer that reuses one prepared statement row by row below sqlx.")
 print("\n## Freshness\n")
 if fresh["ws"] is None:
     print("Not measured: solana-test-validator is not installed here (`scripts/bench-freshness.sh`).")

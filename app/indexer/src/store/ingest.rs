@@ -88,6 +88,13 @@ impl StakeNumbers {
         }
         Ok(Self { known, next })
     }
+
+    /// The number of the stake `owner` controls for `beneficiary`, if it has one.
+    #[cfg(test)]
+    pub(super) fn number_of(&self, owner: &str, beneficiary: &str) -> Option<i64> {
+        let key = (owner.parse().ok()?, beneficiary.parse().ok()?);
+        self.known.get(&key).copied()
+    }
 }
 
 impl Batch {

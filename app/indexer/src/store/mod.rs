@@ -273,3 +273,73 @@ pub(super) fn sorted(rows: StoreResult<Vec<(String, u64)>>) -> StoreResult<Vec<(
     rows.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     Ok(rows)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anchor_lang::prelude::Pubkey;
+
+    /// A record written before migration 0006 (stake changes keyed by two base58 keys) keeps
+    /// every stake's history through the numbering: the credit at each instant is unchanged.
+    #[tokio::test]
+    async fn stake_changes_keep_their_history_through_the_numbering_migration() {
+        let dir = std::env::temp_dir().join(format!("diem-migration-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}/record.sqlite", dir.display());
+        sqlx::any::install_default_drivers();
+        let pool = AnyPool::connect(&format!("{url}?mode=rwc")).await.unwrap();
+        let before = sqlx::migrate::Migrator {
+            migrations: MIGRATOR.migrations.iter().filter(|m| m.version < 6).cloned().collect::<Vec<_>>().into(),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        before.run(&pool).await.unwrap();
+        let (a, b, c) =
+            (Pubkey::new_unique().to_string(), Pubkey::new_unique().to_string(), Pubkey::new_unique().to_string());
+        // (owner, beneficiary, seq, at, staked): a for itself, a for b, c for a.
+        let changes =
+            [(&a, &a, 1, 100, 3), (&a, &b, 2, 101, 7), (&c, &a, 3, 102, 4), (&c, &a, 6, 105, 0), (&a, &a, 9, 109, 5)];
+        for (owner, beneficiary, seq, at, staked) in changes {
+            sqlx::query(
+                "INSERT INTO diem_stake_changes (owner, beneficiary, seq, at, staked) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(owner.clone())
+            .bind(beneficiary.clone())
+            .bind(seq as i64)
+            .bind(at as i64)
+            .bind(staked as i64)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        for (owner, beneficiary, staked, seq) in [(&a, &a, 5, 9), (&a, &b, 7, 2), (&c, &a, 0, 6)] {
+            sqlx::query("INSERT INTO diem_stakes (owner, beneficiary, staked, updated_seq) VALUES ($1, $2, $3, $4)")
+                .bind(owner.clone())
+                .bind(beneficiary.clone())
+                .bind(staked as i64)
+                .bind(seq as i64)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        pool.close().await;
+
+        let store = Store::open(&url).await.unwrap();
+        let staked = |instant| {
+            let store = &store;
+            async move { store.staked_at(instant).await.unwrap().into_iter().collect::<std::collections::BTreeMap<_, _>>() }
+        };
+        let expect = |pairs: &[(&String, u64)]| pairs.iter().map(|(k, v)| ((*k).clone(), *v)).collect();
+        assert_eq!(staked(101).await, expect(&[(&a, 3)]));
+        assert_eq!(staked(103).await, expect(&[(&a, 7), (&b, 7)]));
+        assert_eq!(staked(106).await, expect(&[(&a, 3), (&b, 7)]));
+        assert_eq!(staked(110).await, expect(&[(&a, 5), (&b, 7)]));
+        assert_eq!(store.owner_staked_at(&a, 103).await.unwrap(), 7);
+        // Numbered in the order of each stake's first change.
+        let numbers = ingest::StakeNumbers::load(&store.pool).await.unwrap();
+        assert_eq!(numbers.number_of(&a, &a), Some(1));
+        assert_eq!(numbers.number_of(&a, &b), Some(2));
+        assert_eq!(numbers.number_of(&c, &a), Some(3));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
