@@ -51,7 +51,8 @@ pub struct Listed {
     pub failed: bool,
 }
 
-/// A signature as the node lists it (`err` is kept as JSON: only whether there is one matters).
+/// A signature as the node lists it (`err` is kept as JSON: only whether there is one matters;
+/// JSON `null` reads as `None`, here and for a transaction the node does not hold).
 #[derive(Deserialize)]
 struct ListedWire {
     signature: String,
@@ -176,10 +177,7 @@ impl RpcSource {
             config["before"] = json!(before);
         }
         let list: Vec<ListedWire> = self.call(RpcRequest::GetSignaturesForAddress, json!([address, config])).await?;
-        Ok(list
-            .into_iter()
-            .map(|s| Listed { signature: s.signature, slot: s.slot, failed: s.err.is_some_and(|e| !e.is_null()) })
-            .collect())
+        Ok(list.into_iter().map(|s| Listed { signature: s.signature, slot: s.slot, failed: s.err.is_some() }).collect())
     }
 
     /// A transaction as `getTransaction` returns it (`json` encoding, v0 allowed). A listed
@@ -204,7 +202,7 @@ impl RpcSource {
         let mut delay = self.retry.first_delay;
         for attempt in 1..=self.retry.attempts {
             let v: Option<Value> = self.call(RpcRequest::GetTransaction, params.clone()).await?;
-            if let Some(v) = v.filter(|v| !v.is_null()) {
+            if let Some(v) = v {
                 return Ok(Some(v));
             }
             if attempt < self.retry.attempts {
